@@ -1,0 +1,282 @@
+package dev.parley.chat;
+
+import dev.parley.chat.internal.DefaultChatServer;
+import dev.parley.chat.spi.Broker;
+import dev.parley.chat.spi.ClientConnection;
+import dev.parley.chat.spi.ClientSession;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * A chat server: rooms, users, history and delivery, with hooks for application logic. It knows
+ * nothing about networks; a transport such as {@code NettyChatServer} connects clients to it, and
+ * {@code ChatTestKit} connects in-memory clients for tests.
+ *
+ * <pre>{@code
+ * ChatServer chat = ChatServer.builder()
+ *     .onJoin(join -> { join.reply("Welcome to " + join.room()); return HookResult.accept(); })
+ *     .onMessage(msg -> msg.message().text().isBlank()
+ *         ? HookResult.reject("EMPTY", "Say something")
+ *         : HookResult.accept())
+ *     .build();
+ * }</pre>
+ *
+ * <h2>What happens without hooks</h2>
+ * A client joins a room with a username (unique among connected users; a readable one is generated
+ * when it gives none). Its room messages go to everyone else in the room; a message starting with
+ * {@code @name } goes privately to that user, as does an explicit private message. Joins and leaves,
+ * including disconnects, are announced to the room ("alice has joined", "alice has left"), and the
+ * room's recent history is sent to every joining client.
+ *
+ * <h2>Threading</h2>
+ * <ul>
+ *   <li>Every method of this interface is safe to call from any thread, including from hooks.
+ *   <li>Hooks never run on a transport's I/O threads. They run on the hook executor (by default a
+ *       pool of daemon threads owned by this server), so they may block.
+ *   <li>The requests of one connection are handled one at a time, in the order they arrived: a
+ *       connection's hooks never run concurrently with each other.
+ *   <li>Messages to one room are delivered to all its members in a single order, the order in which
+ *       they enter the room's history; in particular, messages from one sender to one room arrive in
+ *       the order they were sent.
+ *   <li>Actions return as soon as the message is queued to every recipient's connection; they never
+ *       wait for a network. The returned stage is already complete unless a multi-node {@link Broker}
+ *       is in use.
+ * </ul>
+ */
+public interface ChatServer extends AutoCloseable {
+
+  /** Starts building a server. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Sends a user's message to a room, to every member except that user's connections — the room
+   * message a client sends, sent from server code. The sender need not be a member (for example a
+   * bot).
+   *
+   * @param room the room; it must exist
+   * @param sender the name shown as the sender
+   * @param text the text
+   * @return the delivery, or a stage failed with {@link ChatException} ({@link ErrorCodes#UNKNOWN_ROOM})
+   */
+  default CompletionStage<Delivery> distributeMsg(String room, String sender, String text) {
+    return distributeMsg(room, sender, text, Map.of());
+  }
+
+  /**
+   * As {@link #distributeMsg(String, String, String)}, with structured data.
+   *
+   * @param room the room; it must exist
+   * @param sender the name shown as the sender
+   * @param text the text
+   * @param data JSON-compatible values sent with the message
+   * @return the delivery, or a stage failed with {@link ChatException}
+   */
+  CompletionStage<Delivery> distributeMsg(String room, String sender, String text, Map<String, ?> data);
+
+  /**
+   * Sends a private message to every connection of one user.
+   *
+   * @param from the name shown as the sender
+   * @param to the receiving user; they must be connected
+   * @param text the text
+   * @return the delivery, or a stage failed with {@link ChatException} ({@link ErrorCodes#UNKNOWN_USER})
+   */
+  default CompletionStage<Delivery> sendPrivate(String from, String to, String text) {
+    return sendPrivate(from, to, text, Map.of());
+  }
+
+  /**
+   * As {@link #sendPrivate(String, String, String)}, with structured data.
+   *
+   * @param from the name shown as the sender
+   * @param to the receiving user; they must be connected
+   * @param text the text
+   * @param data JSON-compatible values sent with the message
+   * @return the delivery, or a stage failed with {@link ChatException}
+   */
+  CompletionStage<Delivery> sendPrivate(String from, String to, String text, Map<String, ?> data);
+
+  /**
+   * Sends a notice to every member of a room, and keeps it in the room's history.
+   *
+   * @param room the room; it must exist
+   * @param text the text
+   * @return the delivery, or a stage failed with {@link ChatException} ({@link ErrorCodes#UNKNOWN_ROOM})
+   */
+  CompletionStage<Delivery> broadcast(String room, String text);
+
+  /**
+   * Sends a notice to one connection, for example a greeting or a system message. It is not kept in
+   * any history.
+   *
+   * @param connectionId the id from {@link ConnectionInfo#id()}
+   * @param text the text
+   * @return the delivery, or a stage failed with {@link ChatException} ({@link
+   *     ErrorCodes#UNKNOWN_CONNECTION})
+   */
+  CompletionStage<Delivery> sendSystem(String connectionId, String text);
+
+  /**
+   * Disconnects every connection of a user. Each is closed with {@link
+   * dev.parley.chat.spi.CloseCodes#DISCONNECTED_BY_SERVER} and the reason; their rooms are told they
+   * left.
+   *
+   * @param user the user
+   * @param reason a short reason the client receives (at most 123 bytes of UTF-8 are sent)
+   * @return the number of connections closed, or a stage failed with {@link ChatException} ({@link
+   *     ErrorCodes#UNKNOWN_USER})
+   */
+  CompletionStage<Integer> disconnect(String user, String reason);
+
+  /**
+   * Empties a room's history and tells its members.
+   *
+   * @param room the room; it must exist
+   * @return a stage completed when done, or failed with {@link ChatException} ({@link
+   *     ErrorCodes#UNKNOWN_ROOM})
+   */
+  CompletionStage<Void> clearHistory(String room);
+
+  /** The names of all rooms the server holds, sorted. */
+  Set<String> rooms();
+
+  /** The users in a room, sorted; empty if there is no such room. */
+  List<String> members(String room);
+
+  /** The room's recent messages, oldest first; empty if there is no such room. */
+  List<ChatMessage> history(String room);
+
+  /** The users with at least one connection, sorted. */
+  Set<String> onlineUsers();
+
+  /** The configuration this server was built with. */
+  ChatConfig config();
+
+  /**
+   * Connects a client: for transports, not for applications. The returned session receives the
+   * client's requests; the server answers through {@code connection}.
+   *
+   * @param connection the transport's side of the connection
+   * @return the server's side of the connection
+   */
+  ClientSession open(ClientConnection connection);
+
+  /**
+   * Stops the hook executor if this server created it. Transports should be stopped first; this does
+   * not close connections.
+   */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link ChatServer}. Each hook may be set once; every hook is optional.
+   */
+  final class Builder {
+    private ConnectHook connectHook;
+    private JoinHook joinHook;
+    private MessageHook messageHook;
+    private LeaveHook leaveHook;
+    private DisconnectHook disconnectHook;
+    private ClearHistoryHook clearHistoryHook;
+    private ChatConfig config = ChatConfig.defaults();
+    private Clock clock = Clock.systemUTC();
+    private Executor hookExecutor;
+    private Broker broker;
+
+    private Builder() {}
+
+    /** Decides whether a connection may stay and who it is. */
+    public Builder onConnect(ConnectHook hook) {
+      this.connectHook = once(this.connectHook, hook, "onConnect");
+      return this;
+    }
+
+    /** Decides whether a connection may join a room. */
+    public Builder onJoin(JoinHook hook) {
+      this.joinHook = once(this.joinHook, hook, "onJoin");
+      return this;
+    }
+
+    /** Decides what happens to each message a client sends. */
+    public Builder onMessage(MessageHook hook) {
+      this.messageHook = once(this.messageHook, hook, "onMessage");
+      return this;
+    }
+
+    /** Is told when a connection left a room. */
+    public Builder onLeave(LeaveHook hook) {
+      this.leaveHook = once(this.leaveHook, hook, "onLeave");
+      return this;
+    }
+
+    /** Is told when a connection closed. */
+    public Builder onDisconnect(DisconnectHook hook) {
+      this.disconnectHook = once(this.disconnectHook, hook, "onDisconnect");
+      return this;
+    }
+
+    /** Decides whether a client may clear a room's history; without it, clients may not. */
+    public Builder onClearHistory(ClearHistoryHook hook) {
+      this.clearHistoryHook = once(this.clearHistoryHook, hook, "onClearHistory");
+      return this;
+    }
+
+    /** Limits and behaviour; default {@link ChatConfig#defaults()}. */
+    public Builder config(ChatConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The clock for message times and rate limits; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where hooks and request handling run. Default: a pool of daemon threads (twice the number of
+     * processors, at least 4) that {@link ChatServer#close()} shuts down. An executor given here is
+     * not shut down by the server. {@code Runnable::run} runs everything on the transport's threads:
+     * only for hooks that never block.
+     */
+    public Builder hookExecutor(Executor executor) {
+      this.hookExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * How messages reach the members of a room and the connections of a user. Default: in this
+     * process only.
+     */
+    public Builder broker(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
+      return this;
+    }
+
+    /** Builds the server. */
+    public ChatServer build() {
+      return new DefaultChatServer(
+          new DefaultChatServer.Hooks(
+              connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook),
+          config,
+          clock,
+          hookExecutor,
+          broker);
+    }
+
+    private static <T> T once(T existing, T hook, String name) {
+      Objects.requireNonNull(hook, name);
+      if (existing != null) {
+        throw new IllegalStateException(name + " is already set; each hook may be set once");
+      }
+      return hook;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.parley.chat;
+
+/**
+ * Decides whether a client may clear a room's history. Without this hook every client request to
+ * clear is refused with {@link ErrorCodes#FORBIDDEN}; {@link ChatServer#clearHistory(String)} from
+ * server code is always allowed. Runs on the hook executor and may block.
+ */
+@FunctionalInterface
+public interface ClearHistoryHook {
+  /**
+   * Decides about a clear request.
+   *
+   * @param clear who asks to clear which room
+   * @return accept to clear, or reject with a code and message the client receives
+   * @throws Exception on failure, which refuses with {@link ErrorCodes#INTERNAL_ERROR}
+   */
+  HookResult onClearHistory(RoomContext clear) throws Exception;
+}

@@ -1,0 +1,51 @@
+package dev.parley.chat;
+
+/**
+ * The error codes the server uses. They appear in {@link ChatException#code()} and in the {@code code}
+ * field of protocol error frames; docs/protocol.md describes when each is sent. Hooks may reject with
+ * codes of their own.
+ */
+public final class ErrorCodes {
+  private ErrorCodes() {}
+
+  /** A frame that is not valid JSON, not an object, or lacks a required field. */
+  public static final String BAD_REQUEST = "BAD_REQUEST";
+  /** A frame whose {@code type} the server does not know. */
+  public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
+  /** A binary frame sent to an endpoint that only speaks text. */
+  public static final String BINARY_NOT_SUPPORTED = "BINARY_NOT_SUPPORTED";
+  /** A room name that is empty, too long or has characters outside the allowed set. */
+  public static final String INVALID_ROOM_NAME = "INVALID_ROOM_NAME";
+  /** A username that is empty, too long or has characters outside the allowed set. */
+  public static final String INVALID_USERNAME = "INVALID_USERNAME";
+  /** The username is in use by another connected client. */
+  public static final String USERNAME_TAKEN = "USERNAME_TAKEN";
+  /** A join names a different user than the one this connection already is. */
+  public static final String USERNAME_MISMATCH = "USERNAME_MISMATCH";
+  /** A request about a room this connection has not joined. */
+  public static final String NOT_IN_ROOM = "NOT_IN_ROOM";
+  /** A private message or action addressed to a user who is not connected. */
+  public static final String UNKNOWN_USER = "UNKNOWN_USER";
+  /** A server action on a room that does not exist. */
+  public static final String UNKNOWN_ROOM = "UNKNOWN_ROOM";
+  /** A server action on a connection id that is not connected. */
+  public static final String UNKNOWN_CONNECTION = "UNKNOWN_CONNECTION";
+  /** The connection is in as many rooms as allowed, or the server holds as many rooms as allowed. */
+  public static final String TOO_MANY_ROOMS = "TOO_MANY_ROOMS";
+  /** A message text longer than the configured maximum. */
+  public static final String MESSAGE_TOO_LONG = "MESSAGE_TOO_LONG";
+  /** A message with neither text nor data. */
+  public static final String EMPTY_MESSAGE = "EMPTY_MESSAGE";
+  /** The connection sends requests faster than its configured rate; the request was dropped. */
+  public static final String RATE_LIMITED = "RATE_LIMITED";
+  /** The connection has too many requests waiting to be processed; the request was dropped. */
+  public static final String OVERLOADED = "OVERLOADED";
+  /** A hook refused the request without naming a code of its own. */
+  public static final String REJECTED = "REJECTED";
+  /** The request is not allowed, for example clearing history when no hook allows it. */
+  public static final String FORBIDDEN = "FORBIDDEN";
+  /** The connect hook refused the connection; the connection is closed after this error. */
+  public static final String CONNECTION_REJECTED = "CONNECTION_REJECTED";
+  /** A hook failed with an exception; the request had no effect. */
+  public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+}

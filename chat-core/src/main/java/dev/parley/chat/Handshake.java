@@ -1,0 +1,59 @@
+package dev.parley.chat;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a client presented when it connected: its address, the request path, query parameters and
+ * headers. Immutable. Header names are matched case-insensitively.
+ *
+ * @param remoteAddress the client's address as {@code host:port}, as the transport saw it
+ * @param path the request path without the query, for example {@code /chat}
+ * @param query query parameters, each with all of its values in order
+ * @param headers request headers, names in lower case, each with all of its values in order
+ */
+public record Handshake(
+    String remoteAddress, String path, Map<String, List<String>> query, Map<String, List<String>> headers) {
+
+  /** Takes immutable copies and lower-cases header names. */
+  public Handshake {
+    remoteAddress = remoteAddress == null ? "" : remoteAddress;
+    path = path == null ? "" : path;
+    query = query == null ? Map.of() : copy(query, false);
+    headers = headers == null ? Map.of() : copy(headers, true);
+  }
+
+  /** A handshake with no address, path, query or headers, for tests and in-process clients. */
+  public static Handshake empty() {
+    return new Handshake("", "", Map.of(), Map.of());
+  }
+
+  /** Returns the first value of a query parameter, if present. */
+  public Optional<String> queryParam(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /** Returns the first value of a header, if present; the name is matched case-insensitively. */
+  public Optional<String> header(String name) {
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  private static Map<String, List<String>> copy(Map<String, List<String>> in, boolean lowerCaseKeys) {
+    Map<String, List<String>> out = new TreeMap<>();
+    in.forEach(
+        (k, v) -> {
+          String key = lowerCaseKeys ? k.toLowerCase(Locale.ROOT) : k;
+          out.merge(key, List.copyOf(v), (a, b) -> {
+            List<String> merged = new java.util.ArrayList<>(a);
+            merged.addAll(b);
+            return List.copyOf(merged);
+          });
+        });
+    return Map.copyOf(out);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.parley.chat;
+
+/** What a {@link ChatMessage} is, which decides who receives it. */
+public enum MessageKind {
+  /** A user's message to a room; delivered to the room's members. */
+  ROOM,
+  /** A message from one user to one other user, on every connection that user has. */
+  PRIVATE,
+  /** A message from the server itself: join and leave announcements, greetings, system notices. */
+  NOTICE
+}

@@ -1,0 +1,89 @@
+package dev.parley.chat.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one connection's tasks one at a time, in order, on a shared executor, with a bound on how many
+ * may wait. This is what makes hooks of one connection sequential without a thread per connection.
+ */
+final class SerialExecutor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+  /** Tasks run per turn before yielding the pool thread, so one busy connection cannot hog it. */
+  private static final int TASKS_PER_TURN = 32;
+
+  private final Executor executor;
+  private final int limit;
+  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  private boolean scheduled;
+
+  SerialExecutor(Executor executor, int limit) {
+    this.executor = executor;
+    this.limit = limit;
+  }
+
+  /** Queues a task unless {@code limit} tasks are already waiting. */
+  boolean offer(Runnable task) {
+    return enqueue(task, false);
+  }
+
+  /** Queues a task whatever the bound, for the one task that must not be dropped: the close. */
+  void force(Runnable task) {
+    enqueue(task, true);
+  }
+
+  private boolean enqueue(Runnable task, boolean force) {
+    synchronized (this) {
+      if (!force && queue.size() >= limit) {
+        return false;
+      }
+      queue.add(task);
+      if (scheduled) {
+        return true;
+      }
+      scheduled = true;
+    }
+    schedule();
+    return true;
+  }
+
+  private void schedule() {
+    try {
+      executor.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        log.debug("hook executor refused work; dropping {} queued tasks", queue.size());
+        queue.clear();
+        scheduled = false;
+      }
+    }
+  }
+
+  private void drain() {
+    for (int i = 0; i < TASKS_PER_TURN; i++) {
+      Runnable task;
+      synchronized (this) {
+        task = queue.poll();
+        if (task == null) {
+          scheduled = false;
+          return;
+        }
+      }
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        log.error("request handling failed", e);
+      }
+    }
+    synchronized (this) {
+      if (queue.isEmpty()) {
+        scheduled = false;
+        return;
+      }
+    }
+    schedule();
+  }
+}

@@ -1,0 +1,69 @@
+package dev.parley.chat.spi;
+
+import java.util.Map;
+
+/**
+ * A request from a client, decoded by the transport. Every request may carry a {@code requestId}
+ * chosen by the client; the reply, acknowledgement or error to it carries the same id back. Optional
+ * fields are {@code null} when absent.
+ */
+public sealed interface ClientRequest {
+
+  /** The client's id for this request, or {@code null}. */
+  String requestId();
+
+  /**
+   * Join a room, claiming a username at the first join.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room to join
+   * @param username the wanted username, or {@code null} to keep the current one or get a generated one
+   */
+  record Join(String requestId, String room, String username) implements ClientRequest {}
+
+  /**
+   * Leave a room.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room to leave
+   */
+  record Leave(String requestId, String room) implements ClientRequest {}
+
+  /**
+   * Send a message to a room; a text starting with {@code @name } is sent privately to that user.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined
+   * @param text the text
+   * @param data structured data, or {@code null}
+   */
+  record Send(String requestId, String room, String text, Map<String, Object> data)
+      implements ClientRequest {}
+
+  /**
+   * Send a private message to a user.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param to the receiving user
+   * @param text the text
+   * @param data structured data, or {@code null}
+   */
+  record SendPrivate(String requestId, String to, String text, Map<String, Object> data)
+      implements ClientRequest {}
+
+  /**
+   * Ask who is in a room the client has joined.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room
+   */
+  record Members(String requestId, String room) implements ClientRequest {}
+
+  /**
+   * Ask to clear a room's history; refused unless a clear-history hook allows it.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room
+   */
+  record ClearHistory(String requestId, String room) implements ClientRequest {}
+}

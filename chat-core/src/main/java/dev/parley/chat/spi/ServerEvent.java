@@ -1,0 +1,91 @@
+package dev.parley.chat.spi;
+
+import dev.parley.chat.ChatMessage;
+import java.util.List;
+
+/**
+ * An event the server sends to a client; transports encode it for the wire. {@code requestId} fields
+ * carry back the id of the request answered, or {@code null}.
+ */
+public sealed interface ServerEvent {
+
+  /**
+   * Sent once, when the connection is accepted.
+   *
+   * @param connectionId the server-assigned connection id
+   * @param user the identity the connect hook gave, or {@code null} until the first join
+   */
+  record Welcome(String connectionId, String user) implements ServerEvent {}
+
+  /**
+   * The answer to a join.
+   *
+   * @param requestId the join's request id
+   * @param room the room joined
+   * @param user this connection's username
+   * @param members the users in the room, sorted, this one included
+   * @param history the room's recent messages, oldest first
+   */
+  record Joined(String requestId, String room, String user, List<String> members, List<ChatMessage> history)
+      implements ServerEvent {}
+
+  /**
+   * The answer to a leave.
+   *
+   * @param requestId the leave's request id
+   * @param room the room left
+   */
+  record Left(String requestId, String room) implements ServerEvent {}
+
+  /**
+   * A message for this client: a room message, a private message or a notice.
+   *
+   * @param message the message
+   */
+  record Message(ChatMessage message) implements ServerEvent {}
+
+  /**
+   * The acknowledgement of a message the client sent, sent when the request had an id.
+   *
+   * @param requestId the request's id
+   * @param message the message as delivered, with its server id, time and sender; {@code null} when a
+   *     hook handled the message itself and nothing was delivered
+   */
+  record Ack(String requestId, ChatMessage message) implements ServerEvent {}
+
+  /**
+   * Someone entered or left a room this client is in. Sent for a user's first connection in and last
+   * connection out of the room.
+   *
+   * @param room the room
+   * @param user the user
+   * @param joined {@code true} for entering, {@code false} for leaving
+   */
+  record Presence(String room, String user, boolean joined) implements ServerEvent {}
+
+  /**
+   * The answer to a members request.
+   *
+   * @param requestId the request's id
+   * @param room the room
+   * @param members the users in the room, sorted
+   */
+  record Members(String requestId, String room, List<String> members) implements ServerEvent {}
+
+  /**
+   * A room's history was cleared.
+   *
+   * @param room the room
+   * @param by the user who cleared it, or {@code null} when server code did
+   */
+  record HistoryCleared(String room, String by) implements ServerEvent {}
+
+  /**
+   * A request failed, or the connection is being refused.
+   *
+   * @param requestId the failed request's id, or {@code null}
+   * @param code the error code, see {@link dev.parley.chat.ErrorCodes}
+   * @param message a sentence a person can read
+   */
+  record Error(String requestId, String code, String message) implements ServerEvent {}
+}
