@@ -1,0 +1,160 @@
+package dev.parley.chat.netty.internal;
+
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.Handshake;
+import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.CloseCodes;
+import dev.parley.chat.spi.ServerEvent;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of the pipeline for the JSON endpoint: turns an upgraded channel into a chat session,
+ * frames into requests, and keeps the connection alive with pings.
+ */
+final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(ChatFrameHandler.class);
+  static final AttributeKey<NettyConnection> CONNECTION = AttributeKey.valueOf("parley.connection");
+
+  private final ChatServer chat;
+  private final JsonProtocol protocol;
+  private final NettyConfig config;
+  private NettyConnection connection;
+  private ScheduledFuture<?> pinger;
+  private long lastReadNanos;
+  private long pingSentNanos;
+
+  ChatFrameHandler(ChatServer chat, JsonProtocol protocol, NettyConfig config) {
+    this.chat = chat;
+    this.protocol = protocol;
+    this.config = config;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+      ServerInitializer.upgraded(ctx.pipeline());
+      Channel channel = ctx.channel();
+      connection = new NettyConnection(
+          channel, handshake(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          protocol, config.maxQueuedBytes());
+      channel.attr(CONNECTION).set(connection);
+      lastReadNanos = System.nanoTime();
+      long interval = config.pingInterval().toNanos();
+      pinger = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.NANOSECONDS);
+      connection.session(chat.open(connection));
+    } else {
+      super.userEventTriggered(ctx, evt);
+    }
+  }
+
+  static Handshake handshake(SocketAddress remote, String uri, HttpHeaders headers) {
+    QueryStringDecoder query = new QueryStringDecoder(uri);
+    Map<String, List<String>> headerMap = new LinkedHashMap<>();
+    headers.forEach(h -> headerMap.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
+    String address = remote == null ? "" : remote.toString().replaceFirst("^.*/", "");
+    return new Handshake(address, query.path(), query.parameters(), headerMap);
+  }
+
+  private void ping(ChannelHandlerContext ctx) {
+    if (connection.isClosing()) {
+      return;
+    }
+    pingSentNanos = System.nanoTime();
+    ctx.writeAndFlush(new PingWebSocketFrame());
+    ctx.executor().schedule(() -> {
+      if (lastReadNanos - pingSentNanos < 0 && !connection.isClosing()) {
+        log.debug("closing {}: no answer to ping", ctx.channel().remoteAddress());
+        connection.closeWithFrameThenDrop(CloseCodes.IDLE_TIMEOUT, "ping timeout");
+      }
+    }, config.pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    lastReadNanos = System.nanoTime();
+    ClientSession session = connection.session();
+    if (frame instanceof TextWebSocketFrame text) {
+      JsonProtocol.Decoded decoded = protocol.decode(text.text());
+      if (decoded.request() != null) {
+        session.receive(decoded.request());
+      } else {
+        connection.send(decoded.error());
+      }
+    } else if (frame instanceof CloseWebSocketFrame close) {
+      Closing.received(ctx, close);
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      connection.send(new ServerEvent.Error(
+          null, ErrorCodes.BINARY_NOT_SUPPORTED, "This endpoint takes JSON text frames only"));
+    }
+    // Pong frames only count as a sign of life; Netty answers pings.
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (connection != null && ctx.channel().isWritable()) {
+      connection.drain();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
+    if (connection != null && connection.session() != null) {
+      connection.session().closed();
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      if (connection != null) {
+        connection.closeWithFrameThenDrop(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+      } else {
+        ctx.close();
+      }
+    } else if (cause instanceof CorruptedWebSocketFrameException) {
+      // Netty's decoder has already sent the close code the violation calls for (1002, 1007, 1009).
+      log.debug("protocol violation by {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+      ctx.close();
+    } else if (cause instanceof IOException) {
+      log.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    } else {
+      log.warn("unexpected failure on {}; closing it", ctx.channel().remoteAddress(), cause);
+      if (connection != null) {
+        connection.closeWithFrameThenDrop(CloseCodes.INTERNAL_ERROR, "internal error");
+      } else {
+        ctx.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.parley.chat.netty.internal;
+
+import dev.parley.chat.netty.NettyConfig;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Plain HTTP before any upgrade: lets WebSocket handshakes for the endpoint through (when their
+ * origin is allowed), serves static files, answers everything else with an error status.
+ */
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final NettyConfig config;
+  private final StaticFiles staticFiles;
+
+  HttpRequestHandler(NettyConfig config, StaticFiles staticFiles) {
+    this.config = config;
+    this.staticFiles = staticFiles;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!request.decoderResult().isSuccess()) {
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request\n", false);
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (path.equals(config.path())) {
+      if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        FullHttpResponse response = text(HttpResponseStatus.UPGRADE_REQUIRED, "This endpoint speaks WebSocket\n");
+        response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        send(ctx, request, response, HttpUtil.isKeepAlive(request));
+        return;
+      }
+      if (!originAllowed(request)) {
+        respond(ctx, request, HttpResponseStatus.FORBIDDEN, "Origin not allowed\n", false);
+        return;
+      }
+      ctx.fireChannelRead(request.retain());
+      return;
+    }
+    if (staticFiles == null) {
+      respond(ctx, request, HttpResponseStatus.NOT_FOUND, "Not found\n", HttpUtil.isKeepAlive(request));
+      return;
+    }
+    staticFiles.serve(ctx, request, path);
+  }
+
+  /**
+   * Browsers send {@code Origin} with every WebSocket handshake; checking it stops other sites'
+   * pages from opening chat connections with the visitor's cookies (cross-site WebSocket hijacking).
+   */
+  private boolean originAllowed(FullHttpRequest request) {
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin == null || config.allowedOrigins().contains("*") || config.allowedOrigins().contains(origin)) {
+      return true;
+    }
+    if (!config.allowedOrigins().isEmpty()) {
+      return false;
+    }
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    try {
+      URI uri = new URI(origin);
+      if (host == null || uri.getHost() == null) {
+        return false;
+      }
+      String originHost = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+      String defaultPort = "https".equals(uri.getScheme()) ? ":443" : ":80";
+      String normalizedHost = host.toLowerCase(Locale.ROOT);
+      String normalizedOrigin = originHost.toLowerCase(Locale.ROOT);
+      return normalizedOrigin.equals(normalizedHost)
+          || (normalizedOrigin + defaultPort).equals(normalizedHost)
+          || normalizedOrigin.equals(normalizedHost + defaultPort);
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      // No complete request (or upgrade) within the handshake timeout.
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  static FullHttpResponse text(HttpResponseStatus status, String body) {
+    FullHttpResponse response = new DefaultFullHttpResponse(
+        HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    return response;
+  }
+
+  static void respond(
+      ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body, boolean keepAlive) {
+    send(ctx, request, text(status, body), keepAlive);
+  }
+
+  static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response, boolean keepAlive) {
+    if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    }
+    response.headers().set("X-Content-Type-Options", "nosniff");
+    if (keepAlive) {
+      HttpUtil.setKeepAlive(response, true);
+      ctx.writeAndFlush(response);
+    } else {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

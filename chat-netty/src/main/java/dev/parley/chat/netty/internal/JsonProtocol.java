@@ -1,0 +1,316 @@
+package dev.parley.chat.netty.internal;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.Gson;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ServerEvent;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parley's plain-JSON wire protocol (docs/protocol.md): client frames to {@link ClientRequest}s,
+ * {@link ServerEvent}s to frames. Thread-safe.
+ */
+public final class JsonProtocol {
+  /** Deep JSON is a cheap way to burn a server's stack and CPU; protocol frames are never deep. */
+  static final int MAX_NESTING = 32;
+  static final int MAX_REQUEST_ID_LENGTH = 64;
+
+  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
+
+  /**
+   * The last event encoded on this thread and its bytes. A room fan-out hands the same event instance
+   * to every member's connection in a row on one thread, so each broadcast is encoded once.
+   */
+  private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
+
+  /** A decoded frame: a request, or the error to answer instead. */
+  public record Decoded(ClientRequest request, ServerEvent.Error error) {}
+
+  /** Decodes one text frame. */
+  public Decoded decode(String text) {
+    JsonObject frame;
+    try {
+      JsonReader reader = new JsonReader(new StringReader(text));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(MAX_NESTING);
+      JsonElement element = ELEMENTS.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        return error(null, ErrorCodes.BAD_REQUEST, "The frame has data after the JSON value");
+      }
+      if (!element.isJsonObject()) {
+        return error(null, ErrorCodes.BAD_REQUEST, "A frame must be a JSON object");
+      }
+      frame = element.getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
+      return error(null, ErrorCodes.BAD_REQUEST, "The frame is not valid JSON");
+    }
+    String id = null;
+    try {
+      id = optionalString(frame, "id");
+      if (id != null && id.length() > MAX_REQUEST_ID_LENGTH) {
+        return error(null, ErrorCodes.BAD_REQUEST, "Field 'id' is longer than " + MAX_REQUEST_ID_LENGTH + " characters");
+      }
+      String type = requiredString(frame, "type");
+      ClientRequest request =
+          switch (type) {
+            case "join" -> new ClientRequest.Join(id, requiredString(frame, "room"), optionalString(frame, "username"));
+            case "leave" -> new ClientRequest.Leave(id, requiredString(frame, "room"));
+            case "message" -> new ClientRequest.Send(
+                id, requiredString(frame, "room"), requiredString(frame, "text"), optionalData(frame));
+            case "private" -> new ClientRequest.SendPrivate(
+                id, requiredString(frame, "to"), requiredString(frame, "text"), optionalData(frame));
+            case "members" -> new ClientRequest.Members(id, requiredString(frame, "room"));
+            case "clear" -> new ClientRequest.ClearHistory(id, requiredString(frame, "room"));
+            default -> null;
+          };
+      if (request == null) {
+        return error(id, ErrorCodes.UNKNOWN_TYPE, "Unknown frame type '" + abbreviate(type) + "'");
+      }
+      return new Decoded(request, null);
+    } catch (BadField e) {
+      return error(id, ErrorCodes.BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  private static Decoded error(String id, String code, String message) {
+    return new Decoded(null, new ServerEvent.Error(id, code, message));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
+  }
+
+  private static String requiredString(JsonObject frame, String field) {
+    String value = optionalString(frame, field);
+    if (value == null) {
+      throw new BadField("Field '" + field + "' is required");
+    }
+    return value;
+  }
+
+  private static String optionalString(JsonObject frame, String field) {
+    JsonElement e = frame.get(field);
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+      throw new BadField("Field '" + field + "' must be a string");
+    }
+    return e.getAsString();
+  }
+
+  private static Map<String, Object> optionalData(JsonObject frame) {
+    JsonElement e = frame.get("data");
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonObject()) {
+      throw new BadField("Field 'data' must be an object");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) toJava(e);
+    return map;
+  }
+
+  private static Object toJava(JsonElement e) {
+    if (e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      e.getAsJsonObject().entrySet().forEach(en -> map.put(en.getKey(), toJava(en.getValue())));
+      return map;
+    }
+    if (e.isJsonArray()) {
+      List<Object> list = new ArrayList<>();
+      e.getAsJsonArray().forEach(v -> list.add(toJava(v)));
+      return list;
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isString()) {
+      return p.getAsString();
+    }
+    BigDecimal number = p.getAsBigDecimal();
+    try {
+      return number.longValueExact();
+    } catch (ArithmeticException notAnExactLong) {
+      return number.doubleValue();
+    }
+  }
+
+  private static final class BadField extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadField(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  // ------------------------------------------------------------------ encoding
+
+  /** Encodes an event as UTF-8 JSON; the same instance twice in a row on a thread is encoded once. */
+  public byte[] encode(ServerEvent event) {
+    Object[] last = lastEncoded.get();
+    if (last[0] == event) {
+      return (byte[]) last[1];
+    }
+    byte[] bytes = encodeFresh(event);
+    last[0] = event;
+    last[1] = bytes;
+    return bytes;
+  }
+
+  byte[] encodeFresh(ServerEvent event) {
+    StringWriter out = new StringWriter(128);
+    try (JsonWriter w = new JsonWriter(out)) {
+      w.setSerializeNulls(false);
+      w.beginObject();
+      if (event instanceof ServerEvent.Message m) {
+        w.name("type").value("message");
+        w.name("message");
+        writeMessage(w, m.message());
+      } else if (event instanceof ServerEvent.Welcome e) {
+        w.name("type").value("welcome");
+        w.name("connectionId").value(e.connectionId());
+        w.name("user");
+        nullable(w, e.user());
+      } else if (event instanceof ServerEvent.Joined e) {
+        w.name("type").value("joined");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("members");
+        strings(w, e.members());
+        w.name("history").beginArray();
+        for (ChatMessage m : e.history()) {
+          writeMessage(w, m);
+        }
+        w.endArray();
+      } else if (event instanceof ServerEvent.Left e) {
+        w.name("type").value("left");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+      } else if (event instanceof ServerEvent.Ack e) {
+        w.name("type").value("ack");
+        w.name("id").value(e.requestId());
+        w.name("message");
+        if (e.message() == null) {
+          nullable(w, null);
+        } else {
+          writeMessage(w, e.message());
+        }
+      } else if (event instanceof ServerEvent.Presence e) {
+        w.name("type").value("presence");
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("state").value(e.joined() ? "joined" : "left");
+      } else if (event instanceof ServerEvent.Members e) {
+        w.name("type").value("members");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+        w.name("members");
+        strings(w, e.members());
+      } else if (event instanceof ServerEvent.HistoryCleared e) {
+        w.name("type").value("cleared");
+        w.name("room").value(e.room());
+        w.name("by");
+        nullable(w, e.by());
+      } else if (event instanceof ServerEvent.Error e) {
+        w.name("type").value("error");
+        w.name("id").value(e.requestId());
+        w.name("code").value(e.code());
+        w.name("message").value(e.message());
+      } else {
+        throw new IllegalArgumentException("unknown event " + event);
+      }
+      w.endObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes an explicit JSON null even though nulls are otherwise left out. */
+  private static void nullable(JsonWriter w, String value) throws IOException {
+    if (value == null) {
+      w.setSerializeNulls(true);
+      w.nullValue();
+      w.setSerializeNulls(false);
+    } else {
+      w.value(value);
+    }
+  }
+
+  private static void strings(JsonWriter w, List<String> values) throws IOException {
+    w.beginArray();
+    for (String v : values) {
+      w.value(v);
+    }
+    w.endArray();
+  }
+
+  private static void writeMessage(JsonWriter w, ChatMessage m) throws IOException {
+    w.beginObject();
+    w.name("id").value(m.id());
+    w.name("time").value(m.time().toEpochMilli());
+    w.name("kind").value(m.kind().name().toLowerCase(Locale.ROOT));
+    w.name("room").value(m.room());
+    w.name("sender").value(m.sender());
+    w.name("to").value(m.recipient());
+    w.name("text").value(m.text());
+    if (!m.data().isEmpty()) {
+      w.name("data");
+      ELEMENTS.write(w, toJson(m.data()));
+    }
+    w.endObject();
+  }
+
+  private static JsonElement toJson(Object value) {
+    if (value == null) {
+      return com.google.gson.JsonNull.INSTANCE;
+    }
+    if (value instanceof String s) {
+      return new JsonPrimitive(s);
+    }
+    if (value instanceof Number n) {
+      return new JsonPrimitive(n);
+    }
+    if (value instanceof Boolean b) {
+      return new JsonPrimitive(b);
+    }
+    if (value instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      map.forEach((k, v) -> o.add(String.valueOf(k), toJson(v)));
+      return o;
+    }
+    if (value instanceof List<?> list) {
+      JsonArray a = new JsonArray();
+      list.forEach(v -> a.add(toJson(v)));
+      return a;
+    }
+    throw new IllegalArgumentException("not a JSON value: " + value.getClass());
+  }
+}

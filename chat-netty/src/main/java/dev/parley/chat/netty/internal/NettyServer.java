@@ -1,0 +1,126 @@
+package dev.parley.chat.netty.internal;
+
+import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.spi.CloseCodes;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the event loops, the listening socket and every open channel; starts and stops them. */
+public final class NettyServer {
+  private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+
+  private final NettyConfig config;
+  private final Supplier<ChannelHandler> endpoint;
+  private final ChannelGroup channels = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private EventLoopGroup bossGroup;
+  private EventLoopGroup workerGroup;
+  private Channel serverChannel;
+  private boolean stopping;
+
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint) {
+    this.config = config;
+    this.endpoint = endpoint;
+  }
+
+  public synchronized CompletionStage<InetSocketAddress> start() {
+    if (bossGroup != null) {
+      throw new IllegalStateException("already started");
+    }
+    boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+    workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(bossGroup, workerGroup)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        // Writes pause above the high mark; what waits beyond it is counted against maxQueuedBytes.
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .childHandler(new ServerInitializer(config, channels, endpoint));
+    CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
+    bootstrap.bind(config.host(), config.port()).addListener(f -> {
+      if (f.isSuccess()) {
+        synchronized (this) {
+          serverChannel = ((io.netty.channel.ChannelFuture) f).channel();
+        }
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        log.info("listening on {} ({})", address, epoll ? "epoll" : "nio");
+        started.complete(address);
+      } else {
+        shutdownGroups();
+        started.completeExceptionally(f.cause());
+      }
+    });
+    return started;
+  }
+
+  /**
+   * Stops accepting, sends every WebSocket client close 1001, waits up to the shutdown timeout for
+   * them to close, closes the rest, then stops the event loops.
+   */
+  public CompletionStage<Void> stop() {
+    synchronized (this) {
+      if (stopping || bossGroup == null) {
+        if (bossGroup == null) {
+          stopped.complete(null);
+        }
+        return stopped;
+      }
+      stopping = true;
+    }
+    Channel listener = serverChannel;
+    (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
+      for (Channel ch : channels) {
+        NettyConnection connection = ch.attr(ChatFrameHandler.CONNECTION).get();
+        if (connection != null) {
+          connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+        } else if (!(ch instanceof ServerChannel)) {
+          ch.close();
+        }
+      }
+      var forced = GlobalEventExecutor.INSTANCE.schedule(
+          () -> channels.close(), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      channels.newCloseFuture().addListener(all -> {
+        forced.cancel(false);
+        shutdownGroups();
+      });
+    });
+    return stopped;
+  }
+
+  private void shutdownGroups() {
+    var boss = bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    var workers = workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    boss.addListener(b -> workers.addListener(w -> stopped.complete(null)));
+  }
+
+  /** Open client channels, for tests and metrics. */
+  public int openChannels() {
+    return (int) channels.stream().filter(c -> !(c instanceof ServerChannel)).count();
+  }
+}

@@ -1,0 +1,15 @@
+/** Parley's Netty transport: a WebSocket server for a {@link dev.parley.chat.ChatServer}. */
+module dev.parley.chat.netty {
+  requires transitive dev.parley.chat;
+  requires io.netty.buffer;
+  requires io.netty.codec;
+  requires io.netty.codec.http;
+  requires io.netty.common;
+  requires io.netty.handler;
+  requires io.netty.transport;
+  requires io.netty.transport.classes.epoll;
+  requires com.google.gson;
+  requires org.slf4j;
+
+  exports dev.parley.chat.netty;
+}
