@@ -24,6 +24,25 @@ public final class RoomsChatExample {
   private RoomsChatExample() {}
 
   static void run(int port) throws InterruptedException {
+    Running running = start(port);
+    System.out.println("Parley chat is running: open http://localhost:" + running.server().port() + "/ (Ctrl+C stops it)");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.stop();
+      stopped.countDown();
+    }, "parley-shutdown"));
+    stopped.await();
+  }
+
+  /** A started example: the chat server and its network server. */
+  record Running(ChatServer chat, NettyChatServer server) {
+    void stop() {
+      server.stop().toCompletableFuture().join();
+      chat.close();
+    }
+  }
+
+  static Running start(int port) {
     ChatServer chat = ChatServer.builder()
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());
@@ -48,14 +67,6 @@ public final class RoomsChatExample {
     NettyChatServer server = NettyChatServer.create(chat,
         NettyConfig.builder().port(port).staticResources("web").build());
     server.start().toCompletableFuture().join();
-    System.out.println("Parley chat is running: open http://localhost:" + server.port() + "/ (Ctrl+C stops it)");
-
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.stop().toCompletableFuture().join();
-      chat.close();
-      stopped.countDown();
-    }, "parley-shutdown"));
-    stopped.await();
+    return new Running(chat, server);
   }
 }

@@ -1,0 +1,121 @@
+package dev.parley.chat.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.MessageKind;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ServerEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonProtocolTest {
+  private final JsonProtocol protocol = new JsonProtocol();
+
+  private ClientRequest request(String json) {
+    JsonProtocol.Decoded d = protocol.decode(json);
+    assertThat(d.error()).as("error for " + json).isNull();
+    return d.request();
+  }
+
+  private ServerEvent.Error error(String json) {
+    JsonProtocol.Decoded d = protocol.decode(json);
+    assertThat(d.request()).as("request for " + json).isNull();
+    return d.error();
+  }
+
+  private String encode(ServerEvent e) {
+    return new String(protocol.encode(e), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void decodesEveryRequestType() {
+    assertThat(request("{\"type\":\"join\",\"room\":\"r\",\"username\":\"u\",\"id\":\"1\"}"))
+        .isEqualTo(new ClientRequest.Join("1", "r", "u"));
+    assertThat(request("{\"type\":\"join\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.Join(null, "r", null));
+    assertThat(request("{\"type\":\"leave\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.Leave(null, "r"));
+    assertThat(request("{\"type\":\"message\",\"room\":\"r\",\"text\":\"t\"}"))
+        .isEqualTo(new ClientRequest.Send(null, "r", "t", null));
+    assertThat(request("{\"type\":\"private\",\"to\":\"bob\",\"text\":\"t\"}"))
+        .isEqualTo(new ClientRequest.SendPrivate(null, "bob", "t", null));
+    assertThat(request("{\"type\":\"members\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.Members(null, "r"));
+    assertThat(request("{\"type\":\"clear\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.ClearHistory(null, "r"));
+  }
+
+  @Test
+  void dataBecomesJavaValues_integersAsLongs() {
+    ClientRequest.Send send = (ClientRequest.Send) request(
+        "{\"type\":\"message\",\"room\":\"r\",\"text\":\"t\",\"data\":{\"n\":3,\"x\":1.5,\"ok\":true,\"list\":[\"a\",null],\"o\":{}}}");
+    assertThat(send.data()).containsEntry("n", 3L).containsEntry("x", 1.5).containsEntry("ok", true);
+    assertThat(send.data().get("list")).isEqualTo(java.util.Arrays.asList("a", null));
+  }
+
+  @Test
+  void refusesMalformedFrames() {
+    assertThat(error("").code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+    assertThat(error("nope").code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+    assertThat(error("\"a string\"").code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+    assertThat(error("{\"type\":\"join\",\"room\":\"r\"}{}").code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+    assertThat(error("{'type':'join','room':'r'}").code()).as("lenient JSON is refused").isEqualTo(ErrorCodes.BAD_REQUEST);
+    assertThat(error("{\"room\":\"r\"}").message()).isEqualTo("Field 'type' is required");
+    assertThat(error("{\"type\":\"join\",\"room\":[]}").message()).isEqualTo("Field 'room' must be a string");
+    assertThat(error("{\"type\":\"join\",\"room\":\"r\",\"id\":5}").message()).isEqualTo("Field 'id' must be a string");
+    assertThat(error("{\"type\":\"message\",\"room\":\"r\",\"text\":\"t\",\"data\":\"x\"}").message())
+        .isEqualTo("Field 'data' must be an object");
+    String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(JsonProtocol.MAX_NESTING) + "]".repeat(JsonProtocol.MAX_NESTING) + "}";
+    assertThat(error(deep).code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+  }
+
+  @Test
+  void unknownTypesKeepTheirRequestId() {
+    ServerEvent.Error e = error("{\"type\":\"nope\",\"id\":\"7\"}");
+    assertThat(e).isEqualTo(new ServerEvent.Error("7", ErrorCodes.UNKNOWN_TYPE, "Unknown frame type 'nope'"));
+  }
+
+  @Test
+  void encodesMessagesWithoutNullFields() {
+    ChatMessage m = new ChatMessage("01", Instant.ofEpochMilli(1000), MessageKind.ROOM, "lobby", "alice", null,
+        "hi \"you\" <b>", Map.of("n", 1));
+    assertThat(encode(new ServerEvent.Message(m))).isEqualTo(
+        "{\"type\":\"message\",\"message\":{\"id\":\"01\",\"time\":1000,\"kind\":\"room\",\"room\":\"lobby\","
+            + "\"sender\":\"alice\",\"text\":\"hi \\\"you\\\" <b>\",\"data\":{\"n\":1}}}");
+  }
+
+  @Test
+  void encodesEveryEventType() {
+    ChatMessage notice = new ChatMessage("02", Instant.ofEpochMilli(5), MessageKind.NOTICE, null, null, null, "hello", null);
+    assertThat(encode(new ServerEvent.Welcome("c1", null))).isEqualTo("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":null}");
+    assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(notice)))).isEqualTo(
+        "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"user\":\"u\",\"members\":[\"u\"],"
+            + "\"history\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}]}");
+    assertThat(encode(new ServerEvent.Left(null, "r"))).isEqualTo("{\"type\":\"left\",\"room\":\"r\"}");
+    assertThat(encode(new ServerEvent.Ack("a", null))).isEqualTo("{\"type\":\"ack\",\"id\":\"a\",\"message\":null}");
+    assertThat(encode(new ServerEvent.Presence("r", "u", false)))
+        .isEqualTo("{\"type\":\"presence\",\"room\":\"r\",\"user\":\"u\",\"state\":\"left\"}");
+    assertThat(encode(new ServerEvent.Members("m", "r", List.of("a", "b"))))
+        .isEqualTo("{\"type\":\"members\",\"id\":\"m\",\"room\":\"r\",\"members\":[\"a\",\"b\"]}");
+    assertThat(encode(new ServerEvent.HistoryCleared("r", null))).isEqualTo("{\"type\":\"cleared\",\"room\":\"r\",\"by\":null}");
+    assertThat(encode(new ServerEvent.Error(null, "X", "y"))).isEqualTo("{\"type\":\"error\",\"code\":\"X\",\"message\":\"y\"}");
+  }
+
+  @Test
+  void theSameEventIsEncodedOnceForAFanOut() {
+    ServerEvent.Presence event = new ServerEvent.Presence("r", "u", true);
+    byte[] first = protocol.encode(event);
+    assertThat(protocol.encode(event)).isSameAs(first);
+    assertThat(protocol.encode(new ServerEvent.Presence("r", "u", true))).isNotSameAs(first).isEqualTo(first);
+  }
+
+  @Test
+  void closeReasonsAreCutToWholeCharactersWithin123Bytes() {
+    String reason = "é".repeat(100); // 200 bytes
+    String cut = Closing.truncate(reason);
+    assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(123);
+    assertThat(cut).isEqualTo("é".repeat(61));
+    assertThat(Closing.truncate("short")).isEqualTo("short");
+  }
+}
