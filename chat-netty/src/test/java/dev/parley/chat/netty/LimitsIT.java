@@ -3,8 +3,10 @@ package dev.parley.chat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatServer;
 import dev.parley.chat.spi.CloseCodes;
 import java.io.EOFException;
+import java.lang.reflect.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -159,6 +161,26 @@ class LimitsIT {
       assertThat(reader.skipTo("message").getAsJsonObject("message").get("text").getAsString()).isEqualTo("after");
     } catch (EOFException | java.net.SocketException expected) {
       // closing the slow client's socket may fail after the server dropped it
+    }
+  }
+
+  @Test
+  void anUnexpectedServerFailureClosesThatConnectionWith1011() throws Exception {
+    ChatServer real = ChatServer.builder().build();
+    ChatServer failing = (ChatServer) Proxy.newProxyInstance(ChatServer.class.getClassLoader(),
+        new Class<?>[] {ChatServer.class}, (proxy, method, args) -> {
+          if (method.getName().equals("open")) {
+            throw new IllegalStateException("simulated bug (expected by this test)");
+          }
+          return method.invoke(real, args);
+        });
+    NettyChatServer netty = NettyChatServer.create(failing, NettyConfig.builder().host("127.0.0.1").port(0).build())
+        .start().toCompletableFuture().join();
+    try (RawWebSocket c = RawWebSocket.connect(netty.port())) {
+      assertThat(c.readUntilClose().closeCode()).isEqualTo(CloseCodes.INTERNAL_ERROR);
+    } finally {
+      netty.stop().toCompletableFuture().join();
+      real.close();
     }
   }
 
