@@ -589,27 +589,20 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   @Override
   public int deliverToRoom(String roomName, ServerEvent event, Exclusion except) {
     Room room = rooms.get(roomName);
-    if (room == null) {
-      return 0;
-    }
-    int queued = 0;
-    for (Session member : room.members()) {
-      if (!except.excludes(member.id(), member.user()) && member.connection.send(event)) {
-        queued++;
-      }
-    }
-    return queued;
+    return room == null ? 0 : sendAll(room.members(), event, except);
   }
 
   @Override
   public int deliverToUser(String user, ServerEvent event) {
     List<Session> list = users.get(user);
-    if (list == null) {
-      return 0;
-    }
+    return list == null ? 0 : sendAll(list, event, Exclusion.none());
+  }
+
+  /** Queues one event instance to each session, so the transport encodes it once. */
+  private static int sendAll(List<Session> sessions, ServerEvent event, Exclusion except) {
     int queued = 0;
-    for (Session session : list) {
-      if (session.connection.send(event)) {
+    for (Session session : sessions) {
+      if (!except.excludes(session.id(), session.user()) && session.connection.send(event)) {
         queued++;
       }
     }
