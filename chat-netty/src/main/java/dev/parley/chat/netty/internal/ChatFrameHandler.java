@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -38,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(ChatFrameHandler.class);
-  static final AttributeKey<NettyConnection> CONNECTION = AttributeKey.valueOf("parley.connection");
 
   private final ChatServer chat;
   private final JsonProtocol protocol;
@@ -60,9 +58,8 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       ServerInitializer.upgraded(ctx.pipeline());
       Channel channel = ctx.channel();
       connection = new NettyConnection(
-          channel, handshake(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
-          protocol, config.maxQueuedBytes());
-      channel.attr(CONNECTION).set(connection);
+          handshake(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          protocol, new OutboundQueue(channel, config.maxQueuedBytes()));
       lastReadNanos = System.nanoTime();
       long interval = config.pingInterval().toNanos();
       pinger = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.NANOSECONDS);
@@ -81,15 +78,15 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   }
 
   private void ping(ChannelHandlerContext ctx) {
-    if (connection.isClosing()) {
+    if (connection.out().isClosing()) {
       return;
     }
     pingSentNanos = System.nanoTime();
     ctx.writeAndFlush(new PingWebSocketFrame());
     ctx.executor().schedule(() -> {
-      if (lastReadNanos - pingSentNanos < 0 && !connection.isClosing()) {
+      if (lastReadNanos - pingSentNanos < 0 && !connection.out().isClosing()) {
         log.debug("closing {}: no answer to ping", ctx.channel().remoteAddress());
-        connection.closeWithFrameThenDrop(CloseCodes.IDLE_TIMEOUT, "ping timeout");
+        connection.out().closeNow(CloseCodes.IDLE_TIMEOUT, "ping timeout");
       }
     }, config.pingTimeout().toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -117,7 +114,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (connection != null && ctx.channel().isWritable()) {
-      connection.drain();
+      connection.out().drain();
     }
     super.channelWritabilityChanged(ctx);
   }
@@ -137,7 +134,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException) {
       if (connection != null) {
-        connection.closeWithFrameThenDrop(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        connection.out().closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
       } else {
         ctx.close();
       }
@@ -151,7 +148,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     } else {
       log.warn("unexpected failure on {}; closing it", ctx.channel().remoteAddress(), cause);
       if (connection != null) {
-        connection.closeWithFrameThenDrop(CloseCodes.INTERNAL_ERROR, "internal error");
+        connection.out().closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
       } else {
         ctx.close();
       }

@@ -96,9 +96,9 @@ public final class NettyServer {
     Channel listener = serverChannel;
     (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
       for (Channel ch : channels) {
-        NettyConnection connection = ch.attr(ChatFrameHandler.CONNECTION).get();
-        if (connection != null) {
-          connection.close(CloseCodes.GOING_AWAY, "server shutting down");
+        OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
+        if (out != null) {
+          out.close(CloseCodes.GOING_AWAY, "server shutting down");
         } else if (!(ch instanceof ServerChannel)) {
           ch.close();
         }

@@ -1,0 +1,125 @@
+package dev.parley.chat.netty.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Encoded WebSocket frames waiting for one channel. Any thread may add; the channel's event loop
+ * writes them in batches with one flush per batch, and only while the socket is writable. The queue
+ * is bounded in bytes: a peer that cannot keep up is disconnected, so it never holds up anyone else
+ * or grows the heap without bound. The frames' bytes are shared, never copied: a broadcast puts the
+ * same array in every recipient's queue.
+ */
+public final class OutboundQueue {
+  private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
+
+  /** Every upgraded channel carries its queue, so shutdown can close each politely. */
+  static final AttributeKey<OutboundQueue> KEY = AttributeKey.valueOf("parley.outbound");
+
+  private record Item(byte[] bytes, boolean binary) {}
+
+  private final Channel channel;
+  private final long maxQueuedBytes;
+  private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  public OutboundQueue(Channel channel, long maxQueuedBytes) {
+    this.channel = channel;
+    this.maxQueuedBytes = maxQueuedBytes;
+    channel.attr(KEY).set(this);
+  }
+
+  /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
+  public boolean text(byte[] utf8) {
+    return add(new Item(utf8, false));
+  }
+
+  /** Queues a binary frame; returns {@code false} if closing or over the bound. */
+  public boolean binary(byte[] bytes) {
+    return add(new Item(bytes, true));
+  }
+
+  private boolean add(Item item) {
+    if (closing.get()) {
+      return false;
+    }
+    if (queuedBytes.addAndGet(item.bytes.length) > maxQueuedBytes) {
+      queuedBytes.addAndGet(-item.bytes.length);
+      slowConsumer();
+      return false;
+    }
+    queue.add(item);
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drain);
+    }
+    return true;
+  }
+
+  /** On the event loop: writes what the socket takes now, then flushes once. Call again when writable. */
+  public void drain() {
+    drainScheduled.set(false);
+    boolean wrote = false;
+    Item item;
+    while (channel.isWritable() && (item = queue.poll()) != null) {
+      queuedBytes.addAndGet(-item.bytes.length);
+      channel.write(frame(item), channel.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  private static WebSocketFrame frame(Item item) {
+    return item.binary
+        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(item.bytes))
+        : new TextWebSocketFrame(Unpooled.wrappedBuffer(item.bytes));
+  }
+
+  private void slowConsumer() {
+    if (closing.compareAndSet(false, true)) {
+      log.info("closing {}: more than {} bytes waiting to be sent", channel.remoteAddress(), maxQueuedBytes);
+      queue.clear();
+      // A close frame would wait behind the backlog this peer is not reading; drop the TCP connection.
+      channel.close();
+    }
+  }
+
+  /** Writes everything queued, then a close frame; the peer has Netty's close timeout to answer. */
+  public void close(int code, String reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    channel.eventLoop().execute(() -> {
+      Item item;
+      while ((item = queue.poll()) != null) {
+        channel.write(frame(item), channel.voidPromise());
+      }
+      Closing.send(channel, code, reason, false);
+    });
+  }
+
+  /** Sends a close frame and drops the connection without waiting, for peers that stopped answering. */
+  public void closeNow(int code, String reason) {
+    if (closing.compareAndSet(false, true)) {
+      queue.clear();
+      Closing.send(channel, code, reason, true);
+    }
+  }
+
+  public boolean isClosing() {
+    return closing.get();
+  }
+}
