@@ -52,6 +52,10 @@
     nextId: 1,
     pending: new Map(), // request id -> text, so a rejected message can be given back to the user
     seen: new Set(), // message ids already shown
+    trimmedUpTo: '', // highest id dropped from the top of the list; older history is not brought back
+    // While a first join is in flight: messages that came before `joined` (the join hook's greeting).
+    // They are shown after the history that `joined` brings, instead of being wiped by it.
+    joinBuffer: null,
     members: new Set(),
   };
 
@@ -141,11 +145,38 @@
     ui.messages.scrollTop = ui.messages.scrollHeight;
   }
 
+  function trimList() {
+    while (ui.messages.childElementCount > MAX_RENDERED) {
+      const first = ui.messages.firstElementChild;
+      const id = first.dataset.id;
+      if (id) {
+        session.seen.delete(id); // keeps `seen` as small as the list
+        if (id > session.trimmedUpTo) session.trimmedUpTo = id;
+      }
+      first.remove();
+    }
+  }
+
+  // The first shown message newer than `id`, looking back from the end (history is usually newest).
+  // Ids sort as strings in the order the server made them.
+  function firstShownAfter(id) {
+    let later = null;
+    for (let li = ui.messages.lastElementChild; li; li = li.previousElementSibling) {
+      const shown = li.dataset.id;
+      if (!shown) continue; // local notices and the divider stay where they are
+      if (shown > id) later = li;
+      else break;
+    }
+    return later;
+  }
+
   // Follow new messages only if the user has not scrolled up to read older ones (or it is their own).
-  function appendToList(node, forceScroll) {
+  // A history message goes in id order, so one missed while away can land before newer ones on screen.
+  function addToList(node, forceScroll, inOrder) {
     const follow = forceScroll || isNearBottom();
-    ui.messages.append(node);
-    while (ui.messages.childElementCount > MAX_RENDERED) ui.messages.firstElementChild.remove();
+    const later = inOrder && node.dataset.id ? firstShownAfter(node.dataset.id) : null;
+    if (later) later.before(node); else ui.messages.append(node);
+    trimList();
     if (follow) scrollToEnd();
   }
 
@@ -153,29 +184,40 @@
     if (!m || typeof m !== 'object') return;
     // Room traffic and notices for another room can only be leftovers; private messages show anywhere.
     if (m.kind !== 'private' && m.room && m.room !== session.room) return;
+    if (session.joinBuffer && !history) {
+      session.joinBuffer.push(m);
+      return;
+    }
     // A private message to yourself arrives both as a message and as the ack.
     if (m.id) {
       if (session.seen.has(m.id)) return;
+      if (history && m.id <= session.trimmedUpTo) return; // was shown, then trimmed away
       session.seen.add(m.id);
     }
     const node = messageNode(m);
     if (history) node.classList.add('msg-history');
-    appendToList(node, !history && m.sender != null && m.sender === session.name);
+    addToList(node, !history && m.sender != null && m.sender === session.name, history);
   }
 
   function addLocalNotice(text) {
     addMessage({ kind: 'notice', room: session.room, time: Date.now(), text });
   }
 
-  // Replacing (not appending) keeps a rejoin after reconnect from duplicating what we already showed.
-  function showHistory(history) {
+  // A first join starts from the room's history. A rejoin after a reconnect keeps what is on screen
+  // and adds only what it has not shown (by id): after a server restart the history may be empty, or
+  // it may hold messages sent while we were away.
+  function showHistory(history, rejoin) {
     ui.messages.setAttribute('aria-busy', 'true');
-    ui.messages.replaceChildren();
-    session.seen.clear();
-    history.forEach((m) => addMessage(m, true));
-    if (history.length) ui.messages.append(el('li', 'history-divider', 'earlier messages ↑'));
+    if (rejoin) {
+      history.forEach((m) => addMessage(m, true));
+    } else {
+      ui.messages.replaceChildren();
+      session.seen.clear();
+      session.trimmedUpTo = '';
+      history.forEach((m) => addMessage(m, true));
+      if (history.length) ui.messages.append(el('li', 'history-divider', 'earlier messages ↑'));
+    }
     ui.messages.setAttribute('aria-busy', 'false');
-    scrollToEnd();
   }
 
   function renderMembers() {
@@ -213,11 +255,17 @@
       const frame = { type: 'join', room: session.room };
       if (!f.user && session.name) frame.username = session.name;
       session.joinId = send(frame);
+      // A rejoin keeps the screen, so what arrives before `joined` can be shown right away.
+      session.joinBuffer = session.joined ? null : [];
       setStatus('connecting', session.joined ? 'rejoining…' : 'joining…');
     },
 
     joined(f) {
       if (f.id !== session.joinId) return; // a join we did not ask for; this client shows one room
+      const rejoin = session.joined && f.room === session.room;
+      const early = session.joinBuffer || [];
+      session.joinBuffer = null;
+      const follow = !rejoin || isNearBottom();
       session.name = f.user;
       session.room = f.room;
       session.joined = true;
@@ -226,8 +274,10 @@
       ui.roomTitle.textContent = f.room;
       ui.me.textContent = f.user;
       setMembers(f.members);
-      showHistory(Array.isArray(f.history) ? f.history : []);
-      showChatView();
+      showChatView(); // first, so the list has a size to scroll in
+      showHistory(Array.isArray(f.history) ? f.history : [], rejoin);
+      early.forEach((m) => addMessage(m));
+      if (follow) scrollToEnd();
       setStatus('connected', 'connected');
     },
 
@@ -307,6 +357,7 @@
     clearTimers();
     dropSocket();
     session.pending.clear();
+    session.joinBuffer = null;
   }
 
   function connect() {
