@@ -12,4 +12,5 @@ module dev.parley.chat.netty {
   requires org.slf4j;
 
   exports dev.parley.chat.netty;
+  exports dev.parley.chat.socketio;
 }

@@ -3,13 +3,25 @@ package dev.parley.chat.netty;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.netty.internal.JsonEndpoint;
 import dev.parley.chat.netty.internal.NettyServer;
+import dev.parley.chat.netty.internal.engineio.EngineIoServer;
+import dev.parley.chat.netty.internal.socketio.ChatBridge;
+import dev.parley.chat.netty.internal.socketio.SocketIoRuntime;
+import dev.parley.chat.socketio.ChatEvents;
+import dev.parley.chat.socketio.SocketIo;
+import dev.parley.chat.socketio.SocketIoConfig;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * Serves a {@link ChatServer} over WebSocket with Netty: Parley's JSON protocol (docs/protocol.md) at
- * {@link NettyConfig#path()}, and optionally static files such as a browser client.
+ * Serves chat over the network with Netty, on one port: Parley's JSON protocol over WebSocket at
+ * {@link NettyConfig#path()} (docs/protocol.md), Socket.IO v4 at {@link SocketIoConfig#path()} for
+ * any stock socket.io client (docs/socket-io.md), and optionally static files such as a browser
+ * client.
  *
  * <pre>{@code
  * NettyChatServer server = NettyChatServer.create(chat, NettyConfig.builder().port(8080).build());
@@ -19,27 +31,59 @@ import java.util.concurrent.CompletionStage;
  * chat.close();
  * }</pre>
  *
- * <p>Netty's I/O threads only decode, encode and write; request handling and hooks run on the chat
- * server's hook executor. A server is started once and stopped once; stopping does not close the
- * {@link ChatServer}, which may outlive it.
+ * <p>Netty's I/O threads only decode, encode and write; chat hooks run on the chat server's hook
+ * executor, Socket.IO handlers on a worker pool this server owns. A server is started once and
+ * stopped once; stopping does not close the {@link ChatServer}, which may outlive it.
  */
 public final class NettyChatServer {
   private final NettyServer server;
+  private final SocketIoRuntime socketIo;
+  private final ExecutorService workers;
   private volatile InetSocketAddress address;
 
-  private NettyChatServer(ChatServer chat, NettyConfig config) {
-    this.server = new NettyServer(config, JsonEndpoint.factory(chat, config));
+  private NettyChatServer(Builder b) {
+    if (b.socketIoConfig.enabled()) {
+      AtomicInteger count = new AtomicInteger();
+      this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {
+        Thread t = new Thread(r, "parley-socketio-" + count.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+      this.socketIo = new SocketIoRuntime(b.socketIoConfig, workers);
+      if (b.chat != null) {
+        ChatBridge.install(b.chat, b.chatEvents, socketIo.namespace("/"));
+      }
+      b.socketIoSetup.accept(socketIo);
+    } else {
+      this.workers = null;
+      this.socketIo = null;
+    }
+    EngineIoServer engineIo = socketIo == null ? null : new EngineIoServer(new EngineIoServer.Settings(
+        b.socketIoConfig.path(),
+        b.config.pingInterval().toMillis(),
+        b.config.pingTimeout().toMillis(),
+        b.socketIoConfig.maxPayload(),
+        b.socketIoConfig.upgradeTimeout().toMillis(),
+        b.config.maxQueuedBytes(),
+        b.config.allowedOrigins()), socketIo);
+    this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config), engineIo);
   }
 
   /**
-   * Creates a server; nothing is bound until {@link #start()}.
+   * A server for {@code chat} over both protocols: the JSON protocol, and Socket.IO with the {@link
+   * ChatEvents#defaults() default event names}. Nothing is bound until {@link #start()}.
    *
    * @param chat the chat server clients talk to
    * @param config network settings
    * @return the server, not yet started
    */
   public static NettyChatServer create(ChatServer chat, NettyConfig config) {
-    return new NettyChatServer(Objects.requireNonNull(chat, "chat"), Objects.requireNonNull(config, "config"));
+    return builder(config).chat(chat).build();
+  }
+
+  /** A builder, for Socket.IO handlers of your own, other event names, or Socket.IO settings. */
+  public static Builder builder(NettyConfig config) {
+    return new Builder(config);
   }
 
   /**
@@ -67,14 +111,68 @@ public final class NettyChatServer {
     return address;
   }
 
+  /** The Socket.IO side, for emitting from server code; {@code null} when Socket.IO is disabled. */
+  public SocketIo socketIo() {
+    return socketIo;
+  }
+
   /**
-   * Stops accepting connections, sends every client close 1001 ("server shutting down"), waits up to
-   * {@link NettyConfig#shutdownTimeout()} for them to close, closes the rest, and stops the I/O
-   * threads. Safe to call more than once.
+   * Stops accepting connections, sends every client close 1001 ("server shutting down") and every
+   * Socket.IO client a close, waits up to {@link NettyConfig#shutdownTimeout()} for them to close,
+   * closes the rest, and stops the I/O threads. Safe to call more than once.
    *
    * @return a stage completed when everything is closed
    */
   public CompletionStage<Void> stop() {
-    return server.stop();
+    return server.stop().whenComplete((v, e) -> {
+      if (workers != null) {
+        workers.shutdown();
+      }
+    });
+  }
+
+  /** Builds a {@link NettyChatServer}. */
+  public static final class Builder {
+    private final NettyConfig config;
+    private ChatServer chat;
+    private ChatEvents chatEvents = ChatEvents.defaults();
+    private SocketIoConfig socketIoConfig = SocketIoConfig.defaults();
+    private Consumer<SocketIo> socketIoSetup = io -> {};
+
+    private Builder(NettyConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Serves this chat server: over the JSON protocol, and over Socket.IO on the main namespace with
+     * the {@link #chatEvents(ChatEvents) chat events}. Without it there is no JSON endpoint.
+     */
+    public Builder chat(ChatServer chat) {
+      this.chat = Objects.requireNonNull(chat, "chat");
+      return this;
+    }
+
+    /** Socket.IO event names for the chat server. Default {@link ChatEvents#defaults()}. */
+    public Builder chatEvents(ChatEvents events) {
+      this.chatEvents = Objects.requireNonNull(events, "events");
+      return this;
+    }
+
+    /** Socket.IO settings. Default {@link SocketIoConfig#defaults()} (enabled at /socket.io/). */
+    public Builder socketIo(SocketIoConfig config) {
+      this.socketIoConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Registers Socket.IO namespaces and handlers of your own. */
+    public Builder onSocketIo(Consumer<SocketIo> setup) {
+      this.socketIoSetup = Objects.requireNonNull(setup, "setup");
+      return this;
+    }
+
+    /** Builds the server; nothing is bound until {@link NettyChatServer#start()}. */
+    public NettyChatServer build() {
+      return new NettyChatServer(this);
+    }
   }
 }

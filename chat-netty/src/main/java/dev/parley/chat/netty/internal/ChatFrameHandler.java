@@ -2,7 +2,6 @@ package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
@@ -11,8 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -22,11 +19,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +50,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       ServerInitializer.upgraded(ctx.pipeline());
       Channel channel = ctx.channel();
       connection = new NettyConnection(
-          handshake(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          Handshakes.of(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
           protocol, new OutboundQueue(channel, config.maxQueuedBytes()));
       lastReadNanos = System.nanoTime();
       long interval = config.pingInterval().toNanos();
@@ -67,14 +59,6 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     } else {
       super.userEventTriggered(ctx, evt);
     }
-  }
-
-  static Handshake handshake(SocketAddress remote, String uri, HttpHeaders headers) {
-    QueryStringDecoder query = new QueryStringDecoder(uri);
-    Map<String, List<String>> headerMap = new LinkedHashMap<>();
-    headers.forEach(h -> headerMap.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
-    String address = remote == null ? "" : remote.toString().replaceFirst("^.*/", "");
-    return new Handshake(address, query.path(), query.parameters(), headerMap);
   }
 
   private void ping(ChannelHandlerContext ctx) {

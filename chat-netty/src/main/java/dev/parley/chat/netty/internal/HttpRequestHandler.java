@@ -1,6 +1,7 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,10 +27,17 @@ import java.util.Locale;
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final NettyConfig config;
   private final StaticFiles staticFiles;
+  private final boolean jsonEndpoint;
+  private final EngineIoServer engineIo;
+  private final ServerInitializer initializer;
 
-  HttpRequestHandler(NettyConfig config, StaticFiles staticFiles) {
+  HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, EngineIoServer engineIo,
+      ServerInitializer initializer) {
     this.config = config;
     this.staticFiles = staticFiles;
+    this.jsonEndpoint = jsonEndpoint;
+    this.engineIo = engineIo;
+    this.initializer = initializer;
   }
 
   @Override
@@ -39,7 +47,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    if (path.equals(config.path())) {
+    if (engineIo != null && engineIo.matches(path)) {
+      engineIo.handle(ctx, request,
+          () -> initializer.upgradeToEngineIo(ctx, request),
+          () -> initializer.longPolling(ctx.pipeline()));
+      return;
+    }
+    if (jsonEndpoint && path.equals(config.path())) {
       if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
         FullHttpResponse response = text(HttpResponseStatus.UPGRADE_REQUIRED, "This endpoint speaks WebSocket\n");
         response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -50,7 +64,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         respond(ctx, request, HttpResponseStatus.FORBIDDEN, "Origin not allowed\n", false);
         return;
       }
-      ctx.fireChannelRead(request.retain());
+      initializer.upgradeToJson(ctx, request);
       return;
     }
     if (staticFiles == null) {

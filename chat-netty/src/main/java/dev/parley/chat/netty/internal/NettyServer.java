@@ -2,6 +2,7 @@ package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.spi.CloseCodes;
+import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -33,6 +34,7 @@ public final class NettyServer {
 
   private final NettyConfig config;
   private final Supplier<ChannelHandler> endpoint;
+  private final EngineIoServer engineIo;
   private final ChannelGroup channels = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private EventLoopGroup bossGroup;
@@ -40,9 +42,18 @@ public final class NettyServer {
   private Channel serverChannel;
   private boolean stopping;
 
-  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint) {
+  /**
+   * @param endpoint handlers for the JSON endpoint, or {@code null} for none
+   * @param engineIo the Socket.IO/Engine.IO server, or {@code null} for none
+   */
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, EngineIoServer engineIo) {
     this.config = config;
     this.endpoint = endpoint;
+    this.engineIo = engineIo;
+  }
+
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint) {
+    this(config, endpoint, null);
   }
 
   public synchronized CompletionStage<InetSocketAddress> start() {
@@ -61,7 +72,7 @@ public final class NettyServer {
         .childOption(ChannelOption.TCP_NODELAY, true)
         // Writes pause above the high mark; what waits beyond it is counted against maxQueuedBytes.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ServerInitializer(config, channels, endpoint));
+        .childHandler(new ServerInitializer(config, channels, endpoint, engineIo));
     CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
     bootstrap.bind(config.host(), config.port()).addListener(f -> {
       if (f.isSuccess()) {
@@ -95,6 +106,9 @@ public final class NettyServer {
     }
     Channel listener = serverChannel;
     (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
+      if (engineIo != null) {
+        engineIo.closeAll();
+      }
       for (Channel ch : channels) {
         OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
         if (out != null) {

@@ -4,8 +4,12 @@ import dev.parley.chat.netty.NettyConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import dev.parley.chat.netty.internal.engineio.EngineIoFrameHandler;
+import dev.parley.chat.netty.internal.engineio.EngineIoServer;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -30,17 +34,30 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private final StaticFiles staticFiles;
   private final ChannelGroup channels;
   private final Supplier<ChannelHandler> endpoint;
+  private final EngineIoServer engineIo;
   private final WebSocketServerProtocolConfig protocolConfig;
+  private final WebSocketServerProtocolConfig engineIoProtocolConfig;
 
-  public ServerInitializer(NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint) {
+  /**
+   * @param endpoint handlers for the JSON endpoint at {@link NettyConfig#path()}, or {@code null} for none
+   * @param engineIo the Engine.IO server, or {@code null} for none
+   */
+  public ServerInitializer(
+      NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint, EngineIoServer engineIo) {
     this.config = config;
     this.channels = channels;
     this.endpoint = endpoint;
+    this.engineIo = engineIo;
     this.staticFiles = config.staticResources() == null
         ? null
         : new StaticFiles(config.staticResources(), Thread.currentThread().getContextClassLoader());
-    this.protocolConfig = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath(config.path())
+    this.protocolConfig = protocolConfig(config, config.path());
+    this.engineIoProtocolConfig = engineIo == null ? null : protocolConfig(config, engineIo.settings().path());
+  }
+
+  private static WebSocketServerProtocolConfig protocolConfig(NettyConfig config, String path) {
+    return WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath(path)
         // HttpRequestHandler only passes on requests whose path is exactly the endpoint's; this lets
         // a query string through ("/chat?token=...").
         .checkStartsWith(true)
@@ -67,12 +84,40 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     ChannelPipeline p = ch.pipeline();
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-    // Handshakes and file requests carry no body worth more than this.
-    p.addLast("http-aggregator", new HttpObjectAggregator(8192));
-    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles));
-    p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocolConfig));
+    // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
+    // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
+    p.addLast("http-aggregator", new HttpObjectAggregator(
+        engineIo == null ? 8192 : Math.max(8192, engineIo.settings().maxPayload())));
+    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engineIo, this));
+  }
+
+  /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
+  void upgradeToJson(ChannelHandlerContext ctx, FullHttpRequest request) {
+    upgrade(ctx, request, protocolConfig, endpoint.get());
+  }
+
+  /** Adds the WebSocket handlers for Engine.IO, then hands the upgrade request on to them. */
+  void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request) {
+    upgrade(ctx, request, engineIoProtocolConfig, new EngineIoFrameHandler(engineIo));
+  }
+
+  private void upgrade(
+      ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerProtocolConfig protocol, ChannelHandler end) {
+    ChannelPipeline p = ctx.pipeline();
+    p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
-    p.addLast("endpoint", endpoint.get());
+    p.addLast("endpoint", end);
+    ctx.fireChannelRead(request.retain());
+  }
+
+  /** A long-poll may wait a whole ping interval; the HTTP-phase timeout must outlast it. */
+  void longPolling(ChannelPipeline pipeline) {
+    if (pipeline.get(HTTP_TIMEOUT) instanceof IdleStateHandler idle
+        && idle.getAllIdleTimeInMillis() == config.handshakeTimeout().toMillis()) {
+      long millis = engineIo.settings().pingIntervalMillis() + engineIo.settings().pingTimeoutMillis()
+          + config.handshakeTimeout().toMillis();
+      pipeline.replace(HTTP_TIMEOUT, HTTP_TIMEOUT, new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS));
+    }
   }
 
   /** Called by the endpoint when the upgrade is done: the HTTP-phase timeout no longer applies. */

@@ -1,0 +1,122 @@
+package dev.parley.chat.netty.internal.engineio;
+
+import dev.parley.chat.netty.internal.Closing;
+import dev.parley.chat.netty.internal.Handshakes;
+import dev.parley.chat.netty.internal.OutboundQueue;
+import dev.parley.chat.netty.internal.ServerInitializer;
+import dev.parley.chat.spi.CloseCodes;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The WebSocket transport of Engine.IO: a fresh session, or the probe of a polling session's upgrade. */
+public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(EngineIoFrameHandler.class);
+
+  private final EngineIoServer server;
+  private EngineSession session;
+  private OutboundQueue out;
+
+  public EngineIoFrameHandler(EngineIoServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (!(evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake)) {
+      super.userEventTriggered(ctx, evt);
+      return;
+    }
+    ServerInitializer.upgraded(ctx.pipeline());
+    Channel channel = ctx.channel();
+    out = new OutboundQueue(channel, server.settings().maxQueuedBytes());
+    List<String> sid = new QueryStringDecoder(handshake.requestUri()).parameters().get("sid");
+    if (sid == null) {
+      EngineSession fresh = server.newSession(channel.eventLoop(),
+          Handshakes.of(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          EngineSession.State.WEBSOCKET);
+      session = fresh;
+      out.text(server.openPacket(fresh, false).getBytes(StandardCharsets.UTF_8));
+      fresh.opened(channel, out);
+      return;
+    }
+    EngineSession existing = server.session(sid.get(0));
+    if (existing == null) {
+      out.closeNow(CloseCodes.POLICY_VIOLATION, "Session ID unknown");
+      return;
+    }
+    session = existing;
+    OutboundQueue probe = out;
+    existing.loop().execute(() -> {
+      if (!existing.beginUpgrade(channel, probe)) {
+        probe.closeNow(CloseCodes.POLICY_VIOLATION, "Bad request");
+      }
+    });
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    EngineSession s = session;
+    if (s == null) {
+      return;
+    }
+    Channel channel = ctx.channel();
+    if (frame instanceof TextWebSocketFrame text) {
+      String packet = text.text();
+      s.loop().execute(() -> s.onWsText(channel, packet));
+    } else if (frame instanceof BinaryWebSocketFrame binary) {
+      byte[] data = ByteBufUtil.getBytes(binary.content());
+      s.loop().execute(() -> s.onWsBinary(channel, data));
+    } else if (frame instanceof CloseWebSocketFrame close) {
+      Closing.received(ctx, close);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (out != null && ctx.channel().isWritable()) {
+      out.drain();
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    EngineSession s = session;
+    if (s != null) {
+      Channel channel = ctx.channel();
+      s.loop().execute(() -> s.onWsClosed(channel));
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException && out != null) {
+      out.closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+    } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof IOException) {
+      ctx.close();
+    } else {
+      log.warn("unexpected failure on {}; closing it", ctx.channel().remoteAddress(), cause);
+      if (out != null) {
+        out.closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
+      } else {
+        ctx.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.parley.chat.netty.internal.engineio;
+
+import dev.parley.chat.Handshake;
+import dev.parley.chat.netty.internal.Handshakes;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Engine.IO v4 server: validates requests as the reference server does, runs the long-polling
+ * transport, and hands WebSocket upgrades to the pipeline. Sessions live in a map keyed by their
+ * random, unguessable id.
+ */
+public final class EngineIoServer {
+  /**
+   * Engine.IO settings.
+   *
+   * @param path request path, for example {@code /socket.io/}
+   * @param pingIntervalMillis how often the server pings
+   * @param pingTimeoutMillis how long the client has to answer
+   * @param maxPayload largest HTTP long-polling body accepted, announced in the handshake
+   * @param upgradeTimeoutMillis how long an upgrade from polling to WebSocket may take
+   * @param maxQueuedBytes bytes that may wait for a client before it is dropped
+   * @param allowedOrigins origins allowed (CORS and WebSocket); empty means same-origin only
+   */
+  public record Settings(
+      String path,
+      long pingIntervalMillis,
+      long pingTimeoutMillis,
+      int maxPayload,
+      long upgradeTimeoutMillis,
+      int maxQueuedBytes,
+      Set<String> allowedOrigins) {}
+
+  private final Settings settings;
+  private final EngineListener listener;
+  private final Cors cors;
+  private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  public EngineIoServer(Settings settings, EngineListener listener) {
+    this.settings = settings;
+    this.listener = listener;
+    this.cors = new Cors(settings.allowedOrigins());
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  EngineListener listener() {
+    return listener;
+  }
+
+  Cors cors() {
+    return cors;
+  }
+
+  /** Whether a request path is this server's. */
+  public boolean matches(String path) {
+    return path.equals(settings.path()) || (path + "/").equals(settings.path());
+  }
+
+  /**
+   * Handles an HTTP request for this server's path on the channel's event loop. A valid WebSocket
+   * upgrade is passed to {@code upgrade}, which hands it to the WebSocket handshake.
+   */
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Runnable upgrade, Runnable pollingStarted) {
+    Handshake handshake = Handshakes.of(ctx.channel().remoteAddress(), request.uri(), request.headers());
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (request.method().equals(HttpMethod.OPTIONS)) {
+      preflight(ctx, request, handshake, origin);
+      return;
+    }
+    String transport = handshake.queryParam("transport").orElse(null);
+    String sid = handshake.queryParam("sid").orElse(null);
+    boolean isUpgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    if (!"polling".equals(transport) && !"websocket".equals(transport)) {
+      EngineHttp.error(ctx, EngineHttp.Error.UNKNOWN_TRANSPORT, cors, handshake);
+      return;
+    }
+    if (origin != null && !cors.originAllowed(origin, handshake)) {
+      EngineHttp.error(ctx, EngineHttp.Error.FORBIDDEN, cors, handshake);
+      return;
+    }
+    if (!"4".equals(handshake.queryParam("EIO").orElse(null))) {
+      EngineHttp.error(ctx, EngineHttp.Error.UNSUPPORTED_PROTOCOL_VERSION, cors, handshake);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    if (sid != null) {
+      EngineSession session = sessions.get(sid);
+      if (session == null) {
+        EngineHttp.error(ctx, EngineHttp.Error.UNKNOWN_SID, cors, handshake);
+      } else if (isUpgrade) {
+        if (transport.equals("websocket") && session.isPolling()) {
+          upgrade.run();
+        } else {
+          EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
+        }
+      } else if (!transport.equals("polling")) {
+        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
+      } else if (request.method().equals(HttpMethod.GET)) {
+        pollingStarted.run();
+        session.loop().execute(() -> session.onPoll(ctx, keepAlive));
+      } else if (request.method().equals(HttpMethod.POST)) {
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        session.loop().execute(() -> session.onPost(ctx, body, keepAlive));
+      } else {
+        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
+      }
+      return;
+    }
+    if (!request.method().equals(HttpMethod.GET)) {
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_HANDSHAKE_METHOD, cors, handshake);
+    } else if (transport.equals("websocket")) {
+      if (isUpgrade) {
+        upgrade.run();
+      } else {
+        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
+      }
+    } else if (isUpgrade) {
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
+    } else {
+      pollingStarted.run();
+      EngineSession session = newSession(ctx.channel().eventLoop(), handshake, EngineSession.State.POLLING);
+      EngineHttp.text(ctx, openPacket(session, true), "text/plain; charset=UTF-8", keepAlive, cors, handshake);
+      session.opened(null, null);
+    }
+  }
+
+  private void preflight(ChannelHandlerContext ctx, FullHttpRequest request, Handshake handshake, String origin) {
+    boolean allowed = origin != null && cors.originAllowed(origin, handshake);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        allowed ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.FORBIDDEN, Unpooled.EMPTY_BUFFER);
+    if (allowed) {
+      response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+      String headers = request.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+      if (headers != null) {
+        response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, headers);
+      }
+      response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, 600);
+    }
+    EngineHttp.send(ctx, response, HttpUtil.isKeepAlive(request), cors, handshake);
+  }
+
+  EngineSession newSession(EventLoop loop, Handshake handshake, EngineSession.State state) {
+    byte[] bytes = new byte[15];
+    random.nextBytes(bytes);
+    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    EngineSession session = new EngineSession(id, loop, handshake, this, state);
+    sessions.put(id, session);
+    return session;
+  }
+
+  EngineSession session(String id) {
+    return sessions.get(id);
+  }
+
+  void remove(EngineSession session) {
+    sessions.remove(session.id(), session);
+  }
+
+  String openPacket(EngineSession session, boolean polling) {
+    return "0{\"sid\":\"" + session.id() + "\",\"upgrades\":" + (polling ? "[\"websocket\"]" : "[]")
+        + ",\"pingInterval\":" + settings.pingIntervalMillis()
+        + ",\"pingTimeout\":" + settings.pingTimeoutMillis()
+        + ",\"maxPayload\":" + settings.maxPayload() + "}";
+  }
+
+  /** Closes every session, for shutdown: polls get a close packet, WebSockets close 1001. */
+  public void closeAll() {
+    List.copyOf(sessions.values()).forEach(s -> s.close("server shutting down"));
+  }
+
+  public int sessionCount() {
+    return sessions.size();
+  }
+}

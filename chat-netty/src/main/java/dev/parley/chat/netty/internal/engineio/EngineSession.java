@@ -1,0 +1,377 @@
+package dev.parley.chat.netty.internal.engineio;
+
+import dev.parley.chat.Handshake;
+import dev.parley.chat.netty.internal.OutboundQueue;
+import dev.parley.chat.spi.CloseCodes;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session (protocol v4): long-polling, WebSocket, or polling being upgraded to
+ * WebSocket. All state is confined to one event loop: requests and frames arriving on other
+ * channels hop onto it, so nothing here needs a lock.
+ */
+public final class EngineSession {
+  private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+
+  enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
+
+  private final String id;
+  private final EventLoop loop;
+  private final Handshake handshake;
+  private final EngineIoServer server;
+  private State state;
+
+  private final ArrayDeque<EngineFrame> pollQueue = new ArrayDeque<>();
+  private long pollQueueBytes;
+  private ChannelHandlerContext pendingPoll;
+  private boolean pendingPollKeepAlive;
+
+  private Channel wsChannel;
+  private OutboundQueue ws;
+  private Channel probeChannel;
+  private OutboundQueue probe;
+  private ScheduledFuture<?> upgradeTimer;
+
+  private ScheduledFuture<?> pingTimer;
+  private ScheduledFuture<?> pongTimer;
+
+  /** The layer above: Socket.IO's per-session state. Touched only on {@link #loop()}. */
+  public Object attachment;
+
+  EngineSession(String id, EventLoop loop, Handshake handshake, EngineIoServer server, State state) {
+    this.id = id;
+    this.loop = loop;
+    this.handshake = handshake;
+    this.server = server;
+    this.state = state;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  public Handshake handshake() {
+    return handshake;
+  }
+
+  boolean isPolling() {
+    return state == State.POLLING;
+  }
+
+  public boolean isOpen() {
+    return state != State.CLOSED;
+  }
+
+  /** Sends a packet; safe from any thread. */
+  public void send(EngineFrame frame) {
+    if (loop.inEventLoop()) {
+      enqueue(frame);
+    } else {
+      loop.execute(() -> enqueue(frame));
+    }
+  }
+
+  /** Sends several packets in order, in one hop; safe from any thread. */
+  public void send(List<EngineFrame> frames) {
+    if (loop.inEventLoop()) {
+      frames.forEach(this::enqueue);
+    } else {
+      loop.execute(() -> frames.forEach(this::enqueue));
+    }
+  }
+
+  /** Closes the session; safe from any thread. */
+  public void close(String reason) {
+    if (loop.inEventLoop()) {
+      close(reason, false);
+    } else {
+      loop.execute(() -> close(reason, false));
+    }
+  }
+
+  // ------------------------------------------------------------------ on the loop
+
+  void opened(Channel websocket, OutboundQueue out) {
+    if (websocket != null) {
+      wsChannel = websocket;
+      ws = out;
+    }
+    schedulePing();
+    server.listener().onOpen(this);
+  }
+
+  private void enqueue(EngineFrame frame) {
+    switch (state) {
+      case WEBSOCKET -> {
+        boolean queued = frame.isBinary() ? ws.binary(frame.binaryData()) : ws.text(frame.utf8());
+        if (!queued) {
+          close("transport error", false);
+        }
+      }
+      case POLLING, UPGRADING -> {
+        pollQueue.add(frame);
+        pollQueueBytes += frame.size();
+        if (pollQueueBytes > server.settings().maxQueuedBytes()) {
+          log.info("closing session {}: more than {} bytes waiting for a poll", id, server.settings().maxQueuedBytes());
+          pollQueue.clear();
+          close("transport error", false);
+          return;
+        }
+        flushPoll();
+      }
+      case CLOSED -> { }
+    }
+  }
+
+  private void flushPoll() {
+    if (pendingPoll == null || pollQueue.isEmpty()) {
+      return;
+    }
+    StringBuilder payload = new StringBuilder();
+    for (EngineFrame f : pollQueue) {
+      if (payload.length() > 0) {
+        payload.append('\u001e');
+      }
+      payload.append(f.pollingForm());
+    }
+    pollQueue.clear();
+    pollQueueBytes = 0;
+    ChannelHandlerContext ctx = pendingPoll;
+    pendingPoll = null;
+    EngineHttp.text(ctx, payload.toString(), "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+  }
+
+  void onPoll(ChannelHandlerContext ctx, boolean keepAlive) {
+    if (state == State.CLOSED || state == State.WEBSOCKET) {
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+      return;
+    }
+    if (pendingPoll != null) {
+      // Two GETs at once: the client is confused or hostile. The reference server ends the session.
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+      close("poll overlap", false);
+      return;
+    }
+    pendingPoll = ctx;
+    pendingPollKeepAlive = keepAlive;
+    ctx.channel().closeFuture().addListener(f -> loop.execute(() -> {
+      if (pendingPoll == ctx) {
+        pendingPoll = null;
+        close("poll request cancelled", false);
+      }
+    }));
+    flushPoll();
+  }
+
+  void onPost(ChannelHandlerContext ctx, String body, boolean keepAlive) {
+    if (state == State.CLOSED || state == State.WEBSOCKET) {
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+      return;
+    }
+    List<Object> packets = new ArrayList<>();
+    for (String part : body.split("\u001e", -1)) {
+      Object packet = decodePolling(part);
+      if (packet == null) {
+        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+        close("parse error", false);
+        return;
+      }
+      packets.add(packet);
+    }
+    EngineHttp.text(ctx, "ok", "text/html", keepAlive, server.cors(), handshake);
+    for (Object packet : packets) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (packet instanceof byte[] data) {
+        server.listener().onBinary(this, data);
+      } else {
+        onPacket((String) packet, true);
+      }
+    }
+  }
+
+  /** A text packet as is, a binary one as bytes, or {@code null} if malformed. */
+  private static Object decodePolling(String part) {
+    if (part.isEmpty()) {
+      return null;
+    }
+    if (part.charAt(0) == 'b') {
+      try {
+        return Base64.getDecoder().decode(part.substring(1));
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return "1234".indexOf(part.charAt(0)) >= 0 || part.equals("6") ? part : null;
+  }
+
+  /** A text packet from the active transport. */
+  private void onPacket(String packet, boolean polling) {
+    char type = packet.charAt(0);
+    switch (type) {
+      case '1' -> close("client close", true);
+      case '2' -> enqueue(EngineFrame.PONG);
+      case '3' -> {
+        if (pongTimer != null) {
+          pongTimer.cancel(false);
+          pongTimer = null;
+          schedulePing();
+        }
+      }
+      case '4' -> server.listener().onMessage(this, packet.substring(1));
+      case '6' -> { }
+      default -> close("parse error", false);
+    }
+  }
+
+  private void schedulePing() {
+    long interval = server.settings().pingIntervalMillis();
+    pingTimer = loop.schedule(() -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      enqueue(EngineFrame.PING);
+      pongTimer = loop.schedule(() -> close("ping timeout", false),
+          server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }, interval, TimeUnit.MILLISECONDS);
+  }
+
+  // ------------------------------------------------------------------ WebSocket frames
+
+  void onWsText(Channel channel, String text) {
+    if (channel == probeChannel) {
+      if (text.equals("2probe")) {
+        probe.text("3probe".getBytes(StandardCharsets.UTF_8));
+        // Release the pending poll so the client can move to the WebSocket.
+        enqueue(EngineFrame.NOOP);
+      } else if (text.equals("5")) {
+        completeUpgrade();
+      } else {
+        abortUpgrade();
+      }
+      return;
+    }
+    if (channel != wsChannel || state != State.WEBSOCKET) {
+      return;
+    }
+    if (text.isEmpty()) {
+      close("parse error", false);
+      return;
+    }
+    onPacket(text, false);
+  }
+
+  void onWsBinary(Channel channel, byte[] data) {
+    if (channel == wsChannel && state == State.WEBSOCKET) {
+      server.listener().onBinary(this, data);
+    } else if (channel == probeChannel) {
+      abortUpgrade();
+    }
+  }
+
+  void onWsClosed(Channel channel) {
+    if (channel == probeChannel) {
+      abortUpgrade();
+    } else if (channel == wsChannel) {
+      close("transport close", false);
+    }
+  }
+
+  boolean beginUpgrade(Channel channel, OutboundQueue out) {
+    if (state != State.POLLING) {
+      return false;
+    }
+    state = State.UPGRADING;
+    probeChannel = channel;
+    probe = out;
+    upgradeTimer = loop.schedule(this::abortUpgrade, server.settings().upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  private void completeUpgrade() {
+    if (state != State.UPGRADING) {
+      return;
+    }
+    upgradeTimer.cancel(false);
+    state = State.WEBSOCKET;
+    wsChannel = probeChannel;
+    ws = probe;
+    probeChannel = null;
+    probe = null;
+    if (pendingPoll != null) {
+      ChannelHandlerContext ctx = pendingPoll;
+      pendingPoll = null;
+      EngineHttp.text(ctx, "6", "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+    }
+    List<EngineFrame> waiting = new ArrayList<>(pollQueue);
+    pollQueue.clear();
+    pollQueueBytes = 0;
+    waiting.forEach(this::enqueue);
+  }
+
+  private void abortUpgrade() {
+    if (state != State.UPGRADING) {
+      return;
+    }
+    state = State.POLLING;
+    if (upgradeTimer != null) {
+      upgradeTimer.cancel(false);
+    }
+    OutboundQueue p = probe;
+    probeChannel = null;
+    probe = null;
+    p.closeNow(CloseCodes.NORMAL, "upgrade aborted");
+  }
+
+  /**
+   * Ends the session. A poll that is waiting gets a noop when the client asked to close, a close
+   * packet otherwise.
+   */
+  void close(String reason, boolean byClient) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean upgrading = state == State.UPGRADING;
+    state = State.CLOSED;
+    if (pingTimer != null) {
+      pingTimer.cancel(false);
+    }
+    if (pongTimer != null) {
+      pongTimer.cancel(false);
+    }
+    if (upgradeTimer != null) {
+      upgradeTimer.cancel(false);
+    }
+    server.remove(this);
+    if (pendingPoll != null) {
+      ChannelHandlerContext ctx = pendingPoll;
+      pendingPoll = null;
+      EngineHttp.text(ctx, byClient ? "6" : "1", "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+    }
+    pollQueue.clear();
+    if (ws != null) {
+      ws.close(reason.equals("server shutting down") ? CloseCodes.GOING_AWAY : CloseCodes.NORMAL, "");
+    }
+    if (upgrading && probe != null) {
+      probe.closeNow(CloseCodes.NORMAL, "");
+    }
+    log.debug("session {} closed: {}", id, reason);
+    server.listener().onClose(this, reason);
+  }
+}

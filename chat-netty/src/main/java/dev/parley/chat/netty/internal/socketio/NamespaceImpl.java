@@ -1,0 +1,200 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import dev.parley.chat.socketio.Broadcast;
+import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.socketio.ConnectHandler;
+import dev.parley.chat.socketio.ConnectionHandler;
+import dev.parley.chat.socketio.DisconnectHandler;
+import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.socketio.Namespace;
+import dev.parley.chat.socketio.SocketIoClient;
+import dev.parley.chat.socketio.SocketIoHandshake;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A namespace: its handlers, sockets and rooms. */
+public final class NamespaceImpl implements Namespace {
+  private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String name;
+  private final SocketIoRuntime runtime;
+  private volatile ConnectHandler connectHandler;
+  private volatile ConnectionHandler connectionHandler;
+  private volatile DisconnectHandler disconnectHandler;
+  private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
+  /** Handlers that never block (Parley's own) run on the I/O thread, skipping the worker pool. */
+  private final Set<String> inlineEvents = ConcurrentHashMap.newKeySet();
+  private volatile Listener listener;
+  final ConcurrentHashMap<String, SocketImpl> sockets = new ConcurrentHashMap<>();
+  final ConcurrentHashMap<String, Set<SocketImpl>> rooms = new ConcurrentHashMap<>();
+
+  /** Parley's own, non-blocking view of connects and disconnects (the chat bridge). */
+  public interface Listener {
+    void connected(SocketImpl socket);
+
+    void disconnected(SocketImpl socket, String reason);
+  }
+
+  NamespaceImpl(String name, SocketIoRuntime runtime) {
+    this.name = name;
+    this.runtime = runtime;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  SocketIoRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public Namespace onConnect(ConnectHandler handler) {
+    this.connectHandler = once(this.connectHandler, handler, "onConnect");
+    return this;
+  }
+
+  @Override
+  public Namespace onConnection(ConnectionHandler handler) {
+    this.connectionHandler = once(this.connectionHandler, handler, "onConnection");
+    return this;
+  }
+
+  @Override
+  public Namespace on(String event, EventHandler handler) {
+    if (handlers.putIfAbsent(event, handler) != null) {
+      throw new IllegalStateException("a handler for '" + event + "' is already set");
+    }
+    return this;
+  }
+
+  /** Registers a handler that runs on the I/O thread; it must never block. */
+  public void onInline(String event, EventHandler handler) {
+    on(event, handler);
+    inlineEvents.add(event);
+  }
+
+  public void listener(Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public Namespace onDisconnect(DisconnectHandler handler) {
+    this.disconnectHandler = once(this.disconnectHandler, handler, "onDisconnect");
+    return this;
+  }
+
+  private static <T> T once(T existing, T handler, String what) {
+    if (existing != null) {
+      throw new IllegalStateException(what + " is already set");
+    }
+    return java.util.Objects.requireNonNull(handler, what);
+  }
+
+  @Override
+  public void emit(String event, Object... args) {
+    new BroadcastImpl(this, null).emit(event, args);
+  }
+
+  @Override
+  public Broadcast to(String room) {
+    return new BroadcastImpl(this, null).to(room);
+  }
+
+  @Override
+  public Broadcast except(String room) {
+    return new BroadcastImpl(this, null).except(room);
+  }
+
+  @Override
+  public Optional<SocketIoClient> socket(String id) {
+    return Optional.ofNullable(sockets.get(id));
+  }
+
+  @Override
+  public int size() {
+    return sockets.size();
+  }
+
+  EventHandler handler(String event) {
+    return handlers.get(event);
+  }
+
+  boolean inline(String event) {
+    return inlineEvents.contains(event);
+  }
+
+  /** On the session's loop: a client asks to connect. */
+  void connect(SocketIoRuntime.Connection c, Map<String, Object> auth) {
+    SocketIoHandshake handshake = new SocketIoHandshake(c.session.handshake(), auth);
+    ConnectHandler handler = connectHandler;
+    if (handler == null) {
+      accept(c, handshake);
+      return;
+    }
+    runtime.workers().execute(() -> {
+      ConnectDecision decision;
+      try {
+        decision = handler.onConnect(handshake);
+      } catch (Exception | LinkageError e) {
+        log.error("connect handler failed; refusing the connection", e);
+        decision = ConnectDecision.reject("Server error");
+      }
+      ConnectDecision d = decision == null ? ConnectDecision.accept() : decision;
+      c.session.loop().execute(() -> {
+        if (d.accepted()) {
+          accept(c, handshake);
+        } else {
+          Map<String, Object> error = new LinkedHashMap<>();
+          error.put("message", d.message());
+          if (d.data() != null) {
+            error.put("data", d.data());
+          }
+          c.session.send(PacketCodec.encode(Packet.CONNECT_ERROR, name, -1, error));
+        }
+      });
+    });
+  }
+
+  private void accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake) {
+    if (!c.session.isOpen()) {
+      return;
+    }
+    byte[] bytes = new byte[15];
+    RANDOM.nextBytes(bytes);
+    SocketImpl socket = new SocketImpl(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), this, c, handshake);
+    sockets.put(socket.id(), socket);
+    socket.join(socket.id());
+    runtime.connected(c, socket);
+    Listener l = listener;
+    if (l != null) {
+      l.connected(socket);
+    }
+    ConnectionHandler handler = connectionHandler;
+    if (handler != null) {
+      socket.run(() -> handler.onConnection(socket));
+    }
+  }
+
+  /** On the session's loop, when a socket is gone. */
+  void disconnected(SocketImpl socket, String reason) {
+    sockets.remove(socket.id(), socket);
+    Listener l = listener;
+    if (l != null) {
+      l.disconnected(socket, reason);
+    }
+    DisconnectHandler handler = disconnectHandler;
+    if (handler != null) {
+      socket.run(() -> handler.onDisconnect(socket, reason));
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Encodes and decodes Socket.IO v5 packets: {@code <type>[<attachments>-][<namespace>,][<ack id>][<json>]},
+ * binary attachments as placeholders {@code {"_placeholder":true,"num":N}} followed by the binary
+ * frames. Malformed input (the cases behind the socket.io-parser advisories: bad types, bad JSON,
+ * wrong or huge attachment counts, non-array events, reserved event names) is refused with {@link
+ * Malformed}, never an unchecked failure.
+ */
+public final class PacketCodec {
+  /** As socket.io-parser's default: more attachments than this is an attack, not a message. */
+  public static final int MAX_ATTACHMENTS = 10;
+  static final int MAX_NESTING = 32;
+  private static final int MAX_ACK_ID_DIGITS = 15;
+  /** Events a client may not send: the names of the server's own lifecycle events. */
+  static final Set<String> RESERVED_EVENTS =
+      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+  private static final Gson GSON = new Gson();
+  private static final TypeAdapter<JsonElement> ELEMENTS = GSON.getAdapter(JsonElement.class);
+
+  private PacketCodec() {}
+
+  /** Why a packet was refused. */
+  public static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A text packet decoded, waiting for {@code attachments} binary frames when it is binary. */
+  public record Header(int type, String namespace, long ackId, JsonElement json, int attachments) {}
+
+  public static Header decodeText(String text) throws Malformed {
+    if (text.isEmpty()) {
+      throw new Malformed("empty packet");
+    }
+    int type = text.charAt(0) - '0';
+    if (type < 0 || type > 6) {
+      throw new Malformed("unknown packet type");
+    }
+    int i = 1;
+    int attachments = 0;
+    if (type == Packet.BINARY_EVENT || type == Packet.BINARY_ACK) {
+      int dash = text.indexOf('-', i);
+      if (dash < 0 || dash == i || dash - i > 2) {
+        throw new Malformed("illegal attachments");
+      }
+      for (int k = i; k < dash; k++) {
+        if (!Character.isDigit(text.charAt(k))) {
+          throw new Malformed("illegal attachments");
+        }
+      }
+      attachments = Integer.parseInt(text.substring(i, dash));
+      if (attachments < 1 || attachments > MAX_ATTACHMENTS) {
+        throw new Malformed("illegal attachments");
+      }
+      i = dash + 1;
+    }
+    String namespace = "/";
+    if (i < text.length() && text.charAt(i) == '/') {
+      int comma = text.indexOf(',', i);
+      int end = comma < 0 ? text.length() : comma;
+      namespace = text.substring(i, end);
+      i = comma < 0 ? end : comma + 1;
+    }
+    long ackId = -1;
+    int digitsStart = i;
+    while (i < text.length() && Character.isDigit(text.charAt(i))) {
+      i++;
+    }
+    if (i > digitsStart) {
+      if (i - digitsStart > MAX_ACK_ID_DIGITS) {
+        throw new Malformed("illegal ack id");
+      }
+      ackId = Long.parseLong(text.substring(digitsStart, i));
+    }
+    JsonElement json = i < text.length() ? parseJson(text.substring(i)) : null;
+    if (!payloadValid(type, json)) {
+      throw new Malformed("invalid payload");
+    }
+    if ((type == Packet.ACK || type == Packet.BINARY_ACK) && ackId < 0) {
+      throw new Malformed("ack without id");
+    }
+    return new Header(type, namespace, ackId, json, attachments);
+  }
+
+  private static JsonElement parseJson(String s) throws Malformed {
+    try {
+      JsonReader reader = new JsonReader(new StringReader(s));
+      reader.setStrictness(Strictness.STRICT);
+      reader.setNestingLimit(MAX_NESTING);
+      JsonElement e = ELEMENTS.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new Malformed("trailing data");
+      }
+      return e;
+    } catch (IOException | RuntimeException e) {
+      throw new Malformed("invalid JSON");
+    }
+  }
+
+  private static boolean payloadValid(int type, JsonElement json) {
+    return switch (type) {
+      case Packet.CONNECT -> json == null || json.isJsonObject();
+      case Packet.DISCONNECT -> json == null;
+      case Packet.CONNECT_ERROR -> json != null && (json.isJsonObject() || isString(json));
+      case Packet.EVENT, Packet.BINARY_EVENT -> json != null && json.isJsonArray()
+          && !json.getAsJsonArray().isEmpty()
+          && isString(json.getAsJsonArray().get(0))
+          && !RESERVED_EVENTS.contains(json.getAsJsonArray().get(0).getAsString());
+      case Packet.ACK, Packet.BINARY_ACK -> json != null && json.isJsonArray();
+      default -> false;
+    };
+  }
+
+  private static boolean isString(JsonElement e) {
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+  }
+
+  /** Turns a decoded header and its binary frames into a packet; checks every placeholder. */
+  public static Packet assemble(Header header, List<byte[]> binaries) throws Malformed {
+    Object data = header.json() == null ? null : toJava(header.json(), binaries, 0);
+    int type = header.type() == Packet.BINARY_EVENT ? Packet.EVENT
+        : header.type() == Packet.BINARY_ACK ? Packet.ACK : header.type();
+    return new Packet(type, header.namespace(), header.ackId(), data);
+  }
+
+  private static Object toJava(JsonElement e, List<byte[]> binaries, int depth) throws Malformed {
+    if (e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonArray()) {
+      List<Object> list = new ArrayList<>(e.getAsJsonArray().size());
+      for (JsonElement item : e.getAsJsonArray()) {
+        list.add(toJava(item, binaries, depth + 1));
+      }
+      return list;
+    }
+    if (e.isJsonObject()) {
+      JsonObject o = e.getAsJsonObject();
+      JsonElement marker = o.get("_placeholder");
+      if (marker != null && marker.isJsonPrimitive() && marker.getAsJsonPrimitive().isBoolean() && marker.getAsBoolean()) {
+        JsonElement num = o.get("num");
+        if (num == null || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
+          throw new Malformed("illegal attachment index");
+        }
+        BigDecimal n = num.getAsBigDecimal();
+        if (n.scale() > 0 || n.signum() < 0 || n.compareTo(BigDecimal.valueOf(binaries.size())) >= 0) {
+          throw new Malformed("illegal attachment index");
+        }
+        return binaries.get(n.intValue());
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonElement> en : o.entrySet()) {
+        map.put(en.getKey(), toJava(en.getValue(), binaries, depth + 1));
+      }
+      return map;
+    }
+    JsonPrimitive p = e.getAsJsonPrimitive();
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isString()) {
+      return p.getAsString();
+    }
+    BigDecimal number = p.getAsBigDecimal();
+    try {
+      return number.longValueExact();
+    } catch (ArithmeticException notAnExactLong) {
+      return number.doubleValue();
+    }
+  }
+
+  // ------------------------------------------------------------------ encoding
+
+  /** Encodes a packet as the Engine.IO frames to send: the text packet, then any binary attachments. */
+  public static List<EngineFrame> encode(int type, String namespace, long ackId, Object data) {
+    List<byte[]> binaries = new ArrayList<>();
+    JsonElement json = data == null ? null : toJson(data, binaries);
+    int wireType = type;
+    if (!binaries.isEmpty()) {
+      wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(wireType);
+    if (!binaries.isEmpty()) {
+      sb.append(binaries.size()).append('-');
+    }
+    if (!"/".equals(namespace)) {
+      sb.append(namespace).append(',');
+    }
+    if (ackId >= 0) {
+      sb.append(ackId);
+    }
+    if (json != null) {
+      sb.append(GSON.toJson(json));
+    }
+    if (binaries.isEmpty()) {
+      return List.of(EngineFrame.message(sb.toString()));
+    }
+    List<EngineFrame> frames = new ArrayList<>(1 + binaries.size());
+    frames.add(EngineFrame.message(sb.toString()));
+    binaries.forEach(b -> frames.add(EngineFrame.binary(b)));
+    return frames;
+  }
+
+  /** Java values to JSON; byte arrays become placeholders in the order they are met. */
+  static JsonElement toJson(Object value, List<byte[]> binaries) {
+    if (value == null) {
+      return JsonNull.INSTANCE;
+    }
+    if (value instanceof JsonElement e) {
+      return e;
+    }
+    if (value instanceof String s) {
+      return new JsonPrimitive(s);
+    }
+    if (value instanceof Number n) {
+      return new JsonPrimitive(n);
+    }
+    if (value instanceof Boolean b) {
+      return new JsonPrimitive(b);
+    }
+    if (value instanceof Character c) {
+      return new JsonPrimitive(c);
+    }
+    if (value instanceof byte[] bytes) {
+      JsonObject placeholder = new JsonObject();
+      placeholder.addProperty("_placeholder", true);
+      placeholder.addProperty("num", binaries.size());
+      binaries.add(bytes);
+      return placeholder;
+    }
+    if (value instanceof Map<?, ?> map) {
+      JsonObject o = new JsonObject();
+      map.forEach((k, v) -> o.add(String.valueOf(k), toJson(v, binaries)));
+      return o;
+    }
+    if (value instanceof Collection<?> c) {
+      JsonArray a = new JsonArray(c.size());
+      c.forEach(v -> a.add(toJson(v, binaries)));
+      return a;
+    }
+    if (value instanceof Object[] array) {
+      JsonArray a = new JsonArray(array.length);
+      for (Object v : array) {
+        a.add(toJson(v, binaries));
+      }
+      return a;
+    }
+    // Records and plain objects: Gson's field mapping.
+    return GSON.toJsonTree(value);
+  }
+}

@@ -1,0 +1,233 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.socketio.Ack;
+import dev.parley.chat.socketio.Broadcast;
+import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.socketio.SocketIoClient;
+import dev.parley.chat.socketio.SocketIoHandshake;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One socket: a client connected to one namespace over one Engine.IO session. */
+public final class SocketImpl implements SocketIoClient {
+  private static final Logger log = LoggerFactory.getLogger(SocketImpl.class);
+
+  /** Something a handler does that may throw. */
+  @FunctionalInterface
+  interface Call {
+    void run() throws Exception;
+  }
+
+  private final String id;
+  private final NamespaceImpl ns;
+  private final SocketIoRuntime.Connection connection;
+  private final SocketIoHandshake handshake;
+  private final SerialQueue serial;
+  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks = new ConcurrentHashMap<>();
+  private final AtomicLong nextAckId = new AtomicLong();
+  private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+  private volatile boolean connected = true;
+  /** Parley's chat bridge keeps its per-socket state here. */
+  public volatile Object bridge;
+
+  SocketImpl(String id, NamespaceImpl ns, SocketIoRuntime.Connection connection, SocketIoHandshake handshake) {
+    this.id = id;
+    this.ns = ns;
+    this.connection = connection;
+    this.handshake = handshake;
+    this.serial = new SerialQueue(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String namespace() {
+    return ns.name();
+  }
+
+  @Override
+  public SocketIoHandshake handshake() {
+    return handshake;
+  }
+
+  @Override
+  public void join(String room) {
+    if (connected && rooms.add(room)) {
+      ns.rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(this);
+    }
+  }
+
+  @Override
+  public void leave(String room) {
+    if (rooms.remove(room)) {
+      ns.rooms.computeIfPresent(room, (r, members) -> {
+        members.remove(this);
+        return members.isEmpty() ? null : members;
+      });
+    }
+  }
+
+  @Override
+  public Set<String> rooms() {
+    return Set.copyOf(rooms);
+  }
+
+  @Override
+  public void emit(String event, Object... args) {
+    send(SocketIoRuntime.encodeEvent(ns.name(), -1, event, args));
+  }
+
+  /** Sends already-encoded frames (shared by a broadcast). */
+  public void send(List<EngineFrame> frames) {
+    if (connected) {
+      connection.session.send(frames);
+    }
+  }
+
+  @Override
+  public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+    long ackId = nextAckId.getAndIncrement();
+    CompletableFuture<List<Object>> reply = new CompletableFuture<>();
+    pendingAcks.put(ackId, reply);
+    connection.session.loop().schedule(() -> {
+      if (pendingAcks.remove(ackId, reply)) {
+        reply.completeExceptionally(new TimeoutException("no acknowledgement within " + timeout));
+      }
+    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    send(SocketIoRuntime.encodeEvent(ns.name(), ackId, event, args));
+    return reply;
+  }
+
+  @Override
+  public Broadcast to(String room) {
+    return new BroadcastImpl(ns, this).to(room);
+  }
+
+  @Override
+  public Broadcast broadcast() {
+    return new BroadcastImpl(ns, this);
+  }
+
+  @Override
+  public void disconnect() {
+    connection.session.loop().execute(() -> {
+      if (!connected) {
+        return;
+      }
+      connection.session.send(PacketCodec.encode(Packet.DISCONNECT, ns.name(), -1, null));
+      closed("server namespace disconnect");
+      ns.runtime().removed(connection, this);
+    });
+  }
+
+  @Override
+  public boolean connected() {
+    return connected;
+  }
+
+  @Override
+  public ConcurrentMap<String, Object> data() {
+    return data;
+  }
+
+  /** On the loop: an event from the client. */
+  void onEvent(String event, List<Object> args, long ackId) {
+    EventHandler handler = ns.handler(event);
+    if (handler == null) {
+      log.debug("no handler for event '{}' in {}", event, ns.name());
+      return;
+    }
+    Ack ack = new AckImpl(ackId);
+    List<Object> arguments = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(args));
+    if (ns.inline(event)) {
+      try {
+        handler.onEvent(this, arguments, ack);
+      } catch (Exception | LinkageError e) {
+        log.error("handler for '{}' failed", event, e);
+      }
+    } else {
+      run(() -> handler.onEvent(this, arguments, ack));
+    }
+  }
+
+  /** Runs a handler call on the worker pool, after this socket's earlier ones. */
+  void run(Call call) {
+    boolean queued = serial.offer(() -> {
+      try {
+        call.run();
+      } catch (Exception | LinkageError e) {
+        log.error("Socket.IO handler failed", e);
+      }
+    });
+    if (!queued) {
+      log.info("closing session {}: more than {} events waiting", connection.session.id(),
+          ns.runtime().config().maxPendingEvents());
+      connection.session.close("too many pending events");
+    }
+  }
+
+  /** On the loop: the client acknowledged one of our events. */
+  void onAck(long ackId, List<Object> args) {
+    CompletableFuture<List<Object>> reply = pendingAcks.remove(ackId);
+    if (reply != null) {
+      reply.complete(args);
+    }
+  }
+
+  /** On the loop: the socket is gone. */
+  void closed(String reason) {
+    if (!connected) {
+      return;
+    }
+    connected = false;
+    for (String room : List.copyOf(rooms)) {
+      leave(room);
+    }
+    pendingAcks.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
+    pendingAcks.clear();
+    ns.disconnected(this, reason);
+  }
+
+  private final class AckImpl implements Ack {
+    private final long ackId;
+    private final AtomicBoolean sent = new AtomicBoolean();
+
+    AckImpl(long ackId) {
+      this.ackId = ackId;
+    }
+
+    @Override
+    public boolean requested() {
+      return ackId >= 0;
+    }
+
+    @Override
+    public void send(Object... args) {
+      if (ackId >= 0 && sent.compareAndSet(false, true)) {
+        SocketImpl.this.send(PacketCodec.encode(Packet.ACK, ns.name(), ackId, Arrays.asList(args)));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SocketIoClient{" + id + " in " + ns.name() + '}';
+  }
+}

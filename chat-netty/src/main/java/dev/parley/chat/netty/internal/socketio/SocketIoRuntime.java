@@ -1,0 +1,215 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.engineio.EngineListener;
+import dev.parley.chat.netty.internal.engineio.EngineSession;
+import dev.parley.chat.socketio.Namespace;
+import dev.parley.chat.socketio.SocketIo;
+import dev.parley.chat.socketio.SocketIoConfig;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Socket.IO on top of Engine.IO: decodes packets per connection, connects sockets to namespaces,
+ * dispatches events and acknowledgements. Per-connection state is touched only on the Engine.IO
+ * session's event loop.
+ */
+public final class SocketIoRuntime implements SocketIo, EngineListener {
+  private static final Logger log = LoggerFactory.getLogger(SocketIoRuntime.class);
+
+  private final SocketIoConfig config;
+  private final Executor workers;
+  private final ConcurrentHashMap<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
+
+  public SocketIoRuntime(SocketIoConfig config, Executor workers) {
+    this.config = config;
+    this.workers = workers;
+    of("/");
+  }
+
+  SocketIoConfig config() {
+    return config;
+  }
+
+  Executor workers() {
+    return workers;
+  }
+
+  @Override
+  public Namespace of(String name) {
+    return namespace(name);
+  }
+
+  public NamespaceImpl namespace(String name) {
+    if (!name.startsWith("/")) {
+      throw new IllegalArgumentException("namespace names start with '/', was " + name);
+    }
+    return namespaces.computeIfAbsent(name, n -> new NamespaceImpl(n, this));
+  }
+
+  /** Per Engine.IO session: the packet being reassembled and the sockets by namespace. */
+  static final class Connection {
+    final EngineSession session;
+    final Map<String, SocketImpl> sockets = new HashMap<>();
+    PacketCodec.Header pendingHeader;
+    final List<byte[]> pendingBinaries = new ArrayList<>();
+    ScheduledFuture<?> connectTimer;
+    boolean everConnected;
+
+    Connection(EngineSession session) {
+      this.session = session;
+    }
+  }
+
+  @Override
+  public void onOpen(EngineSession session) {
+    Connection c = new Connection(session);
+    session.attachment = c;
+    c.connectTimer = session.loop().schedule(() -> {
+      if (!c.everConnected) {
+        session.close("connect timeout");
+      }
+    }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void onMessage(EngineSession session, String text) {
+    Connection c = (Connection) session.attachment;
+    try {
+      if (c.pendingHeader != null) {
+        throw new PacketCodec.Malformed("text packet while waiting for binary attachments");
+      }
+      PacketCodec.Header header = PacketCodec.decodeText(text);
+      if (header.attachments() > 0) {
+        c.pendingHeader = header;
+        return;
+      }
+      dispatch(c, PacketCodec.assemble(header, List.of()));
+    } catch (PacketCodec.Malformed e) {
+      log.debug("closing session {}: {}", session.id(), e.getMessage());
+      session.close("parse error");
+    }
+  }
+
+  @Override
+  public void onBinary(EngineSession session, byte[] data) {
+    Connection c = (Connection) session.attachment;
+    try {
+      if (c.pendingHeader == null) {
+        throw new PacketCodec.Malformed("unexpected binary attachment");
+      }
+      c.pendingBinaries.add(data);
+      if (c.pendingBinaries.size() == c.pendingHeader.attachments()) {
+        Packet packet = PacketCodec.assemble(c.pendingHeader, List.copyOf(c.pendingBinaries));
+        c.pendingHeader = null;
+        c.pendingBinaries.clear();
+        dispatch(c, packet);
+      }
+    } catch (PacketCodec.Malformed e) {
+      log.debug("closing session {}: {}", session.id(), e.getMessage());
+      session.close("parse error");
+    }
+  }
+
+  @Override
+  public void onClose(EngineSession session, String reason) {
+    Connection c = (Connection) session.attachment;
+    if (c == null) {
+      return;
+    }
+    if (c.connectTimer != null) {
+      c.connectTimer.cancel(false);
+    }
+    String socketIoReason = switch (reason) {
+      case "ping timeout" -> "ping timeout";
+      case "client close" -> "client namespace disconnect";
+      case "parse error" -> "parse error";
+      case "server shutting down" -> "server shutting down";
+      default -> "transport close";
+    };
+    for (SocketImpl socket : List.copyOf(c.sockets.values())) {
+      socket.closed(socketIoReason);
+    }
+    c.sockets.clear();
+  }
+
+  private void dispatch(Connection c, Packet packet) throws PacketCodec.Malformed {
+    SocketImpl socket = c.sockets.get(packet.namespace());
+    switch (packet.type()) {
+      case Packet.CONNECT -> connect(c, packet);
+      case Packet.DISCONNECT -> {
+        if (socket != null) {
+          c.sockets.remove(packet.namespace());
+          socket.closed("client namespace disconnect");
+          if (c.sockets.isEmpty()) {
+            c.session.close("client namespace disconnect");
+          }
+        }
+      }
+      case Packet.EVENT -> {
+        if (socket != null) {
+          @SuppressWarnings("unchecked")
+          List<Object> data = (List<Object>) packet.data();
+          socket.onEvent((String) data.get(0), data.subList(1, data.size()), packet.ackId());
+        }
+      }
+      case Packet.ACK -> {
+        if (socket != null) {
+          @SuppressWarnings("unchecked")
+          List<Object> data = (List<Object>) packet.data();
+          socket.onAck(packet.ackId(), data);
+        }
+      }
+      default -> throw new PacketCodec.Malformed("unexpected packet type " + packet.type());
+    }
+  }
+
+  private void connect(Connection c, Packet packet) {
+    NamespaceImpl ns = namespaces.get(packet.namespace());
+    if (ns == null) {
+      c.session.send(PacketCodec.encode(Packet.CONNECT_ERROR, packet.namespace(), -1,
+          Map.of("message", "Invalid namespace")));
+      return;
+    }
+    if (c.sockets.containsKey(ns.name())) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
+    ns.connect(c, auth);
+  }
+
+  /** On the session's loop, once the namespace accepted: registers and answers CONNECT. */
+  void connected(Connection c, SocketImpl socket) {
+    if (!c.session.isOpen()) {
+      return;
+    }
+    c.everConnected = true;
+    c.sockets.put(socket.namespace(), socket);
+    c.session.send(PacketCodec.encode(Packet.CONNECT, socket.namespace(), -1, Map.of("sid", socket.id())));
+  }
+
+  /** On the session's loop: a socket disconnected by the server. */
+  void removed(Connection c, SocketImpl socket) {
+    if (c.sockets.remove(socket.namespace(), socket) && c.sockets.isEmpty()) {
+      c.session.close("server namespace disconnect");
+    }
+  }
+
+  static List<EngineFrame> encodeEvent(String namespace, long ackId, String event, Object[] args) {
+    List<Object> data = new ArrayList<>(args.length + 1);
+    data.add(event);
+    for (Object a : args) {
+      data.add(a);
+    }
+    return PacketCodec.encode(Packet.EVENT, namespace, ackId, data);
+  }
+}

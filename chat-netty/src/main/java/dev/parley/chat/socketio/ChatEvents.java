@@ -1,0 +1,182 @@
+package dev.parley.chat.socketio;
+
+import java.util.Objects;
+
+/**
+ * How a {@link dev.parley.chat.ChatServer} appears to Socket.IO clients: the event names and message
+ * types, which default to those of the rooms chat seed ({@code join room}, {@code new message},
+ * {@code new pm}). Immutable; change with {@link #builder()}.
+ *
+ * <p>Client to server:
+ * <ul>
+ *   <li>{@code join room} {@code {roomname, username}}; acknowledged, if asked, with {@code {room,
+ *       username, members, history}}.
+ *   <li>{@code leave room} {@code {roomname}}.
+ *   <li>{@code new message} with the text (to the room joined last) or {@code {room, message}}; a text
+ *       starting {@code @name } is private. Acknowledged, if asked, with the message as delivered.
+ *   <li>{@code new pm} with {@code "@name text"} or {@code {target, message}}.
+ * </ul>
+ * Server to client:
+ * <ul>
+ *   <li>{@code new message} {@code {id, time, room, type, username, message, target}}: {@code type}
+ *       is {@code generic}, {@code private} or {@code notice} (joins, leaves, system messages).
+ *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
+ *   <li>{@code history cleared} {@code {room, by}}.
+ *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
+ *       else on {@code new message}.
+ * </ul>
+ */
+public final class ChatEvents {
+  private static final ChatEvents DEFAULTS = builder().build();
+
+  private final String joinEvent;
+  private final String leaveEvent;
+  private final String messageEvent;
+  private final String privateEvent;
+  private final String presenceEvent;
+  private final String clearedEvent;
+  private final String genericType;
+  private final String privateType;
+  private final String noticeType;
+
+  private ChatEvents(Builder b) {
+    this.joinEvent = b.joinEvent;
+    this.leaveEvent = b.leaveEvent;
+    this.messageEvent = b.messageEvent;
+    this.privateEvent = b.privateEvent;
+    this.presenceEvent = b.presenceEvent;
+    this.clearedEvent = b.clearedEvent;
+    this.genericType = b.genericType;
+    this.privateType = b.privateType;
+    this.noticeType = b.noticeType;
+  }
+
+  /** The rooms seed's names. */
+  public static ChatEvents defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Event to join a room. */
+  public String joinEvent() {
+    return joinEvent;
+  }
+
+  /** Event to leave a room. */
+  public String leaveEvent() {
+    return leaveEvent;
+  }
+
+  /** Event carrying room messages both ways, and private messages and notices to clients. */
+  public String messageEvent() {
+    return messageEvent;
+  }
+
+  /** Event for a client's private message. */
+  public String privateEvent() {
+    return privateEvent;
+  }
+
+  /** Event telling clients who entered or left. */
+  public String presenceEvent() {
+    return presenceEvent;
+  }
+
+  /** Event telling clients a room's history was cleared. */
+  public String clearedEvent() {
+    return clearedEvent;
+  }
+
+  /** {@code type} of room messages. */
+  public String genericType() {
+    return genericType;
+  }
+
+  /** {@code type} of private messages. */
+  public String privateType() {
+    return privateType;
+  }
+
+  /** {@code type} of notices. */
+  public String noticeType() {
+    return noticeType;
+  }
+
+  /** Builds {@link ChatEvents}. */
+  public static final class Builder {
+    private String joinEvent = "join room";
+    private String leaveEvent = "leave room";
+    private String messageEvent = "new message";
+    private String privateEvent = "new pm";
+    private String presenceEvent = "presence";
+    private String clearedEvent = "history cleared";
+    private String genericType = "generic";
+    private String privateType = "private";
+    private String noticeType = "notice";
+
+    private Builder() {}
+
+    /** Default {@code "join room"}. */
+    public Builder joinEvent(String name) {
+      this.joinEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "leave room"}. */
+    public Builder leaveEvent(String name) {
+      this.leaveEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "new message"}. */
+    public Builder messageEvent(String name) {
+      this.messageEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "new pm"}. */
+    public Builder privateEvent(String name) {
+      this.privateEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "presence"}. */
+    public Builder presenceEvent(String name) {
+      this.presenceEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "history cleared"}. */
+    public Builder clearedEvent(String name) {
+      this.clearedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "generic"}. */
+    public Builder genericType(String type) {
+      this.genericType = Objects.requireNonNull(type);
+      return this;
+    }
+
+    /** Default {@code "private"}. */
+    public Builder privateType(String type) {
+      this.privateType = Objects.requireNonNull(type);
+      return this;
+    }
+
+    /** Default {@code "notice"}. */
+    public Builder noticeType(String type) {
+      this.noticeType = Objects.requireNonNull(type);
+      return this;
+    }
+
+    /** Builds the mapping. */
+    public ChatEvents build() {
+      return new ChatEvents(this);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.parley.chat.socketio;
+
+import java.util.List;
+
+/** Handles one named event. Runs on the worker pool and may block; exceptions are logged. */
+@FunctionalInterface
+public interface EventHandler {
+  /**
+   * Handles an event.
+   *
+   * @param client the socket that sent it
+   * @param args the event's arguments, without the name
+   * @param ack the acknowledgement the client asked for; {@link Ack#requested()} tells whether it did
+   * @throws Exception on failure, which is logged
+   */
+  void onEvent(SocketIoClient client, List<Object> args, Ack ack) throws Exception;
+}

@@ -1,0 +1,42 @@
+package dev.parley.chat.socketio;
+
+import java.util.Optional;
+
+/**
+ * A Socket.IO namespace: handlers for its sockets' events, and broadcasts to its sockets. Handlers
+ * may be registered at any time and apply to later packets; each may be set once per event.
+ */
+public interface Namespace {
+  /** The namespace's name, for example {@code "/"} or {@code "/admin"}. */
+  String name();
+
+  /**
+   * Decides whether a client may connect, from its handshake and auth payload. A refusal reaches the
+   * client as {@code connect_error} with the message (and data). Default: accept.
+   */
+  Namespace onConnect(ConnectHandler handler);
+
+  /** Called once a client is connected, before any of its events. */
+  Namespace onConnection(ConnectionHandler handler);
+
+  /** Handles a named event from a client. */
+  Namespace on(String event, EventHandler handler);
+
+  /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
+  Namespace onDisconnect(DisconnectHandler handler);
+
+  /** Emits an event to every socket of this namespace. */
+  void emit(String event, Object... args);
+
+  /** Starts a broadcast to the sockets in a room. */
+  Broadcast to(String room);
+
+  /** Starts a broadcast to every socket except those in a room. */
+  Broadcast except(String room);
+
+  /** The connected socket with this id, if any. */
+  Optional<SocketIoClient> socket(String id);
+
+  /** The number of connected sockets. */
+  int size();
+}

@@ -1,0 +1,54 @@
+package dev.parley.chat.socketio;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentMap;
+
+/** One client socket in one namespace. Safe to use from any thread. */
+public interface SocketIoClient {
+  /** The socket's id, random and unguessable; also the name of a room only it is in. */
+  String id();
+
+  /** The namespace it is connected to. */
+  String namespace();
+
+  /** What the client presented when it connected. */
+  SocketIoHandshake handshake();
+
+  /** Puts the socket in a room. */
+  void join(String room);
+
+  /** Takes the socket out of a room. */
+  void leave(String room);
+
+  /** The rooms the socket is in, its own id-room included. */
+  Set<String> rooms();
+
+  /** Emits an event to this client. */
+  void emit(String event, Object... args);
+
+  /**
+   * Emits an event and waits for the client's acknowledgement.
+   *
+   * @return the client's acknowledgement arguments, or a stage failed with {@link
+   *     java.util.concurrent.TimeoutException} if none came in time
+   */
+  CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
+
+  /** Starts a broadcast to a room, leaving out this socket. */
+  Broadcast to(String room);
+
+  /** Starts a broadcast to the whole namespace, leaving out this socket. */
+  Broadcast broadcast();
+
+  /** Disconnects the socket from its namespace; the client is told and does not reconnect by itself. */
+  void disconnect();
+
+  /** Whether the socket is still connected. */
+  boolean connected();
+
+  /** Application data kept with the socket for its lifetime. */
+  ConcurrentMap<String, Object> data();
+}

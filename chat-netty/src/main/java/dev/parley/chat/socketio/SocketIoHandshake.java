@@ -1,0 +1,49 @@
+package dev.parley.chat.socketio;
+
+import dev.parley.chat.Handshake;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a Socket.IO client presented: the HTTP handshake of its first request (address, path, query,
+ * headers) and the auth payload it sent with the namespace connect.
+ *
+ * @param http the HTTP handshake
+ * @param auth the client's {@code auth} object; empty if it sent none
+ */
+public record SocketIoHandshake(Handshake http, Map<String, Object> auth) {
+  /** Takes an immutable copy of the auth payload. */
+  public SocketIoHandshake {
+    auth = auth == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auth));
+  }
+
+  /** The first value of a query parameter. */
+  public Optional<String> query(String name) {
+    return http.queryParam(name);
+  }
+
+  /** The first value of a header, matched case-insensitively. */
+  public Optional<String> header(String name) {
+    return http.header(name);
+  }
+
+  /** The cookies the client sent, by name. */
+  public Map<String, String> cookies() {
+    Map<String, String> cookies = new LinkedHashMap<>();
+    http.headers().getOrDefault("cookie", java.util.List.of()).forEach(line -> {
+      for (String part : line.split(";")) {
+        int eq = part.indexOf('=');
+        if (eq > 0) {
+          cookies.putIfAbsent(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+      }
+    });
+    return cookies;
+  }
+
+  /** One cookie's value. */
+  public Optional<String> cookie(String name) {
+    return Optional.ofNullable(cookies().get(name));
+  }
+}
