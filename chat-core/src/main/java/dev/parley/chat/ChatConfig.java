@@ -93,7 +93,7 @@ public final class ChatConfig {
     return requestsPerSecond;
   }
 
-  /** Requests one connection may send in a burst above the sustained rate. */
+  /** Requests one connection may send at once: the size of its token bucket. */
   public int requestBurst() {
     return requestBurst;
   }
@@ -186,7 +186,10 @@ public final class ChatConfig {
       return this;
     }
 
-    /** Requests one connection may send in a burst above the sustained rate. Default 40. */
+    /**
+     * Requests one connection may send at once after a quiet period: the size of its token bucket,
+     * which refills at {@link #requestsPerSecond(int)}. Default 40.
+     */
     public Builder requestBurst(int requests) {
       this.requestBurst = requests;
       return this;

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   /** "@name text": a private message typed into a room. */
+  /** Generated names collide rarely; past this many tries the name space is too small or full. */
+  private static final int MAX_NAME_ATTEMPTS = 50;
   private static final Pattern PRIVATE_PREFIX = Pattern.compile("^@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
 
   /**
@@ -125,9 +127,13 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (hooks.connect() != null) {
       try {
         result = hooks.connect().onConnect(session.connection.handshake());
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        rethrowIfFatal(e);
         log.error("connect hook failed; refusing the connection", e);
         result = ConnectResult.reject("The server could not accept the connection");
+      }
+      if (result == null) {
+        result = ConnectResult.accept();
       }
     }
     if (!result.accepted()) {
@@ -143,7 +149,13 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
         return;
       }
       session.identityFixed = true;
-      claim(result.user(), session);
+      if (!claim(result.user(), session)) {
+        // A client already chose this name for itself at a join; the two cannot share it.
+        String reason = "The name " + result.user() + " is in use by another connection";
+        session.sendError(null, ErrorCodes.CONNECTION_REJECTED, reason);
+        session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
+        return;
+      }
       session.user(result.user());
     }
     session.accepted = true;
@@ -167,7 +179,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (session.accepted && hooks.disconnect() != null) {
       try {
         hooks.disconnect().onDisconnect(new ConnectionContext(this, session.info()));
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        rethrowIfFatal(e);
         log.error("disconnect hook failed", e);
       }
     }
@@ -213,6 +226,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
         membersRequest(session, members);
       } else if (request instanceof ClientRequest.ClearHistory clear) {
         clearRequest(session, clear);
+      } else if (request instanceof ClientRequest.Invalid invalid) {
+        throw new ChatException(invalid.code(), invalid.message());
       }
     } catch (ChatException e) {
       session.sendError(request.requestId(), e.code(), e.getMessage());
@@ -275,13 +290,14 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return;
     }
     if (wanted == null) {
-      for (int attempt = 0; ; attempt++) {
+      for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
         String name = names.randomUsername(attempt);
         if (claim(name, session)) {
           session.user(name);
           return;
         }
       }
+      throw new ChatException(ErrorCodes.USERNAME_TAKEN, "No free username could be generated; choose one");
     }
     if (!names.isValidUsername(wanted)) {
       throw new ChatException(ErrorCodes.INVALID_USERNAME, "Usernames are " + names.usernameRule());
@@ -361,7 +377,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (hooks.leave() != null) {
       try {
         hooks.leave().onLeave(new RoomContext(this, session.info(), roomName));
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        rethrowIfFatal(e);
         log.error("leave hook failed", e);
       }
     }
@@ -437,7 +454,11 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return null;
     }
     if (result instanceof HookResult.Rewrite rewrite) {
-      return message.withContent(rewrite.text(), rewrite.data() == null ? message.data() : rewrite.data());
+      Map<String, ?> data = rewrite.data() == null ? message.data() : rewrite.data();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> d = (Map<String, Object>) data;
+      checkContent(rewrite.text(), d);
+      return message.withContent(rewrite.text(), data);
     }
     return message;
   }
@@ -468,6 +489,9 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
+    if (result instanceof HookResult.Handled) {
+      return;
+    }
     clear(rooms.get(roomName), session.user());
   }
 
@@ -477,7 +501,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return result == null ? HookResult.accept() : result;
     } catch (ChatException e) {
       return HookResult.reject(e.code(), e.getMessage());
-    } catch (Exception | LinkageError e) {
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
       log.error("hook failed; the request is refused", e);
       return HookResult.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
     }
@@ -492,7 +517,11 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
 
   @Override
   public CompletionStage<Delivery> distributeMsg(String room, String sender, String text, Map<String, ?> data) {
-    return toRoom(room, MessageKind.ROOM, sender, text, data, new Exclusion(null, sender));
+    try {
+      return toRoom(room, MessageKind.ROOM, sender, text, data, new Exclusion(null, sender));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return failed(e);
+    }
   }
 
   @Override
@@ -522,7 +551,12 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (!users.containsKey(to)) {
       return failed(unknownUser(to));
     }
-    ChatMessage message = message(MessageKind.PRIVATE, null, from, to, text, data);
+    ChatMessage message;
+    try {
+      message = message(MessageKind.PRIVATE, null, from, to, text, data);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return failed(e);
+    }
     return broker.publishToUser(to, new ServerEvent.Message(message)).thenApply(n -> new Delivery(message, n));
   }
 
@@ -669,7 +703,14 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     return new ChatException(ErrorCodes.UNKNOWN_ROOM, "No room named " + room);
   }
 
-  private static <T> CompletionStage<T> failed(ChatException e) {
+  /** Hooks are application code: any failure is theirs, except the JVM running out of resources. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+  }
+
+  private static <T> CompletionStage<T> failed(RuntimeException e) {
     return CompletableFuture.failedFuture(e);
   }
 

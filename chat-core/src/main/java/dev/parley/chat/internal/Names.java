@@ -49,10 +49,21 @@ final class Names {
     return "1 to " + maxRoomNameLength + " letters, digits, '_', '.', ':', '#' or '-'";
   }
 
-  /** A readable name such as "SwiftOtter"; after a few collisions, digits are added. */
+  /**
+   * A readable name such as "SwiftOtter"; after a few collisions, digits are added. Where the length
+   * limit leaves no room for words, the name is digits only.
+   */
   String randomUsername(int attempt) {
     String base = ADJECTIVES[random.nextInt(ADJECTIVES.length)] + ANIMALS[random.nextInt(ANIMALS.length)];
-    String name = attempt < 4 ? base : base + (100 + random.nextInt(9900));
-    return name.length() <= maxUsernameLength ? name : name.substring(0, maxUsernameLength);
+    String digits = Integer.toString(100 + random.nextInt(9900));
+    String name = attempt < 4 ? base : base + digits;
+    if (name.length() <= maxUsernameLength) {
+      return name;
+    }
+    char[] fallback = new char[Math.min(maxUsernameLength, 12)];
+    for (int i = 0; i < fallback.length; i++) {
+      fallback[i] = (char) ('0' + random.nextInt(10));
+    }
+    return new String(fallback);
   }
 }

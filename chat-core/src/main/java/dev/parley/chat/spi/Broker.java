@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
  * How the server fans messages out to the members of a room and the connections of a user. All
  * fan-out goes through this interface, so that a multi-node implementation (publishing to the other
  * nodes, each delivering to its own connections through {@link LocalDelivery}) can replace the
- * in-process default without changing the rest of the server.
+ * in-process default without changing the public API. Presence (who is online, which rooms exist)
+ * is still answered from this node's state; a multi-node deployment needs that shared as well.
  *
  * <p>The server calls {@link #publishToRoom} while holding the room's lock, in the room's history
  * order; an implementation must preserve that order per room and must not block.

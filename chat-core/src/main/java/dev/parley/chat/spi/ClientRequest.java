@@ -66,4 +66,15 @@ public sealed interface ClientRequest {
    * @param room the room
    */
   record ClearHistory(String requestId, String room) implements ClientRequest {}
+
+  /**
+   * A frame the transport could not turn into a request. The server answers with the error, in order
+   * with the connection's other requests and counted against its rate limit, so garbage cannot be
+   * used to flood.
+   *
+   * @param requestId the client's request id if one could be read, or {@code null}
+   * @param code the error code, see {@link dev.parley.chat.ErrorCodes}
+   * @param message a sentence a person can read
+   */
+  record Invalid(String requestId, String code, String message) implements ClientRequest {}
 }

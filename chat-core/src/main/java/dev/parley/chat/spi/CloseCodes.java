@@ -15,13 +15,17 @@ public final class CloseCodes {
   public static final int PROTOCOL_ERROR = 1002;
   /** A text frame was not valid UTF-8. */
   public static final int INVALID_PAYLOAD = 1007;
-  /** The connect hook refused the connection, or the origin is not allowed. */
+  /** The connect hook refused the connection. (A foreign origin is refused before the upgrade, with HTTP 403.) */
   public static final int POLICY_VIOLATION = 1008;
   /** A frame or message larger than the configured maximum. */
   public static final int MESSAGE_TOO_BIG = 1009;
   /** The server failed unexpectedly. */
   public static final int INTERNAL_ERROR = 1011;
-  /** The client did not read fast enough; its outbound queue passed the limit. May reconnect. */
+  /**
+   * The client did not read fast enough; its outbound queue passed the limit. The close frame is
+   * queued behind what the socket already holds, so a client that is stuck entirely sees the TCP
+   * connection dropped (1006) instead. May reconnect.
+   */
   public static final int SLOW_CONSUMER = 4000;
   /** The client did not answer pings in time. May reconnect. */
   public static final int IDLE_TIMEOUT = 4001;

@@ -14,11 +14,13 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(new ProfanityFilter()))) {
- *   TestClient alice = kit.connect();
- *   TestClient bob = kit.connect();
- *   alice.join("lobby", "alice");
- *   bob.join("lobby", "bob");
+ *   TestClient alice = kit.connect().join("lobby", "alice");
+ *   alice.take(ServerEvent.Joined.class);
+ *   TestClient bob = kit.connect().join("lobby", "bob");
+ *   bob.take(ServerEvent.Joined.class);
+ *
  *   alice.send("lobby", "darn it");
+ *
  *   assertThat(bob.takeMessage().text()).isEqualTo("**** it");
  * }
  * }</pre>

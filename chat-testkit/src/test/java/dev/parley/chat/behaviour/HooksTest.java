@@ -198,6 +198,62 @@ class HooksTest {
   }
 
   @Test
+  void connectHook_returningNull_accepts() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h -> null))) {
+      kit.connect().join("lobby", "alice").take(ServerEvent.Joined.class);
+    }
+  }
+
+  @Test
+  void connectHook_identityAlreadyChosenByAnotherClient_refusesTheConnection() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h ->
+        h.header("x-user").map(ConnectResult::acceptAs).orElse(ConnectResult.accept())))) {
+      kit.connect().join("lobby", "alice").take(ServerEvent.Joined.class);
+
+      TestClient claimed = kit.open(new Handshake("", "/chat", Map.of(), Map.of("x-user", List.of("alice"))));
+
+      assertThat(claimed.takeError().code()).isEqualTo(ErrorCodes.CONNECTION_REJECTED);
+      assertThat(claimed.awaitClose()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+    }
+  }
+
+  @Test
+  void aRewriteIsCheckedLikeTheClientsText() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().maxMessageLength(10).build())
+        .onMessage(m -> HookResult.rewrite(m.message().text().repeat(5))))) {
+      TestClient alice = joined(kit, "lobby", "alice");
+
+      alice.send("lobby", "abcd");
+
+      assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.MESSAGE_TOO_LONG);
+    }
+  }
+
+  @Test
+  void clearHookReturningHandled_clearsNothing() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> HookResult.handled()))) {
+      TestClient alice = joined(kit, "lobby", "alice");
+      alice.send("lobby", "keep");
+
+      alice.clearHistory("lobby");
+
+      alice.assertNoMoreEvents();
+      assertThat(kit.server().history("lobby")).extracting(ChatMessage::text).contains("keep");
+    }
+  }
+
+  @Test
+  void aHookThrowingAnError_isRefusedLikeAnException() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> {
+      throw new AssertionError("bug in a hook (expected by this test)");
+    }))) {
+      TestClient alice = joined(kit, "lobby", "alice");
+      alice.send("lobby", "x");
+      assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
   void eachHookMayBeSetOnce() {
     ChatServer.Builder builder = ChatServer.builder().onMessage(m -> HookResult.accept());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.onMessage(m -> HookResult.accept()))

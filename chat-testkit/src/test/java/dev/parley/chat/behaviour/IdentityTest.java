@@ -65,6 +65,24 @@ class IdentityTest {
   }
 
   @Test
+  void nameGenerationGivesUpWhenTheNameSpaceIsFull() {
+    try (ChatTestKit tiny = ChatTestKit.create(b -> b.config(ChatConfig.builder().maxUsernameLength(1).build()))) {
+      TestClient first = tiny.connect().join("lobby");
+      String generated = first.take(ServerEvent.Joined.class).user();
+      assertThat(generated).as("no room for words: a digit").matches("\\d");
+      for (char d = '0'; d <= '9'; d++) {
+        if (d != generated.charAt(0)) {
+          tiny.connect().join("lobby", String.valueOf(d)).take(ServerEvent.Joined.class);
+        }
+      }
+
+      TestClient last = tiny.connect().join("lobby");
+
+      assertThat(last.takeError().code()).isEqualTo(ErrorCodes.USERNAME_TAKEN);
+    }
+  }
+
+  @Test
   void theFirstJoinFixesTheIdentity_laterJoinsMayOmitItButNotChangeIt() {
     TestClient alice = kit.connect();
     alice.join("lobby", "alice").take(ServerEvent.Joined.class);

@@ -5,7 +5,7 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
-import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.ClientRequest;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -80,16 +80,11 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     lastReadNanos = System.nanoTime();
     ClientSession session = connection.session();
     if (frame instanceof TextWebSocketFrame text) {
-      JsonProtocol.Decoded decoded = protocol.decode(text.text());
-      if (decoded.request() != null) {
-        session.receive(decoded.request());
-      } else {
-        connection.send(decoded.error());
-      }
+      session.receive(protocol.decode(text.text()));
     } else if (frame instanceof CloseWebSocketFrame close) {
       Closing.received(ctx, close);
     } else if (frame instanceof BinaryWebSocketFrame) {
-      connection.send(new ServerEvent.Error(
+      session.receive(new ClientRequest.Invalid(
           null, ErrorCodes.BINARY_NOT_SUPPORTED, "This endpoint takes JSON text frames only"));
     }
     // Pong frames only count as a sign of life; Netty answers pings.

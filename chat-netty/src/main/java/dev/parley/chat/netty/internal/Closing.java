@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The WebSocket closing handshake (RFC 6455 section 5.5.1), done here rather than by Netty so that a
@@ -16,13 +17,16 @@ public final class Closing {
   private static final AttributeKey<Boolean> CLOSE_SENT = AttributeKey.valueOf("parley.closeSent");
   /** RFC 6455 allows 123 bytes of reason in a close frame. */
   private static final int MAX_REASON_BYTES = 123;
+  /** How long a peer has to answer our close frame before the TCP connection is dropped. */
+  static final long CLOSE_TIMEOUT_MILLIS = 3000;
 
   private Closing() {}
 
   /**
    * Sends a close frame unless one was sent already. With {@code dropAfterWrite} the TCP connection
    * is closed as soon as the frame is written (for peers that stopped answering); otherwise the peer
-   * has until Netty's force-close timeout to answer.
+   * has {@link #CLOSE_TIMEOUT_MILLIS} to answer, then the connection is dropped. Either way it is
+   * closed within that time even if the frame cannot be written.
    */
   public static void send(Channel channel, int code, String reason, boolean dropAfterWrite) {
     if (channel.attr(CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
@@ -30,6 +34,10 @@ public final class Closing {
     }
     var written = channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
     written.addListener(dropAfterWrite ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    var deadline = channel.eventLoop().schedule(() -> {
+      channel.close();
+    }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    channel.closeFuture().addListener(f -> deadline.cancel(false));
   }
 
   /** Answers a close frame from the peer: echoes its code once, then closes the TCP connection. */

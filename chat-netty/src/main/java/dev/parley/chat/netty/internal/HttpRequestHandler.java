@@ -42,6 +42,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    var deadline = ctx.channel().attr(ServerInitializer.FIRST_REQUEST_DEADLINE).getAndSet(null);
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request\n", false);
       return;

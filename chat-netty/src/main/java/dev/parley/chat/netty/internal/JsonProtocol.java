@@ -43,11 +43,8 @@ public final class JsonProtocol {
    */
   private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
 
-  /** A decoded frame: a request, or the error to answer instead. */
-  public record Decoded(ClientRequest request, ServerEvent.Error error) {}
-
-  /** Decodes one text frame. */
-  public Decoded decode(String text) {
+  /** Decodes one text frame; what cannot be decoded becomes {@link ClientRequest.Invalid}. */
+  public ClientRequest decode(String text) {
     JsonObject frame;
     try {
       JsonReader reader = new JsonReader(new StringReader(text));
@@ -86,14 +83,14 @@ public final class JsonProtocol {
       if (request == null) {
         return error(id, ErrorCodes.UNKNOWN_TYPE, "Unknown frame type '" + abbreviate(type) + "'");
       }
-      return new Decoded(request, null);
+      return request;
     } catch (BadField e) {
       return error(id, ErrorCodes.BAD_REQUEST, e.getMessage());
     }
   }
 
-  private static Decoded error(String id, String code, String message) {
-    return new Decoded(null, new ServerEvent.Error(id, code, message));
+  private static ClientRequest error(String id, String code, String message) {
+    return new ClientRequest.Invalid(id, code, message);
   }
 
   private static String abbreviate(String s) {
@@ -283,7 +280,10 @@ public final class JsonProtocol {
     w.name("text").value(m.text());
     if (!m.data().isEmpty()) {
       w.name("data");
+      // Nulls inside data are the sender's values and are kept; only absent fields are left out.
+      w.setSerializeNulls(true);
       ELEMENTS.write(w, toJson(m.data()));
+      w.setSerializeNulls(false);
     }
     w.endObject();
   }

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.spi.CloseCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -55,7 +56,9 @@ public final class OutboundQueue {
     if (closing.get()) {
       return false;
     }
-    if (queuedBytes.addAndGet(item.bytes.length) > maxQueuedBytes) {
+    long queued = queuedBytes.addAndGet(item.bytes.length);
+    // One frame larger than the bound (a long history on join) may pass when nothing else waits.
+    if (queued > maxQueuedBytes && queued != item.bytes.length) {
       queuedBytes.addAndGet(-item.bytes.length);
       slowConsumer();
       return false;
@@ -92,8 +95,9 @@ public final class OutboundQueue {
     if (closing.compareAndSet(false, true)) {
       log.info("closing {}: more than {} bytes waiting to be sent", channel.remoteAddress(), maxQueuedBytes);
       queue.clear();
-      // A close frame would wait behind the backlog this peer is not reading; drop the TCP connection.
-      channel.close();
+      // The close frame waits behind what the socket already holds (at most the write-buffer high
+      // mark); a peer that reads nothing at all is dropped when the close timeout runs out.
+      Closing.send(channel, CloseCodes.SLOW_CONSUMER, "slow consumer", false);
     }
   }
 

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -27,8 +29,8 @@ import java.util.function.Supplier;
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_TIMEOUT = "http-timeout";
-  /** How long a client has to answer our close frame before the TCP connection is dropped. */
-  private static final long CLOSE_TIMEOUT_MILLIS = 3000;
+  /** Cancelled when the first complete HTTP request arrives. */
+  static final AttributeKey<ScheduledFuture<?>> FIRST_REQUEST_DEADLINE = AttributeKey.valueOf("parley.deadline");
 
   private final NettyConfig config;
   private final StaticFiles staticFiles;
@@ -62,7 +64,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         // a query string through ("/chat?token=...").
         .checkStartsWith(true)
         .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
-        .forceCloseTimeoutMillis(CLOSE_TIMEOUT_MILLIS)
         .dropPongFrames(false)
         .handleCloseFrames(false)
         // Netty would otherwise add "1000 Bye" to every close, masking the 1002/1007 its decoder
@@ -81,6 +82,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     channels.add(ch);
+    // A deadline, not an idle timer: a client trickling header bytes cannot hold the connection.
+    ch.attr(FIRST_REQUEST_DEADLINE).set(ch.eventLoop().schedule(() -> {
+      ch.close();
+    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     ChannelPipeline p = ch.pipeline();
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));

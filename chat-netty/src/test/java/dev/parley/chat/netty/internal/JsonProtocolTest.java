@@ -17,15 +17,15 @@ class JsonProtocolTest {
   private final JsonProtocol protocol = new JsonProtocol();
 
   private ClientRequest request(String json) {
-    JsonProtocol.Decoded d = protocol.decode(json);
-    assertThat(d.error()).as("error for " + json).isNull();
-    return d.request();
+    ClientRequest r = protocol.decode(json);
+    assertThat(r).as("decoded " + json).isNotInstanceOf(ClientRequest.Invalid.class);
+    return r;
   }
 
-  private ServerEvent.Error error(String json) {
-    JsonProtocol.Decoded d = protocol.decode(json);
-    assertThat(d.request()).as("request for " + json).isNull();
-    return d.error();
+  private ClientRequest.Invalid error(String json) {
+    ClientRequest r = protocol.decode(json);
+    assertThat(r).as("decoded " + json).isInstanceOf(ClientRequest.Invalid.class);
+    return (ClientRequest.Invalid) r;
   }
 
   private String encode(ServerEvent e) {
@@ -72,8 +72,16 @@ class JsonProtocolTest {
 
   @Test
   void unknownTypesKeepTheirRequestId() {
-    ServerEvent.Error e = error("{\"type\":\"nope\",\"id\":\"7\"}");
-    assertThat(e).isEqualTo(new ServerEvent.Error("7", ErrorCodes.UNKNOWN_TYPE, "Unknown frame type 'nope'"));
+    ClientRequest.Invalid e = error("{\"type\":\"nope\",\"id\":\"7\"}");
+    assertThat(e).isEqualTo(new ClientRequest.Invalid("7", ErrorCodes.UNKNOWN_TYPE, "Unknown frame type 'nope'"));
+  }
+
+  @Test
+  void nullsInsideDataAreKept() {
+    java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("reply", null);
+    ChatMessage m = new ChatMessage("01", Instant.ofEpochMilli(1), MessageKind.ROOM, "r", "a", null, "t", data);
+    assertThat(encode(new ServerEvent.Message(m))).contains("\"data\":{\"reply\":null}").doesNotContain("\"to\"");
   }
 
   @Test

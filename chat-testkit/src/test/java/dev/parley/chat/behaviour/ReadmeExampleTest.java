@@ -1,0 +1,38 @@
+package dev.parley.chat.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.HookResult;
+import dev.parley.chat.MessageContext;
+import dev.parley.chat.MessageHook;
+import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.testkit.ChatTestKit;
+import dev.parley.chat.testkit.TestClient;
+import org.junit.jupiter.api.Test;
+
+/** The README's test-kit example, kept compiling and passing. */
+class ReadmeExampleTest {
+
+  static final class SpamFilter implements MessageHook {
+    @Override
+    public HookResult onMessage(MessageContext msg) {
+      return msg.message().text().contains("spam") ? HookResult.reject("SPAM", "No spam, please") : HookResult.accept();
+    }
+  }
+
+  @Test
+  void readmeTestKitExample() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(new SpamFilter()))) {
+      TestClient alice = kit.connect().join("lobby", "alice");
+      alice.take(ServerEvent.Joined.class);
+      TestClient bob = kit.connect().join("lobby", "bob");
+      bob.take(ServerEvent.Joined.class);
+      alice.takeUntil(ServerEvent.Message.class); // "bob has joined"
+
+      alice.send("lobby", "buy spam now");
+
+      assertThat(alice.takeError().code()).isEqualTo("SPAM");
+      bob.assertNoMoreEvents();
+    }
+  }
+}
