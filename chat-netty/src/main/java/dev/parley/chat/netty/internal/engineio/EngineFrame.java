@@ -47,7 +47,7 @@ public final class EngineFrame {
   }
 
   /** The WebSocket text frame's bytes. */
-  byte[] utf8() {
+  public byte[] utf8() {
     byte[] b = utf8;
     if (b == null) {
       b = text.getBytes(StandardCharsets.UTF_8);

@@ -45,6 +45,8 @@ public final class EngineSession {
 
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> pongTimer;
+  /** Packets queued when the server closed a polling session with no poll waiting: the next poll gets them. */
+  private String lastWords;
 
   /** The layer above: Socket.IO's per-session state. Touched only on {@link #loop()}. */
   public Object attachment;
@@ -142,6 +144,16 @@ public final class EngineSession {
     if (pendingPoll == null || pollQueue.isEmpty()) {
       return;
     }
+    String payload = pollPayload();
+    pollQueue.clear();
+    pollQueueBytes = 0;
+    ChannelHandlerContext ctx = pendingPoll;
+    pendingPoll = null;
+    EngineHttp.text(ctx, payload, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+  }
+
+  /** The queued packets as one long-polling payload, separated by the record separator. */
+  private String pollPayload() {
     StringBuilder payload = new StringBuilder();
     for (EngineFrame f : pollQueue) {
       if (payload.length() > 0) {
@@ -149,14 +161,16 @@ public final class EngineSession {
       }
       payload.append(f.pollingForm());
     }
-    pollQueue.clear();
-    pollQueueBytes = 0;
-    ChannelHandlerContext ctx = pendingPoll;
-    pendingPoll = null;
-    EngineHttp.text(ctx, payload.toString(), "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+    return payload.toString();
   }
 
   void onPoll(ChannelHandlerContext ctx, boolean keepAlive) {
+    if (state == State.CLOSED && lastWords != null) {
+      EngineHttp.text(ctx, lastWords, "text/plain; charset=UTF-8", keepAlive, server.cors(), handshake);
+      lastWords = null;
+      server.remove(this);
+      return;
+    }
     if (state == State.CLOSED || state == State.WEBSOCKET) {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
       return;
@@ -358,11 +372,19 @@ public final class EngineSession {
     if (upgradeTimer != null) {
       upgradeTimer.cancel(false);
     }
-    server.remove(this);
+    String terminal = byClient ? "6" : "1";
+    String queued = pollQueue.isEmpty() ? "" : pollPayload() + '\u001e';
     if (pendingPoll != null) {
       ChannelHandlerContext ctx = pendingPoll;
       pendingPoll = null;
-      EngineHttp.text(ctx, byClient ? "6" : "1", "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+      EngineHttp.text(ctx, queued + terminal, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+      server.remove(this);
+    } else if (!queued.isEmpty() && !byClient && ws == null) {
+      // Say the last words (a Socket.IO disconnect, say) at the next poll, if it comes soon.
+      lastWords = queued + terminal;
+      loop.schedule(() -> server.remove(this), server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      server.remove(this);
     }
     pollQueue.clear();
     if (ws != null) {

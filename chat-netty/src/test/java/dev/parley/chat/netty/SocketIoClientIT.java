@@ -1,0 +1,99 @@
+package dev.parley.chat.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.socketio.SocketIoConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs src/test/js with Node's test runner and the official socket.io-client (installed from the npm
+ * registry into target/) against a server set up here: the chat on the main namespace, and an
+ * {@code /echo} namespace with auth, acks both ways, rooms and binary.
+ */
+class SocketIoClientIT {
+
+  @Test
+  void theOfficialClientPassesEveryScenarioOnEveryTransport() throws Exception {
+    Path js = prepareNodeProject();
+    ChatServer chat = ChatServer.builder().build();
+    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
+            .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())
+        .chat(chat)
+        .socketIo(SocketIoConfig.builder().connectTimeout(Duration.ofSeconds(2)).build())
+        .onSocketIo(io -> io.of("/echo")
+            .onConnect(h -> "secret".equals(h.auth().get("token"))
+                ? ConnectDecision.accept()
+                : ConnectDecision.reject("Not authorized", Map.of("reason", "bad token")))
+            .on("handshake", (client, args, ack) -> ack.send(Map.of(
+                "auth", client.handshake().auth(), "query", client.handshake().query("q").orElse(""))))
+            .on("echo", (client, args, ack) -> client.emit("echo", args.toArray()))
+            .on("echo-ack", (client, args, ack) -> ack.send(args.toArray()))
+            .on("join", (client, args, ack) -> {
+              client.join((String) args.get(0));
+              ack.send();
+            })
+            .on("to-room", (client, args, ack) -> client.to((String) args.get(0)).emit("room-message", args.get(1)))
+            .on("ask-me", (client, args, ack) -> {
+              List<Object> answer = client.emitWithAck(Duration.ofSeconds(5), "question", args.get(0))
+                  .toCompletableFuture().get(5, TimeUnit.SECONDS);
+              client.emit("answer-was", answer.toArray());
+            })
+            .on("ask-me-and-wait", (client, args, ack) -> client
+                .emitWithAck(Duration.ofMillis(200), "ignored-question")
+                .whenComplete((answer, error) -> client.emit("ack-timed-out", error != null)))
+            .on("kick-me", (client, args, ack) -> client.disconnect()))
+        .build()
+        .start().toCompletableFuture().join();
+    try {
+      ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", "socketio.test.mjs")
+          .directory(js.toFile())
+          .redirectErrorStream(true);
+      run.environment().put("PARLEY_URL", "http://127.0.0.1:" + server.port());
+      Process node = run.start();
+      node.getOutputStream().close();
+      String output;
+      try (var in = node.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      boolean done = node.waitFor(5, TimeUnit.MINUTES);
+      System.out.println(output);
+      assertThat(done).as("node finished").isTrue();
+      assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
+      assertThat(output).contains("# fail 0");
+    } finally {
+      server.stop().toCompletableFuture().join();
+      chat.close();
+    }
+  }
+
+  /** Copies the JS project to target/ and installs its packages there, once. */
+  private static Path prepareNodeProject() throws IOException, InterruptedException {
+    Path source = Path.of("src/test/js");
+    Path target = Path.of("target/socketio-js");
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    if (!Files.isDirectory(target.resolve("node_modules/socket.io-client"))) {
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+          .directory(target.toFile()).inheritIO().start();
+      assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished").isTrue();
+      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
+    }
+    return target;
+  }
+}
