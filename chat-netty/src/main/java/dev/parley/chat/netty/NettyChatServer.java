@@ -37,6 +37,7 @@ import java.util.function.Consumer;
  */
 public final class NettyChatServer {
   private final NettyServer server;
+  private final EngineIoServer engineIo;
   private final SocketIoRuntime socketIo;
   private final ExecutorService workers;
   private volatile InetSocketAddress address;
@@ -58,7 +59,7 @@ public final class NettyChatServer {
       this.workers = null;
       this.socketIo = null;
     }
-    EngineIoServer engineIo = socketIo == null ? null : new EngineIoServer(new EngineIoServer.Settings(
+    this.engineIo = socketIo == null ? null : new EngineIoServer(new EngineIoServer.Settings(
         b.socketIoConfig.path(),
         b.config.pingInterval().toMillis(),
         b.config.pingTimeout().toMillis(),
@@ -109,6 +110,11 @@ public final class NettyChatServer {
   /** The address listened on, or {@code null} before the server started. */
   public InetSocketAddress address() {
     return address;
+  }
+
+  /** For tests in this module: the Engine.IO server, or {@code null}. */
+  EngineIoServer engineIo() {
+    return engineIo;
   }
 
   /** The Socket.IO side, for emitting from server code; {@code null} when Socket.IO is disabled. */

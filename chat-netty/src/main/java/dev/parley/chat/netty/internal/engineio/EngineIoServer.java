@@ -188,6 +188,12 @@ public final class EngineIoServer {
     List.copyOf(sessions.values()).forEach(s -> s.close("server shutting down"));
   }
 
+  /** Whether a long-poll of this session is waiting for data (for tests and metrics). */
+  public boolean hasPendingPoll(String sid) {
+    EngineSession s = sessions.get(sid);
+    return s != null && s.hasPendingPoll();
+  }
+
   public int sessionCount() {
     return sessions.size();
   }

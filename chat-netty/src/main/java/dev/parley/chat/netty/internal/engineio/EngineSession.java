@@ -34,7 +34,8 @@ public final class EngineSession {
 
   private final ArrayDeque<EngineFrame> pollQueue = new ArrayDeque<>();
   private long pollQueueBytes;
-  private ChannelHandlerContext pendingPoll;
+  /** Written on the loop only; volatile so that tests and metrics may read it. */
+  private volatile ChannelHandlerContext pendingPoll;
   private boolean pendingPollKeepAlive;
 
   private Channel wsChannel;
@@ -69,6 +70,10 @@ public final class EngineSession {
 
   public Handshake handshake() {
     return handshake;
+  }
+
+  boolean hasPendingPoll() {
+    return pendingPoll != null;
   }
 
   boolean isPolling() {

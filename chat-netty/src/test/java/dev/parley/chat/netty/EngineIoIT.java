@@ -1,0 +1,267 @@
+package dev.parley.chat.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.socketio.SocketIoConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Engine.IO v4 as the reference server behaves, case by case (the engine.io-protocol test suite's
+ * checklist): handshake, errors, long-polling payloads, heartbeat, close and upgrade.
+ */
+class EngineIoIT {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static ChatServer chat;
+  /** Pings rarely, so that no ping lands in the middle of a test. */
+  private static NettyChatServer server;
+  /** Pings every 300 ms with a 200 ms timeout, for the heartbeat cases. */
+  private static NettyChatServer fastPings;
+
+  @BeforeAll
+  static void start() {
+    chat = ChatServer.builder().build();
+    server = start(Duration.ofSeconds(25), Duration.ofSeconds(20));
+    fastPings = start(Duration.ofMillis(300), Duration.ofMillis(200));
+  }
+
+  private static NettyChatServer start(Duration pingInterval, Duration pingTimeout) {
+    return NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
+            .pingInterval(pingInterval).pingTimeout(pingTimeout)
+            .allowedOrigins(Set.of("https://app.example.com")).build())
+        .chat(chat)
+        .socketIo(SocketIoConfig.builder().connectTimeout(Duration.ofSeconds(30)).build())
+        .build().start().toCompletableFuture().join();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop().toCompletableFuture().join();
+    fastPings.stop().toCompletableFuture().join();
+    chat.close();
+  }
+
+  private static String base(NettyChatServer s) {
+    return "http://127.0.0.1:" + s.port() + "/socket.io/";
+  }
+
+  private static HttpResponse<String> get(String query) throws Exception {
+    return get(server, query);
+  }
+
+  private static HttpResponse<String> get(NettyChatServer s, String query) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base(s) + query)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Starts a long-poll and returns once the server holds it. */
+  private static CompletableFuture<HttpResponse<String>> pendingPoll(String sid) {
+    CompletableFuture<HttpResponse<String>> poll = HTTP.sendAsync(
+        HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling&sid=" + sid)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!server.engineIo().hasPendingPoll(sid)) {
+      assertThat(System.nanoTime()).as("the poll reaches the server").isLessThan(deadline);
+      assertThat(poll).as("the poll is still waiting").isNotDone();
+      Thread.yield();
+    }
+    return poll;
+  }
+
+  private static HttpResponse<String> post(String query, String body) throws Exception {
+    return post(server, query, body);
+  }
+
+  private static HttpResponse<String> post(NettyChatServer s, String query, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base(s) + query)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String openSession() throws Exception {
+    return openSession(server);
+  }
+
+  private static String openSession(NettyChatServer s) throws Exception {
+    HttpResponse<String> r = get(s, "?EIO=4&transport=polling");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return JsonParser.parseString(r.body().substring(1)).getAsJsonObject().get("sid").getAsString();
+  }
+
+  private static void assertError(HttpResponse<String> r, int status, int code, String message) {
+    assertThat(r.statusCode()).isEqualTo(status);
+    JsonObject body = JsonParser.parseString(r.body()).getAsJsonObject();
+    assertThat(body.get("code").getAsInt()).isEqualTo(code);
+    assertThat(body.get("message").getAsString()).isEqualTo(message);
+  }
+
+  @Test
+  void handshakeOverPolling() throws Exception {
+    HttpResponse<String> r = get("?EIO=4&transport=polling");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).startsWith("0");
+    JsonObject open = JsonParser.parseString(r.body().substring(1)).getAsJsonObject();
+    assertThat(open.keySet()).containsExactlyInAnyOrder("sid", "upgrades", "pingInterval", "pingTimeout", "maxPayload");
+    assertThat(open.get("upgrades").toString()).isEqualTo("[\"websocket\"]");
+    assertThat(open.get("pingInterval").getAsInt()).isEqualTo(25_000);
+    assertThat(open.get("pingTimeout").getAsInt()).isEqualTo(20_000);
+    assertThat(open.get("maxPayload").getAsInt()).isEqualTo(1_000_000);
+    assertThat(open.get("sid").getAsString()).hasSize(20).matches("[A-Za-z0-9_-]+");
+  }
+
+  @Test
+  void handshakeErrorsAreTheReferenceServers() throws Exception {
+    assertError(get("?transport=polling"), 400, 5, "Unsupported protocol version");
+    assertError(get("?EIO=abc&transport=polling"), 400, 5, "Unsupported protocol version");
+    assertError(get("?EIO=3&transport=polling"), 400, 5, "Unsupported protocol version");
+    assertError(get("?EIO=4"), 400, 0, "Transport unknown");
+    assertError(get("?EIO=4&transport=abc"), 400, 0, "Transport unknown");
+    assertError(post("?EIO=4&transport=polling", ""), 400, 2, "Bad handshake method");
+    assertError(get("?EIO=4&transport=polling&sid=nope"), 400, 1, "Session ID unknown");
+    assertError(get("?EIO=4&transport=websocket"), 400, 3, "Bad request");
+  }
+
+  @Test
+  void pollingCarriesTextAndBinaryPacketsBothWays() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    assertThat(post(q, "40").body()).isEqualTo("ok");
+    assertThat(get(q).body()).startsWith("40{\"sid\":");
+    // The chat bridge answers an unknown pm format with an error event; binary arrives as base64.
+    HttpResponse<String> pushed = post(q, "42[\"new pm\",\"no target\"]\u001ebAQIDBA==");
+    assertThat(pushed.statusCode()).isEqualTo(200);
+    assertThat(get(q).body()).contains("\"error\":true");
+  }
+
+  @Test
+  void anInvalidPacketClosesTheSession() throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + openSession();
+    assertThat(post(q, "abc").statusCode()).isEqualTo(400);
+    assertThat(get(q).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void twoPollsAtOnceCloseTheSession() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    CompletableFuture<HttpResponse<String>> waiting = pendingPoll(sid);
+
+    assertThat(get(q).statusCode()).isEqualTo(400);
+
+    assertThat(waiting.join().body()).isEqualTo("1");
+    assertThat(get(q).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void pingsArriveAndPongsKeepTheSessionAlive() throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + openSession(fastPings);
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(fastPings, q).body()).isEqualTo("2");
+      assertThat(post(fastPings, q, "3").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aSessionThatDoesNotPongIsClosed() throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + openSession(fastPings);
+    assertThat(get(fastPings, q).body()).isEqualTo("2");
+    // No pong: the next poll waits until the ping timeout, then ends with a close packet.
+    assertThat(get(fastPings, q).body()).isEqualTo("1");
+    assertThat(get(fastPings, q).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aClientCloseEndsThePendingPollWithANoop() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    CompletableFuture<HttpResponse<String>> poll = pendingPoll(sid);
+    assertThat(post(q, "1").statusCode()).isEqualTo(200);
+    assertThat(poll.join().body()).isEqualTo("6");
+    assertThat(get(q).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void webSocketHandshakeAndPingPong() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(fastPings.port(), "/socket.io/?EIO=4&transport=websocket", null, 0)) {
+      String open = ws.read().text();
+      assertThat(open).startsWith("0{").contains("\"upgrades\":[]");
+      for (int i = 0; i < 3; i++) {
+        assertThat(ws.read().text()).isEqualTo("2");
+        ws.sendText("3");
+      }
+      ws.sendText("1");
+      assertThat(ws.readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
+    }
+  }
+
+  @Test
+  void anInvalidWebSocketPacketClosesTheSession() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", null, 0)) {
+      ws.read(); // open
+      ws.sendText("abc");
+      assertThat(ws.readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
+    }
+  }
+
+  @Test
+  void webSocketHandshakesWithBadParametersAreRefused() throws Exception {
+    for (String query : new String[] {"?transport=websocket", "?EIO=abc&transport=websocket", "?EIO=4", "?EIO=4&transport=abc",
+        "?EIO=4&transport=websocket&sid=unknown"}) {
+      try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/" + query, null, 0)) {
+        assertThat(ws.upgraded()).as(query).isFalse();
+        assertThat(ws.statusLine).as(query).contains(" 400 ");
+      }
+    }
+  }
+
+  @Test
+  void upgradeFromPollingToWebSocket() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, null, 0)) {
+      assertThat(ws.upgraded()).isTrue();
+      ws.sendText("2probe");
+      assertThat(ws.read().text()).isEqualTo("3probe");
+      assertThat(get(q).body()).isEqualTo("6");
+      ws.sendText("5");
+      // Frames are handled in order: once the connect is answered over the WebSocket, so is "5".
+      ws.sendText("40");
+      String connect = ws.read().text();
+      while (connect.equals("6")) {
+        connect = ws.read().text();
+      }
+      assertThat(connect).startsWith("40{\"sid\":");
+      assertThat(get(q).statusCode()).as("polling after the upgrade").isEqualTo(400);
+      try (RawWebSocket second = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, null, 0)) {
+        assertThat(second.upgraded()).as("a second WebSocket for the same session").isFalse();
+      }
+    }
+  }
+
+  @Test
+  void corsHeadersOnlyForAllowedOrigins() throws Exception {
+    HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling"))
+        .header("Origin", "https://app.example.com").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(allowed.statusCode()).isEqualTo(200);
+    assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(allowed.headers().firstValue("access-control-allow-credentials")).hasValue("true");
+
+    HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling"))
+        .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+    assertError(foreign, 403, 4, "Forbidden");
+    assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", "https://evil.example", 0)) {
+      assertThat(ws.statusLine).contains(" 403 ");
+    }
+  }
+}
