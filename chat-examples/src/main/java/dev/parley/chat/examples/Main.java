@@ -15,8 +15,9 @@ public final class Main {
     int port = port(args);
     switch (name) {
       case "rooms" -> RoomsChatExample.run(port);
+      case "conformance" -> ConformanceExample.run(port);
       default -> {
-        System.err.println("Unknown example '" + name + "'. Available: rooms");
+        System.err.println("Unknown example '" + name + "'. Available: rooms, conformance");
         System.exit(2);
       }
     }

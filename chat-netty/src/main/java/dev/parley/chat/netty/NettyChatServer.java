@@ -10,6 +10,7 @@ import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.socketio.SocketIo;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -67,7 +68,8 @@ public final class NettyChatServer {
         b.socketIoConfig.upgradeTimeout().toMillis(),
         b.config.maxQueuedBytes(),
         b.config.allowedOrigins()), socketIo);
-    this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config), engineIo);
+    this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config),
+        engineIo == null ? List.of() : List.of(engineIo));
   }
 
   /**

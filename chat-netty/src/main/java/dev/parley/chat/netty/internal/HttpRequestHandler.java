@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -28,15 +29,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final NettyConfig config;
   private final StaticFiles staticFiles;
   private final boolean jsonEndpoint;
-  private final EngineIoServer engineIo;
+  private final List<EngineIoServer> engines;
   private final ServerInitializer initializer;
 
-  HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, EngineIoServer engineIo,
+  HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, List<EngineIoServer> engines,
       ServerInitializer initializer) {
     this.config = config;
     this.staticFiles = staticFiles;
     this.jsonEndpoint = jsonEndpoint;
-    this.engineIo = engineIo;
+    this.engines = engines;
     this.initializer = initializer;
   }
 
@@ -51,11 +52,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
-    if (engineIo != null && engineIo.matches(path)) {
-      engineIo.handle(ctx, request,
-          () -> initializer.upgradeToEngineIo(ctx, request),
-          () -> initializer.longPolling(ctx.pipeline()));
-      return;
+    for (EngineIoServer engine : engines) {
+      if (engine.matches(path)) {
+        engine.handle(ctx, request,
+            () -> initializer.upgradeToEngineIo(ctx, request, engine),
+            () -> initializer.longPolling(ctx.pipeline(), engine));
+        return;
+      }
     }
     if (jsonEndpoint && path.equals(config.path())) {
       if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {

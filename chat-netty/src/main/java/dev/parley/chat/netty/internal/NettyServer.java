@@ -21,6 +21,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ public final class NettyServer {
 
   private final NettyConfig config;
   private final Supplier<ChannelHandler> endpoint;
-  private final EngineIoServer engineIo;
+  private final List<EngineIoServer> engines;
   private final ChannelGroup channels = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private EventLoopGroup bossGroup;
@@ -44,16 +45,16 @@ public final class NettyServer {
 
   /**
    * @param endpoint handlers for the JSON endpoint, or {@code null} for none
-   * @param engineIo the Socket.IO/Engine.IO server, or {@code null} for none
+   * @param engines Engine.IO servers (Socket.IO's among them), each at its own path
    */
-  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, EngineIoServer engineIo) {
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines) {
     this.config = config;
     this.endpoint = endpoint;
-    this.engineIo = engineIo;
+    this.engines = List.copyOf(engines);
   }
 
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint) {
-    this(config, endpoint, null);
+    this(config, endpoint, List.of());
   }
 
   public synchronized CompletionStage<InetSocketAddress> start() {
@@ -72,7 +73,7 @@ public final class NettyServer {
         .childOption(ChannelOption.TCP_NODELAY, true)
         // Writes pause above the high mark; what waits beyond it is counted against maxQueuedBytes.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ServerInitializer(config, channels, endpoint, engineIo));
+        .childHandler(new ServerInitializer(config, channels, endpoint, engines));
     CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
     bootstrap.bind(config.host(), config.port()).addListener(f -> {
       if (f.isSuccess()) {
@@ -106,9 +107,7 @@ public final class NettyServer {
     }
     Channel listener = serverChannel;
     (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
-      if (engineIo != null) {
-        engineIo.closeAll();
-      }
+      engines.forEach(EngineIoServer::closeAll);
       for (Channel ch : channels) {
         OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
         if (out != null) {

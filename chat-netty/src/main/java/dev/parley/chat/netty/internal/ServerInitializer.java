@@ -19,6 +19,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,25 +39,31 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private final StaticFiles staticFiles;
   private final ChannelGroup channels;
   private final Supplier<ChannelHandler> endpoint;
-  private final EngineIoServer engineIo;
+  private final List<EngineIoServer> engines;
   private final WebSocketServerProtocolConfig protocolConfig;
-  private final WebSocketServerProtocolConfig engineIoProtocolConfig;
+  private final Map<EngineIoServer, WebSocketServerProtocolConfig> engineProtocolConfigs = new HashMap<>();
+  private final int maxHttpBody;
 
   /**
    * @param endpoint handlers for the JSON endpoint at {@link NettyConfig#path()}, or {@code null} for none
-   * @param engineIo the Engine.IO server, or {@code null} for none
+   * @param engines Engine.IO servers, each at its own path
    */
   public ServerInitializer(
-      NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint, EngineIoServer engineIo) {
+      NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines) {
     this.config = config;
     this.channels = channels;
     this.endpoint = endpoint;
-    this.engineIo = engineIo;
+    this.engines = List.copyOf(engines);
     this.staticFiles = config.staticResources() == null
         ? null
         : new StaticFiles(config.staticResources(), Thread.currentThread().getContextClassLoader());
     this.protocolConfig = protocolConfig(config, config.path());
-    this.engineIoProtocolConfig = engineIo == null ? null : protocolConfig(config, engineIo.settings().path());
+    int body = 8192;
+    for (EngineIoServer engine : this.engines) {
+      engineProtocolConfigs.put(engine, protocolConfig(config, engine.settings().path()));
+      body = Math.max(body, engine.settings().maxPayload());
+    }
+    this.maxHttpBody = body;
   }
 
   private static WebSocketServerProtocolConfig protocolConfig(NettyConfig config, String path) {
@@ -91,9 +100,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
     // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
     // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
-    p.addLast("http-aggregator", new HttpObjectAggregator(
-        engineIo == null ? 8192 : Math.max(8192, engineIo.settings().maxPayload())));
-    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engineIo, this));
+    p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
+    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this));
   }
 
   /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
@@ -102,8 +110,8 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   }
 
   /** Adds the WebSocket handlers for Engine.IO, then hands the upgrade request on to them. */
-  void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request) {
-    upgrade(ctx, request, engineIoProtocolConfig, new EngineIoFrameHandler(engineIo));
+  void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request, EngineIoServer engine) {
+    upgrade(ctx, request, engineProtocolConfigs.get(engine), new EngineIoFrameHandler(engine));
   }
 
   private void upgrade(
@@ -116,10 +124,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   }
 
   /** A long-poll may wait a whole ping interval; the HTTP-phase timeout must outlast it. */
-  void longPolling(ChannelPipeline pipeline) {
+  void longPolling(ChannelPipeline pipeline, EngineIoServer engine) {
     if (pipeline.get(HTTP_TIMEOUT) instanceof IdleStateHandler idle
         && idle.getAllIdleTimeInMillis() == config.handshakeTimeout().toMillis()) {
-      long millis = engineIo.settings().pingIntervalMillis() + engineIo.settings().pingTimeoutMillis()
+      long millis = engine.settings().pingIntervalMillis() + engine.settings().pingTimeoutMillis()
           + config.handshakeTimeout().toMillis();
       pipeline.replace(HTTP_TIMEOUT, HTTP_TIMEOUT, new IdleStateHandler(0, 0, millis, TimeUnit.MILLISECONDS));
     }
