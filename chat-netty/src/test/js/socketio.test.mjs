@@ -119,8 +119,8 @@ for (const mode of Object.keys(MODES)) {
     it("echoes events, acks and binary both ways", async () => {
       const s = await connect(mode, "/echo", { auth: { token: "secret" } });
       const echoed = next(s, "echo");
-      s.emit("echo", 1, "two", { three: [true, null] });
-      assert.deepEqual(await echoed, [1, "two", { three: [true, null] }]);
+      s.emit("echo", 1, "two", { three: [true, null], four: null });
+      assert.deepEqual(await echoed, [1, "two", { three: [true, null], four: null }]);
 
       const bytes = Buffer.from([1, 2, 3, 255]);
       const binary = next(s, "echo");

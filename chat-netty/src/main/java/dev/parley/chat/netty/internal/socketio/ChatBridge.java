@@ -166,10 +166,14 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("id", m.id());
     p.put("time", m.time().toEpochMilli());
-    p.put("room", m.room());
+    if (m.room() != null) {
+      p.put("room", m.room());
+    }
     p.put("type", m.kind() == MessageKind.ROOM ? events.genericType()
         : m.kind() == MessageKind.PRIVATE ? events.privateType() : events.noticeType());
-    p.put("username", m.sender());
+    if (m.sender() != null) {
+      p.put("username", m.sender());
+    }
     p.put("message", m.text());
     if (m.recipient() != null) {
       p.put("target", m.recipient());

@@ -37,7 +37,8 @@ public final class PacketCodec {
   static final Set<String> RESERVED_EVENTS =
       Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
-  private static final Gson GSON = new Gson();
+  /** Nulls are values in Socket.IO payloads and must arrive as sent. */
+  private static final Gson GSON = new com.google.gson.GsonBuilder().serializeNulls().create();
   private static final TypeAdapter<JsonElement> ELEMENTS = GSON.getAdapter(JsonElement.class);
 
   private PacketCodec() {}

@@ -114,6 +114,14 @@ class PacketCodecTest {
   }
 
   @Test
+  void keepsNullsInsideObjects() {
+    java.util.Map<String, Object> withNull = new java.util.LinkedHashMap<>();
+    withNull.put("a", null);
+    assertThat(text(PacketCodec.encode(Packet.EVENT, "/", -1, List.of("e", withNull)).get(0)))
+        .isEqualTo("2[\"e\",{\"a\":null}]");
+  }
+
+  @Test
   void roundTripsNestedValues() throws Exception {
     Object value = List.of("e", Map.of("list", List.of(1L, 2.5, true), "nested", Map.of("s", "x")));
     EngineFrame frame = PacketCodec.encode(Packet.EVENT, "/", 3, value).get(0);
