@@ -37,6 +37,8 @@ public final class EngineSession {
   /** Written on the loop only; volatile so that tests and metrics may read it. */
   private volatile ChannelHandlerContext pendingPoll;
   private boolean pendingPollKeepAlive;
+  /** Ends the session if the waiting poll's connection drops; removed once the poll is answered. */
+  private io.netty.util.concurrent.GenericFutureListener<io.netty.util.concurrent.Future<? super Void>> pollDropped;
 
   private Channel wsChannel;
   private OutboundQueue ws;
@@ -152,9 +154,16 @@ public final class EngineSession {
     String payload = pollPayload();
     pollQueue.clear();
     pollQueueBytes = 0;
+    answerPoll(payload);
+  }
+
+  /** Answers the waiting poll; its connection may then serve further requests. */
+  private void answerPoll(String body) {
     ChannelHandlerContext ctx = pendingPoll;
     pendingPoll = null;
-    EngineHttp.text(ctx, payload, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+    ctx.channel().closeFuture().removeListener(pollDropped);
+    pollDropped = null;
+    EngineHttp.text(ctx, body, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
   }
 
   /** The queued packets as one long-polling payload, separated by the record separator. */
@@ -188,12 +197,14 @@ public final class EngineSession {
     }
     pendingPoll = ctx;
     pendingPollKeepAlive = keepAlive;
-    ctx.channel().closeFuture().addListener(f -> loop.execute(() -> {
+    pollDropped = f -> loop.execute(() -> {
       if (pendingPoll == ctx) {
         pendingPoll = null;
+        pollDropped = null;
         close("poll request cancelled", false);
       }
-    }));
+    });
+    ctx.channel().closeFuture().addListener(pollDropped);
     flushPoll();
   }
 
@@ -334,9 +345,7 @@ public final class EngineSession {
     probeChannel = null;
     probe = null;
     if (pendingPoll != null) {
-      ChannelHandlerContext ctx = pendingPoll;
-      pendingPoll = null;
-      EngineHttp.text(ctx, "6", "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+      answerPoll("6");
     }
     List<EngineFrame> waiting = new ArrayList<>(pollQueue);
     pollQueue.clear();
@@ -380,9 +389,7 @@ public final class EngineSession {
     String terminal = byClient ? "6" : "1";
     String queued = pollQueue.isEmpty() ? "" : pollPayload() + '\u001e';
     if (pendingPoll != null) {
-      ChannelHandlerContext ctx = pendingPoll;
-      pendingPoll = null;
-      EngineHttp.text(ctx, queued + terminal, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
+      answerPoll(queued + terminal);
       server.remove(this);
     } else if (!queued.isEmpty() && !byClient && ws == null) {
       // Say the last words (a Socket.IO disconnect, say) at the next poll, if it comes soon.

@@ -71,6 +71,9 @@ public final class SocketImpl implements SocketIoClient {
   public void join(String room) {
     if (connected && rooms.add(room)) {
       ns.rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(this);
+      if (!connected) {
+        leave(room); // raced with the disconnect, which may already have emptied the rooms
+      }
     }
   }
 
