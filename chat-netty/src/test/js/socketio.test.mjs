@@ -105,6 +105,12 @@ for (const mode of Object.keys(MODES)) {
       });
     });
 
+    it("turns a refusal by the chat server's connect hook into connect_error", async () => {
+      await assert.rejects(connect(mode, "", { query: { banned: "yes" } }), /You are banned/);
+      const ok = await connect(mode);
+      assert.ok(ok.connected);
+    });
+
     it("refuses an unknown namespace", async () => {
       await assert.rejects(connect(mode, "/nowhere"), /Invalid namespace/);
     });

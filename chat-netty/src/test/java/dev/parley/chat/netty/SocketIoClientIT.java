@@ -3,6 +3,7 @@ package dev.parley.chat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.ConnectResult;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.io.IOException;
@@ -27,7 +28,9 @@ class SocketIoClientIT {
   @Test
   void theOfficialClientPassesEveryScenarioOnEveryTransport() throws Exception {
     Path js = prepareNodeProject();
-    ChatServer chat = ChatServer.builder().build();
+    ChatServer chat = ChatServer.builder()
+        .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned") : ConnectResult.accept())
+        .build();
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
             .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())
         .chat(chat)

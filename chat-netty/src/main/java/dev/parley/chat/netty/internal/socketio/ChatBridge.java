@@ -99,6 +99,11 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   private static final class State {
     ClientSession session;
+    /** Set once the Socket.IO socket exists; until then the chat session is being accepted. */
+    volatile SocketImpl socket;
+    /** Until the socket exists: where the chat server's accept or refusal goes. */
+    volatile NamespaceImpl.Decided pending;
+    volatile String refusal;
     String lastRoom;
     final AtomicLong ids = new AtomicLong();
     final Map<String, Ack> acks = new ConcurrentHashMap<>();
@@ -117,11 +122,24 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return (State) ((SocketImpl) client).bridge;
   }
 
+  /** Opens the chat connection first, so that the chat's connect hook decides the Socket.IO connect. */
   @Override
-  public void connected(SocketImpl socket) {
+  public void authorize(dev.parley.chat.socketio.SocketIoHandshake handshake, NamespaceImpl.Decided done) {
     State st = new State();
+    st.pending = done;
+    st.session = chat.open(new Connection(handshake.http(), st));
+  }
+
+  @Override
+  public void connected(SocketImpl socket, Object state) {
+    State st = (State) state;
     socket.bridge = st;
-    st.session = chat.open(new Connection(socket, st));
+    st.socket = socket;
+  }
+
+  @Override
+  public void abandoned(Object state) {
+    ((State) state).session.closed();
   }
 
   @Override
@@ -199,21 +217,37 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   }
 
   private final class Connection implements ClientConnection {
-    private final SocketImpl socket;
+    private final Handshake handshake;
     private final State st;
 
-    Connection(SocketImpl socket, State st) {
-      this.socket = socket;
+    Connection(Handshake handshake, State st) {
+      this.handshake = handshake;
       this.st = st;
     }
 
     @Override
     public Handshake handshake() {
-      return socket.handshake().http();
+      return handshake;
+    }
+
+    /** Before the socket exists the chat server only accepts (welcome) or refuses (error, close). */
+    private boolean whileConnecting(ServerEvent event) {
+      NamespaceImpl.Decided done = st.pending;
+      if (event instanceof ServerEvent.Welcome && done != null) {
+        st.pending = null;
+        done.decided(dev.parley.chat.socketio.ConnectDecision.accept(), st);
+      } else if (event instanceof ServerEvent.Error e) {
+        st.refusal = e.message();
+      }
+      return true;
     }
 
     @Override
     public boolean send(ServerEvent event) {
+      SocketImpl socket = st.socket;
+      if (socket == null) {
+        return whileConnecting(event);
+      }
       if (!socket.connected()) {
         return false;
       }
@@ -251,7 +285,18 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
     @Override
     public void close(int code, String reason) {
-      socket.disconnect();
+      NamespaceImpl.Decided done = st.pending;
+      if (done != null) {
+        st.pending = null;
+        String message = st.refusal != null ? st.refusal : reason;
+        done.decided(dev.parley.chat.socketio.ConnectDecision.reject(message), st);
+        st.session.closed();
+        return;
+      }
+      SocketImpl socket = st.socket;
+      if (socket != null) {
+        socket.disconnect();
+      }
     }
   }
 }

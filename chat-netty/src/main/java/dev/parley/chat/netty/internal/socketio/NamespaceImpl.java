@@ -38,9 +38,25 @@ public final class NamespaceImpl implements Namespace {
 
   /** Parley's own, non-blocking view of connects and disconnects (the chat bridge). */
   public interface Listener {
-    void connected(SocketImpl socket);
+    /**
+     * Decides, after the connect handler, whether a client may connect; calls {@code done} once,
+     * from any thread, with the decision and state to keep with the socket.
+     */
+    void authorize(SocketIoHandshake handshake, Decided done);
+
+    /** The socket exists; {@code state} is what {@link #authorize} handed over. */
+    void connected(SocketImpl socket, Object state);
+
+    /** The client went away before it was connected. */
+    void abandoned(Object state);
 
     void disconnected(SocketImpl socket, String reason);
+  }
+
+  /** The outcome of {@link Listener#authorize}. */
+  @FunctionalInterface
+  public interface Decided {
+    void decided(ConnectDecision decision, Object state);
   }
 
   NamespaceImpl(String name, SocketIoRuntime runtime) {
@@ -138,36 +154,60 @@ public final class NamespaceImpl implements Namespace {
     SocketIoHandshake handshake = new SocketIoHandshake(c.session.handshake(), auth);
     ConnectHandler handler = connectHandler;
     if (handler == null) {
-      accept(c, handshake);
+      authorize(c, handshake);
       return;
     }
     runtime.workers().execute(() -> {
       ConnectDecision decision;
       try {
         decision = handler.onConnect(handshake);
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+          throw fatal;
+        }
         log.error("connect handler failed; refusing the connection", e);
         decision = ConnectDecision.reject("Server error");
       }
       ConnectDecision d = decision == null ? ConnectDecision.accept() : decision;
       c.session.loop().execute(() -> {
         if (d.accepted()) {
-          accept(c, handshake);
+          authorize(c, handshake);
         } else {
-          Map<String, Object> error = new LinkedHashMap<>();
-          error.put("message", d.message());
-          if (d.data() != null) {
-            error.put("data", d.data());
-          }
-          c.session.send(PacketCodec.encode(Packet.CONNECT_ERROR, name, -1, error));
+          refuse(c, d);
         }
       });
     });
   }
 
-  private void accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake) {
-    if (!c.session.isOpen()) {
+  /** On the loop: the connect handler agreed; Parley's own listener has the last word. */
+  private void authorize(SocketIoRuntime.Connection c, SocketIoHandshake handshake) {
+    Listener l = listener;
+    if (l == null) {
+      accept(c, handshake, null);
       return;
+    }
+    l.authorize(handshake, (decision, state) -> c.session.loop().execute(() -> {
+      if (!decision.accepted()) {
+        refuse(c, decision);
+      } else if (!accept(c, handshake, state)) {
+        l.abandoned(state);
+      }
+    }));
+  }
+
+  private void refuse(SocketIoRuntime.Connection c, ConnectDecision d) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("message", d.message());
+    if (d.data() != null) {
+      error.put("data", d.data());
+    }
+    c.session.send(PacketCodec.encode(Packet.CONNECT_ERROR, name, -1, error));
+  }
+
+  /** Returns {@code false} if the client went away meanwhile. */
+  private boolean accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
+    if (!c.session.isOpen()) {
+      return false;
     }
     byte[] bytes = new byte[15];
     RANDOM.nextBytes(bytes);
@@ -177,12 +217,13 @@ public final class NamespaceImpl implements Namespace {
     runtime.connected(c, socket);
     Listener l = listener;
     if (l != null) {
-      l.connected(socket);
+      l.connected(socket, state);
     }
     ConnectionHandler handler = connectionHandler;
     if (handler != null) {
       socket.run(() -> handler.onConnection(socket));
     }
+    return true;
   }
 
   /** On the session's loop, when a socket is gone. */
