@@ -225,15 +225,21 @@ class ProtocolIT {
 
   @Test
   void requestsWaitingBehindASlowHookAreBounded() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     server = new TestServer(b -> b.config(ChatConfig.builder().maxPendingRequests(2).build())
         .onMessage(m -> {
+          entered.countDown();
           release.await();
           return HookResult.accept();
         }), n -> {});
     try (WsClient c = WsClient.joined(server.port(), "lobby", "alice")) {
       for (int i = 0; i < 4; i++) {
         c.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"m\",\"id\":\"" + i + "\"}");
+        if (i == 0) {
+          // Only once the first is inside the hook do the next ones queue behind it.
+          assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
       }
       // The first is in the hook, two wait; the fourth is refused.
       assertThat(c.nextError(ErrorCodes.OVERLOADED).get("id").getAsString()).isEqualTo("3");
