@@ -238,6 +238,10 @@ class ProtocolIT {
       assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first message is in the hook").isTrue();
       for (int i = 1; i < 4; i++) {
         c.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"m\",\"id\":\"" + i + "\"}");
+        if (i == 0) {
+          // Only once the first is inside the hook do the next ones queue behind it.
+          assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
       }
       // Two may wait behind the one in the hook; the fourth is refused.
       assertThat(c.nextError(ErrorCodes.OVERLOADED).get("id").getAsString()).isEqualTo("3");
