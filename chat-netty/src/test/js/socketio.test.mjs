@@ -138,6 +138,12 @@ for (const mode of Object.keys(MODES)) {
 
       const acked = await s.emitWithAck("echo-ack", "a", Buffer.from([9]));
       assert.equal(acked, "a");
+
+      // Messages up to maxPayload, over either transport (more than a WebSocket frame's 64 KiB).
+      const big = "x".repeat(200_000);
+      const bigEcho = next(s, "echo");
+      s.emit("echo", big);
+      assert.equal((await bigEcho)[0].length, big.length);
     });
 
     it("answers the server's acks, and the server times out on a silent client", async () => {

@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
 /** The one {@link ChatServer} implementation. */
 public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
-  /** "@name text": a private message typed into a room. */
   /** Generated names collide rarely; past this many tries the name space is too small or full. */
   private static final int MAX_NAME_ATTEMPTS = 50;
+  /** "@name text": a private message typed into a room. */
   private static final Pattern PRIVATE_PREFIX = Pattern.compile("^@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
 
   /**
@@ -231,6 +231,10 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       }
     } catch (ChatException e) {
       session.sendError(request.requestId(), e.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      // For example a hook's rewrite carrying data that is not JSON: the request fails, visibly.
+      log.error("request failed: {}", request, e);
+      session.sendError(request.requestId(), ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
     }
   }
 
@@ -526,7 +530,11 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
 
   @Override
   public CompletionStage<Delivery> broadcast(String room, String text) {
-    return toRoom(room, MessageKind.NOTICE, null, text, Map.of(), Exclusion.none());
+    try {
+      return toRoom(room, MessageKind.NOTICE, null, text, Map.of(), Exclusion.none());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return failed(e);
+    }
   }
 
   private CompletionStage<Delivery> toRoom(
@@ -566,7 +574,12 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (session == null) {
       return failed(new ChatException(ErrorCodes.UNKNOWN_CONNECTION, "No connection " + connectionId));
     }
-    ChatMessage message = message(MessageKind.NOTICE, null, null, null, text, Map.of());
+    ChatMessage message;
+    try {
+      message = message(MessageKind.NOTICE, null, null, null, text, Map.of());
+    } catch (NullPointerException e) {
+      return failed(e);
+    }
     boolean queued = session.connection.send(new ServerEvent.Message(message));
     return CompletableFuture.completedFuture(new Delivery(message, queued ? 1 : 0));
   }

@@ -44,6 +44,10 @@ public final class NettyChatServer {
   private volatile InetSocketAddress address;
 
   private NettyChatServer(Builder b) {
+    if (b.chat != null && b.socketIoConfig.enabled() && (b.config.path() + "/").startsWith(b.socketIoConfig.path())) {
+      throw new IllegalArgumentException("The JSON endpoint's path " + b.config.path()
+          + " clashes with the Socket.IO path " + b.socketIoConfig.path());
+    }
     if (b.socketIoConfig.enabled()) {
       AtomicInteger count = new AtomicInteger();
       this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {

@@ -149,6 +149,32 @@ class LimitsIT {
   }
 
   @Test
+  void aJoinReplyLargerThanTheOutboundBoundStillArrives() throws Exception {
+    server = new TestServer(b -> b.config(ChatConfig.builder().historySize(20).build())
+        .onJoin(j -> {
+          j.reply("greetings first"); // queued just before the large joined reply
+          return dev.parley.chat.HookResult.accept();
+        }),
+        n -> n.maxFrameBytes(4096).maxQueuedBytes(8192));
+    try (WsClient opener = WsClient.welcomed(server.port())) {
+      opener.send("{\"type\":\"join\",\"room\":\"lobby\",\"username\":\"opener\"}");
+      opener.skipTo("joined");
+      for (int i = 0; i < 20; i++) {
+        opener.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"" + "x".repeat(2000) + "\"}");
+      }
+      opener.sync();
+    }
+    try (WsClient late = WsClient.welcomed(server.port())) {
+      late.send("{\"type\":\"join\",\"room\":\"lobby\",\"username\":\"late\"}");
+      late.nextMessage(); // the greeting
+      var joined = late.next("joined");
+      assertThat(joined.getAsJsonArray("history").size()).isEqualTo(20);
+      assertThat(joined.toString().length()).isGreaterThan(8192);
+      assertThat(late.isOpen()).isTrue();
+    }
+  }
+
+  @Test
   void aClientThatIgnoresTheServersCloseIsDroppedAfterTheCloseTimeout() throws Exception {
     server = TestServer.start();
     try (RawWebSocket deaf = RawWebSocket.connect(server.port())) {

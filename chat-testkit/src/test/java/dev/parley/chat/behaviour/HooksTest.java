@@ -230,6 +230,19 @@ class HooksTest {
   }
 
   @Test
+  void aRewriteWithDataThatIsNotJson_failsWithInternalError() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> HookResult.rewrite("x", Map.of("when", new Object()))))) {
+      TestClient alice = joined(kit, "lobby", "alice");
+
+      alice.send("lobby", "hi");
+
+      assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.INTERNAL_ERROR);
+      alice.send("lobby", "the connection still works");
+      assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.INTERNAL_ERROR);
+    }
+  }
+
+  @Test
   void clearHookReturningHandled_clearsNothing() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> HookResult.handled()))) {
       TestClient alice = joined(kit, "lobby", "alice");

@@ -34,6 +34,11 @@ public final class Closing {
     }
     var written = channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
     written.addListener(dropAfterWrite ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    closeByDeadline(channel);
+  }
+
+  /** Whatever the peer does, the connection is gone after the close timeout. */
+  private static void closeByDeadline(Channel channel) {
     var deadline = channel.eventLoop().schedule(() -> {
       channel.close();
     }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -50,6 +55,8 @@ public final class Closing {
         ? new CloseWebSocketFrame()
         : new CloseWebSocketFrame(frame.statusCode(), "");
     ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    // A peer that sent its close and stopped reading would otherwise hold the connection.
+    closeByDeadline(ctx.channel());
   }
 
   static String truncate(String reason) {

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -81,34 +80,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     staticFiles.serve(ctx, request, path);
   }
 
-  /**
-   * Browsers send {@code Origin} with every WebSocket handshake; checking it stops other sites'
-   * pages from opening chat connections with the visitor's cookies (cross-site WebSocket hijacking).
-   */
   private boolean originAllowed(FullHttpRequest request) {
-    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-    if (origin == null || config.allowedOrigins().contains("*") || config.allowedOrigins().contains(origin)) {
-      return true;
-    }
-    if (!config.allowedOrigins().isEmpty()) {
-      return false;
-    }
-    String host = request.headers().get(HttpHeaderNames.HOST);
-    try {
-      URI uri = new URI(origin);
-      if (host == null || uri.getHost() == null) {
-        return false;
-      }
-      String originHost = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-      String defaultPort = "https".equals(uri.getScheme()) ? ":443" : ":80";
-      String normalizedHost = host.toLowerCase(Locale.ROOT);
-      String normalizedOrigin = originHost.toLowerCase(Locale.ROOT);
-      return normalizedOrigin.equals(normalizedHost)
-          || (normalizedOrigin + defaultPort).equals(normalizedHost)
-          || normalizedOrigin.equals(normalizedHost + defaultPort);
-    } catch (java.net.URISyntaxException e) {
-      return false;
-    }
+    return Origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST),
+        config.allowedOrigins());
   }
 
   @Override

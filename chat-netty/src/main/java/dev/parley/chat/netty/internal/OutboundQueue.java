@@ -56,9 +56,10 @@ public final class OutboundQueue {
     if (closing.get()) {
       return false;
     }
-    long queued = queuedBytes.addAndGet(item.bytes.length);
-    // One frame larger than the bound (a long history on join) may pass when nothing else waits.
-    if (queued > maxQueuedBytes && queued != item.bytes.length) {
+    // A frame larger than the bound on its own (a long history in a join reply) says nothing about
+    // the reader's speed; it is let through uncounted. Such frames answer rate-limited requests.
+    boolean counted = item.bytes.length <= maxQueuedBytes;
+    if (counted && queuedBytes.addAndGet(item.bytes.length) > maxQueuedBytes) {
       queuedBytes.addAndGet(-item.bytes.length);
       slowConsumer();
       return false;
@@ -76,7 +77,9 @@ public final class OutboundQueue {
     boolean wrote = false;
     Item item;
     while (channel.isWritable() && (item = queue.poll()) != null) {
-      queuedBytes.addAndGet(-item.bytes.length);
+      if (item.bytes.length <= maxQueuedBytes) {
+        queuedBytes.addAndGet(-item.bytes.length);
+      }
       channel.write(frame(item), channel.voidPromise());
       wrote = true;
     }
@@ -101,7 +104,7 @@ public final class OutboundQueue {
     }
   }
 
-  /** Writes everything queued, then a close frame; the peer has Netty's close timeout to answer. */
+  /** Writes everything queued, then a close frame; the peer has {@link Closing#CLOSE_TIMEOUT_MILLIS} to answer. */
   public void close(int code, String reason) {
     if (!closing.compareAndSet(false, true)) {
       return;

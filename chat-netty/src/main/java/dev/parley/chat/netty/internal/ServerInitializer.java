@@ -57,16 +57,18 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     this.staticFiles = config.staticResources() == null
         ? null
         : new StaticFiles(config.staticResources(), Thread.currentThread().getContextClassLoader());
-    this.protocolConfig = protocolConfig(config, config.path());
+    this.protocolConfig = protocolConfig(config, config.path(), config.maxFrameBytes());
     int body = 8192;
     for (EngineIoServer engine : this.engines) {
-      engineProtocolConfigs.put(engine, protocolConfig(config, engine.settings().path()));
+      // Engine.IO announces maxPayload to its clients; WebSocket messages get the same allowance.
+      engineProtocolConfigs.put(engine, protocolConfig(config, engine.settings().path(),
+          Math.max(config.maxFrameBytes(), engine.settings().maxPayload())));
       body = Math.max(body, engine.settings().maxPayload());
     }
     this.maxHttpBody = body;
   }
 
-  private static WebSocketServerProtocolConfig protocolConfig(NettyConfig config, String path) {
+  private static WebSocketServerProtocolConfig protocolConfig(NettyConfig config, String path, int maxMessageBytes) {
     return WebSocketServerProtocolConfig.newBuilder()
         .websocketPath(path)
         // HttpRequestHandler only passes on requests whose path is exactly the endpoint's; this lets
@@ -79,7 +81,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
         // chose; Parley sends its own close frames wherever it closes on purpose.
         .sendCloseFrame(null)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(config.maxFrameBytes())
+            .maxFramePayloadLength(maxMessageBytes)
             .allowExtensions(false)
             .allowMaskMismatch(false)
             .withUTF8Validator(true)
@@ -106,19 +108,21 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
 
   /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
   void upgradeToJson(ChannelHandlerContext ctx, FullHttpRequest request) {
-    upgrade(ctx, request, protocolConfig, endpoint.get());
+    upgrade(ctx, request, protocolConfig, endpoint.get(), config.maxFrameBytes());
   }
 
   /** Adds the WebSocket handlers for Engine.IO, then hands the upgrade request on to them. */
   void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request, EngineIoServer engine) {
-    upgrade(ctx, request, engineProtocolConfigs.get(engine), new EngineIoFrameHandler(engine));
+    WebSocketServerProtocolConfig protocol = engineProtocolConfigs.get(engine);
+    upgrade(ctx, request, protocol, new EngineIoFrameHandler(engine),
+        protocol.decoderConfig().maxFramePayloadLength());
   }
 
-  private void upgrade(
-      ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerProtocolConfig protocol, ChannelHandler end) {
+  private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerProtocolConfig protocol,
+      ChannelHandler end, int maxMessageBytes) {
     ChannelPipeline p = ctx.pipeline();
     p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
-    p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxFrameBytes()));
+    p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
     p.addLast("endpoint", end);
     ctx.fireChannelRead(request.retain());
   }

@@ -1,6 +1,7 @@
 package dev.parley.chat.netty.internal.engineio;
 
 import dev.parley.chat.Handshake;
+import dev.parley.chat.netty.internal.Origins;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Set;
@@ -18,12 +19,7 @@ final class Cors {
   }
 
   boolean originAllowed(String origin, Handshake handshake) {
-    if (origin == null || allowed.contains("*") || allowed.contains(origin)) {
-      return true;
-    }
-    // Same origin: the page was served by this server.
-    String host = handshake.header("host").orElse("");
-    return allowed.isEmpty() && (origin.endsWith("://" + host));
+    return Origins.allowed(origin, handshake.header("host").orElse(null), allowed);
   }
 
   void apply(FullHttpResponse response, Handshake handshake) {

@@ -50,6 +50,8 @@ public final class EngineSession {
   private ScheduledFuture<?> pongTimer;
   /** Packets queued when the server closed a polling session with no poll waiting: the next poll gets them. */
   private String lastWords;
+  /** A close the server asked for while the client was busy upgrading; done once the upgrade ends. */
+  private String closeAfterUpgrade;
 
   /** The layer above: Socket.IO's per-session state. Touched only on {@link #loop()}. */
   public Object attachment;
@@ -351,6 +353,9 @@ public final class EngineSession {
     pollQueue.clear();
     pollQueueBytes = 0;
     waiting.forEach(this::enqueue);
+    if (closeAfterUpgrade != null) {
+      close(closeAfterUpgrade, false);
+    }
   }
 
   private void abortUpgrade() {
@@ -365,6 +370,9 @@ public final class EngineSession {
     probeChannel = null;
     probe = null;
     p.closeNow(CloseCodes.NORMAL, "upgrade aborted");
+    if (closeAfterUpgrade != null) {
+      close(closeAfterUpgrade, false);
+    }
   }
 
   /**
@@ -373,6 +381,13 @@ public final class EngineSession {
    */
   void close(String reason, boolean byClient) {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.UPGRADING && !byClient && !pollQueue.isEmpty()
+        && !reason.equals("ping timeout") && !reason.equals("server shutting down")) {
+      // The client stopped polling to probe the WebSocket: the queued packets (a Socket.IO
+      // disconnect, say) can only reach it once the upgrade ends, which the upgrade timeout bounds.
+      closeAfterUpgrade = reason;
       return;
     }
     boolean upgrading = state == State.UPGRADING;

@@ -162,7 +162,8 @@ public final class SocketImpl implements SocketIoClient {
     if (ns.inline(event)) {
       try {
         handler.onEvent(this, arguments, ack);
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        rethrowIfFatal(e);
         log.error("handler for '{}' failed", event, e);
       }
     } else {
@@ -175,7 +176,8 @@ public final class SocketImpl implements SocketIoClient {
     boolean queued = serial.offer(() -> {
       try {
         call.run();
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) {
+        rethrowIfFatal(e);
         log.error("Socket.IO handler failed", e);
       }
     });
@@ -183,6 +185,13 @@ public final class SocketImpl implements SocketIoClient {
       log.info("closing session {}: more than {} events waiting", connection.session.id(),
           ns.runtime().config().maxPendingEvents());
       connection.session.close("too many pending events");
+    }
+  }
+
+  /** Handlers are application code: any failure is theirs, except the JVM running out of resources. */
+  private static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
     }
   }
 
