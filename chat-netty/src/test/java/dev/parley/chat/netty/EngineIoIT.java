@@ -136,10 +136,11 @@ class EngineIoIT {
     String q = "?EIO=4&transport=polling&sid=" + sid;
     assertThat(post(q, "40").body()).isEqualTo("ok");
     assertThat(get(q).body()).startsWith("40{\"sid\":");
-    // The chat bridge answers an unknown pm format with an error event; binary arrives as base64.
-    HttpResponse<String> pushed = post(q, "42[\"new pm\",\"no target\"]\u001ebAQIDBA==");
+    // A binary event: the packet, then its attachment as base64. The chat bridge answers a private
+    // message that is not "@name text" with an error event.
+    HttpResponse<String> pushed = post(q, "451-[\"new pm\",{\"_placeholder\":true,\"num\":0}]\u001ebAQIDBA==");
     assertThat(pushed.statusCode()).isEqualTo(200);
-    assertThat(get(q).body()).contains("\"error\":true");
+    assertThat(get(q).body()).startsWith("42[\"new message\",").contains("\"error\":true");
   }
 
   @Test
@@ -242,9 +243,31 @@ class EngineIoIT {
       assertThat(connect).startsWith("40{\"sid\":");
       assertThat(get(q).statusCode()).as("polling after the upgrade").isEqualTo(400);
       try (RawWebSocket second = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket&sid=" + sid, null, 0)) {
-        assertThat(second.upgraded()).as("a second WebSocket for the same session").isFalse();
+        // As the reference server: the second WebSocket is upgraded and closed at once.
+        assertThat(second.upgraded()).isTrue();
+        assertThat(second.readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
       }
     }
+  }
+
+  @Test
+  void leavingTheMainNamespaceKeepsTheConnection() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", null, 0)) {
+      ws.read(); // open
+      ws.sendText("40");
+      assertThat(ws.read().text()).startsWith("40{\"sid\":");
+      ws.sendText("41");
+      ws.sendText("40");
+      assertThat(ws.read().text()).as("connected again on the same connection").startsWith("40{\"sid\":");
+    }
+  }
+
+  @Test
+  void aPollRacingTheClientsCloseGetsANoop() throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + openSession();
+    assertThat(post(q, "1").statusCode()).isEqualTo(200);
+    assertThat(get(q).body()).as("the poll that was on its way").isEqualTo("6");
+    assertThat(get(q).statusCode()).isEqualTo(400);
   }
 
   @Test

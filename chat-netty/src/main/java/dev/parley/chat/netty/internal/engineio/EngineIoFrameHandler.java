@@ -77,10 +77,10 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     Channel channel = ctx.channel();
     if (frame instanceof TextWebSocketFrame text) {
       String packet = text.text();
-      s.loop().execute(() -> s.onWsText(channel, packet));
+      s.run(() -> s.onWsText(channel, packet));
     } else if (frame instanceof BinaryWebSocketFrame binary) {
       byte[] data = ByteBufUtil.getBytes(binary.content());
-      s.loop().execute(() -> s.onWsBinary(channel, data));
+      s.run(() -> s.onWsBinary(channel, data));
     } else if (frame instanceof CloseWebSocketFrame close) {
       Closing.received(ctx, close);
     }

@@ -108,7 +108,10 @@ public final class EngineIoServer {
       if (session == null) {
         EngineHttp.error(ctx, EngineHttp.Error.UNKNOWN_SID, cors, handshake);
       } else if (isUpgrade) {
-        if (transport.equals("websocket") && session.isPolling()) {
+        if (transport.equals("websocket")) {
+          // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
+          // close, as the reference server does: clients see a clean close, not an HTTP error.
+          session.loop().execute(session::upgradeAnnounced);
           upgrade.run();
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
@@ -117,6 +120,8 @@ public final class EngineIoServer {
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
       } else if (request.method().equals(HttpMethod.GET)) {
         pollingStarted.run();
+        // Always through the loop's task queue, never inline: that keeps requests in order with
+        // what other connections queued for this session before them (an announced upgrade).
         session.loop().execute(() -> session.onPoll(ctx, keepAlive));
       } else if (request.method().equals(HttpMethod.POST)) {
         String body = request.content().toString(StandardCharsets.UTF_8);

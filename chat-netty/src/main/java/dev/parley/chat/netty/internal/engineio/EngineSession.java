@@ -26,6 +26,11 @@ public final class EngineSession {
 
   enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
 
+  private static final long UPGRADE_POLL_GRACE_MILLIS = 50;
+
+  /** The close reason of a Socket.IO disconnect by the server, whose packet must still reach the client. */
+  public static final String SERVER_DISCONNECT = "server namespace disconnect";
+
   private final String id;
   private final EventLoop loop;
   private final Handshake handshake;
@@ -44,6 +49,10 @@ public final class EngineSession {
   private OutboundQueue ws;
   private Channel probeChannel;
   private OutboundQueue probe;
+  /** The poll waiting when the upgrade began, which the probe releases. */
+  private ChannelHandlerContext pollBeforeUpgrade;
+  /** A WebSocket upgrade for this session is under way, from before its 101 was sent. */
+  private boolean upgradeAnnounced;
   private ScheduledFuture<?> upgradeTimer;
 
   private ScheduledFuture<?> pingTimer;
@@ -86,6 +95,18 @@ public final class EngineSession {
 
   public boolean isOpen() {
     return state != State.CLOSED;
+  }
+
+  /**
+   * Runs a task on this session's loop: at once when called there (no hop, so frames and requests
+   * arriving on the loop's own channels keep their order), else queued to it.
+   */
+  void run(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      loop.execute(task);
+    }
   }
 
   /** Sends a packet; safe from any thread. */
@@ -207,6 +228,18 @@ public final class EngineSession {
       }
     });
     ctx.channel().closeFuture().addListener(pollDropped);
+    if (state == State.UPGRADING || upgradeAnnounced) {
+      // The client is moving to the WebSocket: this poll only needs ending, with a noop a moment
+      // from now (the reference server checks every 100 ms). The moment lets a "5" that the client
+      // sent first, but that travels on another connection, complete the upgrade; then this poll
+      // came after the upgrade and is refused, as it would be had it arrived later.
+      loop.schedule(() -> {
+        if (pendingPoll == ctx && (state == State.UPGRADING || upgradeAnnounced)) {
+          enqueue(EngineFrame.NOOP);
+        }
+      }, UPGRADE_POLL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
     flushPoll();
   }
 
@@ -274,13 +307,15 @@ public final class EngineSession {
 
   private void schedulePing() {
     long interval = server.settings().pingIntervalMillis();
+    // The deadline counts from when the ping was due, so a late timer does not stretch it.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + server.settings().pingTimeoutMillis());
     pingTimer = loop.schedule(() -> {
       if (state == State.CLOSED) {
         return;
       }
       enqueue(EngineFrame.PING);
       pongTimer = loop.schedule(() -> close("ping timeout", false),
-          server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
+          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }, interval, TimeUnit.MILLISECONDS);
   }
 
@@ -290,8 +325,13 @@ public final class EngineSession {
     if (channel == probeChannel) {
       if (text.equals("2probe")) {
         probe.text("3probe".getBytes(StandardCharsets.UTF_8));
-        // Release the pending poll so the client can move to the WebSocket.
-        enqueue(EngineFrame.NOOP);
+        if (probeChannel.eventLoop().inEventLoop()) {
+          probe.drain(); // before anything this task answers on other connections
+        }
+        // Release the poll that was waiting when the upgrade began, so the client can move on.
+        if (pendingPoll != null && pendingPoll == pollBeforeUpgrade) {
+          enqueue(EngineFrame.NOOP);
+        }
       } else if (text.equals("5")) {
         completeUpgrade();
       } else {
@@ -325,10 +365,32 @@ public final class EngineSession {
     }
   }
 
+  /**
+   * A WebSocket handshake for this session arrived and is about to be answered: from now on a new
+   * poll is the client's last before it moves (see {@link #onPoll}). Called before the 101 goes out,
+   * so it is ordered before anything the client sends after seeing it.
+   */
+  void upgradeAnnounced() {
+    if (state != State.POLLING || upgradeAnnounced) {
+      return;
+    }
+    upgradeAnnounced = true;
+    pollBeforeUpgrade = pendingPoll;
+    loop.schedule(() -> {
+      if (state == State.POLLING) {
+        upgradeAnnounced = false; // the handshake never completed
+      }
+    }, server.settings().upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
+  }
+
   boolean beginUpgrade(Channel channel, OutboundQueue out) {
     if (state != State.POLLING) {
       return false;
     }
+    if (!upgradeAnnounced) {
+      pollBeforeUpgrade = pendingPoll;
+    }
+    upgradeAnnounced = false;
     state = State.UPGRADING;
     probeChannel = channel;
     probe = out;
@@ -347,7 +409,17 @@ public final class EngineSession {
     probeChannel = null;
     probe = null;
     if (pendingPoll != null) {
-      answerPoll("6");
+      // A poll sent after the client's "5": refused, as if it had arrived later. Answered from the
+      // WebSocket's loop after its queued frames, so the client sees "3probe" first.
+      ChannelHandlerContext ctx = pendingPoll;
+      pendingPoll = null;
+      ctx.channel().closeFuture().removeListener(pollDropped);
+      pollDropped = null;
+      OutboundQueue out = ws;
+      wsChannel.eventLoop().execute(() -> {
+        out.drain();
+        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+      });
     }
     List<EngineFrame> waiting = new ArrayList<>(pollQueue);
     pollQueue.clear();
@@ -406,8 +478,9 @@ public final class EngineSession {
     if (pendingPoll != null) {
       answerPoll(queued + terminal);
       server.remove(this);
-    } else if (!queued.isEmpty() && !byClient && ws == null) {
-      // Say the last words (a Socket.IO disconnect, say) at the next poll, if it comes soon.
+    } else if (ws == null && (byClient || (!queued.isEmpty() && reason.equals(SERVER_DISCONNECT)))) {
+      // A poll may be on its way: it gets the last words (a Socket.IO disconnect), or the noop that
+      // ends a poll racing the client's own close; later polls get "Session ID unknown".
       lastWords = queued + terminal;
       loop.schedule(() -> server.remove(this), server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
     } else {

@@ -147,11 +147,9 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       case Packet.CONNECT -> connect(c, packet);
       case Packet.DISCONNECT -> {
         if (socket != null) {
+          // As the reference server: the connection stays; the client may connect again.
           c.sockets.remove(packet.namespace());
           socket.closed("client namespace disconnect");
-          if (c.sockets.isEmpty()) {
-            c.session.close("client namespace disconnect");
-          }
         }
       }
       case Packet.EVENT -> {
@@ -200,7 +198,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   /** On the session's loop: a socket disconnected by the server. */
   void removed(Connection c, SocketImpl socket) {
     if (c.sockets.remove(socket.namespace(), socket) && c.sockets.isEmpty()) {
-      c.session.close("server namespace disconnect");
+      c.session.close(EngineSession.SERVER_DISCONNECT);
     }
   }
 
