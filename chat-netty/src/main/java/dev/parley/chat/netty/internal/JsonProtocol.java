@@ -1,9 +1,7 @@
 package dev.parley.chat.netty.internal;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.Gson;
@@ -18,10 +16,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,37 +120,8 @@ public final class JsonProtocol {
       throw new BadField("Field 'data' must be an object");
     }
     @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) toJava(e);
+    Map<String, Object> map = (Map<String, Object>) JsonValues.toJava(e);
     return map;
-  }
-
-  private static Object toJava(JsonElement e) {
-    if (e.isJsonNull()) {
-      return null;
-    }
-    if (e.isJsonObject()) {
-      Map<String, Object> map = new LinkedHashMap<>();
-      e.getAsJsonObject().entrySet().forEach(en -> map.put(en.getKey(), toJava(en.getValue())));
-      return map;
-    }
-    if (e.isJsonArray()) {
-      List<Object> list = new ArrayList<>();
-      e.getAsJsonArray().forEach(v -> list.add(toJava(v)));
-      return list;
-    }
-    JsonPrimitive p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isString()) {
-      return p.getAsString();
-    }
-    BigDecimal number = p.getAsBigDecimal();
-    try {
-      return number.longValueExact();
-    } catch (ArithmeticException notAnExactLong) {
-      return number.doubleValue();
-    }
   }
 
   private static final class BadField extends RuntimeException {
@@ -282,35 +248,9 @@ public final class JsonProtocol {
       w.name("data");
       // Nulls inside data are the sender's values and are kept; only absent fields are left out.
       w.setSerializeNulls(true);
-      ELEMENTS.write(w, toJson(m.data()));
+      ELEMENTS.write(w, JsonValues.toJson(m.data()));
       w.setSerializeNulls(false);
     }
     w.endObject();
-  }
-
-  private static JsonElement toJson(Object value) {
-    if (value == null) {
-      return com.google.gson.JsonNull.INSTANCE;
-    }
-    if (value instanceof String s) {
-      return new JsonPrimitive(s);
-    }
-    if (value instanceof Number n) {
-      return new JsonPrimitive(n);
-    }
-    if (value instanceof Boolean b) {
-      return new JsonPrimitive(b);
-    }
-    if (value instanceof Map<?, ?> map) {
-      JsonObject o = new JsonObject();
-      map.forEach((k, v) -> o.add(String.valueOf(k), toJson(v)));
-      return o;
-    }
-    if (value instanceof List<?> list) {
-      JsonArray a = new JsonArray();
-      list.forEach(v -> a.add(toJson(v)));
-      return a;
-    }
-    throw new IllegalArgumentException("not a JSON value: " + value.getClass());
   }
 }

@@ -1,24 +1,19 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import dev.parley.chat.netty.internal.JsonValues;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,9 +32,7 @@ public final class PacketCodec {
   static final Set<String> RESERVED_EVENTS =
       Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
-  /** Nulls are values in Socket.IO payloads and must arrive as sent. */
-  private static final Gson GSON = new com.google.gson.GsonBuilder().serializeNulls().create();
-  private static final TypeAdapter<JsonElement> ELEMENTS = GSON.getAdapter(JsonElement.class);
+  private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
   private PacketCodec() {}
 
@@ -144,56 +137,27 @@ public final class PacketCodec {
 
   /** Turns a decoded header and its binary frames into a packet; checks every placeholder. */
   public static Packet assemble(Header header, List<byte[]> binaries) throws Malformed {
-    Object data = header.json() == null ? null : toJava(header.json(), binaries, 0);
+    Object data = header.json() == null ? null : JsonValues.toJava(header.json(), o -> placeholder(o, binaries));
     int type = header.type() == Packet.BINARY_EVENT ? Packet.EVENT
         : header.type() == Packet.BINARY_ACK ? Packet.ACK : header.type();
     return new Packet(type, header.namespace(), header.ackId(), data);
   }
 
-  private static Object toJava(JsonElement e, List<byte[]> binaries, int depth) throws Malformed {
-    if (e.isJsonNull()) {
+  /** The attachment a {@code {"_placeholder":true,"num":N}} object stands for, or null if it is none. */
+  private static byte[] placeholder(JsonObject o, List<byte[]> binaries) throws Malformed {
+    JsonElement marker = o.get("_placeholder");
+    if (marker == null || !marker.isJsonPrimitive() || !marker.getAsJsonPrimitive().isBoolean() || !marker.getAsBoolean()) {
       return null;
     }
-    if (e.isJsonArray()) {
-      List<Object> list = new ArrayList<>(e.getAsJsonArray().size());
-      for (JsonElement item : e.getAsJsonArray()) {
-        list.add(toJava(item, binaries, depth + 1));
-      }
-      return list;
+    JsonElement num = o.get("num");
+    if (num == null || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
+      throw new Malformed("illegal attachment index");
     }
-    if (e.isJsonObject()) {
-      JsonObject o = e.getAsJsonObject();
-      JsonElement marker = o.get("_placeholder");
-      if (marker != null && marker.isJsonPrimitive() && marker.getAsJsonPrimitive().isBoolean() && marker.getAsBoolean()) {
-        JsonElement num = o.get("num");
-        if (num == null || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
-          throw new Malformed("illegal attachment index");
-        }
-        BigDecimal n = num.getAsBigDecimal();
-        if (n.scale() > 0 || n.signum() < 0 || n.compareTo(BigDecimal.valueOf(binaries.size())) >= 0) {
-          throw new Malformed("illegal attachment index");
-        }
-        return binaries.get(n.intValue());
-      }
-      Map<String, Object> map = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonElement> en : o.entrySet()) {
-        map.put(en.getKey(), toJava(en.getValue(), binaries, depth + 1));
-      }
-      return map;
+    BigDecimal n = num.getAsBigDecimal();
+    if (n.scale() > 0 || n.signum() < 0 || n.compareTo(BigDecimal.valueOf(binaries.size())) >= 0) {
+      throw new Malformed("illegal attachment index");
     }
-    JsonPrimitive p = e.getAsJsonPrimitive();
-    if (p.isBoolean()) {
-      return p.getAsBoolean();
-    }
-    if (p.isString()) {
-      return p.getAsString();
-    }
-    BigDecimal number = p.getAsBigDecimal();
-    try {
-      return number.longValueExact();
-    } catch (ArithmeticException notAnExactLong) {
-      return number.doubleValue();
-    }
+    return binaries.get(n.intValue());
   }
 
   // ------------------------------------------------------------------ encoding
@@ -201,7 +165,7 @@ public final class PacketCodec {
   /** Encodes a packet as the Engine.IO frames to send: the text packet, then any binary attachments. */
   public static List<EngineFrame> encode(int type, String namespace, long ackId, Object data) {
     List<byte[]> binaries = new ArrayList<>();
-    JsonElement json = data == null ? null : toJson(data, binaries);
+    JsonElement json = data == null ? null : JsonValues.toJson(data, binaries);
     int wireType = type;
     if (!binaries.isEmpty()) {
       wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
@@ -218,7 +182,7 @@ public final class PacketCodec {
       sb.append(ackId);
     }
     if (json != null) {
-      sb.append(GSON.toJson(json));
+      sb.append(JsonValues.write(json));
     }
     if (binaries.isEmpty()) {
       return List.of(EngineFrame.message(sb.toString()));
@@ -227,53 +191,5 @@ public final class PacketCodec {
     frames.add(EngineFrame.message(sb.toString()));
     binaries.forEach(b -> frames.add(EngineFrame.binary(b)));
     return frames;
-  }
-
-  /** Java values to JSON; byte arrays become placeholders in the order they are met. */
-  static JsonElement toJson(Object value, List<byte[]> binaries) {
-    if (value == null) {
-      return JsonNull.INSTANCE;
-    }
-    if (value instanceof JsonElement e) {
-      return e;
-    }
-    if (value instanceof String s) {
-      return new JsonPrimitive(s);
-    }
-    if (value instanceof Number n) {
-      return new JsonPrimitive(n);
-    }
-    if (value instanceof Boolean b) {
-      return new JsonPrimitive(b);
-    }
-    if (value instanceof Character c) {
-      return new JsonPrimitive(c);
-    }
-    if (value instanceof byte[] bytes) {
-      JsonObject placeholder = new JsonObject();
-      placeholder.addProperty("_placeholder", true);
-      placeholder.addProperty("num", binaries.size());
-      binaries.add(bytes);
-      return placeholder;
-    }
-    if (value instanceof Map<?, ?> map) {
-      JsonObject o = new JsonObject();
-      map.forEach((k, v) -> o.add(String.valueOf(k), toJson(v, binaries)));
-      return o;
-    }
-    if (value instanceof Collection<?> c) {
-      JsonArray a = new JsonArray(c.size());
-      c.forEach(v -> a.add(toJson(v, binaries)));
-      return a;
-    }
-    if (value instanceof Object[] array) {
-      JsonArray a = new JsonArray(array.length);
-      for (Object v : array) {
-        a.add(toJson(v, binaries));
-      }
-      return a;
-    }
-    // Records and plain objects: Gson's field mapping.
-    return GSON.toJsonTree(value);
   }
 }
