@@ -271,6 +271,25 @@ class EngineIoIT {
   }
 
   @Test
+  void corsPreflightAnswersOnlyAllowedOrigins() throws Exception {
+    HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://app.example.com")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(allowed.statusCode()).isEqualTo(204);
+    assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(allowed.headers().firstValue("access-control-allow-methods")).hasValueSatisfying(m -> assertThat(m).contains("POST"));
+    assertThat(allowed.headers().firstValue("access-control-allow-headers")).hasValue("content-type");
+
+    HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+  }
+
+  @Test
   void corsHeadersOnlyForAllowedOrigins() throws Exception {
     HttpResponse<String> allowed = HTTP.send(HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling"))
         .header("Origin", "https://app.example.com").build(), HttpResponse.BodyHandlers.ofString());
