@@ -111,6 +111,13 @@ for (const mode of Object.keys(MODES)) {
       assert.ok(ok.connected);
     });
 
+    it("passes the auth payload to the chat server's connect hook", async () => {
+      const who = name("zoe");
+      const s = await connect(mode, "", { auth: { name: who } });
+      const joined = await s.emitWithAck("join room", { roomname: name("room") });
+      assert.equal(joined.username, who);
+    });
+
     it("refuses an unknown namespace", async () => {
       await assert.rejects(connect(mode, "/nowhere"), /Invalid namespace/);
     });

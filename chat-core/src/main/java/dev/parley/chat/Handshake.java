@@ -7,16 +7,23 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What a client presented when it connected: its address, the request path, query parameters and
- * headers. Immutable. Header names are matched case-insensitively.
+ * What a client presented when it connected: its address, the request path, query parameters,
+ * headers, and the auth payload of protocols that have one. Immutable. Header names are matched
+ * case-insensitively.
  *
  * @param remoteAddress the client's address as {@code host:port}, as the transport saw it
  * @param path the request path without the query, for example {@code /chat}
  * @param query query parameters, each with all of its values in order
  * @param headers request headers, names in lower case, each with all of its values in order
+ * @param auth the client's auth payload (a Socket.IO client's {@code auth} option) as JSON-compatible
+ *     values; empty for protocols without one, such as the JSON protocol
  */
 public record Handshake(
-    String remoteAddress, String path, Map<String, List<String>> query, Map<String, List<String>> headers) {
+    String remoteAddress,
+    String path,
+    Map<String, List<String>> query,
+    Map<String, List<String>> headers,
+    Map<String, Object> auth) {
 
   /** Takes immutable copies and lower-cases header names. */
   public Handshake {
@@ -24,6 +31,20 @@ public record Handshake(
     path = path == null ? "" : path;
     query = query == null ? Map.of() : copy(query, false);
     headers = headers == null ? Map.of() : copy(headers, true);
+    auth = auth == null ? Map.of() : JsonValues.immutableObject(auth);
+  }
+
+  /** A handshake without an auth payload. */
+  public Handshake(
+      String remoteAddress, String path, Map<String, List<String>> query, Map<String, List<String>> headers) {
+    this(remoteAddress, path, query, headers, Map.of());
+  }
+
+  /** This handshake with an auth payload. */
+  public Handshake withAuth(Map<String, ?> payload) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> a = (Map<String, Object>) payload;
+    return new Handshake(remoteAddress, path, query, headers, a);
   }
 
   /** A handshake with no address, path, query or headers, for tests and in-process clients. */

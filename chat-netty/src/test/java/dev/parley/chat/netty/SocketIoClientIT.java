@@ -29,7 +29,9 @@ class SocketIoClientIT {
   void theOfficialClientPassesEveryScenarioOnEveryTransport() throws Exception {
     Path js = prepareNodeProject();
     ChatServer chat = ChatServer.builder()
-        .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned") : ConnectResult.accept())
+        .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned")
+            : h.auth().get("name") instanceof String name ? ConnectResult.acceptAs(name)
+            : ConnectResult.accept())
         .build();
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
             .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())

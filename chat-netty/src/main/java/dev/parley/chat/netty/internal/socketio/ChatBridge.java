@@ -127,7 +127,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   public void authorize(dev.parley.chat.socketio.SocketIoHandshake handshake, NamespaceImpl.Decided done) {
     State st = new State();
     st.pending = done;
-    st.session = chat.open(new Connection(handshake.http(), st));
+    st.session = chat.open(new Connection(handshake.http().withAuth(handshake.auth()), st));
   }
 
   @Override
