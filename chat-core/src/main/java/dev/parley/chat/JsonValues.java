@@ -20,6 +20,9 @@ final class JsonValues {
   }
 
   private static Object immutable(Object value) {
+    if ((value instanceof Double d && !Double.isFinite(d)) || (value instanceof Float f && !Float.isFinite(f))) {
+      throw new IllegalArgumentException("message data must be valid JSON; " + value + " is not a JSON number");
+    }
     if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
       return value;
     }

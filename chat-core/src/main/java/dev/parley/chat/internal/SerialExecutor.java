@@ -54,11 +54,10 @@ final class SerialExecutor {
     try {
       executor.execute(this::drain);
     } catch (RejectedExecutionException e) {
-      synchronized (this) {
-        log.debug("hook executor refused work; dropping {} queued tasks", queue.size());
-        queue.clear();
-        scheduled = false;
-      }
+      // The executor is full or shut down. Dropping the queue would lose the close clean-up and
+      // leave ghost users and members; the calling thread runs it instead.
+      log.warn("hook executor refused work; running {} queued tasks on the calling thread", queue.size());
+      drain();
     }
   }
 

@@ -35,6 +35,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   private final NettyConfig config;
   private NettyConnection connection;
   private ScheduledFuture<?> pinger;
+  private ScheduledFuture<?> pongCheck;
   private long lastReadNanos;
   private long pingSentNanos;
 
@@ -67,7 +68,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     }
     pingSentNanos = System.nanoTime();
     ctx.writeAndFlush(new PingWebSocketFrame());
-    ctx.executor().schedule(() -> {
+    pongCheck = ctx.executor().schedule(() -> {
       if (lastReadNanos - pingSentNanos < 0 && !connection.out().isClosing()) {
         log.debug("closing {}: no answer to ping", ctx.channel().remoteAddress());
         connection.out().closeNow(CloseCodes.IDLE_TIMEOUT, "ping timeout");
@@ -102,6 +103,9 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (pinger != null) {
       pinger.cancel(false);
+    }
+    if (pongCheck != null) {
+      pongCheck.cancel(false);
     }
     if (connection != null && connection.session() != null) {
       connection.session().closed();

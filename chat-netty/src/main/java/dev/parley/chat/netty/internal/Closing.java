@@ -47,6 +47,10 @@ public final class Closing {
 
   /** Answers a close frame from the peer: echoes its code once, then closes the TCP connection. */
   public static void received(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
+    OutboundQueue out = ctx.channel().attr(OutboundQueue.KEY).get();
+    if (out != null) {
+      out.stop(); // nothing may follow our close frame
+    }
     if (ctx.channel().attr(CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
       ctx.close();
       return;

@@ -57,10 +57,11 @@ public final class OutboundQueue {
       return false;
     }
     // A frame larger than the bound on its own (a long history in a join reply) says nothing about
-    // the reader's speed; it is let through uncounted. Such frames answer rate-limited requests.
-    boolean counted = item.bytes.length <= maxQueuedBytes;
-    if (counted && queuedBytes.addAndGet(item.bytes.length) > maxQueuedBytes) {
-      queuedBytes.addAndGet(-item.bytes.length);
+    // the reader's speed: it counts as half the bound, so it passes beside small frames, while a
+    // second one queued before the first drains ends the connection. Memory stays bounded.
+    long cost = cost(item);
+    if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
+      queuedBytes.addAndGet(-cost);
       slowConsumer();
       return false;
     }
@@ -76,16 +77,18 @@ public final class OutboundQueue {
     drainScheduled.set(false);
     boolean wrote = false;
     Item item;
-    while (channel.isWritable() && (item = queue.poll()) != null) {
-      if (item.bytes.length <= maxQueuedBytes) {
-        queuedBytes.addAndGet(-item.bytes.length);
-      }
+    while (channel.isWritable() && !closing.get() && (item = queue.poll()) != null) {
+      queuedBytes.addAndGet(-cost(item));
       channel.write(frame(item), channel.voidPromise());
       wrote = true;
     }
     if (wrote) {
       channel.flush();
     }
+  }
+
+  private long cost(Item item) {
+    return Math.min(item.bytes.length, maxQueuedBytes / 2);
   }
 
   private static WebSocketFrame frame(Item item) {
@@ -124,6 +127,12 @@ public final class OutboundQueue {
       queue.clear();
       Closing.send(channel, code, reason, true);
     }
+  }
+
+  /** Stops sending: the peer closed. */
+  void stop() {
+    closing.set(true);
+    queue.clear();
   }
 
   public boolean isClosing() {

@@ -94,9 +94,11 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   protected void initChannel(Channel ch) {
     channels.add(ch);
     // A deadline, not an idle timer: a client trickling header bytes cannot hold the connection.
-    ch.attr(FIRST_REQUEST_DEADLINE).set(ch.eventLoop().schedule(() -> {
+    ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
       ch.close();
-    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ch.attr(FIRST_REQUEST_DEADLINE).set(deadline);
+    ch.closeFuture().addListener(f -> deadline.cancel(false));
     ChannelPipeline p = ch.pipeline();
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));

@@ -109,31 +109,22 @@ public final class EngineSession {
     }
   }
 
-  /** Sends a packet; safe from any thread. */
+  /**
+   * Sends a packet; safe from any thread. Always through the loop's task queue, even from the loop
+   * itself, so packets keep the order in which they were sent from any mix of threads.
+   */
   public void send(EngineFrame frame) {
-    if (loop.inEventLoop()) {
-      enqueue(frame);
-    } else {
-      loop.execute(() -> enqueue(frame));
-    }
+    loop.execute(() -> enqueue(frame));
   }
 
   /** Sends several packets in order, in one hop; safe from any thread. */
   public void send(List<EngineFrame> frames) {
-    if (loop.inEventLoop()) {
-      frames.forEach(this::enqueue);
-    } else {
-      loop.execute(() -> frames.forEach(this::enqueue));
-    }
+    loop.execute(() -> frames.forEach(this::enqueue));
   }
 
-  /** Closes the session; safe from any thread. */
+  /** Closes the session after the packets sent before; safe from any thread. */
   public void close(String reason) {
-    if (loop.inEventLoop()) {
-      close(reason, false);
-    } else {
-      loop.execute(() -> close(reason, false));
-    }
+    loop.execute(() -> close(reason, false));
   }
 
   // ------------------------------------------------------------------ on the loop
@@ -157,7 +148,8 @@ public final class EngineSession {
       }
       case POLLING, UPGRADING -> {
         pollQueue.add(frame);
-        pollQueueBytes += frame.size();
+        // As on WebSocket: a frame over the bound counts as half of it.
+        pollQueueBytes += Math.min(frame.size(), server.settings().maxQueuedBytes() / 2);
         if (pollQueueBytes > server.settings().maxQueuedBytes()) {
           log.info("closing session {}: more than {} bytes waiting for a poll", id, server.settings().maxQueuedBytes());
           pollQueue.clear();

@@ -98,11 +98,18 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   }
 
   private static final class State {
-    ClientSession session;
+    volatile ClientSession session;
+    /** The chat server closed the connection before {@link #session} was known. */
+    volatile boolean closeRequested;
+    /** Events sent after the welcome but before the socket existed, replayed in order once it does. */
+    final java.util.List<ServerEvent> early = new java.util.ArrayList<>();
+    /** A close asked for in that same window. */
+    boolean closeEarly;
     /** Set once the Socket.IO socket exists; until then the chat session is being accepted. */
     volatile SocketImpl socket;
     /** Until the socket exists: where the chat server's accept or refusal goes. */
     volatile NamespaceImpl.Decided pending;
+    volatile Connection connection;
     volatile String refusal;
     String lastRoom;
     final AtomicLong ids = new AtomicLong();
@@ -128,13 +135,28 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     State st = new State();
     st.pending = done;
     st.session = chat.open(new Connection(handshake.http().withAuth(handshake.auth()), st));
+    if (st.closeRequested) {
+      st.session.closed(); // refused inside open() (a direct hook executor)
+    }
   }
 
   @Override
   public void connected(SocketImpl socket, Object state) {
     State st = (State) state;
     socket.bridge = st;
-    st.socket = socket;
+    java.util.List<ServerEvent> early;
+    boolean closeEarly;
+    synchronized (st) {
+      st.socket = socket;
+      early = java.util.List.copyOf(st.early);
+      st.early.clear();
+      closeEarly = st.closeEarly;
+    }
+    Connection connection = st.connection;
+    early.forEach(connection::send);
+    if (closeEarly) {
+      socket.disconnect();
+    }
   }
 
   @Override
@@ -223,6 +245,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     Connection(Handshake handshake, State st) {
       this.handshake = handshake;
       this.st = st;
+      st.connection = this;
     }
 
     @Override
@@ -246,7 +269,16 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     public boolean send(ServerEvent event) {
       SocketImpl socket = st.socket;
       if (socket == null) {
-        return whileConnecting(event);
+        synchronized (st) {
+          socket = st.socket;
+          if (socket == null) {
+            if (st.pending == null && !(event instanceof ServerEvent.Welcome)) {
+              st.early.add(event); // accepted, socket not registered yet
+              return true;
+            }
+            return whileConnecting(event);
+          }
+        }
       }
       if (!socket.connected()) {
         return false;
@@ -290,13 +322,22 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         st.pending = null;
         String message = st.refusal != null ? st.refusal : reason;
         done.decided(dev.parley.chat.socketio.ConnectDecision.reject(message), st);
-        st.session.closed();
+        st.closeRequested = true;
+        ClientSession session = st.session;
+        if (session != null) {
+          session.closed();
+        }
         return;
       }
-      SocketImpl socket = st.socket;
-      if (socket != null) {
-        socket.disconnect();
+      SocketImpl socket;
+      synchronized (st) {
+        socket = st.socket;
+        if (socket == null) {
+          st.closeEarly = true;
+          return;
+        }
       }
+      socket.disconnect();
     }
   }
 }

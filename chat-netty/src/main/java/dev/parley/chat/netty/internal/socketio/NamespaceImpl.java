@@ -173,6 +173,7 @@ public final class NamespaceImpl implements Namespace {
         if (d.accepted()) {
           authorize(c, handshake);
         } else {
+          c.connecting.remove(name);
           refuse(c, d);
         }
       });
@@ -188,6 +189,7 @@ public final class NamespaceImpl implements Namespace {
     }
     l.authorize(handshake, (decision, state) -> c.session.loop().execute(() -> {
       if (!decision.accepted()) {
+        c.connecting.remove(name);
         refuse(c, decision);
       } else if (!accept(c, handshake, state)) {
         l.abandoned(state);
@@ -206,7 +208,8 @@ public final class NamespaceImpl implements Namespace {
 
   /** Returns {@code false} if the client went away meanwhile. */
   private boolean accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
-    if (!c.session.isOpen()) {
+    c.connecting.remove(name);
+    if (!c.session.isOpen() || c.sockets.containsKey(name)) {
       return false;
     }
     byte[] bytes = new byte[15];

@@ -70,7 +70,12 @@ public final class SocketImpl implements SocketIoClient {
   @Override
   public void join(String room) {
     if (connected && rooms.add(room)) {
-      ns.rooms.computeIfAbsent(room, r -> ConcurrentHashMap.newKeySet()).add(this);
+      // Inside compute, so a concurrent leave cannot drop the set this socket is being added to.
+      ns.rooms.compute(room, (r, members) -> {
+        Set<SocketImpl> m = members == null ? ConcurrentHashMap.newKeySet() : members;
+        m.add(this);
+        return m;
+      });
       if (!connected) {
         leave(room); // raced with the disconnect, which may already have emptied the rooms
       }

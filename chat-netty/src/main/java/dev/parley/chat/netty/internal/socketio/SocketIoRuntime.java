@@ -59,6 +59,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   static final class Connection {
     final EngineSession session;
     final Map<String, SocketImpl> sockets = new HashMap<>();
+    /** Namespaces with a CONNECT being decided; a repeated CONNECT meanwhile is ignored. */
+    final java.util.Set<String> connecting = new java.util.HashSet<>();
     PacketCodec.Header pendingHeader;
     final List<byte[]> pendingBinaries = new ArrayList<>();
     ScheduledFuture<?> connectTimer;
@@ -177,7 +179,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
           Map.of("message", "Invalid namespace")));
       return;
     }
-    if (c.sockets.containsKey(ns.name())) {
+    if (c.sockets.containsKey(ns.name()) || !c.connecting.add(ns.name())) {
       return;
     }
     @SuppressWarnings("unchecked")
