@@ -19,6 +19,7 @@ public final class Main {
       case "rooms" -> RoomsExample.run(port);
       case "broadcast" -> BroadcastExample.run(port);
       case "direct" -> DirectMessagesExample.run(port);
+      case "session" -> SessionExample.run(port);
       case "conformance" -> ConformanceExample.run(port);
       default -> {
         System.err.println("Unknown example '" + name + "'.\n" + USAGE);
@@ -34,6 +35,7 @@ public final class Main {
       "  rooms        join room / new message / new pm, served by a ChatServer",
       "  broadcast    'chat' to every client, the sender included",
       "  direct       direct messages between CLIENT_IDs, kept for offline receivers",
+      "  session      login form and session cookie; Socket.IO only for logged-in users",
       "  conformance  target for the Engine.IO and Socket.IO conformance suites");
 
   static int port(String[] args) {

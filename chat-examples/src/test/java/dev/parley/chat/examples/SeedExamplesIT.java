@@ -46,6 +46,11 @@ class SeedExamplesIT {
     runAgainst(DirectMessagesExample::start, "direct.test.mjs", "DIRECT_URL");
   }
 
+  @Test
+  void session() throws Exception {
+    runAgainst(SessionExample::start, "session.test.mjs", "SESSION_URL");
+  }
+
   static void runAgainst(IntFunction<Running> example, String testFile, String urlVariable) throws Exception {
     Running running = example.apply(0);
     try {
