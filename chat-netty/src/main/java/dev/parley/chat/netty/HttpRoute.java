@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>The whole request, body included, is read before the route runs; bodies are limited to what the
  * server accepts for any request (8 KiB, or the Socket.IO {@code maxPayload} if larger). Routes run on
  * the server's worker pool, never on an I/O thread, so they may block; requests of different clients
- * run concurrently.
+ * run concurrently, and one connection's requests are answered one at a time, in order. A route must
+ * answer within {@link NettyConfig#handshakeTimeout()} (10 s by default): the server closes a
+ * connection that has been idle in its HTTP phase for that long, without an answer.
  */
 @FunctionalInterface
 public interface HttpRoute {

@@ -47,6 +47,9 @@ public final class HttpRoutes {
     HttpRoute.Request copy = new HttpRoute.Request(request.method().name(), path, decoder.parameters(), headers,
         ByteBufUtil.getBytes(request.content()));
     boolean keepAlive = HttpUtil.isKeepAlive(request);
+    // No further request is read from this connection until this one is answered, so responses
+    // keep the order of requests even if a client pipelines them.
+    ctx.channel().config().setAutoRead(false);
     try {
       executor.execute(() -> {
         FullHttpResponse response;
@@ -61,9 +64,13 @@ public final class HttpRoutes {
           response = HttpRequestHandler.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error\n");
         }
         FullHttpResponse done = response;
-        ctx.executor().execute(() -> HttpRequestHandler.send(ctx, null, done, keepAlive));
+        ctx.executor().execute(() -> {
+          HttpRequestHandler.send(ctx, null, done, keepAlive);
+          ctx.channel().config().setAutoRead(true);
+        });
       });
     } catch (RejectedExecutionException e) {
+      ctx.channel().config().setAutoRead(true);
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Shutting down\n", false);
     }
   }
