@@ -1,6 +1,7 @@
 package dev.parley.chat.netty;
 
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.netty.internal.HttpRoutes;
 import dev.parley.chat.netty.internal.JsonEndpoint;
 import dev.parley.chat.netty.internal.NettyServer;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
@@ -10,7 +11,9 @@ import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.socketio.SocketIo;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -48,20 +51,23 @@ public final class NettyChatServer {
       throw new IllegalArgumentException("The JSON endpoint's path " + b.config.path()
           + " clashes with the Socket.IO path " + b.socketIoConfig.path());
     }
-    if (b.socketIoConfig.enabled()) {
+    if (b.socketIoConfig.enabled() || !b.httpRoutes.isEmpty()) {
       AtomicInteger count = new AtomicInteger();
       this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {
         Thread t = new Thread(r, "parley-socketio-" + count.incrementAndGet());
         t.setDaemon(true);
         return t;
       });
+    } else {
+      this.workers = null;
+    }
+    if (b.socketIoConfig.enabled()) {
       this.socketIo = new SocketIoRuntime(b.socketIoConfig, workers);
       if (b.chat != null) {
         ChatBridge.install(b.chat, b.chatEvents, socketIo.namespace("/"));
       }
       b.socketIoSetup.accept(socketIo);
     } else {
-      this.workers = null;
       this.socketIo = null;
     }
     this.engineIo = socketIo == null ? null : new EngineIoServer(new EngineIoServer.Settings(
@@ -73,7 +79,8 @@ public final class NettyChatServer {
         b.config.maxQueuedBytes(),
         b.config.allowedOrigins()), socketIo);
     this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config),
-        engineIo == null ? List.of() : List.of(engineIo));
+        engineIo == null ? List.of() : List.of(engineIo),
+        b.httpRoutes.isEmpty() ? null : new HttpRoutes(b.httpRoutes, workers));
   }
 
   /**
@@ -150,6 +157,7 @@ public final class NettyChatServer {
     private ChatEvents chatEvents = ChatEvents.defaults();
     private SocketIoConfig socketIoConfig = SocketIoConfig.defaults();
     private Consumer<SocketIo> socketIoSetup = io -> {};
+    private final Map<String, HttpRoute> httpRoutes = new LinkedHashMap<>();
 
     private Builder(NettyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -179,6 +187,28 @@ public final class NettyChatServer {
     /** Registers Socket.IO namespaces and handlers of your own. */
     public Builder onSocketIo(Consumer<SocketIo> setup) {
       this.socketIoSetup = Objects.requireNonNull(setup, "setup");
+      return this;
+    }
+
+    /**
+     * Answers plain HTTP requests to exactly this path (any method; the query does not count) with
+     * a route of your own, for example a login form. The Socket.IO and JSON endpoints' paths take
+     * precedence; a route takes precedence over a static file of the same path. See {@link
+     * HttpRoute} for what runs where.
+     *
+     * @param path the path, starting with {@code /}
+     * @param route answers the requests
+     * @throws IllegalArgumentException if the path does not start with {@code /} or has a route
+     */
+    public Builder httpRoute(String path, HttpRoute route) {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(route, "route");
+      if (!path.startsWith("/")) {
+        throw new IllegalArgumentException("path must start with '/', was " + path);
+      }
+      if (httpRoutes.putIfAbsent(path, route) != null) {
+        throw new IllegalArgumentException("path " + path + " already has a route");
+      }
       return this;
     }
 

@@ -30,9 +30,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final boolean jsonEndpoint;
   private final List<EngineIoServer> engines;
   private final ServerInitializer initializer;
+  private final HttpRoutes routes;
 
   HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, List<EngineIoServer> engines,
-      ServerInitializer initializer) {
+      ServerInitializer initializer, HttpRoutes routes) {
+    this.routes = routes;
     this.config = config;
     this.staticFiles = staticFiles;
     this.jsonEndpoint = jsonEndpoint;
@@ -71,6 +73,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         return;
       }
       initializer.upgradeToJson(ctx, request);
+      return;
+    }
+    if (routes != null && routes.matches(path)) {
+      routes.handle(ctx, request, path);
       return;
     }
     if (staticFiles == null) {

@@ -36,6 +36,7 @@ public final class NettyServer {
   private final NettyConfig config;
   private final Supplier<ChannelHandler> endpoint;
   private final List<EngineIoServer> engines;
+  private final HttpRoutes routes;
   private final ChannelGroup channels = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private EventLoopGroup bossGroup;
@@ -48,6 +49,13 @@ public final class NettyServer {
    * @param engines Engine.IO servers (Socket.IO's among them), each at its own path
    */
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines) {
+    this(config, endpoint, engines, null);
+  }
+
+  /** As above, with the application's HTTP routes ({@code null} for none). */
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines,
+      HttpRoutes routes) {
+    this.routes = routes;
     this.config = config;
     this.endpoint = endpoint;
     this.engines = List.copyOf(engines);
@@ -73,7 +81,7 @@ public final class NettyServer {
         .childOption(ChannelOption.TCP_NODELAY, true)
         // Writes pause above the high mark; what waits beyond it is counted against maxQueuedBytes.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ServerInitializer(config, channels, endpoint, engines));
+        .childHandler(new ServerInitializer(config, channels, endpoint, engines, routes));
     CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
     bootstrap.bind(config.host(), config.port()).addListener(f -> {
       if (f.isSuccess()) {

@@ -43,6 +43,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private final WebSocketServerProtocolConfig protocolConfig;
   private final Map<EngineIoServer, WebSocketServerProtocolConfig> engineProtocolConfigs = new HashMap<>();
   private final int maxHttpBody;
+  private final HttpRoutes routes;
 
   /**
    * @param endpoint handlers for the JSON endpoint at {@link NettyConfig#path()}, or {@code null} for none
@@ -50,6 +51,13 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
    */
   public ServerInitializer(
       NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines) {
+    this(config, channels, endpoint, engines, null);
+  }
+
+  /** As above, with the application's HTTP routes ({@code null} for none). */
+  public ServerInitializer(NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint,
+      List<EngineIoServer> engines, HttpRoutes routes) {
+    this.routes = routes;
     this.config = config;
     this.channels = channels;
     this.endpoint = endpoint;
@@ -105,7 +113,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
     // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
     p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
-    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this));
+    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes));
   }
 
   /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
