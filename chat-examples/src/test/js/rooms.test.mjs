@@ -65,6 +65,7 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(p.type, "private");
       assert.equal(p.username, bobName);
       assert.equal(p.target, carolName);
+      assert.equal(p.room, room, "sent from the room the sender is in, as in the seed");
       assert.equal(p.message, "just between us");
 
       await Promise.all([roundTrip(alice), roundTrip(dave)]);

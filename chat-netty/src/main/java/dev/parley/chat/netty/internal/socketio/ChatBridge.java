@@ -93,7 +93,12 @@ public final class ChatBridge implements NamespaceImpl.Listener {
             error("BAD_REQUEST", "Private messages are \"@name text\""));
         return;
       }
-      st.session.receive(new ClientRequest.SendPrivate(st.ackId(ack), to, text, null));
+      if (st.lastRoom != null) {
+        // As the rooms seed: a private message is sent from the room the client is in, and says so.
+        st.session.receive(new ClientRequest.Send(st.ackId(ack), st.lastRoom, "@" + to + " " + text, null));
+      } else {
+        st.session.receive(new ClientRequest.SendPrivate(st.ackId(ack), to, text, null));
+      }
     });
   }
 
