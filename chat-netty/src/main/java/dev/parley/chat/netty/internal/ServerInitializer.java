@@ -112,6 +112,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
     // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
     // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
+    p.addLast("http-body-limit", new BodyLimit(config, engines));
     p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
     p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes));
   }

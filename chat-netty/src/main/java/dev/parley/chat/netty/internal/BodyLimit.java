@@ -1,0 +1,63 @@
+package dev.parley.chat.netty.internal;
+
+import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.netty.internal.engineio.EngineIoServer;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+
+/**
+ * Refuses, before buffering it, a request body larger than its path allows: Engine.IO's maxPayload
+ * for long-polling, {@link NettyConfig#maxFrameBytes()} for anything else (forms, routes). Only the
+ * path that needs large bodies can make the server hold them.
+ */
+final class BodyLimit extends ChannelInboundHandlerAdapter {
+  private final NettyConfig config;
+  private final List<EngineIoServer> engines;
+  private boolean discarding;
+
+  BodyLimit(NettyConfig config, List<EngineIoServer> engines) {
+    this.config = config;
+    this.engines = engines;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request) {
+      discarding = HttpUtil.getContentLength(request, -1L) > limit(request);
+      if (discarding) {
+        ReferenceCountUtil.release(msg);
+        FullHttpResponse response =
+            HttpRequestHandler.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large\n");
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+    } else if (discarding && msg instanceof HttpContent) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private int limit(HttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    for (EngineIoServer engine : engines) {
+      if (engine.matches(path)) {
+        return engine.settings().maxPayload();
+      }
+    }
+    return config.maxFrameBytes();
+  }
+}
