@@ -39,6 +39,30 @@ class ShutdownIT {
   }
 
   @Test
+  void aWaitingLongPollIsAnsweredWithACloseOnShutdown() throws Exception {
+    ChatServer chat = ChatServer.builder().build();
+    NettyChatServer netty = NettyChatServer.create(chat, NettyConfig.builder().host("127.0.0.1").port(0).build())
+        .start().toCompletableFuture().join();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + netty.port() + "/socket.io/?EIO=4&transport=polling";
+    String open = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String sid = com.google.gson.JsonParser.parseString(open.substring(1)).getAsJsonObject().get("sid").getAsString();
+    var poll = http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "&sid=" + sid)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!netty.engineIo().hasPendingPoll(sid)) {
+      assertThat(System.nanoTime()).as("the poll reaches the server").isLessThan(deadline);
+      Thread.yield();
+    }
+
+    netty.stop().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+
+    assertThat(poll.get(10, TimeUnit.SECONDS).body()).isEqualTo("1");
+    chat.close();
+  }
+
+  @Test
   void clientsThatIgnoreTheCloseAreDroppedAfterTheShutdownTimeout() throws IOException {
     ChatServer chat = ChatServer.builder().build();
     NettyChatServer netty = NettyChatServer.create(chat, NettyConfig.builder().host("127.0.0.1").port(0)

@@ -115,23 +115,30 @@ public final class NettyServer {
     }
     Channel listener = serverChannel;
     (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
-      engines.forEach(EngineIoServer::closeAll);
-      for (Channel ch : channels) {
-        OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
-        if (out != null) {
-          out.close(CloseCodes.GOING_AWAY, "server shutting down");
-        } else if (!(ch instanceof ServerChannel)) {
-          ch.close();
-        }
-      }
-      var forced = GlobalEventExecutor.INSTANCE.schedule(
-          () -> channels.close(), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      channels.newCloseFuture().addListener(all -> {
-        forced.cancel(false);
-        shutdownGroups();
-      });
+      // Sessions first, so that a waiting long-poll is answered with its close packet before the
+      // plain HTTP connections are closed.
+      CompletableFuture.allOf(engines.stream().map(EngineIoServer::closeAll).toArray(CompletableFuture[]::new))
+          .orTimeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((v, e) -> closeChannels());
     });
     return stopped;
+  }
+
+  private void closeChannels() {
+    for (Channel ch : channels) {
+      OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
+      if (out != null) {
+        out.close(CloseCodes.GOING_AWAY, "server shutting down");
+      } else if (!(ch instanceof ServerChannel)) {
+        ch.close();
+      }
+    }
+    var forced = GlobalEventExecutor.INSTANCE.schedule(
+        () -> channels.close(), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    channels.newCloseFuture().addListener(all -> {
+      forced.cancel(false);
+      shutdownGroups();
+    });
   }
 
   private void shutdownGroups() {

@@ -188,9 +188,22 @@ public final class EngineIoServer {
         + ",\"maxPayload\":" + settings.maxPayload() + "}";
   }
 
-  /** Closes every session, for shutdown: polls get a close packet, WebSockets close 1001. */
-  public void closeAll() {
-    List.copyOf(sessions.values()).forEach(s -> s.close("server shutting down"));
+  /**
+   * Closes every session, for shutdown: waiting polls get a close packet, WebSockets close 1001.
+   * Completes once every session has done so (its answers are written before its connections close).
+   */
+  public java.util.concurrent.CompletableFuture<Void> closeAll() {
+    java.util.concurrent.CompletableFuture<?>[] closed = List.copyOf(sessions.values()).stream()
+        .map(s -> {
+          java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+          s.loop().execute(() -> {
+            s.close("server shutting down", false);
+            done.complete(null);
+          });
+          return done;
+        })
+        .toArray(java.util.concurrent.CompletableFuture[]::new);
+    return java.util.concurrent.CompletableFuture.allOf(closed);
   }
 
   /** Whether a long-poll of this session is waiting for data (for tests and metrics). */
