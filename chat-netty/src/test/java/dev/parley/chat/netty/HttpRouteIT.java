@@ -112,4 +112,21 @@ class HttpRouteIT {
     assertThatThrownBy(() -> NettyChatServer.builder(NettyConfig.builder().build()).httpRoute("x", r -> null))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRouteSlowerThanTheIdleTimeoutStillAnswers() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    start(NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
+            .handshakeTimeout(java.time.Duration.ofMillis(200)).build())
+        .httpRoute("/slow", request -> {
+          // The route's own work takes longer than the connection's idle timeout.
+          assertThat(never.await(600, TimeUnit.MILLISECONDS)).isFalse();
+          return HttpRoute.Response.text(200, "worth the wait");
+        }));
+
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/slow")));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("worth the wait");
+  }
 }

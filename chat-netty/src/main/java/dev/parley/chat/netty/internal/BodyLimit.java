@@ -2,7 +2,6 @@ package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -12,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
@@ -41,11 +41,17 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
             HttpRequestHandler.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Request body too large\n");
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        // Closing now would reset a client still uploading before it reads the answer: the rest of
+        // the body is read and dropped (never held), and the connection closes after it.
+        ctx.writeAndFlush(response);
         return;
       }
     } else if (discarding && msg instanceof HttpContent) {
+      boolean last = msg instanceof LastHttpContent;
       ReferenceCountUtil.release(msg);
+      if (last) {
+        ctx.close();
+      }
       return;
     }
     ctx.fireChannelRead(msg);

@@ -94,8 +94,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      // No complete request (or upgrade) within the handshake timeout.
-      ctx.close();
+      // Idle between requests, or never sent one: close. But while a route is answering (reads are
+      // paused until it has), the wait is the server's, not the client's.
+      if (ctx.channel().config().isAutoRead()) {
+        ctx.close();
+      }
       return;
     }
     super.userEventTriggered(ctx, evt);
