@@ -144,6 +144,13 @@ class EngineIoIT {
   }
 
   @Test
+  void aPollingBodyOverMaxPayloadIs413() throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + openSession();
+    assertThat(post(q, "4" + "x".repeat(1_000_000)).statusCode()).isEqualTo(413);
+    assertThat(post(q, "4" + "x".repeat(900_000)).statusCode()).as("within maxPayload").isEqualTo(200);
+  }
+
+  @Test
   void anInvalidPacketClosesTheSession() throws Exception {
     String q = "?EIO=4&transport=polling&sid=" + openSession();
     assertThat(post(q, "abc").statusCode()).isEqualTo(400);
