@@ -1,0 +1,74 @@
+package dev.parley.chat.netty.internal;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.MessageKind;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ServerEvent;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Parley's plain-JSON protocol ({@link JsonProtocol}, an internal class of chat-netty): decoding a
+ * client {@code message} frame and encoding the {@code message} event a room member receives.
+ *
+ * <p>In chat-netty's internal package, on the class path, so that it can call the package-private
+ * {@code encodeFresh}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class JsonProtocolBench {
+  /** A typical client frame: request id, room and a short text, no data. */
+  static final String MESSAGE_FRAME =
+      "{\"type\":\"message\",\"id\":\"42\",\"room\":\"lobby\",\"text\":\"Hello everyone, how is it going?\"}";
+
+  private JsonProtocol protocol;
+  private ServerEvent.Message event;
+
+  @Setup
+  public void setUp() {
+    protocol = new JsonProtocol();
+    ChatMessage message = new ChatMessage(
+        "01JD8Z3K5Q0000000000000000",
+        Instant.ofEpochMilli(1_763_790_000_000L),
+        MessageKind.ROOM,
+        "lobby",
+        "alice",
+        null,
+        "Hello everyone, how is it going?",
+        Map.of());
+    event = new ServerEvent.Message(message);
+    if (!(protocol.decode(MESSAGE_FRAME) instanceof ClientRequest.Send)) {
+      throw new IllegalStateException("the benchmark frame does not decode to a Send");
+    }
+  }
+
+  /** Text frame to {@link ClientRequest.Send}: Gson's tree parse plus field checks. */
+  @Benchmark
+  public ClientRequest decodeMessage() {
+    return protocol.decode(MESSAGE_FRAME);
+  }
+
+  /** A message event to UTF-8 bytes, every time: the cost of the first member of a fan-out. */
+  @Benchmark
+  public byte[] encodeMessageFresh() {
+    return protocol.encodeFresh(event);
+  }
+
+  /**
+   * {@link JsonProtocol#encode} with the same event instance again: the thread-local cache hit that
+   * every further member of a fan-out gets.
+   */
+  @Benchmark
+  public byte[] encodeMessageCached() {
+    return protocol.encode(event);
+  }
+}
