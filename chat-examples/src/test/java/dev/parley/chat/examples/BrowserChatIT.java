@@ -15,13 +15,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +43,7 @@ class BrowserChatIT {
       fail("This test drives Debian's chromium at " + CHROMIUM + ", which is not installed. Install it with: "
           + "apt-get update && apt-get install -y chromium");
     }
-    Path project = prepareNodeProject();
+    Path project = NodeProject.install("src/test/browser", "target/browser-js", "playwright-core");
     Path screenshot = Path.of("target/browser/chat.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
     Path tmp = Files.createDirectories(Path.of("target/browser/tmp"));
@@ -147,27 +145,5 @@ class BrowserChatIT {
     reader.setDaemon(true);
     reader.start();
     return lines;
-  }
-
-  /** Copies the script and its package files to target/ and installs playwright-core there, once. */
-  private static Path prepareNodeProject() throws IOException, InterruptedException {
-    Path source = Path.of("src/test/browser");
-    Path target = Path.of("target/browser-js");
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.list(source)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    if (!Files.isDirectory(target.resolve("node_modules/playwright-core"))) {
-      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-          .directory(target.toFile()).inheritIO().start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-        npm.destroyForcibly();
-        fail("npm ci did not finish within 5 minutes");
-      }
-      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
-    }
-    return target;
   }
 }

@@ -2,14 +2,10 @@ package dev.parley.chat.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +19,7 @@ class SeedExamplesIT {
 
   @BeforeAll
   static void installClient() throws Exception {
-    js = prepareNodeProject();
+    js = NodeProject.install("src/test/js", "target/examples-js", "socket.io-client");
   }
 
   @Test
@@ -72,26 +68,5 @@ class SeedExamplesIT {
     } finally {
       running.stop();
     }
-  }
-
-  /** Copies the JS project to target/ and installs its packages there, once. */
-  static synchronized Path prepareNodeProject() throws IOException, InterruptedException {
-    Path source = Path.of("src/test/js");
-    Path target = Path.of("target/examples-js");
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.list(source)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(f)) {
-          Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    if (!Files.isDirectory(target.resolve("node_modules/socket.io-client"))) {
-      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-          .directory(target.toFile()).inheritIO().start();
-      assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished").isTrue();
-      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
-    }
-    return target;
   }
 }

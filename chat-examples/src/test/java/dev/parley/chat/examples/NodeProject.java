@@ -1,0 +1,42 @@
+package dev.parley.chat.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A JavaScript test project copied to target/ and installed there with {@code npm ci}, once per build. */
+final class NodeProject {
+  private NodeProject() {}
+
+  /**
+   * Copies the files of {@code source} to {@code target} and runs {@code npm ci} there unless
+   * {@code node_modules/<marker>} is already installed.
+   */
+  static synchronized Path install(String source, String target, String marker) throws IOException, InterruptedException {
+    Path from = Path.of(source);
+    Path to = Path.of(target);
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    if (!Files.isDirectory(to.resolve("node_modules").resolve(marker))) {
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(to.toFile()).inheritIO().start();
+      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
+        npm.destroyForcibly();
+        fail("npm ci did not finish within 5 minutes");
+      }
+      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
+    }
+    return to;
+  }
+}
