@@ -8,5 +8,6 @@ module dev.parley.chat {
   requires org.slf4j;
 
   exports dev.parley.chat;
+  exports dev.parley.chat.history;
   exports dev.parley.chat.spi;
 }

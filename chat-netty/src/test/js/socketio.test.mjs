@@ -7,6 +7,9 @@ import WebSocket from "ws";
 
 const URL = process.env.PARLEY_URL;
 assert.ok(URL, "PARLEY_URL must be set");
+/** A second server, with offline messages on, for connection state recovery. */
+const RECOVERY_URL = process.env.PARLEY_RECOVERY_URL;
+assert.ok(RECOVERY_URL, "PARLEY_RECOVERY_URL must be set");
 const TIMEOUT = 5000;
 
 const MODES = {
@@ -26,8 +29,8 @@ function within(promise, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-function connect(mode, path = "", options = {}) {
-  const socket = io(URL + path, { ...MODES[mode], forceNew: true, reconnection: false, ...options });
+function connect(mode, path = "", options = {}, base = URL) {
+  const socket = io(base + path, { ...MODES[mode], forceNew: true, reconnection: false, ...options });
   open.push(socket);
   return within(new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
@@ -41,6 +44,70 @@ function next(socket, event) {
 
 let unique = 0;
 const name = (base) => `${base}${++unique}`;
+/** ChatConfig.maxRecoveredMessages of the recovery server SocketIoClientIT starts. */
+const MAX_RECOVERED = 20;
+
+/**
+ * A chat client that reconnects by itself, as a stock client does, but whose reconnections wait at
+ * a gate: its engine comes back by the client's own logic, and the Socket.IO CONNECT (which carries
+ * the private id and offset) goes out only when the test calls reconnect().
+ */
+async function gated(mode) {
+  let gate = null;
+  const socket = io(RECOVERY_URL, {
+    ...MODES[mode], forceNew: true, reconnectionDelay: 20, reconnectionDelayMax: 50,
+    auth: (send) => (gate ? gate.promise.then(() => send({})) : send({})),
+  });
+  open.push(socket);
+  await within(new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  }), "connect");
+  return {
+    socket,
+    /**
+     * Drops the connection as a network failure would; resolves once the server let the user go,
+     * as a witness in all the user's rooms sees it leave each.
+     */
+    async drop(witness, user, rooms) {
+      let open;
+      gate = { promise: new Promise((r) => { open = r; }) };
+      gate.open = open;
+      let left = 0;
+      const gone = within(new Promise((resolve) => witness.on("presence", (p) => {
+        if (p.username === user && p.state === "left" && ++left === rooms) resolve();
+      })), user + " leaving");
+      socket.io.engine.close();
+      await gone;
+    },
+    /** Lets the pending reconnection through; resolves on its connect. */
+    async reconnect() {
+      const connected = within(new Promise((resolve) => socket.once("connect", resolve)), "reconnect");
+      gate.open();
+      await connected;
+    },
+  };
+}
+
+/** Collects a socket's `new message` events of one type, with the arguments after the message. */
+function collect(socket, type) {
+  const got = [];
+  let waiting = [];
+  socket.on("new message", (m, ...rest) => {
+    if (m.type !== type) return;
+    got.push({ ...m, rest });
+    waiting = waiting.filter((w) => (got.length >= w.n ? (w.resolve(), false) : true));
+  });
+  return {
+    got,
+    count: (n, what) => within(new Promise((resolve) => {
+      if (got.length >= n) resolve();
+      else waiting.push({ n, resolve });
+    }), what),
+  };
+}
+const generic = (socket) => collect(socket, "generic");
+const privates = (socket) => collect(socket, "private");
 
 for (const mode of Object.keys(MODES)) {
   describe(`socket.io-client (${mode})`, () => {
@@ -191,17 +258,148 @@ for (const mode of Object.keys(MODES)) {
       assert.equal((await reason)[0], "io server disconnect");
     });
 
-    it("reconnects by itself after the transport drops", async () => {
-      const s = io(URL, { ...MODES[mode], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+    it("reconnects by itself after the transport drops; a namespace of the application does not recover", async () => {
+      const s = io(URL + "/echo", { ...MODES[mode], forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100,
+        auth: { token: "secret" } });
       open.push(s);
       await within(new Promise((r) => s.once("connect", r)), "first connect");
       const firstId = s.id;
       const reconnected = within(new Promise((r) => s.io.once("reconnect", r)), "reconnect");
       s.io.engine.close(); // the transport goes away as a network failure would
       await reconnected;
+      await within(new Promise((r) => (s.connected ? r() : s.once("connect", r))), "connect after reconnect");
       assert.notEqual(s.id, firstId);
-      const joined = await s.emitWithAck("join room", { roomname: name("room"), username: name("erin") });
-      assert.ok(joined.members.length === 1);
+      assert.ok(!s.recovered, "no private id was offered, so the client does not even try");
+      assert.deepEqual(await s.emitWithAck("echo-ack", "still here"), "still here");
+    });
+
+    it("recovers a dropped chat connection: same id, rooms and name, every missed message in order before live ones", async () => {
+      const [lobby, kitchen] = [name("lobby"), name("kitchen")];
+      const amyName = name("amy");
+      const benName = name("ben");
+      const amy = await gated(mode);
+      assert.equal(amy.socket.recovered, false);
+      await amy.socket.emitWithAck("join room", { roomname: lobby, username: amyName });
+      await amy.socket.emitWithAck("join room", { roomname: kitchen });
+      const amyGot = generic(amy.socket);
+      const amyPrivate = privates(amy.socket);
+      const ben = await connect(mode, "", {}, RECOVERY_URL);
+      await ben.emitWithAck("join room", { roomname: lobby, username: benName });
+      await ben.emitWithAck("join room", { roomname: kitchen });
+      await ben.emitWithAck("new message", { room: lobby, message: "before" });
+      await amyGot.count(1, "the message before the drop");
+
+      const id = amy.socket.id;
+      await amy.drop(ben, amyName, 2);
+      const missed = { [lobby]: [], [kitchen]: [] };
+      for (let i = 1; i <= 12; i++) {
+        const room = i % 3 === 0 ? kitchen : lobby;
+        missed[room].push("missed " + i);
+        await ben.emitWithAck("new message", { room, message: "missed " + i });
+      }
+      await ben.emitWithAck("new pm", { target: amyName, message: "psst" });
+      await amy.reconnect();
+      assert.equal(amy.socket.recovered, true, "socket.recovered");
+      assert.equal(amy.socket.id, id, "the same socket id");
+
+      await ben.emitWithAck("new message", { room: lobby, message: "live" });
+      await ben.emitWithAck("new message", { room: kitchen, message: "live" });
+      await amyGot.count(1 + 12 + 2, "every missed message and the live ones");
+      const inRoom = (room) => amyGot.got.filter((g) => g.room === room).map((g) => g.message);
+      assert.deepEqual(inRoom(lobby), ["before", ...missed[lobby], "live"]);
+      assert.deepEqual(inRoom(kitchen), [...missed[kitchen], "live"]);
+      for (const g of amyGot.got) {
+        assert.deepEqual(g.rest, [g.id], "a room message's offset, its id, is one more argument handlers see");
+      }
+      await amyPrivate.count(1, "the private message kept while amy was away");
+      assert.equal(amyPrivate.got[0].message, "psst");
+      assert.deepEqual(amyPrivate.got[0].rest, [], "private messages carry no offset");
+
+      // Back in both rooms under her name, without joining again; her bare text goes to the room she joined last.
+      const benGot = generic(ben);
+      await amy.socket.emitWithAck("new message", "I am back");
+      await benGot.count(1, "amy's message after recovering");
+      assert.equal(benGot.got[0].username, amyName);
+      assert.equal(benGot.got[0].room, kitchen);
+    });
+
+    it("recovers a client that never received an offset, from where its join left it", async () => {
+      const room = name("room");
+      const amyName = name("amy");
+      const ben = await connect(mode, "", {}, RECOVERY_URL);
+      await ben.emitWithAck("join room", { roomname: room, username: name("ben") });
+      await ben.emitWithAck("new message", "old");
+      const amy = await gated(mode);
+      const joined = await amy.socket.emitWithAck("join room", { roomname: room, username: amyName });
+      assert.equal(joined.history.at(-1).message, "old");
+      const amyGot = generic(amy.socket);
+
+      const id = amy.socket.id;
+      await amy.drop(ben, amyName, 1); // amy got no event, so her client has no offset to send
+      await ben.emitWithAck("new message", "missed");
+      await amy.reconnect();
+      assert.equal(amy.socket.recovered, true);
+      assert.equal(amy.socket.id, id);
+      await ben.emitWithAck("new message", "live");
+      await amyGot.count(2, "the missed and the live message");
+      assert.deepEqual(amyGot.got.map((g) => g.message), ["missed", "live"]);
+    });
+
+    it("does not recover when one room missed more than maxRecoveredMessages: a new id and no room; a rejoin gets the recent history", async () => {
+      const [lobby, busy] = [name("lobby"), name("busy")];
+      const amyName = name("amy");
+      const amy = await gated(mode);
+      await amy.socket.emitWithAck("join room", { roomname: lobby, username: amyName });
+      await amy.socket.emitWithAck("join room", { roomname: busy });
+      const ben = await connect(mode, "", {}, RECOVERY_URL);
+      await ben.emitWithAck("join room", { roomname: lobby, username: name("ben") });
+      await ben.emitWithAck("join room", { roomname: busy });
+      const amyGot = generic(amy.socket);
+      await ben.emitWithAck("new message", { room: lobby, message: "before" });
+      await amyGot.count(1, "the message before the drop");
+
+      const id = amy.socket.id;
+      await amy.drop(ben, amyName, 2);
+      await ben.emitWithAck("new message", { room: lobby, message: "one missed in the lobby" });
+      for (let i = 1; i <= MAX_RECOVERED + 5; i++) {
+        await ben.emitWithAck("new message", { room: busy, message: "missed " + i });
+      }
+      await amy.reconnect();
+      assert.equal(amy.socket.recovered, false);
+      assert.notEqual(amy.socket.id, id);
+
+      await ben.emitWithAck("new message", { room: lobby, message: "while amy is in no room" });
+      const joined = await amy.socket.emitWithAck("join room", { roomname: lobby, username: amyName });
+      // The failed recovery's own rejoin and leave may come around it, as notices.
+      assert.deepEqual(joined.history.filter((m) => m.type === "generic").map((m) => m.message).slice(-2),
+        ["one missed in the lobby", "while amy is in no room"]);
+      await ben.emitWithAck("new message", { room: lobby, message: "after the rejoin" });
+      await ben.emitWithAck("new message", { room: busy, message: "busy after the rejoin" });
+      await ben.emitWithAck("new message", { room: lobby, message: "last" });
+      await amyGot.count(3, "the live messages after the rejoin");
+      assert.deepEqual(amyGot.got.map((g) => g.message), ["before", "after the rejoin", "last"],
+        "nothing reached amy between the failed recovery and her rejoin, nor from the room she did not rejoin");
+    });
+
+    it("pages back through a room's history with the history event", async () => {
+      const room = name("room");
+      const who = name("hal");
+      const s = await connect(mode);
+      await s.emitWithAck("join room", { roomname: room, username: who });
+      for (let i = 1; i <= 7; i++) {
+        await s.emitWithAck("new message", "h" + i);
+      }
+      const texts = (page) => page.messages.map((m) => m.message);
+      const newest = await s.emitWithAck("history", { room, limit: 3 });
+      assert.equal(newest.room, room);
+      assert.deepEqual(texts(newest), ["h5", "h6", "h7"]);
+      const older = await s.emitWithAck("history", { room, before: newest.messages[0].id, limit: 3 });
+      assert.deepEqual(texts(older), ["h2", "h3", "h4"]);
+      const oldest = await s.emitWithAck("history", { room, before: older.messages[0].id, limit: 3 });
+      assert.deepEqual(texts(oldest), [who + " has joined", "h1"]);
+      assert.equal(oldest.messages[1].username, who);
+      const elsewhere = await s.emitWithAck("history", { room: name("other") });
+      assert.equal(elsewhere.code, "NOT_IN_ROOM");
     });
   });
 }

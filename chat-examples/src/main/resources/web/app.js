@@ -53,6 +53,7 @@
     pending: new Map(), // request id -> text, so a rejected message can be given back to the user
     seen: new Set(), // message ids already shown
     trimmedUpTo: '', // highest id dropped from the top of the list; older history is not brought back
+    lastRoomId: '', // newest id of this room's messages seen: a rejoin asks for everything after it
     // While a first join is in flight: messages that came before `joined` (the join hook's greeting).
     // They are shown after the history that `joined` brings, instead of being wiped by it.
     joinBuffer: null,
@@ -189,6 +190,7 @@
       return;
     }
     // A private message to yourself arrives both as a message and as the ack.
+    if (m.id && m.kind !== 'private' && m.id > session.lastRoomId) session.lastRoomId = m.id;
     if (m.id) {
       if (session.seen.has(m.id)) return;
       if (history && m.id <= session.trimmedUpTo) return; // was shown, then trimmed away
@@ -214,6 +216,7 @@
       ui.messages.replaceChildren();
       session.seen.clear();
       session.trimmedUpTo = '';
+      session.lastRoomId = '';
       history.forEach((m) => addMessage(m, true));
       if (history.length) ui.messages.append(el('li', 'history-divider', 'earlier messages ↑'));
     }
@@ -254,6 +257,7 @@
       // A server-assigned identity wins; naming another user would fail with USERNAME_MISMATCH.
       const frame = { type: 'join', room: session.room };
       if (!f.user && session.name) frame.username = session.name;
+      if (session.joined && session.lastRoomId) frame.since = session.lastRoomId;
       session.joinId = send(frame);
       // A rejoin keeps the screen, so what arrives before `joined` can be shown right away.
       session.joinBuffer = session.joined ? null : [];
@@ -276,6 +280,8 @@
       setMembers(f.members);
       showChatView(); // first, so the list has a size to scroll in
       showHistory(Array.isArray(f.history) ? f.history : [], rejoin);
+      // Without recovery the server sent only its recent history: what fell between is not shown.
+      if (rejoin && !f.recovered) addLocalNotice('Some messages sent while you were away may be missing.');
       early.forEach((m) => addMessage(m));
       if (follow) scrollToEnd();
       setStatus('connected', 'connected');
@@ -310,6 +316,7 @@
       if (f.room !== session.room) return;
       ui.messages.replaceChildren();
       session.seen.clear();
+      session.lastRoomId = '';
       addLocalNotice(f.by ? `History was cleared by ${f.by}.` : 'History was cleared.');
     },
 

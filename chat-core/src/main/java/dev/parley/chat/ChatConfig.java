@@ -1,5 +1,8 @@
 package dev.parley.chat;
 
+import java.time.Duration;
+import java.util.Objects;
+
 /**
  * The limits and behaviour of a {@link ChatServer}. Immutable; build one with {@link #builder()} and
  * change a copy with {@link #toBuilder()}. Every option has a default, listed on its builder method and
@@ -18,6 +21,10 @@ public final class ChatConfig {
   private final int requestBurst;
   private final int maxPendingRequests;
   private final boolean announcePresence;
+  private final int maxRecoveredMessages;
+  private final Duration recoveryWindow;
+  private final boolean offlineMessages;
+  private final AckTiming ackTiming;
 
   private ChatConfig(Builder b) {
     this.historySize = b.historySize;
@@ -30,6 +37,10 @@ public final class ChatConfig {
     this.requestBurst = b.requestBurst;
     this.maxPendingRequests = b.maxPendingRequests;
     this.announcePresence = b.announcePresence;
+    this.maxRecoveredMessages = b.maxRecoveredMessages;
+    this.recoveryWindow = b.recoveryWindow;
+    this.offlineMessages = b.offlineMessages;
+    this.ackTiming = b.ackTiming;
   }
 
   /** The configuration with every option at its default. */
@@ -55,6 +66,10 @@ public final class ChatConfig {
     b.requestBurst = requestBurst;
     b.maxPendingRequests = maxPendingRequests;
     b.announcePresence = announcePresence;
+    b.maxRecoveredMessages = maxRecoveredMessages;
+    b.recoveryWindow = recoveryWindow;
+    b.offlineMessages = offlineMessages;
+    b.ackTiming = ackTiming;
     return b;
   }
 
@@ -108,6 +123,26 @@ public final class ChatConfig {
     return announcePresence;
   }
 
+  /** Most messages per room a reconnecting client is sent to catch up; past it, recovery fails. */
+  public int maxRecoveredMessages() {
+    return maxRecoveredMessages;
+  }
+
+  /** How long after a message a client may still recover from it; past it, recovery fails. */
+  public Duration recoveryWindow() {
+    return recoveryWindow;
+  }
+
+  /** Whether private messages to a user who is offline are kept and delivered when they come back. */
+  public boolean offlineMessages() {
+    return offlineMessages;
+  }
+
+  /** When a client's message is acknowledged: on receipt, or once the history store made it durable. */
+  public AckTiming ackTiming() {
+    return ackTiming;
+  }
+
   @Override
   public String toString() {
     return "ChatConfig{historySize=" + historySize
@@ -120,6 +155,10 @@ public final class ChatConfig {
         + ", requestBurst=" + requestBurst
         + ", maxPendingRequests=" + maxPendingRequests
         + ", announcePresence=" + announcePresence
+        + ", maxRecoveredMessages=" + maxRecoveredMessages
+        + ", recoveryWindow=" + recoveryWindow
+        + ", offlineMessages=" + offlineMessages
+        + ", ackTiming=" + ackTiming
         + '}';
   }
 
@@ -135,6 +174,10 @@ public final class ChatConfig {
     private int requestBurst = 40;
     private int maxPendingRequests = 64;
     private boolean announcePresence = true;
+    private int maxRecoveredMessages = 100;
+    private Duration recoveryWindow = Duration.ofMinutes(2);
+    private boolean offlineMessages = false;
+    private AckTiming ackTiming = AckTiming.ON_RECEIPT;
 
     private Builder() {}
 
@@ -211,6 +254,45 @@ public final class ChatConfig {
     }
 
     /**
+     * Most messages per room sent to a client that reconnects with the id of the last message it saw.
+     * When more than this many were missed, the client gets the room's recent history instead, marked
+     * as not recovered. Must be smaller than the number of messages the history store keeps per room.
+     * Default 100.
+     */
+    public Builder maxRecoveredMessages(int messages) {
+      this.maxRecoveredMessages = messages;
+      return this;
+    }
+
+    /**
+     * How old the last message a reconnecting client saw may be for it to recover what followed; an
+     * older one gets the room's recent history instead, marked as not recovered. Must fit within the
+     * history store's retention. Default 2 minutes.
+     */
+    public Builder recoveryWindow(Duration window) {
+      this.recoveryWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /**
+     * Whether a private message to a user who is not connected is kept in their inbox, within the
+     * history store's retention, and delivered at their next connection. Without it, such a message
+     * is refused with {@link ErrorCodes#UNKNOWN_USER}. Default {@code false}.
+     */
+    public Builder offlineMessages(boolean keep) {
+      this.offlineMessages = keep;
+      return this;
+    }
+
+    /**
+     * When a client's message is acknowledged to it. Default {@link AckTiming#ON_RECEIPT}.
+     */
+    public Builder ackTiming(AckTiming timing) {
+      this.ackTiming = Objects.requireNonNull(timing, "timing");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -225,6 +307,10 @@ public final class ChatConfig {
       atLeast("requestsPerSecond", requestsPerSecond, 1);
       atLeast("requestBurst", requestBurst, 1);
       atLeast("maxPendingRequests", maxPendingRequests, 1);
+      atLeast("maxRecoveredMessages", maxRecoveredMessages, 1);
+      if (recoveryWindow.isNegative() || recoveryWindow.isZero()) {
+        throw new IllegalArgumentException("recoveryWindow must be positive, was " + recoveryWindow);
+      }
       return new ChatConfig(this);
     }
 

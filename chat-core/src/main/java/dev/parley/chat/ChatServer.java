@@ -1,5 +1,7 @@
 package dev.parley.chat;
 
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.internal.DefaultChatServer;
 import dev.parley.chat.spi.Broker;
 import dev.parley.chat.spi.ClientConnection;
@@ -169,8 +171,8 @@ public interface ChatServer extends AutoCloseable {
   ClientSession open(ClientConnection connection);
 
   /**
-   * Stops the hook executor if this server created it. Transports should be stopped first; this does
-   * not close connections.
+   * Stops the hook executor if this server created it and closes the history store, which makes what
+   * it queued durable. Transports should be stopped first; this does not close connections.
    */
   @Override
   void close();
@@ -189,6 +191,7 @@ public interface ChatServer extends AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Executor hookExecutor;
     private Broker broker;
+    private HistoryStore historyStore;
 
     private Builder() {}
 
@@ -260,7 +263,22 @@ public interface ChatServer extends AutoCloseable {
       return this;
     }
 
-    /** Builds the server. */
+    /**
+     * Where room history and kept private messages live. Default: an {@link InMemoryHistoryStore}
+     * keeping, per room, the larger of {@link ChatConfig#historySize()} and one more than {@link
+     * ChatConfig#maxRecoveredMessages()}. The server closes the store when it is closed.
+     */
+    public Builder historyStore(HistoryStore store) {
+      this.historyStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Builds the server.
+     *
+     * @throws IllegalArgumentException if the recovery limits of the configuration exceed the history
+     *     store's retention
+     */
     public ChatServer build() {
       return new DefaultChatServer(
           new DefaultChatServer.Hooks(
@@ -268,7 +286,8 @@ public interface ChatServer extends AutoCloseable {
           config,
           clock,
           hookExecutor,
-          broker);
+          broker,
+          historyStore);
     }
 
     private static <T> T once(T existing, T hook, String name) {

@@ -46,6 +46,11 @@ public final class ErrorCodes {
   public static final String FORBIDDEN = "FORBIDDEN";
   /** The connect hook refused the connection; the connection is closed after this error. */
   public static final String CONNECTION_REJECTED = "CONNECTION_REJECTED";
+  /**
+   * The history store could not keep the message: its write queue is full (the message was not sent
+   * to anyone), or, with {@link AckTiming#ON_COMMIT}, it failed to commit a message already delivered.
+   */
+  public static final String HISTORY_UNAVAILABLE = "HISTORY_UNAVAILABLE";
   /** A hook failed with an exception; the request had no effect. */
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 }

@@ -65,6 +65,11 @@ public record Handshake(
   }
 
   private static Map<String, List<String>> copy(Map<String, List<String>> in, boolean lowerCaseKeys) {
+    if (madeHere(in, lowerCaseKeys)) {
+      // withAuth, and transports that pass one handshake's maps on, share them instead of holding a
+      // second copy per connection.
+      return in;
+    }
     Map<String, List<String>> out = new TreeMap<>();
     in.forEach(
         (k, v) -> {
@@ -76,5 +81,20 @@ public record Handshake(
           });
         });
     return Map.copyOf(out);
+  }
+
+  /** Whether a map is already what {@link #copy} makes: immutable, with immutable values and keys as normalised. */
+  private static boolean madeHere(Map<String, List<String>> in, boolean lowerCaseKeys) {
+    // copyOf returns its argument exactly when that is already an immutable collection.
+    if (Map.copyOf(in) != in) {
+      return false;
+    }
+    for (Map.Entry<String, List<String>> e : in.entrySet()) {
+      if (List.copyOf(e.getValue()) != e.getValue()
+          || (lowerCaseKeys && !e.getKey().equals(e.getKey().toLowerCase(Locale.ROOT)))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.AckTiming;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
@@ -18,6 +19,9 @@ import dev.parley.chat.MessageContext;
 import dev.parley.chat.MessageHook;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.RoomContext;
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.history.InMemoryHistoryStore;
+import dev.parley.chat.history.Retention;
 import dev.parley.chat.spi.Broker;
 import dev.parley.chat.spi.Broker.Exclusion;
 import dev.parley.chat.spi.ClientConnection;
@@ -42,6 +46,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,6 +57,14 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   /** Generated names collide rarely; past this many tries the name space is too small or full. */
   private static final int MAX_NAME_ATTEMPTS = 50;
+  /** Kept private messages read from the store at a time. */
+  private static final int INBOX_PAGE = 100;
+  /** The durability of what no store has to keep: a live private message. */
+  private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
+  /** Store reads one recovery may make before it gives up rather than read under the room's lock. */
+  private static final int MAX_RECOVERY_READS = 3;
+  /** The most messages one history request returns. */
+  static final int MAX_HISTORY_PAGE = 100;
   /** "@name text": a private message typed into a room. */
   private static final Pattern PRIVATE_PREFIX = Pattern.compile("^@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
 
@@ -79,18 +92,33 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Broker broker;
+  private final HistoryStore store;
   private final MessageIds ids = new MessageIds();
   private final Names names;
+  /** Messages older than this were made by an earlier run of the server. */
+  private final long startedMillis;
 
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   /** Username to that user's connections; the lists are replaced, never mutated. */
   private final ConcurrentHashMap<String, List<Session>> users = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+  /** Striped locks ordering a user's taking their name against messages being kept for them. */
+  private final Object[] inboxLocks = new Object[64];
 
-  public DefaultChatServer(Hooks hooks, ChatConfig config, Clock clock, Executor hookExecutor, Broker broker) {
+  public DefaultChatServer(
+      Hooks hooks, ChatConfig config, Clock clock, Executor hookExecutor, Broker broker, HistoryStore store) {
+    this.store = store != null ? store : new InMemoryHistoryStore(
+        Retention.messages(Math.max(config.historySize(), config.maxRecoveredMessages() + 1)), clock);
+    try {
+      checkRecoveryFitsRetention(config, this.store.retention());
+    } catch (IllegalArgumentException e) {
+      this.store.close(); // the server owns the store from here on, even one it refuses
+      throw e;
+    }
     this.hooks = hooks;
     this.config = config;
     this.clock = clock;
+    this.startedMillis = clock.millis();
     if (hookExecutor == null) {
       this.ownedExecutor =
           Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads());
@@ -102,6 +130,28 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     this.broker = broker == null ? new InProcessBroker() : broker;
     this.names = new Names(config.maxUsernameLength(), config.maxRoomNameLength());
     this.broker.bind(this);
+    for (int i = 0; i < inboxLocks.length; i++) {
+      inboxLocks[i] = new Object();
+    }
+  }
+
+  private Object inboxLock(String user) {
+    return inboxLocks[(user.hashCode() & 0x7fffffff) % inboxLocks.length];
+  }
+
+  /**
+   * Recovery must never promise messages the store may already have dropped. Finding at most
+   * maxRecoveredMessages after the client's id proves none was dropped only if the store keeps more.
+   */
+  private static void checkRecoveryFitsRetention(ChatConfig config, Retention retention) {
+    if (config.maxRecoveredMessages() >= retention.maxMessages()) {
+      throw new IllegalArgumentException("maxRecoveredMessages (" + config.maxRecoveredMessages()
+          + ") must be smaller than what the history store keeps per room (" + retention.maxMessages() + ")");
+    }
+    if (config.recoveryWindow().compareTo(retention.maxAge()) > 0) {
+      throw new IllegalArgumentException("recoveryWindow (" + config.recoveryWindow()
+          + ") exceeds how long the history store keeps messages (" + retention.maxAge() + ")");
+    }
   }
 
   // ---------------------------------------------------------------- connections
@@ -160,6 +210,48 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     session.accepted = true;
     session.send(new ServerEvent.Welcome(session.id(), session.user()));
+    if (session.user() != null) {
+      deliverInbox(session);
+    }
+  }
+
+  /**
+   * Sends a user's kept private messages to a connection that just took the name, then removes them.
+   * Runs on the session's inbox, before any request that could make the user send or receive more.
+   */
+  private void deliverInbox(Session session) {
+    if (!config.offlineMessages()) {
+      return;
+    }
+    // The name is claimed, so from now on senders deliver live. Taking the user's lock once waits
+    // for a sender that saw the user offline to finish keeping its message, so the read sees it.
+    synchronized (inboxLock(session.user())) {
+      // A barrier only: the read below may block and must not hold up other senders.
+    }
+    String inbox = HistoryStore.inbox(session.user());
+    String after = null; // the newest kept message this connection took
+    try {
+      for (;;) {
+        String from = after;
+        List<ChatMessage> page = read(() -> store.after(inbox, from, INBOX_PAGE));
+        for (ChatMessage message : page) {
+          if (!session.connection.send(new ServerEvent.Message(message))) {
+            return; // the connection is closing (its queue is full): the rest stays kept
+          }
+          after = message.id();
+        }
+        if (page.size() < INBOX_PAGE) {
+          return;
+        }
+      }
+    } catch (ChatException e) {
+      // The store cannot be read: what is still kept waits for the user's next connection.
+    } finally {
+      // Only what a connection took leaves the inbox.
+      if (after != null) {
+        store.remove(inbox, after);
+      }
+    }
   }
 
   /** Runs on the session's inbox, after every request it received before closing. */
@@ -224,6 +316,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
         privateRequest(session, pm.requestId(), pm.to(), pm.text(), pm.data(), null);
       } else if (request instanceof ClientRequest.Members members) {
         membersRequest(session, members);
+      } else if (request instanceof ClientRequest.History page) {
+        historyRequest(session, page);
       } else if (request instanceof ClientRequest.ClearHistory clear) {
         clearRequest(session, clear);
       } else if (request instanceof ClientRequest.Invalid invalid) {
@@ -247,12 +341,17 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw new ChatException(
           ErrorCodes.TOO_MANY_ROOMS, "A connection may be in at most " + config.maxRoomsPerConnection() + " rooms");
     }
+    long since = request.since() == null ? -1 : idMillis(request.since(), "since");
+    boolean newIdentity = session.user() == null;
     establishIdentity(session, request.username());
+    if (newIdentity) {
+      deliverInbox(session);
+    }
     if (session.rooms.contains(roomName)) {
       Room room = rooms.get(roomName);
       synchronized (room) {
         session.send(new ServerEvent.Joined(
-            request.requestId(), roomName, session.user(), room.memberNames(), room.history()));
+            request.requestId(), roomName, session.user(), room.memberNames(), room.history(), false));
       }
       return;
     }
@@ -262,26 +361,91 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
         throw new ChatException(reject.code(), reject.message());
       }
     }
+    boolean recoverable = since >= 0
+        && clock.millis() - since <= config.recoveryWindow().toMillis()
+        // What an earlier run kept in memory is gone, and nothing can tell how much of it there was.
+        && (since >= startedMillis || store.persistent());
+    // What a recovery read from the store (outside the room's lock), and the newest id it covers.
+    List<ChatMessage> fetched = new ArrayList<>();
+    String known = request.since();
+    int reads = 0;
+    Room readFor = null;
+    int clearsAtRead = 0;
     for (;;) {
       Room room = roomForJoin(roomName);
+      boolean readMore = false;
+      int clears;
       synchronized (room) {
         if (room.removed) {
           continue;
         }
-        boolean first = room.add(session);
-        session.rooms.add(roomName);
-        session.send(new ServerEvent.Joined(
-            request.requestId(), roomName, session.user(), room.memberNames(), room.history()));
-        if (first) {
-          Exclusion others = new Exclusion(null, session.user());
-          broker.publishToRoom(roomName, new ServerEvent.Presence(roomName, session.user(), true), others);
-          if (config.announcePresence()) {
-            appendAndPublish(room, notice(roomName, session.user() + " has joined"), others);
+        clears = room.clears;
+        if (room == readFor && clears != clearsAtRead) {
+          // Cleared since the store was read: what the read found is gone, and so is all before.
+          fetched.clear();
+          known = request.since();
+        }
+        List<ChatMessage> missed = null;
+        if (recoverable && fetched.size() <= config.maxRecoveredMessages()) {
+          // The room's in-memory messages cover everything after `known` unless more arrived than
+          // it holds; then the store is read again, never under the lock, which a slow store
+          // would hold up every sender of the room with.
+          List<ChatMessage> recent = room.historyAfter(known);
+          if (recent == null && room == readFor && (room.lastId == null || room.lastId.compareTo(known) <= 0)) {
+            // Nothing entered the room since the read (every append sets lastId): it was complete.
+            recent = List.of();
+          }
+          if (recent != null) {
+            missed = new ArrayList<>(fetched);
+            missed.addAll(recent);
+            missed = missed.size() > config.maxRecoveredMessages() ? null : List.copyOf(missed);
+          } else {
+            readMore = reads < MAX_RECOVERY_READS;
           }
         }
-        return;
+        if (!readMore) {
+          join(session, request.requestId(), room, missed);
+          return;
+        }
+      }
+      String from = known;
+      List<ChatMessage> more = read(() -> store.after(roomName, from, config.maxRecoveredMessages() + 1));
+      reads++;
+      readFor = room;
+      clearsAtRead = clears;
+      fetched.addAll(more);
+      if (!more.isEmpty()) {
+        known = more.get(more.size() - 1).id();
       }
     }
+  }
+
+  /**
+   * Adds a session to a room and answers its join with the missed messages, or, when {@code missed}
+   * is {@code null}, the recent history. Caller holds the room's lock.
+   */
+  private void join(Session session, String requestId, Room room, List<ChatMessage> missed) {
+    String roomName = room.name;
+    boolean first = room.add(session);
+    session.rooms.add(roomName);
+    session.send(new ServerEvent.Joined(requestId, roomName, session.user(), room.memberNames(),
+        missed == null ? room.history() : missed, missed != null));
+    if (first) {
+      Exclusion others = new Exclusion(null, session.user());
+      broker.publishToRoom(roomName, new ServerEvent.Presence(roomName, session.user(), true), others);
+      if (config.announcePresence()) {
+        announce(room, session.user() + " has joined", others);
+      }
+    }
+  }
+
+  /** The time a message id a client sent was made at; refuses text that is no message id. */
+  private static long idMillis(String id, String field) {
+    long millis = MessageIds.millis(id);
+    if (millis < 0) {
+      throw new ChatException(ErrorCodes.BAD_REQUEST, "Field '" + field + "' is not a message id");
+    }
+    return millis;
   }
 
   private void establishIdentity(Session session, String wanted) {
@@ -320,7 +484,13 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (rooms.size() >= config.maxRooms() && !evictOneEmptyRoom()) {
       throw new ChatException(ErrorCodes.TOO_MANY_ROOMS, "The server holds as many rooms as it may");
     }
-    Room fresh = new Room(name, config.historySize(), clock.millis());
+    // Loaded before the room is visible: until then nothing can be appended to its stream.
+    List<ChatMessage> stored =
+        config.historySize() == 0 ? List.of() : read(() -> store.before(name, null, config.historySize()));
+    if (!stored.isEmpty()) {
+      ids.advancePast(stored.get(stored.size() - 1).id());
+    }
+    Room fresh = new Room(name, config.historySize(), clock.millis(), stored);
     room = rooms.putIfAbsent(name, fresh);
     return room == null ? fresh : room;
   }
@@ -371,7 +541,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
         Exclusion nobody = Exclusion.none();
         broker.publishToRoom(roomName, new ServerEvent.Presence(roomName, session.user(), false), nobody);
         if (config.announcePresence()) {
-          appendAndPublish(room, notice(roomName, session.user() + " has left"), nobody);
+          announce(room, session.user() + " has left", nobody);
         }
       }
       if (room.isEmpty() && !room.hasHistory()) {
@@ -409,10 +579,30 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return;
     }
     Room room = rooms.get(roomName);
+    Published published;
     synchronized (room) {
-      appendAndPublish(room, message, new Exclusion(session.id(), null));
+      published = appendAndPublish(room, message, new Exclusion(session.id(), null));
     }
-    ack(session, request.requestId(), message);
+    ackWhenDurable(session, request.requestId(), published.message(), published.durable());
+  }
+
+  /** Acknowledges now, or once the store made the message durable, as configured. */
+  private void ackWhenDurable(Session session, String requestId, ChatMessage message, CompletionStage<Void> durable) {
+    if (requestId == null) {
+      return;
+    }
+    if (config.ackTiming() == AckTiming.ON_RECEIPT) {
+      ack(session, requestId, message);
+      return;
+    }
+    durable.whenComplete((done, failure) -> {
+      if (failure == null) {
+        ack(session, requestId, message);
+      } else {
+        log.error("history store failed to keep message {}", message.id(), failure);
+        session.sendError(requestId, ErrorCodes.HISTORY_UNAVAILABLE, "The message was sent but could not be kept");
+      }
+    });
   }
 
   private void privateRequest(
@@ -421,7 +611,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw new ChatException(ErrorCodes.NOT_IN_ROOM, "Join a room before sending messages");
     }
     checkContent(text, data);
-    if (!users.containsKey(to)) {
+    if (!mayReceive(to)) {
       throw unknownUser(to);
     }
     ChatMessage message = message(MessageKind.PRIVATE, room, session.user(), to, text, data);
@@ -430,8 +620,40 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       ack(session, requestId, null);
       return;
     }
-    broker.publishToUser(to, new ServerEvent.Message(message));
-    ack(session, requestId, message);
+    ackWhenDurable(session, requestId, message, deliverPrivate(message).durable());
+  }
+
+  /** Whether a private message to {@code to} can be taken: they are online, or it can be kept for them. */
+  private boolean mayReceive(String to) {
+    return users.containsKey(to) || (config.offlineMessages() && to != null && names.isValidUsername(to));
+  }
+
+  /**
+   * Delivers a private message to its recipient's connections, or keeps it in their inbox (then it
+   * reaches no connection now) when they have none and offline messages are on.
+   */
+  private Published deliverPrivate(ChatMessage message) {
+    String to = message.recipient();
+    if (!config.offlineMessages()) {
+      return new Published(message, broker.publishToUser(to, new ServerEvent.Message(message)), DURABLE);
+    }
+    // The user's lock orders this against their taking the name (see deliverInbox): a message is
+    // either delivered live or kept where their next connection will read it.
+    synchronized (inboxLock(to)) {
+      if (users.containsKey(to)) {
+        CompletionStage<Integer> delivered = broker.publishToUser(to, new ServerEvent.Message(message));
+        Integer took = delivered.toCompletableFuture().getNow(null);
+        if (took == null || took > 0) {
+          return new Published(message, delivered, DURABLE);
+        }
+        // Every connection of the user refused it: they are closing. Kept, like for a user gone.
+      }
+      CompletableFuture<Void> kept = store.append(HistoryStore.inbox(to), message).toCompletableFuture();
+      if (kept.isCompletedExceptionally()) {
+        throw historyUnavailable();
+      }
+      return new Published(message, CompletableFuture.completedFuture(0), kept);
+    }
   }
 
   private void checkContent(String text, Map<String, Object> data) {
@@ -441,6 +663,10 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     if (text.isBlank() && (data == null || data.isEmpty())) {
       throw new ChatException(ErrorCodes.EMPTY_MESSAGE, "The message has no text");
+    }
+    if (text.indexOf('\u0000') >= 0) {
+      // No client shows it, and databases such as PostgreSQL cannot store it in text.
+      throw new ChatException(ErrorCodes.BAD_REQUEST, "Messages may not contain NUL characters");
     }
   }
 
@@ -478,6 +704,18 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw notInRoom(request.room());
     }
     session.send(new ServerEvent.Members(request.requestId(), request.room(), members(request.room())));
+  }
+
+  private void historyRequest(Session session, ClientRequest.History request) {
+    if (!session.rooms.contains(request.room())) {
+      throw notInRoom(request.room());
+    }
+    if (request.before() != null) {
+      idMillis(request.before(), "before");
+    }
+    int limit = Math.max(1, Math.min(request.limit(), MAX_HISTORY_PAGE));
+    session.send(new ServerEvent.History(request.requestId(), request.room(),
+        read(() -> store.before(request.room(), request.before(), limit))));
   }
 
   private void clearRequest(Session session, ClientRequest.ClearHistory request) {
@@ -544,19 +782,32 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return failed(unknownRoom(roomName));
     }
     ChatMessage message = message(kind, roomName, sender, null, text, data);
-    CompletionStage<Integer> queued;
+    Published published;
     synchronized (room) {
       if (room.removed) {
         return failed(unknownRoom(roomName));
       }
-      queued = appendAndPublish(room, message, except);
+      try {
+        published = appendAndPublish(room, message, except);
+      } catch (ChatException e) {
+        return failed(e);
+      }
     }
-    return queued.thenApply(n -> new Delivery(message, n));
+    return delivery(published);
+  }
+
+  /** What a send action completes with: once queued, or also durable, as configured. */
+  private CompletionStage<Delivery> delivery(Published published) {
+    CompletionStage<Integer> delivered = published.delivered();
+    if (config.ackTiming() == AckTiming.ON_COMMIT) {
+      delivered = published.durable().thenCombine(delivered, (durable, n) -> n);
+    }
+    return delivered.thenApply(n -> new Delivery(published.message(), n));
   }
 
   @Override
   public CompletionStage<Delivery> sendPrivate(String from, String to, String text, Map<String, ?> data) {
-    if (!users.containsKey(to)) {
+    if (!mayReceive(to)) {
       return failed(unknownUser(to));
     }
     ChatMessage message;
@@ -565,7 +816,11 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     } catch (IllegalArgumentException | NullPointerException e) {
       return failed(e);
     }
-    return broker.publishToUser(to, new ServerEvent.Message(message)).thenApply(n -> new Delivery(message, n));
+    try {
+      return delivery(deliverPrivate(message));
+    } catch (ChatException e) {
+      return failed(e);
+    }
   }
 
   @Override
@@ -609,14 +864,45 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private void clear(Room room, String by) {
     synchronized (room) {
       room.clearHistory();
+      store.remove(room.name, null);
       broker.publishToRoom(room.name, new ServerEvent.HistoryCleared(room.name, by), Exclusion.none());
     }
   }
 
-  /** Caller holds the room's lock, so history order is delivery order. */
-  private CompletionStage<Integer> appendAndPublish(Room room, ChatMessage message, Exclusion except) {
+  /**
+   * Keeps a message in the room's history and delivers it. Caller holds the room's lock, so history
+   * order is delivery order. A store that cannot even queue it refuses it before anyone sees it.
+   */
+  private Published appendAndPublish(Room room, ChatMessage message, Exclusion except) {
+    if (!ids.isNewest(message.id())) {
+      // Another message got a newer id while this one waited (in a message hook, or for the lock):
+      // a new id keeps ids in delivery order, in this room (so recovery "after id X" is exact) and,
+      // but for the instant between here and the fan-out, across rooms.
+      long now = clock.millis();
+      message = new ChatMessage(ids.next(now), Instant.ofEpochMilli(now), message.kind(), message.room(),
+          message.sender(), message.recipient(), message.text(), message.data());
+    }
+    CompletableFuture<Void> durable = store.append(room.name, message).toCompletableFuture();
+    if (durable.isCompletedExceptionally()) {
+      throw historyUnavailable();
+    }
     room.append(message, message.time().toEpochMilli());
-    return broker.publishToRoom(room.name, new ServerEvent.Message(message), except);
+    return new Published(message, broker.publishToRoom(room.name, new ServerEvent.Message(message), except), durable);
+  }
+
+  /**
+   * A message on its way, with its final id: to its recipients (how many connections it was queued
+   * to), and into the history store (when it is durable there).
+   */
+  private record Published(ChatMessage message, CompletionStage<Integer> delivered, CompletionStage<Void> durable) {}
+
+  /** A join or leave notice; under overload the store may refuse it, and the room goes without. */
+  private void announce(Room room, String text, Exclusion except) {
+    try {
+      appendAndPublish(room, notice(room.name, text), except);
+    } catch (ChatException e) {
+      log.warn("notice \"{}\" in {} dropped: {}", text, room.name, e.getMessage());
+    }
   }
 
   private ChatMessage message(
@@ -700,6 +986,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    store.close();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -710,6 +997,21 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
 
   private static ChatException unknownUser(String user) {
     return new ChatException(ErrorCodes.UNKNOWN_USER, "No user named " + user + " is online");
+  }
+
+  /** A store read; a store that fails is the client's {@code HISTORY_UNAVAILABLE}, not a server bug. */
+  private List<ChatMessage> read(Supplier<List<ChatMessage>> read) {
+    try {
+      return read.get();
+    } catch (RuntimeException e) {
+      log.error("history store read failed", e);
+      throw new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "History cannot be read right now; try again later");
+    }
+  }
+
+  private static ChatException historyUnavailable() {
+    return new ChatException(
+        ErrorCodes.HISTORY_UNAVAILABLE, "The server cannot keep messages right now; try again later");
   }
 
   private static ChatException unknownRoom(String room) {

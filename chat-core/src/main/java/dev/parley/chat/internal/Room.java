@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One room: its members and recent history. Every method except {@link #members()} must be called
+ * One room: its members and recent history, the newest messages of its stream in the history store
+ * (loaded when the room is created, then kept in step with every append). Every method except {@link #members()} must be called
  * while holding the room's monitor; that lock is what gives a room a single delivery order.
  */
 final class Room {
@@ -21,12 +22,19 @@ final class Room {
   /** Set once the room is dropped from the server's map; a joiner that sees it looks again. */
   boolean removed;
   long lastActivityMillis;
+  /** The id of the newest message appended, or {@code null}: the next one must sort after it. */
+  String lastId;
+  /** How many times the history was cleared: a read made before a clear is stale. */
+  int clears;
 
-  Room(String name, int historySize, long nowMillis) {
+  Room(String name, int historySize, long nowMillis, List<ChatMessage> stored) {
     this.name = name;
     this.historySize = historySize;
     this.history = new ArrayDeque<>(Math.min(historySize, 128));
     this.lastActivityMillis = nowMillis;
+    for (ChatMessage message : stored) {
+      append(message, nowMillis);
+    }
   }
 
   List<Session> members() {
@@ -63,6 +71,7 @@ final class Room {
 
   void append(ChatMessage message, long nowMillis) {
     lastActivityMillis = nowMillis;
+    lastId = message.id();
     if (historySize == 0) {
       return;
     }
@@ -76,11 +85,29 @@ final class Room {
     return List.copyOf(history);
   }
 
+  /** The recent messages after an id, oldest first; {@code null} if they may not all be here. */
+  List<ChatMessage> historyAfter(String id) {
+    // The deque is the newest suffix of the stream: it holds everything after id only if it reaches
+    // back to id (or if it has never dropped anything, which an empty deque of a room that keeps
+    // history shows).
+    if (historySize == 0 || (!history.isEmpty() && history.peekFirst().id().compareTo(id) > 0)) {
+      return null;
+    }
+    List<ChatMessage> after = new ArrayList<>();
+    for (ChatMessage m : history) {
+      if (m.id().compareTo(id) > 0) {
+        after.add(m);
+      }
+    }
+    return after;
+  }
+
   boolean hasHistory() {
     return !history.isEmpty();
   }
 
   void clearHistory() {
+    clears++;
     history.clear();
   }
 }

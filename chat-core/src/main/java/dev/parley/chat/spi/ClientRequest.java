@@ -13,13 +13,27 @@ public sealed interface ClientRequest {
   String requestId();
 
   /**
-   * Join a room, claiming a username at the first join.
+   * Join a room, claiming a username at the first join; or rejoin it after a reconnect, recovering
+   * what was missed.
    *
    * @param requestId the client's request id, or {@code null}
    * @param room the room to join
    * @param username the wanted username, or {@code null} to keep the current one or get a generated one
+   * @param since the id of the last message of this room the client saw, to be sent every later one
+   *     instead of the recent history; or {@code null}
    */
-  record Join(String requestId, String room, String username) implements ClientRequest {}
+  record Join(String requestId, String room, String username, String since) implements ClientRequest {
+    /**
+     * A plain join, recovering nothing.
+     *
+     * @param requestId the client's request id, or {@code null}
+     * @param room the room to join
+     * @param username the wanted username, or {@code null}
+     */
+    public Join(String requestId, String room, String username) {
+      this(requestId, room, username, null);
+    }
+  }
 
   /**
    * Leave a room.
@@ -58,6 +72,16 @@ public sealed interface ClientRequest {
    * @param room the room
    */
   record Members(String requestId, String room) implements ClientRequest {}
+
+  /**
+   * Ask for a page of a room's older history.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined
+   * @param before only messages older than this id; {@code null} for the newest
+   * @param limit the most messages wanted; the server caps it
+   */
+  record History(String requestId, String room, String before, int limit) implements ClientRequest {}
 
   /**
    * Ask to clear a room's history; refused unless a clear-history hook allows it.

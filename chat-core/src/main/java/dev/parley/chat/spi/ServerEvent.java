@@ -24,10 +24,23 @@ public sealed interface ServerEvent {
    * @param room the room joined
    * @param user this connection's username
    * @param members the users in the room, sorted, this one included
-   * @param history the room's recent messages, oldest first
+   * @param history oldest first: every message after the join's {@code since} id when {@code
+   *     recovered}, else the room's recent messages
+   * @param recovered whether {@code history} is exactly what the client missed since the id it gave
    */
-  record Joined(String requestId, String room, String user, List<String> members, List<ChatMessage> history)
+  record Joined(
+      String requestId, String room, String user, List<String> members, List<ChatMessage> history, boolean recovered)
       implements ServerEvent {}
+
+  /**
+   * The answer to a history request: one page, walking backwards.
+   *
+   * @param requestId the request's id
+   * @param room the room
+   * @param messages oldest first, all older than the request's {@code before} id; fewer than asked
+   *     for only when there are no older ones
+   */
+  record History(String requestId, String room, List<ChatMessage> messages) implements ServerEvent {}
 
   /**
    * The answer to a leave.

@@ -1,120 +1,160 @@
 package dev.parley.chat.examples;
 
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.ConnectResult;
+import dev.parley.chat.Handshake;
+import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ConnectDecision;
-import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIoClient;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
+import dev.parley.chat.spi.ClientConnection;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.ServerEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Direct messages between clients identified by a {@code CLIENT_ID} query parameter (the Socket.IO
  * + React seed). A connection without one is refused ({@code connect_error}). A client may have
- * several connections (tabs); each is in a room named after its id.
+ * several connections (tabs); each gets every message.
  *
  * <p>{@code message {message, type, receiverId, timestamp, id}}, with an acknowledgement, is stamped
  * with {@code type: "RECEIVED"}, {@code senderId}, a server {@code id} and a server {@code timestamp}
  * (milliseconds) and emitted on {@code message} to every connection of {@code receiverId}; the
- * sender's acknowledgement gets {@code {id, timestamp}}. A message for a client that is not
- * connected is kept in memory (the last {@value #MAX_PENDING} per receiver) and delivered when it
- * connects.
+ * sender's acknowledgement gets {@code {id, timestamp}}.
  *
- * <p>Shows: refusing connections from the handshake, rooms per user, acknowledgements.
+ * <p>The chat core does the work: each Socket.IO connection is a {@link ChatServer} connection whose
+ * identity is its {@code CLIENT_ID}, and a message is a private message. With {@link
+ * ChatConfig#offlineMessages()} on, a message for a client that is not connected is kept in the
+ * history store (in the embedded database, with the example's default store, so it survives a
+ * restart) and delivered when it connects.
+ *
+ * <p>Shows: refusing connections from the handshake, the chat core behind events of your own through
+ * the transport SPI, offline messages.
  */
 final class DirectMessagesExample {
-  /** Undelivered messages kept per receiver; older ones are dropped. */
-  static final int MAX_PENDING = 100;
+  private final ChatServer chat;
+  /** The chat side of each Socket.IO client, by socket id. */
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
-  /** Guards the two maps below, so a message and a connecting receiver never miss each other. */
-  private final Object lock = new Object();
-  private final Map<String, Integer> connections = new HashMap<>();
-  private final Map<String, Deque<Map<String, Object>>> pending = new HashMap<>();
-  private volatile Namespace everyone;
-
-  private DirectMessagesExample() {}
-
-  static void run(int port) throws InterruptedException {
-    start(port).awaitShutdown("Direct messages (connect with ?CLIENT_ID=..., event 'message') are running");
+  private DirectMessagesExample(ChatServer chat) {
+    this.chat = chat;
   }
 
-  static Running start(int port) {
-    DirectMessagesExample direct = new DirectMessagesExample();
+  static void run(int port, HistoryStore store) throws InterruptedException {
+    start(port, store).awaitShutdown("Direct messages (connect with ?CLIENT_ID=..., event 'message') are running");
+  }
+
+  static Running start(int port, HistoryStore store) {
+    ChatServer chat = ChatServer.builder()
+        .historyStore(store)
+        .config(ChatConfig.builder().offlineMessages(true).build())
+        // The CLIENT_ID is the identity; several connections (tabs) may share it.
+        .onConnect(handshake -> ConnectResult.acceptAs(handshake.queryParam("CLIENT_ID").orElseThrow()))
+        .build();
+    DirectMessagesExample direct = new DirectMessagesExample(chat);
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
-        .onSocketIo(io -> (direct.everyone = io.of("/"))
+        .onSocketIo(io -> io.of("/")
             .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isPresent()
                 ? ConnectDecision.accept()
                 : ConnectDecision.reject("CLIENT_ID is required"))
             .onConnection(direct::connected)
-            .on("message", (client, args, ack) -> {
-              if (args.isEmpty() || !(args.get(0) instanceof Map<?, ?> message) || message.get("receiverId") == null) {
-                ack.send(Map.of("error", "A message needs a receiverId"));
-                return;
-              }
-              Map<String, Object> stamped = direct.deliver(clientId(client), message);
-              ack.send(Map.of("id", stamped.get("id"), "timestamp", stamped.get("timestamp")));
-            })
-            .onDisconnect((client, reason) -> direct.disconnected(clientId(client))))
+            .on("message", (client, args, ack) -> direct.connection(client).send(args, ack))
+            .onDisconnect((client, reason) -> direct.connections.remove(client.id()).session.closed()))
         .build();
     server.start().toCompletableFuture().join();
-    return new Running(server, null);
-  }
-
-  private static String clientId(SocketIoClient client) {
-    return client.handshake().query("CLIENT_ID").orElseThrow();
-  }
-
-  private static String room(String clientId) {
-    return "client:" + clientId;
+    return new Running(server, chat);
   }
 
   private void connected(SocketIoClient client) {
-    String id = clientId(client);
-    client.join(room(id));
-    List<Map<String, Object>> waiting;
-    synchronized (lock) {
-      connections.merge(id, 1, Integer::sum);
-      Deque<Map<String, Object>> kept = pending.remove(id);
-      waiting = kept == null ? List.of() : new ArrayList<>(kept);
-      // Emitted under the lock so that nothing sent from now on overtakes what was kept.
-      waiting.forEach(m -> client.emit("message", m));
-    }
+    Connection connection = new Connection(client);
+    connections.put(client.id(), connection);
+    connection.session = chat.open(connection);
   }
 
-  private void disconnected(String id) {
-    synchronized (lock) {
-      connections.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
-    }
+  private Connection connection(SocketIoClient client) {
+    return connections.get(client.id());
   }
 
-  /** Stamps a message and sends it to the receiver's connections, or keeps it until it connects. */
-  private Map<String, Object> deliver(String senderId, Map<?, ?> message) {
-    Map<String, Object> stamped = new LinkedHashMap<>();
-    message.forEach((k, v) -> stamped.put(String.valueOf(k), v));
-    stamped.put("type", "RECEIVED");
-    stamped.put("senderId", senderId);
-    stamped.put("clientMessageId", message.get("id"));
-    stamped.put("id", UUID.randomUUID().toString());
-    stamped.put("timestamp", System.currentTimeMillis());
-    String receiver = String.valueOf(message.get("receiverId"));
-    synchronized (lock) {
-      if (connections.containsKey(receiver)) {
-        everyone.to(room(receiver)).emit("message", stamped); // every connection of the receiver
-      } else {
-        Deque<Map<String, Object>> kept = pending.computeIfAbsent(receiver, k -> new ArrayDeque<>());
-        kept.addLast(stamped);
-        if (kept.size() > MAX_PENDING) {
-          kept.removeFirst();
-        }
+  /** One Socket.IO client as a chat connection: chat events become the seed's events. */
+  private final class Connection implements ClientConnection {
+    private final SocketIoClient client;
+    private final Handshake handshake;
+    private final AtomicLong requestIds = new AtomicLong();
+    /** Acknowledgements waiting for the chat's answer, by request id. */
+    private final Map<String, Ack> acks = new ConcurrentHashMap<>();
+    volatile ClientSession session;
+
+    Connection(SocketIoClient client) {
+      this.client = client;
+      this.handshake = new Handshake(client.handshake().http().remoteAddress(), client.handshake().http().path(),
+          Map.of("CLIENT_ID", List.of(client.handshake().query("CLIENT_ID").orElseThrow())), Map.of());
+    }
+
+    void send(List<Object> args, Ack ack) {
+      if (args.isEmpty() || !(args.get(0) instanceof Map<?, ?> message) || message.get("receiverId") == null) {
+        ack.send(Map.of("error", "A message needs a receiverId"));
+        return;
+      }
+      // What the seed's client put in the message travels with it, under the chat's own fields.
+      Map<String, Object> extra = new LinkedHashMap<>();
+      message.forEach((k, v) -> extra.put(String.valueOf(k), v));
+      extra.put("clientMessageId", extra.remove("id"));
+      Object text = extra.remove("message");
+      String requestId = Long.toString(requestIds.incrementAndGet());
+      acks.put(requestId, ack);
+      session.receive(new ClientRequest.SendPrivate(
+          requestId, String.valueOf(message.get("receiverId")), text == null ? "" : String.valueOf(text), extra));
+    }
+
+    @Override
+    public Handshake handshake() {
+      return handshake;
+    }
+
+    @Override
+    public boolean send(ServerEvent event) {
+      if (event instanceof ServerEvent.Message m) {
+        client.emit("message", stamped(m.message()));
+      } else if (event instanceof ServerEvent.Ack a && a.requestId() != null) {
+        reply(a.requestId(), Map.of("id", a.message().id(), "timestamp", a.message().time().toEpochMilli()));
+      } else if (event instanceof ServerEvent.Error e && e.requestId() != null) {
+        reply(e.requestId(), Map.of("error", e.message(), "code", e.code()));
+      }
+      return true;
+    }
+
+    private void reply(String requestId, Map<String, Object> payload) {
+      Ack ack = acks.remove(requestId);
+      if (ack != null) {
+        ack.send(payload);
       }
     }
-    return stamped;
+
+    @Override
+    public void close(int code, String reason) {
+      client.disconnect();
+    }
+  }
+
+  /** The seed's received message: what the sender wrote, stamped by the server. */
+  private static Map<String, Object> stamped(ChatMessage m) {
+    Map<String, Object> out = new LinkedHashMap<>(m.data());
+    out.put("message", m.text());
+    out.put("type", "RECEIVED");
+    out.put("senderId", m.sender());
+    out.put("receiverId", m.recipient());
+    out.put("id", m.id());
+    out.put("timestamp", m.time().toEpochMilli());
+    return out;
   }
 }

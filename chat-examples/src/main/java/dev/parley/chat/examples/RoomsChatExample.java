@@ -4,8 +4,11 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.HookResult;
 import dev.parley.chat.MessageKind;
+import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.store.jdbc.JdbcHistoryStore;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,14 +20,24 @@ import org.slf4j.LoggerFactory;
  * <p>The server already distributes room messages to everyone but the sender, delivers private
  * messages, and announces "X has joined"; the hooks here add a greeting and a {@code /who} command
  * and log what goes where.
+ *
+ * <p>Room history and the inboxes of offline users are kept in an SQLite file, {@code
+ * parley-data/history.db} under the working directory, so they survive a restart; {@code --data-dir
+ * DIR} (or {@code PARLEY_DATA_DIR}) moves it, and {@code --history-url URL} (or {@code
+ * PARLEY_HISTORY_URL}) keeps them in another database instead, such as {@code
+ * jdbc:postgresql://127.0.0.1:5432/test?user=postgres}.
  */
 public final class RoomsChatExample {
   private static final Logger log = LoggerFactory.getLogger(RoomsChatExample.class);
 
   private RoomsChatExample() {}
 
-  static void run(int port) throws InterruptedException {
-    Running running = start(port);
+  /** The data directory when neither {@code --data-dir} nor {@code --history-url} says otherwise. */
+  static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
+
+  static void run(int port, String historyUrl, Path dataDir) throws InterruptedException {
+    Running running = start(port, historyUrl, dataDir);
+    System.out.println("History is kept in " + where(historyUrl, dataDir));
     System.out.println("Parley chat is running: open http://localhost:" + running.server().port() + "/ (Ctrl+C stops it)");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -42,8 +55,36 @@ public final class RoomsChatExample {
     }
   }
 
-  static Running start(int port) {
+  /**
+   * Starts the example with its history in {@code historyUrl}, or, if that is {@code null}, in an
+   * SQLite file in {@code dataDir}.
+   */
+  static Running start(int port, String historyUrl, Path dataDir) {
+    return start(port, history(historyUrl, dataDir));
+  }
+
+  /** Starts the example with its history in an SQLite file in {@code dataDir}. */
+  static Running start(int port, Path dataDir) {
+    return start(port, null, dataDir);
+  }
+
+  static JdbcHistoryStore history(String historyUrl, Path dataDir) {
+    JdbcHistoryStore.Builder store = JdbcHistoryStore.builder();
+    return historyUrl != null ? store.url(historyUrl).build() : store.file(dataFile(dataDir)).build();
+  }
+
+  static String where(String historyUrl, Path dataDir) {
+    return historyUrl != null ? historyUrl : dataFile(dataDir).toAbsolutePath().toString();
+  }
+
+  private static Path dataFile(Path dataDir) {
+    return dataDir.resolve("history.db");
+  }
+
+  /** Starts the example with this history store, which {@link Running#stop()} closes. */
+  static Running start(int port, HistoryStore history) {
     ChatServer chat = ChatServer.builder()
+        .historyStore(history)
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());
           join.reply("Welcome to " + join.room() + ", " + join.user()

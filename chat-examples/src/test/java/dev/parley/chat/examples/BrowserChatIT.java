@@ -48,7 +48,8 @@ class BrowserChatIT {
     Files.deleteIfExists(screenshot);
     Path tmp = Files.createDirectories(Path.of("target/browser/tmp"));
 
-    running = RoomsChatExample.start(0);
+    Path data = Files.createTempDirectory(tmp, "data"); // a history of this run's own, kept across the restart
+    running = RoomsChatExample.start(0, data);
     int port = running.server().port();
     Process node = null;
     List<String> output = new ArrayList<>();
@@ -81,7 +82,7 @@ class BrowserChatIT {
               answer(toScript, "STOPPED");
             }
             case "@@ START" -> {
-              running = RoomsChatExample.start(port);
+              running = RoomsChatExample.start(port, data);
               assertThat(running.server().port()).as("restarted on the same port").isEqualTo(port);
               answer(toScript, "STARTED");
             }

@@ -30,12 +30,20 @@ final class NodeProject {
       }
     }
     if (!Files.isDirectory(to.resolve("node_modules").resolve(marker))) {
-      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(to.toFile()).inheritIO().start();
+      // Never inheritIO(): the test JVM's stdin and stdout are Surefire's channel to Maven, and a
+      // child writing to (or reading from) them corrupts it and fails the build.
+      Path log = to.resolve("npm-ci.log");
+      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+          .directory(to.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      npm.getOutputStream().close();
       if (!npm.waitFor(5, TimeUnit.MINUTES)) {
         npm.destroyForcibly();
-        fail("npm ci did not finish within 5 minutes");
+        fail("npm ci did not finish within 5 minutes; its output is in " + log.toAbsolutePath());
       }
-      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
+      assertThat(npm.exitValue()).as("npm ci exit code; output:%n%s", Files.readString(log)).isZero();
     }
     return to;
   }

@@ -1,5 +1,7 @@
 package dev.parley.chat.examples;
 
+import dev.parley.chat.history.InMemoryHistoryStore;
+import dev.parley.chat.history.Retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -39,7 +41,8 @@ class SeedExamplesIT {
 
   @Test
   void direct() throws Exception {
-    runAgainst(DirectMessagesExample::start, "direct.test.mjs", "DIRECT_URL");
+    runAgainst(port -> DirectMessagesExample.start(port, new InMemoryHistoryStore(Retention.messages(1000))),
+        "direct.test.mjs", "DIRECT_URL");
   }
 
   @Test

@@ -15,11 +15,19 @@ import java.util.Objects;
  *   <li>{@code new message} with the text (to the room joined last) or {@code {room, message}}; a text
  *       starting {@code @name } is private. Acknowledged, if asked, with the message as delivered.
  *   <li>{@code new pm} with {@code "@name text"} or {@code {target, message}}.
+ *   <li>{@code history} {@code {room, before, limit}}: a page of the room's older messages, the
+ *       newest {@code limit} (default 50, at most 100) with ids below {@code before} (omitted: the
+ *       newest of all). Answered in the acknowledgement with {@code {room, messages}}, oldest first,
+ *       each as {@code new message} delivers it; to page further back, ask again with the first
+ *       one's id as {@code before}. The room must have been joined.
  * </ul>
  * Server to client:
  * <ul>
  *   <li>{@code new message} {@code {id, time, room, type, username, message, target}}: {@code type}
- *       is {@code generic}, {@code private} or {@code notice} (joins, leaves, system messages).
+ *       is {@code generic}, {@code private} or {@code notice} (joins, leaves, system messages). With
+ *       {@link SocketIoConfig.Builder#connectionStateRecovery connection state recovery} on, a
+ *       message of a room has its {@code id} as a second argument too: the offset the client
+ *       presents when it reconnects.
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
@@ -35,6 +43,7 @@ public final class ChatEvents {
   private final String privateEvent;
   private final String presenceEvent;
   private final String clearedEvent;
+  private final String historyEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -46,6 +55,7 @@ public final class ChatEvents {
     this.privateEvent = b.privateEvent;
     this.presenceEvent = b.presenceEvent;
     this.clearedEvent = b.clearedEvent;
+    this.historyEvent = b.historyEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -91,6 +101,11 @@ public final class ChatEvents {
     return clearedEvent;
   }
 
+  /** Event asking for a page of a room's older messages. */
+  public String historyEvent() {
+    return historyEvent;
+  }
+
   /** {@code type} of room messages. */
   public String genericType() {
     return genericType;
@@ -114,6 +129,7 @@ public final class ChatEvents {
     private String privateEvent = "new pm";
     private String presenceEvent = "presence";
     private String clearedEvent = "history cleared";
+    private String historyEvent = "history";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -153,6 +169,12 @@ public final class ChatEvents {
     /** Default {@code "history cleared"}. */
     public Builder clearedEvent(String name) {
       this.clearedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "history"}. */
+    public Builder historyEvent(String name) {
+      this.historyEvent = Objects.requireNonNull(name);
       return this;
     }
 

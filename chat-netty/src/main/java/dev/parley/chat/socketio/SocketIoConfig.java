@@ -17,6 +17,8 @@ public final class SocketIoConfig {
   private final int maxPayload;
   private final Duration upgradeTimeout;
   private final int maxPendingEvents;
+  private final Duration connectionStateRecovery;
+  private final int maxRecoverableSessions;
 
   private SocketIoConfig(Builder b) {
     this.enabled = b.enabled;
@@ -25,6 +27,8 @@ public final class SocketIoConfig {
     this.maxPayload = b.maxPayload;
     this.upgradeTimeout = b.upgradeTimeout;
     this.maxPendingEvents = b.maxPendingEvents;
+    this.connectionStateRecovery = b.connectionStateRecovery;
+    this.maxRecoverableSessions = b.maxRecoverableSessions;
   }
 
   /** Every option at its default. */
@@ -67,6 +71,24 @@ public final class SocketIoConfig {
     return maxPendingEvents;
   }
 
+  /**
+   * How long the chat namespace keeps a disconnected client's state for it to recover; {@link
+   * Duration#ZERO} when connection state recovery is off.
+   */
+  public Duration connectionStateRecovery() {
+    return connectionStateRecovery;
+  }
+
+  /** Whether the chat namespace offers connection state recovery. */
+  public boolean recoversConnectionState() {
+    return !connectionStateRecovery.isZero();
+  }
+
+  /** The most disconnected clients whose state is kept for recovery at once. */
+  public int maxRecoverableSessions() {
+    return maxRecoverableSessions;
+  }
+
   /** Builds a {@link SocketIoConfig}. */
   public static final class Builder {
     private boolean enabled = true;
@@ -75,6 +97,8 @@ public final class SocketIoConfig {
     private int maxPayload = 1_000_000;
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private int maxPendingEvents = 256;
+    private Duration connectionStateRecovery = Duration.ofMinutes(2);
+    private int maxRecoverableSessions = 10_000;
 
     private Builder() {}
 
@@ -121,6 +145,38 @@ public final class SocketIoConfig {
     }
 
     /**
+     * Socket.IO v4 connection state recovery on the chat namespace, as a stock {@code
+     * socket.io-client} uses it: a client whose connection dropped (not one that disconnected on
+     * purpose) and that reconnects within {@code maxDisconnectionDuration} gets back its socket id,
+     * username and rooms, and every chat message it missed, before any live traffic; its {@code
+     * socket.recovered} is then {@code true}. The messages come from the chat server's history, so
+     * {@link dev.parley.chat.ChatConfig#recoveryWindow()} and {@link
+     * dev.parley.chat.ChatConfig#maxRecoveredMessages()} bound them too: past either, the client
+     * connects afresh ({@code recovered} false) and must join its rooms again.
+     *
+     * <p>While it is on, every room message the chat namespace emits carries its id as one more,
+     * last argument (the offset the client hands back when it reconnects). {@link Duration#ZERO}
+     * turns it off. Namespaces of your own never recover. Default 2 minutes: on, unlike Socket.IO's
+     * own server, because Parley recovers from the history it keeps anyway and holds only a small
+     * entry per recently dropped client.
+     *
+     * @param maxDisconnectionDuration how long a dropped client's state is kept; zero for off
+     */
+    public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
+      this.connectionStateRecovery = Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
+      return this;
+    }
+
+    /**
+     * The most dropped clients whose state is kept for recovery at once; past it, the state of the
+     * one that dropped first is forgotten and that client connects afresh. Default 10,000.
+     */
+    public Builder maxRecoverableSessions(int sessions) {
+      this.maxRecoverableSessions = sessions;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -137,6 +193,12 @@ public final class SocketIoConfig {
       }
       if (maxPendingEvents < 1) {
         throw new IllegalArgumentException("maxPendingEvents must be at least 1");
+      }
+      if (connectionStateRecovery.isNegative()) {
+        throw new IllegalArgumentException("connectionStateRecovery must not be negative");
+      }
+      if (maxRecoverableSessions < 1) {
+        throw new IllegalArgumentException("maxRecoverableSessions must be at least 1");
       }
       return new SocketIoConfig(this);
     }

@@ -2,6 +2,7 @@ package dev.parley.chat.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ConnectResult;
 import dev.parley.chat.socketio.ConnectDecision;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs src/test/js with Node's test runner and the official socket.io-client (installed from the npm
  * registry into target/) against a server set up here: the chat on the main namespace, and an
- * {@code /echo} namespace with auth, acks both ways, rooms and binary.
+ * {@code /echo} namespace with auth, acks both ways, rooms and binary; and a second chat server for
+ * connection state recovery (on by default), with offline messages and at most 20 messages recovered
+ * per room.
  */
 class SocketIoClientIT {
 
@@ -33,8 +36,11 @@ class SocketIoClientIT {
             : h.auth().get("name") instanceof String name ? ConnectResult.acceptAs(name)
             : ConnectResult.accept())
         .build();
+    // Pings often enough for the heartbeat scenario to end well within its deadline, with a timeout
+    // a busy machine can keep (with 200 ms, a client sometimes missed a pong under load and lost its
+    // session mid-scenario).
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
-            .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)).build())
+            .pingInterval(Duration.ofMillis(1000)).pingTimeout(Duration.ofMillis(800)).build())
         .chat(chat)
         .socketIo(SocketIoConfig.builder().connectTimeout(Duration.ofSeconds(2)).build())
         .onSocketIo(io -> io.of("/echo")
@@ -61,11 +67,21 @@ class SocketIoClientIT {
             .on("kick-me", (client, args, ack) -> client.disconnect()))
         .build()
         .start().toCompletableFuture().join();
+    // Recovery on a server of its own: offline messages on, few messages recoverable, and the
+    // default heartbeat, so that only the drops a test makes happen.
+    ChatServer recoveryChat = ChatServer.builder()
+        .config(ChatConfig.builder().maxRecoveredMessages(20).offlineMessages(true).build()) // MAX_RECOVERED
+        .build();
+    NettyChatServer recovery = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
+        .chat(recoveryChat)
+        .build()
+        .start().toCompletableFuture().join();
     try {
       ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", "socketio.test.mjs")
           .directory(js.toFile())
           .redirectErrorStream(true);
       run.environment().put("PARLEY_URL", "http://127.0.0.1:" + server.port());
+      run.environment().put("PARLEY_RECOVERY_URL", "http://127.0.0.1:" + recovery.port());
       Process node = run.start();
       node.getOutputStream().close();
       String output;
@@ -80,6 +96,8 @@ class SocketIoClientIT {
     } finally {
       server.stop().toCompletableFuture().join();
       chat.close();
+      recovery.stop().toCompletableFuture().join();
+      recoveryChat.close();
     }
   }
 
@@ -94,10 +112,17 @@ class SocketIoClientIT {
       }
     }
     if (!Files.isDirectory(target.resolve("node_modules/socket.io-client"))) {
+      // Never inheritIO(): the test JVM's stdin and stdout are Surefire's channel to Maven, and a
+      // child writing to (or reading from) them corrupts it and fails the build.
+      Path log = target.resolve("npm-ci.log");
       Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-          .directory(target.toFile()).inheritIO().start();
-      assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished").isTrue();
-      assertThat(npm.exitValue()).as("npm ci exit code").isZero();
+          .directory(target.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .start();
+      npm.getOutputStream().close();
+      assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished; output in %s", log.toAbsolutePath()).isTrue();
+      assertThat(npm.exitValue()).as("npm ci exit code; output:%n%s", Files.readString(log)).isZero();
     }
     return target;
   }

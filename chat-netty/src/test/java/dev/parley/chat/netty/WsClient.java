@@ -147,6 +147,11 @@ final class WsClient implements AutoCloseable {
     return !ws.isInputClosed() && !closeCode.isDone();
   }
 
+  /** Drops the TCP connection with no close handshake, as a network failure would. */
+  void abort() {
+    ws.abort();
+  }
+
   @Override
   public void close() {
     if (!ws.isOutputClosed()) {

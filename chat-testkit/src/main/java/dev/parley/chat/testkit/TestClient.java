@@ -71,6 +71,20 @@ public final class TestClient {
     return request(new ClientRequest.Join(null, room, username));
   }
 
+  /**
+   * Joins a room again after a reconnect, asking for every message after {@code since}: the answer
+   * is a {@link ServerEvent.Joined} whose {@code recovered} flag says whether its history is exactly
+   * what was missed.
+   */
+  public TestClient rejoin(String room, String username, String since) {
+    return request(new ClientRequest.Join(null, room, username, since));
+  }
+
+  /** Asks for up to {@code limit} messages of a room older than {@code before} ({@code null}: the newest). */
+  public TestClient history(String room, String before, int limit) {
+    return request(new ClientRequest.History(null, room, before, limit));
+  }
+
   /** Leaves a room. */
   public TestClient leave(String room) {
     return request(new ClientRequest.Leave(null, room));

@@ -74,4 +74,75 @@ class ConcurrencyTest {
       pool.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void concurrentSendersToOneRoomLeaveItsHistoryInDeliveryOrder_soRecoveryAfterAnyIdIsExact() throws Exception {
+    ExecutorService senders = Executors.newFixedThreadPool(8);
+    int perSender = 500;
+    int total = 8 * perSender;
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder()
+        .announcePresence(false).historySize(total).maxRecoveredMessages(total).build()))) {
+      TestClient watcher = kit.connect().join("lobby", "watcher");
+      watcher.take(ServerEvent.Joined.class);
+
+      for (int t = 0; t < 8; t++) {
+        String bot = "bot" + t;
+        senders.execute(() -> {
+          for (int n = 0; n < perSender; n++) {
+            kit.server().distributeMsg("lobby", bot, Integer.toString(n));
+          }
+        });
+      }
+      List<String> delivered = new ArrayList<>();
+      while (delivered.size() < total) {
+        delivered.add(watcher.takeMessage().id());
+      }
+
+      assertThat(delivered).isSorted().doesNotHaveDuplicates();
+      assertThat(kit.server().history("lobby")).extracting(ChatMessage::id).containsExactlyElementsOf(delivered);
+      String midway = delivered.get(total / 2);
+      TestClient late = kit.connect().rejoin("lobby", "late", midway);
+      assertThat(late.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::id)
+          .containsExactlyElementsOf(delivered.subList(total / 2 + 1, total));
+    } finally {
+      senders.shutdownNow();
+    }
+  }
+
+  @Test
+  void aMessageHeldByASlowHookIsDeliveredWithANewerIdThanOnesSentMeanwhile() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.hookExecutor(pool)
+        .config(ChatConfig.builder().announcePresence(false).build())
+        .onMessage(ctx -> {
+          if (ctx.message().text().equals("slow")) {
+            held.countDown();
+            release.await(); // a moderation call, say
+          }
+          return HookResult.accept();
+        }))) {
+      TestClient carol = kit.connect().join("a", "carol");
+      carol.take(ServerEvent.Joined.class);
+      carol.join("b").take(ServerEvent.Joined.class);
+      TestClient alice = kit.connect().join("a", "alice");
+      alice.take(ServerEvent.Joined.class);
+      TestClient bob = kit.connect().join("b", "bob");
+      bob.take(ServerEvent.Joined.class);
+
+      alice.send("a", "slow");
+      assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+      bob.send("b", "fast");
+      ChatMessage fast = carol.takeUntil(ServerEvent.Message.class).message();
+      release.countDown();
+      ChatMessage slow = carol.takeUntil(ServerEvent.Message.class).message();
+
+      assertThat(fast.text()).isEqualTo("fast");
+      assertThat(slow.text()).isEqualTo("slow");
+      assertThat(slow.id()).as("ids follow delivery order across rooms").isGreaterThan(fast.id());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

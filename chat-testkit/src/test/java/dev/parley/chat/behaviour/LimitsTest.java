@@ -121,4 +121,18 @@ class LimitsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("historySize");
   }
+
+  @Test
+  void messagesWithNulCharactersAreRefused() {
+    try (ChatTestKit kit = ChatTestKit.create()) {
+      TestClient alice = kit.connect().join("lobby", "alice");
+      alice.take(ServerEvent.Joined.class);
+
+      alice.send("lobby", "evil\u0000");
+
+      ServerEvent.Error error = alice.takeError();
+      assertThat(error.code()).isEqualTo(ErrorCodes.BAD_REQUEST);
+      assertThat(error.message()).contains("NUL");
+    }
+  }
 }

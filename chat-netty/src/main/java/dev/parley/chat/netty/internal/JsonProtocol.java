@@ -29,6 +29,7 @@ public final class JsonProtocol {
   /** Deep JSON is a cheap way to burn a server's stack and CPU; protocol frames are never deep. */
   static final int MAX_NESTING = 32;
   static final int MAX_REQUEST_ID_LENGTH = 64;
+  static final int DEFAULT_HISTORY_PAGE = 50;
 
   private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
@@ -65,7 +66,8 @@ public final class JsonProtocol {
       String type = requiredString(frame, "type");
       ClientRequest request =
           switch (type) {
-            case "join" -> new ClientRequest.Join(id, requiredString(frame, "room"), optionalString(frame, "username"));
+            case "join" -> new ClientRequest.Join(
+                id, requiredString(frame, "room"), optionalString(frame, "username"), optionalString(frame, "since"));
             case "leave" -> new ClientRequest.Leave(id, requiredString(frame, "room"));
             case "message" -> new ClientRequest.Send(
                 id, requiredString(frame, "room"), requiredString(frame, "text"), optionalData(frame));
@@ -73,6 +75,8 @@ public final class JsonProtocol {
                 id, requiredString(frame, "to"), requiredString(frame, "text"), optionalData(frame));
             case "members" -> new ClientRequest.Members(id, requiredString(frame, "room"));
             case "clear" -> new ClientRequest.ClearHistory(id, requiredString(frame, "room"));
+            case "history" -> new ClientRequest.History(
+                id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
           };
       if (request == null) {
@@ -109,6 +113,22 @@ public final class JsonProtocol {
       throw new BadField("Field '" + field + "' must be a string");
     }
     return e.getAsString();
+  }
+
+  /** A history page's size; the server caps it, so only its form is checked here. */
+  private static int optionalLimit(JsonObject frame) {
+    JsonElement e = frame.get("limit");
+    if (e == null || e.isJsonNull()) {
+      return DEFAULT_HISTORY_PAGE;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+      throw new BadField("Field 'limit' must be a number");
+    }
+    double limit = e.getAsDouble();
+    if (limit < 1 || limit != Math.rint(limit)) {
+      throw new BadField("Field 'limit' must be a whole number of at least 1");
+    }
+    return (int) Math.min(limit, Integer.MAX_VALUE);
   }
 
   private static Map<String, Object> optionalData(JsonObject frame) {
@@ -167,11 +187,15 @@ public final class JsonProtocol {
         w.name("user").value(e.user());
         w.name("members");
         strings(w, e.members());
-        w.name("history").beginArray();
-        for (ChatMessage m : e.history()) {
-          writeMessage(w, m);
-        }
-        w.endArray();
+        w.name("history");
+        messages(w, e.history());
+        w.name("recovered").value(e.recovered());
+      } else if (event instanceof ServerEvent.History e) {
+        w.name("type").value("history");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+        w.name("messages");
+        messages(w, e.messages());
       } else if (event instanceof ServerEvent.Left e) {
         w.name("type").value("left");
         w.name("id").value(e.requestId());
@@ -231,6 +255,14 @@ public final class JsonProtocol {
     w.beginArray();
     for (String v : values) {
       w.value(v);
+    }
+    w.endArray();
+  }
+
+  private static void messages(JsonWriter w, List<ChatMessage> messages) throws IOException {
+    w.beginArray();
+    for (ChatMessage m : messages) {
+      writeMessage(w, m);
     }
     w.endArray();
   }

@@ -3,9 +3,6 @@ package dev.parley.chat.netty.internal;
 import dev.parley.chat.spi.CloseCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,7 +24,16 @@ public final class OutboundQueue {
   /** Every upgraded channel carries its queue, so shutdown can close each politely. */
   static final AttributeKey<OutboundQueue> KEY = AttributeKey.valueOf("parley.outbound");
 
-  private record Item(byte[] bytes, boolean binary) {}
+  /** A whole WebSocket frame, header included, ready for the socket; shared by every recipient. */
+  private record Item(byte[] frame) {}
+
+  /**
+   * The last payload framed on this thread, and its frame. A broadcast hands the same payload array
+   * to every recipient's queue in a row, so it is framed once, and the WebSocket encoder (a header
+   * buffer and a copy of the payload per recipient) is skipped: server frames are never masked, so
+   * every recipient's bytes are the same.
+   */
+  private static final ThreadLocal<Object[]> lastFramed = ThreadLocal.withInitial(() -> new Object[3]);
 
   private final Channel channel;
   private final long maxQueuedBytes;
@@ -44,12 +50,46 @@ public final class OutboundQueue {
 
   /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
   public boolean text(byte[] utf8) {
-    return add(new Item(utf8, false));
+    return add(new Item(framed(utf8, false)));
   }
 
   /** Queues a binary frame; returns {@code false} if closing or over the bound. */
   public boolean binary(byte[] bytes) {
-    return add(new Item(bytes, true));
+    return add(new Item(framed(bytes, true)));
+  }
+
+  private static byte[] framed(byte[] payload, boolean binary) {
+    Object[] last = lastFramed.get();
+    if (last[0] == payload && Boolean.valueOf(binary).equals(last[1])) {
+      return (byte[]) last[2];
+    }
+    byte[] frame = frame(payload, binary);
+    last[0] = payload;
+    last[1] = binary;
+    last[2] = frame;
+    return frame;
+  }
+
+  /** An unmasked, unfragmented frame as RFC 6455 section 5.2 lays it out. */
+  static byte[] frame(byte[] payload, boolean binary) {
+    int length = payload.length;
+    int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+    byte[] frame = new byte[header + length];
+    frame[0] = (byte) (0x80 | (binary ? 0x2 : 0x1)); // FIN, opcode
+    if (length < 126) {
+      frame[1] = (byte) length;
+    } else if (length <= 0xFFFF) {
+      frame[1] = 126;
+      frame[2] = (byte) (length >>> 8);
+      frame[3] = (byte) length;
+    } else {
+      frame[1] = 127;
+      for (int i = 0; i < 8; i++) {
+        frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+      }
+    }
+    System.arraycopy(payload, 0, frame, header, length);
+    return frame;
   }
 
   private boolean add(Item item) {
@@ -79,7 +119,7 @@ public final class OutboundQueue {
     Item item;
     while (channel.isWritable() && !closing.get() && (item = queue.poll()) != null) {
       queuedBytes.addAndGet(-cost(item));
-      channel.write(frame(item), channel.voidPromise());
+      channel.write(Unpooled.wrappedBuffer(item.frame), channel.voidPromise());
       wrote = true;
     }
     if (wrote) {
@@ -88,13 +128,7 @@ public final class OutboundQueue {
   }
 
   private long cost(Item item) {
-    return Math.min(item.bytes.length, maxQueuedBytes / 2);
-  }
-
-  private static WebSocketFrame frame(Item item) {
-    return item.binary
-        ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(item.bytes))
-        : new TextWebSocketFrame(Unpooled.wrappedBuffer(item.bytes));
+    return Math.min(item.frame.length, maxQueuedBytes / 2);
   }
 
   private void slowConsumer() {
@@ -115,7 +149,7 @@ public final class OutboundQueue {
     channel.eventLoop().execute(() -> {
       Item item;
       while ((item = queue.poll()) != null) {
-        channel.write(frame(item), channel.voidPromise());
+        channel.write(Unpooled.wrappedBuffer(item.frame), channel.voidPromise());
       }
       Closing.send(channel, code, reason, false);
     });

@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  */
 public final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_TIMEOUT = "http-timeout";
+  private static final String HTTP_BODY_LIMIT = "http-body-limit";
+  private static final String HTTP_HANDLER = "http-handler";
   /** Cancelled when the first complete HTTP request arrives. */
   static final AttributeKey<ScheduledFuture<?>> FIRST_REQUEST_DEADLINE = AttributeKey.valueOf("parley.deadline");
 
@@ -112,9 +114,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
     // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
     // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
-    p.addLast("http-body-limit", new BodyLimit(config, engines));
+    p.addLast(HTTP_BODY_LIMIT, new BodyLimit(config, engines));
     p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
-    p.addLast("http-handler", new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes));
+    p.addLast(HTTP_HANDLER, new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes));
   }
 
   /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
@@ -148,10 +150,15 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     }
   }
 
-  /** Called by the endpoint when the upgrade is done: the HTTP-phase timeout no longer applies. */
+  /**
+   * Called by the endpoint when the upgrade is done: the HTTP-phase handlers no longer apply, and
+   * each would otherwise stay in every WebSocket connection's pipeline for its whole life.
+   */
   public static void upgraded(ChannelPipeline pipeline) {
-    if (pipeline.get(HTTP_TIMEOUT) != null) {
-      pipeline.remove(HTTP_TIMEOUT);
+    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER}) {
+      if (pipeline.get(name) != null) {
+        pipeline.remove(name);
+      }
     }
   }
 }

@@ -44,6 +44,12 @@ class JsonProtocolTest {
         .isEqualTo(new ClientRequest.SendPrivate(null, "bob", "t", null));
     assertThat(request("{\"type\":\"members\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.Members(null, "r"));
     assertThat(request("{\"type\":\"clear\",\"room\":\"r\"}")).isEqualTo(new ClientRequest.ClearHistory(null, "r"));
+    assertThat(request("{\"type\":\"join\",\"room\":\"r\",\"since\":\"01HZ\"}"))
+        .isEqualTo(new ClientRequest.Join(null, "r", null, "01HZ"));
+    assertThat(request("{\"type\":\"history\",\"room\":\"r\",\"before\":\"01HZ\",\"limit\":20}"))
+        .isEqualTo(new ClientRequest.History(null, "r", "01HZ", 20));
+    assertThat(request("{\"type\":\"history\",\"room\":\"r\"}"))
+        .isEqualTo(new ClientRequest.History(null, "r", null, JsonProtocol.DEFAULT_HISTORY_PAGE));
   }
 
   @Test
@@ -66,6 +72,10 @@ class JsonProtocolTest {
     assertThat(error("{\"type\":\"join\",\"room\":\"r\",\"id\":5}").message()).isEqualTo("Field 'id' must be a string");
     assertThat(error("{\"type\":\"message\",\"room\":\"r\",\"text\":\"t\",\"data\":\"x\"}").message())
         .isEqualTo("Field 'data' must be an object");
+    assertThat(error("{\"type\":\"history\",\"room\":\"r\",\"limit\":\"5\"}").message())
+        .isEqualTo("Field 'limit' must be a number");
+    assertThat(error("{\"type\":\"history\",\"room\":\"r\",\"limit\":0}").message())
+        .isEqualTo("Field 'limit' must be a whole number of at least 1");
     String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(JsonProtocol.MAX_NESTING) + "]".repeat(JsonProtocol.MAX_NESTING) + "}";
     assertThat(error(deep).code()).isEqualTo(ErrorCodes.BAD_REQUEST);
   }
@@ -97,9 +107,12 @@ class JsonProtocolTest {
   void encodesEveryEventType() {
     ChatMessage notice = new ChatMessage("02", Instant.ofEpochMilli(5), MessageKind.NOTICE, null, null, null, "hello", null);
     assertThat(encode(new ServerEvent.Welcome("c1", null))).isEqualTo("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":null}");
-    assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(notice)))).isEqualTo(
+    assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(notice), true))).isEqualTo(
         "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"user\":\"u\",\"members\":[\"u\"],"
-            + "\"history\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}]}");
+            + "\"history\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}],\"recovered\":true}");
+    assertThat(encode(new ServerEvent.History("h", "r", List.of(notice)))).isEqualTo(
+        "{\"type\":\"history\",\"id\":\"h\",\"room\":\"r\","
+            + "\"messages\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}]}");
     assertThat(encode(new ServerEvent.Left(null, "r"))).isEqualTo("{\"type\":\"left\",\"room\":\"r\"}");
     assertThat(encode(new ServerEvent.Ack("a", null))).isEqualTo("{\"type\":\"ack\",\"id\":\"a\",\"message\":null}");
     assertThat(encode(new ServerEvent.Presence("r", "u", false)))

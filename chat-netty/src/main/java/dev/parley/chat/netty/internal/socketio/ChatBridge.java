@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.Handshake;
@@ -12,10 +13,16 @@ import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,25 +31,57 @@ import java.util.regex.Pattern;
  * A {@link ChatServer} on a Socket.IO namespace: each socket is a chat connection; events become
  * chat requests and server events become emits, as {@link ChatEvents} names them. Acknowledgements
  * take the place of the JSON protocol's request ids.
+ *
+ * <p>Connection state recovery: a socket that drops leaves its chat state in {@link
+ * RecoverableSessions}. When its client reconnects with the private id and the offset (the id of
+ * the last room message it received), a new chat connection rejoins each room with that offset as
+ * {@code since}, before the Socket.IO connect is answered: the chat server then replays exactly what
+ * was missed, under each room's lock, ahead of live traffic, and all of it waits in {@link
+ * State#early} until the socket exists. Only if every room recovered does the socket keep its id.
  */
 public final class ChatBridge implements NamespaceImpl.Listener {
   private static final Pattern PRIVATE = Pattern.compile("^\\s*@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
+  /** What the chat server's message ids look like; anything else the client calls an offset is not one. */
+  private static final Pattern MESSAGE_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{13}");
+  /** Request ids the bridge makes for itself; the client's are decimal numbers. */
+  private static final String RECOVERY_ID = "recover:";
+  private static final String ABANDON_ID = "abandon:";
+  private static final String UNACKED_ID = "own:";
+  /** Socket.IO's reasons after which a client may come back and recover; others were deliberate. */
+  private static final Set<String> RECOVERABLE = Set.of("transport close", "transport error", "ping timeout");
+
+  /** As the JSON protocol's history request. */
+  private static final int DEFAULT_HISTORY_PAGE = 50;
 
   private final ChatServer chat;
   private final ChatEvents events;
   private final String namespace;
+  /** {@code null} when connection state recovery is off. */
+  private final RecoverableSessions dropped;
   /** A fan-out hands every member the same event in a row: encode it once per thread. */
   private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
 
-  private ChatBridge(ChatServer chat, ChatEvents events, String namespace) {
+  /** Events a connection being accepted or recovered may hold before its socket exists. */
+  private int earlyLimit() {
+    ChatConfig config = chat.config();
+    return config.maxRecoveredMessages() * config.maxRoomsPerConnection() + 1024;
+  }
+
+  private ChatBridge(ChatServer chat, ChatEvents events, String namespace, RecoverableSessions dropped) {
     this.chat = chat;
     this.events = events;
     this.namespace = namespace;
+    this.dropped = dropped;
   }
 
   /** Serves {@code chat} on the namespace. */
   public static void install(ChatServer chat, ChatEvents events, NamespaceImpl ns) {
-    ChatBridge bridge = new ChatBridge(chat, events, ns.name());
+    var config = ns.runtime().config();
+    RecoverableSessions dropped = config.recoversConnectionState()
+        ? new RecoverableSessions(config.connectionStateRecovery().toNanos(), config.maxRecoverableSessions(),
+            System::nanoTime)
+        : null;
+    ChatBridge bridge = new ChatBridge(chat, events, ns.name(), dropped);
     ns.listener(bridge);
     ns.onInline(events.joinEvent(), (client, args, ack) -> {
       Map<?, ?> data = map(args);
@@ -68,7 +107,16 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       } else {
         text = first == null ? null : String.valueOf(first);
       }
-      st.session.receive(new ClientRequest.Send(st.ackId(ack), room == null ? "" : room, text == null ? "" : text, data));
+      st.session.receive(new ClientRequest.Send(st.ownId(ack), room == null ? "" : room, text == null ? "" : text, data));
+    });
+    ns.onInline(events.historyEvent(), (client, args, ack) -> {
+      State st = state(client);
+      Map<?, ?> data = map(args);
+      String room = text(data, "room", "roomname");
+      String before = text(data, "before", "before");
+      int limit = data.get("limit") instanceof Number n ? (int) Math.max(1, Math.min(n.longValue(), Integer.MAX_VALUE))
+          : DEFAULT_HISTORY_PAGE;
+      st.session.receive(new ClientRequest.History(st.ackId(ack), room == null ? "" : room, before, limit));
     });
     ns.onInline(events.privateEvent(), (client, args, ack) -> {
       State st = state(client);
@@ -107,7 +155,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     /** The chat server closed the connection before {@link #session} was known. */
     volatile boolean closeRequested;
     /** Events sent after the welcome but before the socket existed, replayed in order once it does. */
-    final java.util.List<ServerEvent> early = new java.util.ArrayList<>();
+    final List<ServerEvent> early = new ArrayList<>();
     /** A close asked for in that same window. */
     boolean closeEarly;
     /** Set once the Socket.IO socket exists; until then the chat session is being accepted. */
@@ -116,9 +164,23 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     volatile NamespaceImpl.Decided pending;
     volatile Connection connection;
     volatile String refusal;
-    String lastRoom;
+    volatile String lastRoom;
     final AtomicLong ids = new AtomicLong();
     final Map<String, Ack> acks = new ConcurrentHashMap<>();
+    /** The private session id this socket was given; {@code null} when recovery is off. */
+    String pid;
+    /** A recovery under way, until the socket exists. */
+    Attempt attempt;
+    /** The recovery succeeded: its replies are replayed, not dropped. */
+    volatile boolean recovered;
+    volatile String user;
+    /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
+    final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Room messages this client sent; bounded like a recovery, past which recovery fails anyway. */
+    final Set<String> ownIds = Collections.synchronizedSet(new LinkedHashSet<>());
+    int maxOwnIds;
+    /** Rooms a failed recovery joined and left again: their traffic is not this client's. */
+    final Set<String> abandoned = ConcurrentHashMap.newKeySet();
 
     String ackId(Ack ack) {
       if (!ack.requested()) {
@@ -127,6 +189,54 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       String id = Long.toString(ids.incrementAndGet());
       acks.put(id, ack);
       return id;
+    }
+
+    /** A request id even when no ack is wanted: the server's ack then tells the message's id. */
+    String ownId(Ack ack) {
+      String id = ackId(ack);
+      return id != null || pid == null ? id : UNACKED_ID + ids.incrementAndGet();
+    }
+
+    void sent(ChatMessage message) {
+      synchronized (ownIds) {
+        ownIds.add(message.id());
+        if (ownIds.size() > maxOwnIds) {
+          Iterator<String> oldest = ownIds.iterator();
+          oldest.next();
+          oldest.remove();
+        }
+      }
+    }
+  }
+
+  /** Rejoining a dropped socket's rooms, before the Socket.IO connect is answered. */
+  private static final class Attempt {
+    final RecoverableSessions.Saved saved;
+    final String offset;
+    /** Set once the chat server welcomed the new connection. */
+    NamespaceImpl.Decided done;
+    /** The welcome and {@code open()} returning race; whichever comes second starts the rejoins. */
+    final AtomicInteger untilStart = new AtomicInteger(2);
+    /** Request id to room, for the joins not answered yet. */
+    final Map<String, String> pending = new LinkedHashMap<>();
+    final List<String> joined = new ArrayList<>();
+    boolean failed;
+
+    Attempt(RecoverableSessions.Saved saved, String offset) {
+      this.saved = saved;
+      this.offset = offset;
+    }
+
+    /**
+     * Where the client's view of a room ends: the later of the offset it presented and what its
+     * join gave it. Ids of one server compare in time order as text.
+     */
+    String since(String room) {
+      String floor = saved.floors().get(room);
+      if (offset == null) {
+        return floor;
+      }
+      return floor == null || offset.compareTo(floor) > 0 ? offset : floor;
     }
   }
 
@@ -139,26 +249,66 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   public void authorize(dev.parley.chat.socketio.SocketIoHandshake handshake, NamespaceImpl.Decided done) {
     State st = new State();
     st.pending = done;
+    if (dropped != null) {
+      st.maxOwnIds = chat.config().maxRecoveredMessages();
+      st.pid = NamespaceImpl.randomId();
+      if (handshake.auth().get("pid") instanceof String pid) {
+        RecoverableSessions.Saved saved = dropped.take(pid);
+        if (saved != null) {
+          Object offset = handshake.auth().get("offset");
+          st.attempt = new Attempt(saved, offset instanceof String o ? o : null);
+        }
+      }
+    }
     st.session = chat.open(new Connection(handshake.http().withAuth(handshake.auth()), st));
+    if (st.attempt != null && st.attempt.untilStart.decrementAndGet() == 0) {
+      recover(st);
+    }
     if (st.closeRequested) {
       st.session.closed(); // refused inside open() (a direct hook executor)
     }
   }
 
   @Override
+  public NamespaceImpl.Ids ids(Object state) {
+    State st = (State) state;
+    if (st.pid == null) {
+      return null;
+    }
+    if (st.recovered) {
+      return new NamespaceImpl.Ids(st.attempt.saved.sid(), st.attempt.saved.pid());
+    }
+    return new NamespaceImpl.Ids(null, st.pid);
+  }
+
+  @Override
   public void connected(SocketImpl socket, Object state) {
     State st = (State) state;
     socket.bridge = st;
-    java.util.List<ServerEvent> early;
-    boolean closeEarly;
-    synchronized (st) {
-      st.socket = socket;
-      early = java.util.List.copyOf(st.early);
-      st.early.clear();
-      closeEarly = st.closeEarly;
+    if (st.recovered) {
+      RecoverableSessions.Saved saved = st.attempt.saved;
+      st.lastRoom = saved.lastRoom();
+      saved.ownIds().forEach(st.ownIds::add);
     }
     Connection connection = st.connection;
-    early.forEach(connection::send);
+    boolean closeEarly;
+    // Until the socket is published, new events keep queueing behind the ones being flushed, so
+    // replayed messages always go out before live ones.
+    for (;;) {
+      List<ServerEvent> early;
+      synchronized (st) {
+        if (st.early.isEmpty()) {
+          st.socket = socket;
+          closeEarly = st.closeEarly;
+          break;
+        }
+        early = List.copyOf(st.early);
+        st.early.clear();
+      }
+      for (ServerEvent event : early) {
+        connection.deliver(socket, event);
+      }
+    }
     if (closeEarly) {
       socket.disconnect();
     }
@@ -172,9 +322,87 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   @Override
   public void disconnected(SocketImpl socket, String reason) {
     State st = (State) socket.bridge;
-    if (st != null && st.session != null) {
-      st.session.closed();
+    if (st == null || st.session == null) {
+      return;
     }
+    if (dropped != null && socket.pid() != null && RECOVERABLE.contains(reason)) {
+      Map<String, String> floors;
+      synchronized (st.floors) {
+        floors = new LinkedHashMap<>(st.floors);
+      }
+      Set<String> own;
+      synchronized (st.ownIds) {
+        own = Set.copyOf(st.ownIds);
+      }
+      dropped.save(new RecoverableSessions.Saved(socket.id(), socket.pid(), st.user, List.copyOf(floors.keySet()),
+          Collections.unmodifiableMap(floors), st.lastRoom, own, System.nanoTime()));
+    }
+    st.session.closed();
+  }
+
+  /** Called once the chat server accepted the new connection of a recovering client. */
+  private void recover(State st) {
+    Attempt a = st.attempt;
+    List<String> rooms = a.saved.rooms();
+    List<ClientRequest.Join> joins = new ArrayList<>();
+    synchronized (st) {
+      // The client takes the last string argument of any event for an offset: one of the
+      // application's own events may have left it something that says nothing about the rooms.
+      a.failed = a.offset != null && !MESSAGE_ID.matcher(a.offset).matches();
+      for (int i = 0; i < rooms.size() && !a.failed; i++) {
+        String room = rooms.get(i);
+        String since = a.since(room);
+        if (since == null) {
+          // Nothing says where the client's view of this room ends: it cannot be caught up exactly.
+          a.failed = true;
+          a.pending.clear();
+          joins.clear();
+          break;
+        }
+        String id = RECOVERY_ID + i;
+        a.pending.put(id, room);
+        joins.add(new ClientRequest.Join(id, room, a.saved.user(), since));
+      }
+    }
+    if (joins.isEmpty()) {
+      finishRecovery(st);
+      return;
+    }
+    joins.forEach(st.session::receive);
+  }
+
+  /**
+   * Every room answered: the socket is accepted either way. A failed recovery leaves the rooms it
+   * rejoined, so the client, told it did not recover, starts from no room as after any new connect.
+   */
+  private void finishRecovery(State st) {
+    Attempt a = st.attempt;
+    if (a.failed) {
+      for (String room : a.joined) {
+        st.abandoned.add(room);
+        st.session.receive(new ClientRequest.Leave(ABANDON_ID + room, room));
+      }
+    } else {
+      st.recovered = true;
+    }
+    a.done.decided(dev.parley.chat.socketio.ConnectDecision.accept(), st);
+  }
+
+  /** Takes a recovery join's answer while the socket does not exist yet; true when all are in. */
+  private static boolean answered(Attempt a, ServerEvent event) {
+    String id = event instanceof ServerEvent.Joined j ? j.requestId()
+        : event instanceof ServerEvent.Error e ? e.requestId() : null;
+    String room = id == null ? null : a.pending.remove(id);
+    if (room == null) {
+      return false;
+    }
+    if (event instanceof ServerEvent.Joined j) {
+      a.joined.add(room);
+      a.failed |= !j.recovered();
+    } else {
+      a.failed = true;
+    }
+    return a.pending.isEmpty();
   }
 
   private static Map<?, ?> map(List<Object> args) {
@@ -229,15 +457,29 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return p;
   }
 
+  /**
+   * The offset a client hands back to recover: the id of a room's message. Private messages and
+   * notices outside rooms have none (the client keeps its last offset), as they are recovered from
+   * the user's inbox, not from rooms.
+   */
+  private String offset(ChatMessage m) {
+    return dropped != null && m.room() != null && m.kind() != MessageKind.PRIVATE ? m.id() : null;
+  }
+
+  private static ChatMessage last(List<ChatMessage> messages) {
+    return messages.get(messages.size() - 1);
+  }
+
   /** Shared events (messages, presence, clears) are encoded once per fan-out. */
-  private List<EngineFrame> shared(ServerEvent event, String name, Object payload) {
+  private List<EngineFrame> shared(ServerEvent event, String name, Object payload, String offset) {
     Object[] last = lastEncoded.get();
     if (last[0] == event) {
       @SuppressWarnings("unchecked")
       List<EngineFrame> frames = (List<EngineFrame>) last[1];
       return frames;
     }
-    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(namespace, -1, name, new Object[] {payload});
+    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(
+        namespace, -1, name, offset == null ? new Object[] {payload} : new Object[] {payload, offset});
     last[0] = event;
     last[1] = frames;
     return frames;
@@ -261,8 +503,18 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     /** Before the socket exists the chat server only accepts (welcome) or refuses (error, close). */
     private boolean whileConnecting(ServerEvent event) {
       NamespaceImpl.Decided done = st.pending;
-      if (event instanceof ServerEvent.Welcome && done != null) {
+      if (event instanceof ServerEvent.Welcome w && done != null) {
         st.pending = null;
+        st.user = w.user();
+        if (st.attempt != null) {
+          synchronized (st) {
+            st.attempt.done = done;
+          }
+          if (st.attempt.untilStart.decrementAndGet() == 0) {
+            recover(st);
+          }
+          return true;
+        }
         done.decided(dev.parley.chat.socketio.ConnectDecision.accept(), st);
       } else if (event instanceof ServerEvent.Error e) {
         st.refusal = e.message();
@@ -274,34 +526,69 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     public boolean send(ServerEvent event) {
       SocketImpl socket = st.socket;
       if (socket == null) {
+        boolean welcomeOrRefusal = false;
+        boolean allAnswered = false;
         synchronized (st) {
           socket = st.socket;
           if (socket == null) {
-            if (st.pending == null && !(event instanceof ServerEvent.Welcome)) {
-              st.early.add(event); // accepted, socket not registered yet
-              return true;
+            if (event instanceof ServerEvent.Welcome || (st.pending != null && event instanceof ServerEvent.Error)) {
+              welcomeOrRefusal = true;
+            } else {
+              // Accepted, or being accepted: a private message to a name the connect hook gave may
+              // come before the welcome. Either way it waits for the socket, within a bound: a
+              // recovery brings at most maxRecoveredMessages per room, and live traffic meanwhile.
+              if (st.early.size() >= earlyLimit()) {
+                // Refused like a full outbound queue; the connect timeout ends the attempt.
+                return false;
+              }
+              st.early.add(event);
+              allAnswered = st.attempt != null && st.attempt.done != null && answered(st.attempt, event);
             }
-            return whileConnecting(event);
           }
         }
+        if (welcomeOrRefusal) {
+          return whileConnecting(event);
+        }
+        if (allAnswered) {
+          finishRecovery(st);
+        }
+        if (socket == null) {
+          return true;
+        }
       }
+      return deliver(socket, event);
+    }
+
+    /** Turns a chat event into what the Socket.IO client gets. */
+    boolean deliver(SocketImpl socket, ServerEvent event) {
       if (!socket.connected()) {
         return false;
       }
+      if (isAbandoned(event)) {
+        return true;
+      }
       if (event instanceof ServerEvent.Message m) {
-        socket.send(shared(event, events.messageEvent(), payload(m.message())));
+        socket.send(shared(event, events.messageEvent(), payload(m.message()), offset(m.message())));
+      } else if (event instanceof ServerEvent.Joined j && j.requestId() != null && j.requestId().startsWith(RECOVERY_ID)) {
+        replay(socket, j);
+      } else if (event instanceof ServerEvent.Error e && e.requestId() != null
+          && (e.requestId().startsWith(RECOVERY_ID) || e.requestId().startsWith(ABANDON_ID))) {
+        return true; // the failed recovery is told to the client by a new socket id
       } else if (event instanceof ServerEvent.Presence p) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("room", p.room());
         payload.put("username", p.user());
         payload.put("state", p.joined() ? "joined" : "left");
-        socket.send(shared(event, events.presenceEvent(), payload));
+        socket.send(shared(event, events.presenceEvent(), payload, null));
       } else if (event instanceof ServerEvent.HistoryCleared c) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("room", c.room());
         payload.put("by", c.by());
-        socket.send(shared(event, events.clearedEvent(), payload));
+        socket.send(shared(event, events.clearedEvent(), payload, null));
       } else if (event instanceof ServerEvent.Joined j) {
+        st.user = j.user();
+        st.abandoned.remove(j.room());
+        st.floors.put(j.room(), j.history().isEmpty() ? st.floors.get(j.room()) : last(j.history()).id());
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("room", j.room());
         payload.put("username", j.user());
@@ -309,15 +596,57 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         payload.put("history", j.history().stream().map(ChatBridge.this::payload).toList());
         reply(socket, st, j.requestId(), payload);
       } else if (event instanceof ServerEvent.Left l) {
+        if (!st.abandoned.contains(l.room())) {
+          st.floors.remove(l.room());
+        }
         reply(socket, st, l.requestId(), Map.of("room", l.room()));
+      } else if (event instanceof ServerEvent.History h) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("room", h.room());
+        payload.put("messages", h.messages().stream().map(ChatBridge.this::payload).toList());
+        reply(socket, st, h.requestId(), payload);
       } else if (event instanceof ServerEvent.Members mem) {
         reply(socket, st, mem.requestId(), Map.of("room", mem.room(), "members", mem.members()));
       } else if (event instanceof ServerEvent.Ack a) {
+        if (st.pid != null && a.message() != null && offset(a.message()) != null) {
+          st.sent(a.message());
+        }
         reply(socket, st, a.requestId(), a.message() == null ? null : payload(a.message()));
       } else if (event instanceof ServerEvent.Error e) {
         reply(socket, st, e.requestId(), error(e.code(), e.message()));
       }
       return true;
+    }
+
+    /** Traffic of a room a failed recovery rejoined, from before the client joined it again. */
+    private boolean isAbandoned(ServerEvent event) {
+      if (st.abandoned.isEmpty()) {
+        return false;
+      }
+      String room = event instanceof ServerEvent.Message m && m.message().kind() != MessageKind.PRIVATE
+          ? m.message().room()
+          : event instanceof ServerEvent.Presence p ? p.room()
+          : event instanceof ServerEvent.HistoryCleared c ? c.room()
+          : event instanceof ServerEvent.Joined j && j.requestId() != null && j.requestId().startsWith(RECOVERY_ID)
+              ? j.room()
+          : null;
+      return room != null && st.abandoned.contains(room);
+    }
+
+    /**
+     * A recovered room: what the client missed, as the events it would have had, less what it sent
+     * itself (never echoed to it).
+     */
+    private void replay(SocketImpl socket, ServerEvent.Joined j) {
+      st.user = j.user();
+      String floor = st.attempt.since(j.room());
+      for (ChatMessage m : j.history()) {
+        if (!st.ownIds.contains(m.id())) {
+          socket.emit(events.messageEvent(), payload(m), m.id());
+        }
+        floor = m.id();
+      }
+      st.floors.put(j.room(), floor);
     }
 
     @Override

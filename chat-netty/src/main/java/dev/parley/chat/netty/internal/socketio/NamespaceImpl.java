@@ -51,7 +51,24 @@ public final class NamespaceImpl implements Namespace {
     void abandoned(Object state);
 
     void disconnected(SocketImpl socket, String reason);
+
+    /**
+     * The ids of the socket about to be created from {@code state}: a recovered session keeps its
+     * {@code sid}. {@code null}, or a {@code null} sid, for a fresh random one.
+     */
+    default Ids ids(Object state) {
+      return null;
+    }
   }
+
+  /**
+   * A socket's public id, and the private id a client presents to recover its session; {@code pid}
+   * is {@code null} where recovery is off.
+   *
+   * @param sid the socket id, or {@code null} for a fresh one
+   * @param pid the private session id, or {@code null}
+   */
+  public record Ids(String sid, String pid) {}
 
   /** The outcome of {@link Listener#authorize}. */
   @FunctionalInterface
@@ -212,13 +229,13 @@ public final class NamespaceImpl implements Namespace {
     if (!c.session.isOpen() || c.sockets.containsKey(name)) {
       return false;
     }
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    SocketImpl socket = new SocketImpl(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), this, c, handshake);
+    Listener l = listener;
+    Ids ids = l == null ? null : l.ids(state);
+    String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
+    SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     sockets.put(socket.id(), socket);
     socket.join(socket.id());
     runtime.connected(c, socket);
-    Listener l = listener;
     if (l != null) {
       l.connected(socket, state);
     }
@@ -227,6 +244,13 @@ public final class NamespaceImpl implements Namespace {
       socket.run(() -> handler.onConnection(socket));
     }
     return true;
+  }
+
+  /** 120 random bits, URL-safe: socket ids and private session ids. */
+  public static String randomId() {
+    byte[] bytes = new byte[15];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** On the session's loop, when a socket is gone. */

@@ -32,6 +32,8 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   private final String id;
+  /** The private id a client presents to recover this socket's state; {@code null} if it cannot. */
+  private final String pid;
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
   private final SocketIoHandshake handshake;
@@ -44,8 +46,10 @@ public final class SocketImpl implements SocketIoClient {
   /** Parley's chat bridge keeps its per-socket state here. */
   public volatile Object bridge;
 
-  SocketImpl(String id, NamespaceImpl ns, SocketIoRuntime.Connection connection, SocketIoHandshake handshake) {
+  SocketImpl(
+      String id, String pid, NamespaceImpl ns, SocketIoRuntime.Connection connection, SocketIoHandshake handshake) {
     this.id = id;
+    this.pid = pid;
     this.ns = ns;
     this.connection = connection;
     this.handshake = handshake;
@@ -55,6 +59,11 @@ public final class SocketImpl implements SocketIoClient {
   @Override
   public String id() {
     return id;
+  }
+
+  /** The private session id sent with the CONNECT reply, or {@code null} when recovery is off. */
+  public String pid() {
+    return pid;
   }
 
   @Override

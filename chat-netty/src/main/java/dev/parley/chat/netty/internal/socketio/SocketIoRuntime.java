@@ -132,7 +132,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
     String socketIoReason = switch (reason) {
       case "ping timeout" -> "ping timeout";
-      case "client close" -> "client namespace disconnect";
+      // The client closed its whole connection, as a stock client does when its engine is closed
+      // or replaced: Socket.IO calls that a transport close, one the client may recover from. A
+      // deliberate disconnect is the DISCONNECT packet below.
+      case "client close" -> "transport close";
       case "parse error" -> "parse error";
       case "server shutting down" -> "server shutting down";
       default -> "transport close";
@@ -194,7 +197,12 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
     c.everConnected = true;
     c.sockets.put(socket.namespace(), socket);
-    c.session.send(PacketCodec.encode(Packet.CONNECT, socket.namespace(), -1, Map.of("sid", socket.id())));
+    Map<String, Object> reply = new java.util.LinkedHashMap<>();
+    reply.put("sid", socket.id());
+    if (socket.pid() != null) {
+      reply.put("pid", socket.pid()); // the client's cue to send it back, with its offset, to recover
+    }
+    c.session.send(PacketCodec.encode(Packet.CONNECT, socket.namespace(), -1, reply));
   }
 
   /** On the session's loop: a socket disconnected by the server. */

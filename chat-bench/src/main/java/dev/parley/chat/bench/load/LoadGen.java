@@ -1,0 +1,445 @@
+package dev.parley.chat.bench.load;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load generator for chat servers that speak Parley's JSON protocol or the Socket.IO chat events.
+ * Every scenario is bounded in connections and time, talks to one server over loopback and prints
+ * one JSON line per result on stdout (a sweep prints one per step and a summary). See
+ * chat-bench/README.md for the flags.
+ */
+public final class LoadGen {
+  private final Settings s;
+  private final Consumer<JsonObject> out;
+  private final ServerProbe probe;
+  private final long selfPid = ProcessHandle.current().pid();
+
+  LoadGen(Settings s, Consumer<JsonObject> out) {
+    this.s = s;
+    this.out = out;
+    this.probe = new ServerProbe(s.serverPid, s.host, s.statsPort);
+  }
+
+  /** Everything a run is told on the command line. */
+  static final class Settings {
+    String scenario = "fanout";
+    String driver = "json";
+    String server = "server";
+    String round = "1";
+    String host = "127.0.0.1";
+    int port = 8080;
+    long serverPid = -1;
+    int statsPort = -1;
+    int sourceAddresses = -1;
+    String tag = Long.toString(System.nanoTime() % 1_000_000, 36);
+    // connect
+    int connections = 1000;
+    double ramp = 2000;
+    int maxInFlight = 256;
+    int checkpoints = 1;
+    double hold = 0;
+    // fanout, pm, sweep
+    int rooms = 10;
+    int roomSize = 100;
+    int senders = 1;
+    int users = 1000;
+    double rate = 100;
+    int window = 20;
+    double duration = 10;
+    double drain = 5;
+    double warmup = 3;
+    int messageBytes = 64;
+    // sweep
+    double startRate = 50;
+    double factor = 2;
+    int maxSteps = 8;
+    int refine = 2;
+    double p99Millis = 50;
+    long timeoutSeconds = 120;
+
+    static Settings parse(String... args) {
+      Flags f = Flags.parse(args);
+      Settings s = new Settings();
+      s.scenario = f.string("scenario", s.scenario);
+      s.driver = f.string("driver", s.driver);
+      s.server = f.string("server", s.server);
+      s.round = f.string("round", s.round);
+      s.host = f.string("host", s.host);
+      s.port = f.integer("port", s.port);
+      s.serverPid = f.longValue("server-pid", s.serverPid);
+      s.statsPort = f.integer("stats-port", s.statsPort);
+      s.sourceAddresses = f.integer("source-addresses", s.sourceAddresses);
+      s.tag = f.string("tag", s.tag);
+      s.connections = f.integer("connections", s.connections);
+      s.ramp = f.decimal("ramp", s.ramp);
+      s.maxInFlight = f.integer("max-in-flight", s.maxInFlight);
+      s.checkpoints = f.integer("checkpoints", s.checkpoints);
+      s.hold = f.decimal("hold", s.hold);
+      s.rooms = f.integer("rooms", s.rooms);
+      s.roomSize = f.integer("room-size", s.roomSize);
+      s.senders = f.integer("senders", s.senders);
+      s.users = f.integer("users", s.users);
+      s.rate = f.decimal("rate", s.rate);
+      s.window = f.integer("window", s.window);
+      s.duration = f.decimal("duration", s.duration);
+      s.drain = f.decimal("drain", s.drain);
+      s.warmup = f.decimal("warmup", s.warmup);
+      s.messageBytes = f.integer("message-bytes", s.messageBytes);
+      s.startRate = f.decimal("start-rate", s.startRate);
+      s.factor = f.decimal("factor", s.factor);
+      s.maxSteps = f.integer("max-steps", s.maxSteps);
+      s.refine = f.integer("refine", s.refine);
+      s.p99Millis = f.decimal("p99-ms", s.p99Millis);
+      s.timeoutSeconds = f.longValue("timeout", s.timeoutSeconds);
+      f.rejectUnknown();
+      return s;
+    }
+
+    /** Local addresses to connect from: 127.0.0.2 upwards, more once one port range may not do. */
+    List<String> sources(int total) {
+      int n = sourceAddresses >= 0 ? sourceAddresses : total > 10_000 ? 1 + total / 15_000 : 0;
+      List<String> list = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        list.add("127.0.0." + (2 + i));
+      }
+      return list;
+    }
+  }
+
+  public static void main(String[] args) {
+    Settings s = Settings.parse(args);
+    new LoadGen(s, line -> {
+      System.out.println(line);
+      System.out.flush();
+    }).run();
+  }
+
+  void run() {
+    switch (s.scenario) {
+      case "connect" -> connect();
+      case "fanout" -> fanout(false);
+      case "sweep" -> fanout(true);
+      case "pm" -> pm();
+      default -> throw new IllegalArgumentException("unknown scenario " + s.scenario + " (connect, fanout, sweep, pm)");
+    }
+  }
+
+  private JsonObject header(String scenario) {
+    JsonObject o = new JsonObject();
+    o.addProperty("scenario", scenario);
+    o.addProperty("server", s.server);
+    o.addProperty("driver", s.driver);
+    o.addProperty("round", s.round);
+    o.addProperty("time", java.time.Instant.now().toString());
+    return o;
+  }
+
+  // --- connect ---
+
+  private void connect() {
+    Driver driver = Driver.of(s.driver);
+    int n = s.connections;
+    List<String> sources = s.sources(n);
+    JsonObject o = header("connect");
+    o.addProperty("connections", n);
+    o.addProperty("roomSize", s.roomSize);
+    o.addProperty("rampPerSec", s.ramp);
+    o.addProperty("sourceAddresses", sources.size());
+    List<ServerProbe.Memory> points = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
+    ServerProbe.Memory base = probe.memory();
+    points.add(base);
+    counts.add(0);
+    long t0 = System.nanoTime();
+    try (Client client = new Client(s.host, s.port, sources); Fleet fleet = new Fleet(client, driver)) {
+      o.addProperty("epoll", client.epoll);
+      int stages = Math.max(1, s.checkpoints);
+      boolean allSettled = true;
+      for (int k = 1; k <= stages; k++) {
+        int from = (int) ((long) n * (k - 1) / stages);
+        int to = (int) ((long) n * k / stages);
+        allSettled &= fleet.connect(from, to, i -> "c" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i,
+            s.ramp, s.maxInFlight, s.timeoutSeconds);
+        int joined = fleet.onLoop(() -> fleet.joined);
+        points.add(probe.memory());
+        counts.add(joined);
+      }
+      o.addProperty("elapsedS", (System.nanoTime() - t0) / 1e9);
+      fleet.onLoop(() -> {
+        o.addProperty("joined", fleet.joined);
+        o.addProperty("failed", fleet.failed);
+        o.addProperty("closedAfterJoin", fleet.closedAfterJoin);
+        if (fleet.lastError != null) {
+          o.addProperty("lastError", fleet.lastError);
+        }
+        o.add("connectJoinLatencyUs", percentiles(fleet.joinLatency));
+        return null;
+      });
+      o.addProperty("allSettled", allSettled);
+      if (s.hold > 0) {
+        // Keeps the connections for a heap histogram or a profiler; announced on stderr so that
+        // stdout stays one JSON line.
+        System.err.println("holding " + n + " connections for " + s.hold + " s");
+        try {
+          Thread.sleep((long) (s.hold * 1000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    JsonArray pts = new JsonArray();
+    for (int i = 0; i < points.size(); i++) {
+      pts.add(points.get(i).json(counts.get(i)));
+    }
+    o.add("memory", pts);
+    ServerProbe.Memory last = points.get(points.size() - 1);
+    int reached = counts.get(counts.size() - 1);
+    if (reached > 0) {
+      if (base.heap() >= 0) {
+        o.addProperty("heapPerConnBytes", (double) (last.heap() - base.heap()) / reached);
+        o.addProperty("heapSlopeBytes", slope(counts, points, true));
+      }
+      if (base.rss() >= 0) {
+        o.addProperty("rssPerConnBytes", (double) (last.rss() - base.rss()) / reached);
+        o.addProperty("rssSlopeBytes", slope(counts, points, false));
+        o.addProperty("projectedRssAt100kBytes", base.rss() + 100_000 * slope(counts, points, false));
+      }
+    }
+    out.accept(o);
+  }
+
+  /** Least-squares slope of heap (or RSS) over connection count, bytes per connection. */
+  private static double slope(List<Integer> xs, List<ServerProbe.Memory> ys, boolean heap) {
+    int n = xs.size();
+    double mx = 0;
+    double my = 0;
+    for (int i = 0; i < n; i++) {
+      mx += xs.get(i);
+      my += heap ? ys.get(i).heap() : ys.get(i).rss();
+    }
+    mx /= n;
+    my /= n;
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < n; i++) {
+      double dx = xs.get(i) - mx;
+      num += dx * ((heap ? ys.get(i).heap() : ys.get(i).rss()) - my);
+      den += dx * dx;
+    }
+    return den == 0 ? 0 : num / den;
+  }
+
+  // --- fanout and sweep ---
+
+  private void fanout(boolean sweep) {
+    Driver driver = Driver.of(s.driver);
+    int n = s.rooms * s.roomSize;
+    try (Client client = new Client(s.host, s.port, s.sources(n)); Fleet fleet = new Fleet(client, driver)) {
+      if (!joinAll(fleet, n, i -> "f" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i)) {
+        return;
+      }
+      List<Conn> senders = new ArrayList<>();
+      for (Conn c : fleet.joinedConns()) {
+        if (c.index % s.roomSize < s.senders) {
+          senders.add(c);
+        }
+      }
+      int perMessage = s.roomSize - 1;
+      Fleet.Sender sender = (seq, stamp) -> {
+        Conn c = senders.get((int) (seq % senders.size()));
+        c.send(driver.roomMessage(c.room, Marker.text(stamp, s.messageBytes)));
+      };
+      warmUp(fleet, sweep ? s.startRate : s.rate, perMessage, sender);
+      if (!sweep) {
+        out.accept(step(fleet, "fanout", s.rate, perMessage, sender));
+        return;
+      }
+      double best = 0;
+      double failedAt = 0;
+      double rate = s.startRate;
+      for (int i = 0; i < s.maxSteps; i++) {
+        JsonObject r = sweepStep(fleet, rate, perMessage, sender);
+        if (!r.get("ok").getAsBoolean()) {
+          failedAt = rate;
+          break;
+        }
+        best = rate;
+        rate *= s.factor;
+      }
+      for (int i = 0; i < s.refine && failedAt > 0 && best > 0; i++) {
+        fleet.awaitQuiet(1000, 15);
+        if (fleet.onLoop(() -> fleet.closedAfterJoin) > 0) {
+          break; // members are gone: a further step would expect deliveries nobody can receive
+        }
+        double mid = Math.sqrt(best * failedAt);
+        JsonObject r = sweepStep(fleet, mid, perMessage, sender);
+        if (r.get("ok").getAsBoolean()) {
+          best = mid;
+        } else {
+          failedAt = mid;
+        }
+      }
+      JsonObject o = header("sweep");
+      fanoutShape(o);
+      o.addProperty("p99LimitMs", s.p99Millis);
+      o.addProperty("maxSustainableRate", best);
+      o.addProperty("maxSustainableDeliveriesPerSec", best * perMessage);
+      o.addProperty("firstFailingRate", failedAt);
+      out.accept(o);
+    }
+  }
+
+  /**
+   * One sweep step, run again (up to twice) when it failed on latency alone, without drops or lost
+   * connections: one stall of the server's or the generator's core (a GC, another process) fails a
+   * p99 over a few seconds, while a server past its capacity fails every attempt. Every attempt is
+   * printed; the last one counts.
+   */
+  private JsonObject sweepStep(Fleet fleet, double rate, int perMessage, Fleet.Sender sender) {
+    JsonObject r = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) {
+        fleet.awaitQuiet(1000, 15);
+      }
+      r = step(fleet, "sweep-step", rate, perMessage, sender);
+      r.addProperty("attempt", attempt + 1);
+      out.accept(r);
+      if (r.get("ok").getAsBoolean() || r.get("drops").getAsLong() > 0 || r.get("closedDuringStep").getAsInt() > 0) {
+        break;
+      }
+    }
+    return r;
+  }
+
+  private void fanoutShape(JsonObject o) {
+    o.addProperty("rooms", s.rooms);
+    o.addProperty("roomSize", s.roomSize);
+    o.addProperty("senders", s.senders);
+    o.addProperty("messageBytes", s.messageBytes);
+  }
+
+  private boolean joinAll(Fleet fleet, int n, java.util.function.IntFunction<String> rooms,
+      java.util.function.IntFunction<String> users) {
+    fleet.connect(0, n, rooms, users, s.ramp, s.maxInFlight, s.timeoutSeconds);
+    int joined = fleet.onLoop(() -> fleet.joined);
+    if (joined < n) {
+      JsonObject o = header(s.scenario);
+      o.addProperty("error", "only " + joined + " of " + n + " connections joined");
+      o.addProperty("lastError", fleet.onLoop(() -> String.valueOf(fleet.lastError)));
+      o.addProperty("ok", false);
+      out.accept(o);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Sends at {@code rate} for the warm-up time and waits for the deliveries, measuring nothing: the
+   * servers' JIT compilers (the JVM's and V8's) get the same head start before any number counts.
+   */
+  private void warmUp(Fleet fleet, double rate, int perMessage, Fleet.Sender sender) {
+    if (s.warmup <= 0) {
+      return;
+    }
+    fleet.resetCounters();
+    fleet.send(rate, s.warmup, perMessage, s.window, sender);
+    fleet.awaitDeliveries(fleet.onLoop(() -> fleet.sent) * perMessage, s.drain);
+    fleet.awaitQuiet(200, 5);
+  }
+
+  /** One measured window at one offered rate (messages per second; 0 is as fast as possible). */
+  private JsonObject step(Fleet fleet, String scenario, double rate, int perMessage, Fleet.Sender sender) {
+    fleet.resetCounters();
+    int closedBefore = fleet.onLoop(() -> fleet.closedAfterJoin);
+    long cpu0 = probe.cpuNanos();
+    long self0 = ProcStats.cpuNanos(selfPid);
+    long t0 = System.nanoTime();
+    fleet.send(rate, s.duration, perMessage, s.window, sender);
+    long sent = fleet.onLoop(() -> fleet.sent);
+    long expected = sent * perMessage;
+    boolean complete = fleet.awaitDeliveries(expected, s.drain);
+    long t1 = System.nanoTime();
+    long cpu1 = probe.cpuNanos();
+    long self1 = ProcStats.cpuNanos(selfPid);
+    JsonObject o = header(scenario);
+    if (!scenario.equals("pm")) {
+      fanoutShape(o);
+    } else {
+      o.addProperty("users", s.users);
+    }
+    o.addProperty("offeredRate", rate);
+    o.addProperty("offeredDeliveriesPerSec", rate * perMessage);
+    o.addProperty("durationS", s.duration);
+    fleet.onLoop(() -> {
+      long delivered = fleet.delivered;
+      double active = ((fleet.lastDeliveryNanos > 0 ? fleet.lastDeliveryNanos : t1) - fleet.firstSendNanos) / 1e9;
+      o.addProperty("sent", sent);
+      o.addProperty("expected", expected);
+      o.addProperty("delivered", delivered);
+      o.addProperty("drops", Math.max(0, expected - delivered));
+      o.addProperty("deliveredPerSec", active > 0 ? delivered / active : 0);
+      o.add("latencyUs", percentiles(fleet.latency));
+      o.addProperty("latencyFrom", rate > 0
+          ? "intended send time of the open-loop schedule (corrected for coordinated omission)"
+          : "actual send time (closed loop, window " + s.window + ")");
+      // From when the generator actually sent: without its own lag, so on a busy machine the gap
+      // between the two shows how much of the latency is the generator's.
+      o.add("latencyFromSendUs", percentiles(fleet.latencyFromSend));
+      o.addProperty("maxSendLagUs", fleet.maxSendLagNanos / 1000);
+      o.addProperty("closedDuringStep", fleet.closedAfterJoin - closedBefore);
+      o.addProperty("errors", fleet.errorsAfterJoin);
+      if (probe.hasCpu() && delivered > 0) {
+        o.addProperty("serverCpuNsPerDelivery", (double) (cpu1 - cpu0) / delivered);
+      }
+      if (probe.hasCpu()) {
+        o.addProperty("serverCpuUtil", (cpu1 - cpu0) / (double) (t1 - t0));
+      }
+      o.addProperty("loadgenCpuUtil", (self1 - self0) / (double) (t1 - t0));
+      boolean ok = complete && delivered >= expected && fleet.latency.getValueAtPercentile(99) < s.p99Millis * 1000
+          && fleet.closedAfterJoin == closedBefore;
+      o.addProperty("ok", ok);
+      return null;
+    });
+    return o;
+  }
+
+  // --- private messages ---
+
+  private void pm() {
+    Driver driver = Driver.of(s.driver);
+    int n = s.users;
+    try (Client client = new Client(s.host, s.port, s.sources(n)); Fleet fleet = new Fleet(client, driver)) {
+      if (!joinAll(fleet, n, i -> "p" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i)) {
+        return;
+      }
+      List<Conn> all = fleet.joinedConns();
+      SplittableRandom random = new SplittableRandom(42);
+      Fleet.Sender sender = (seq, stamp) -> {
+        Conn from = all.get(random.nextInt(all.size()));
+        Conn to = all.get(random.nextInt(all.size() - 1));
+        if (to == from) {
+          to = all.get(all.size() - 1);
+        }
+        from.send(driver.privateMessage(to.user, Marker.text(stamp, s.messageBytes)));
+      };
+      warmUp(fleet, s.rate, 1, sender);
+      out.accept(step(fleet, "pm", s.rate, 1, sender));
+    }
+  }
+
+  static JsonObject percentiles(Histogram h) {
+    JsonObject o = new JsonObject();
+    o.addProperty("count", h.getTotalCount());
+    o.addProperty("p50", h.getValueAtPercentile(50));
+    o.addProperty("p99", h.getValueAtPercentile(99));
+    o.addProperty("p999", h.getValueAtPercentile(99.9));
+    o.addProperty("max", h.getMaxValue());
+    return o;
+  }
+}

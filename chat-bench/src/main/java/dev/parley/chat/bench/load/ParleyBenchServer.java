@@ -1,0 +1,103 @@
+package dev.parley.chat.bench.load;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.netty.NettyChatServer;
+import dev.parley.chat.netty.NettyConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Parley as the load generator sees it: the rooms chat (ChatServer.builder() without hooks) served
+ * by NettyChatServer over both protocols, plus the same {@code GET /stats} endpoint the peer servers
+ * expose. Flags: {@code --port} (default 8080), {@code --stats-port} (default 8081), {@code
+ * --presence true|false} (join/leave notices, default true), {@code --history N} (default 100),
+ * {@code --host} (default 127.0.0.1). Prints {@code READY <port>} once both ports listen.
+ */
+public final class ParleyBenchServer implements AutoCloseable {
+  private final ChatServer chat;
+  private final NettyChatServer server;
+  private final HttpServer stats;
+
+  private ParleyBenchServer(ChatServer chat, NettyChatServer server, HttpServer stats) {
+    this.chat = chat;
+    this.server = server;
+    this.stats = stats;
+  }
+
+  /** Starts a server; port 0 picks free ports. */
+  public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history)
+      throws IOException {
+    ChatConfig config = ChatConfig.builder()
+        .announcePresence(presence)
+        .historySize(history)
+        // The load generator sends from few connections far above a person's rate; the default
+        // limits (20/s, bursts of 40) would refuse most of it and the test would measure refusals.
+        .requestsPerSecond(Integer.MAX_VALUE)
+        .requestBurst(Integer.MAX_VALUE)
+        .build();
+    ChatServer chat = ChatServer.builder().config(config).build();
+    NettyChatServer server = NettyChatServer.create(chat, NettyConfig.builder().host(host).port(port).build());
+    server.start().toCompletableFuture().join();
+    HttpServer stats = HttpServer.create(new InetSocketAddress(host, statsPort), 16);
+    stats.createContext("/stats", exchange -> {
+      byte[] body = statsJson(chat).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    stats.start();
+    return new ParleyBenchServer(chat, server, stats);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public int statsPort() {
+    return stats.getAddress().getPort();
+  }
+
+  /** Heap after a full GC, RSS, and connected users (one connection per user in every scenario). */
+  static String statsJson(ChatServer chat) {
+    // Twice: the first collection may leave objects whose finalization or reference processing
+    // frees more in the second.
+    System.gc();
+    System.gc();
+    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    long rss = ProcStats.rssBytes(ProcessHandle.current().pid());
+    return "{\"heapUsedAfterGc\":" + heap + ",\"rss\":" + rss + ",\"connections\":" + chat.onlineUsers().size() + "}";
+  }
+
+  @Override
+  public void close() {
+    stats.stop(0);
+    server.stop().toCompletableFuture().join();
+    chat.close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Flags flags = Flags.parse(args);
+    String host = flags.string("host", "127.0.0.1");
+    int port = flags.integer("port", 8080);
+    int statsPort = flags.integer("stats-port", 8081);
+    boolean presence = flags.bool("presence", true);
+    int history = flags.integer("history", 100);
+    flags.rejectUnknown();
+    ParleyBenchServer s = start(host, port, statsPort, presence, history);
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+    System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history
+        + ", rate limits raised to Integer.MAX_VALUE requests/s (the defaults would throttle the load)"
+        + ", stats at http://" + host + ":" + s.statsPort() + "/stats");
+    System.out.println("READY " + s.port());
+    System.out.flush();
+    new CountDownLatch(1).await();
+  }
+}

@@ -1,0 +1,72 @@
+package dev.parley.chat.bench.load;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * What the load generator learns about the server process: CPU time and RSS from /proc (given its
+ * pid), heap after GC from its {@code GET /stats} endpoint (given its stats port). Either may be
+ * absent; the results then leave those fields out.
+ */
+final class ServerProbe {
+  private final long pid;
+  private final String statsUrl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  ServerProbe(long pid, String host, int statsPort) {
+    this.pid = pid;
+    this.statsUrl = statsPort > 0 ? "http://" + host + ":" + statsPort + "/stats" : null;
+  }
+
+  boolean hasCpu() {
+    return pid > 0;
+  }
+
+  long cpuNanos() {
+    return pid > 0 ? ProcStats.cpuNanos(pid) : 0;
+  }
+
+  /** {@code heapUsedAfterGc} (-1 without a stats port), {@code rss} and {@code connections}. */
+  Memory memory() {
+    long heap = -1;
+    long rss = -1;
+    long connections = -1;
+    if (statsUrl != null) {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(statsUrl))
+            .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject o = JsonParser.parseString(r.body()).getAsJsonObject();
+        heap = o.get("heapUsedAfterGc").getAsLong();
+        rss = o.get("rss").getAsLong();
+        connections = o.get("connections").getAsLong();
+      } catch (IOException e) {
+        throw new IllegalStateException("stats endpoint " + statsUrl + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    // /proc after the stats call, so that what the forced GC released is already reflected.
+    if (pid > 0) {
+      rss = ProcStats.rssBytes(pid);
+    }
+    return new Memory(heap, rss, connections);
+  }
+
+  record Memory(long heap, long rss, long connections) {
+    JsonObject json(long clients) {
+      JsonObject o = new JsonObject();
+      o.addProperty("clients", clients);
+      o.addProperty("heapUsedAfterGc", heap);
+      o.addProperty("rss", rss);
+      o.addProperty("serverConnections", connections);
+      return o;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.parley.chat.history;
+
+import dev.parley.chat.ChatMessage;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where a {@link dev.parley.chat.ChatServer} keeps messages: the history of each room, and the inbox
+ * of private messages kept for each user who was offline. Both are <em>streams</em> named by a
+ * string: a room by its name, a user's inbox by {@link #inbox(String)}.
+ *
+ * <p>Parley ships {@link InMemoryHistoryStore} (the default; lost on restart) and, in the {@code
+ * chat-store-jdbc} module, a store on PostgreSQL or an embedded database that survives restarts. Test
+ * an implementation of your own with {@code HistoryStoreContract} from {@code chat-testkit}.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #append} never blocks: the server calls it while holding a room's lock. It queues the
+ *       message and returns a stage that completes once the message is <em>durable</em>, as the store
+ *       defines it (committed, for a database; at once, for memory), or fails if it never will be.
+ *   <li>Stages may complete on a thread of the store's; the server does only non-blocking work in
+ *       what it chains to them (queueing an acknowledgement).
+ *   <li>Reads may block (the server calls them from its worker threads, never from I/O threads), and
+ *       they see every append and removal that returned before them, durable or not yet: the server
+ *       relies on that to recover messages without gaps. A read that fails throws an unchecked
+ *       exception; the client gets {@link dev.parley.chat.ErrorCodes#HISTORY_UNAVAILABLE}.
+ *   <li>Messages of one stream are kept and returned in the order of their ids, whatever the order
+ *       of the appends; an id appended twice is kept once.
+ *   <li>{@link Retention} bounds what is kept per stream; messages past it are never returned.
+ *   <li>Every method is safe to call from any thread.
+ * </ul>
+ */
+public interface HistoryStore extends AutoCloseable {
+
+  /**
+   * The stream name of a user's inbox of private messages. Room names cannot contain {@code @}, so it
+   * never names a room.
+   *
+   * @param user the user
+   * @return {@code "@" + user}
+   */
+  static String inbox(String user) {
+    return "@" + user;
+  }
+
+  /**
+   * What this store keeps of each stream. The server checks at start that its recovery limits
+   * fit within it ({@link dev.parley.chat.ChatConfig#maxRecoveredMessages()} below its message count,
+   * {@link dev.parley.chat.ChatConfig#recoveryWindow()} within its age), so that recovery never skips
+   * a message the store dropped.
+   *
+   * @return the retention
+   */
+  Retention retention();
+
+  /**
+   * Whether what this store made durable outlives the process, so that a client of an earlier run of
+   * the server may recover from it. The default, {@code false}, makes the server refuse recovery
+   * (answer {@code recovered: false}) for any message older than its own start.
+   *
+   * @return {@code true} for a store on disk or in a database
+   */
+  default boolean persistent() {
+    return false;
+  }
+
+  /**
+   * Queues a message at the end of a stream. Never blocks.
+   *
+   * @param stream a room name or an {@link #inbox(String) inbox}
+   * @param message the message; normally its id sorts after every id already in the stream
+   * @return completes when the message is durable; fails if it could not be stored
+   */
+  CompletionStage<Void> append(String stream, ChatMessage message);
+
+  /**
+   * The newest messages of a stream that come before an id: one page of history, walking backwards.
+   *
+   * @param stream a room name or an inbox
+   * @param beforeId only messages with a smaller id; {@code null} for the newest
+   * @param limit the most messages to return, at least 1
+   * @return up to {@code limit} messages, oldest first
+   */
+  List<ChatMessage> before(String stream, String beforeId, int limit);
+
+  /**
+   * The oldest messages of a stream that come after an id: what a client missed.
+   *
+   * @param stream a room name or an inbox
+   * @param afterId only messages with a greater id; {@code null} for the oldest kept
+   * @param limit the most messages to return, at least 1
+   * @return up to {@code limit} messages, oldest first
+   */
+  List<ChatMessage> after(String stream, String afterId, int limit);
+
+  /**
+   * Removes the messages of a stream up to and including an id. Never blocks; later reads no longer
+   * see them.
+   *
+   * @param stream a room name or an inbox
+   * @param throughId the newest id to remove; {@code null} removes every message of the stream
+   * @return completes when the removal is durable
+   */
+  CompletionStage<Void> remove(String stream, String throughId);
+
+  /**
+   * Makes what was queued durable, then releases the store's resources. Appends after closing fail.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,167 @@
+package dev.parley.chat.history;
+
+import dev.parley.chat.ChatMessage;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A {@link HistoryStore} in this process's memory: fast, and gone when the process ends. Appends are
+ * durable as soon as they return. The default store of a {@link dev.parley.chat.ChatServer}.
+ *
+ * <p>Memory is bounded by the {@link Retention} per stream times the number of streams: rooms (at
+ * most {@link dev.parley.chat.ChatConfig#maxRooms()}) and the inboxes of offline users.
+ */
+public final class InMemoryHistoryStore implements HistoryStore {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final Retention retention;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, ArrayDeque<ChatMessage>> streams = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /**
+   * A store keeping what {@code retention} allows, aged by the system clock.
+   *
+   * @param retention what is kept per stream
+   */
+  public InMemoryHistoryStore(Retention retention) {
+    this(retention, Clock.systemUTC());
+  }
+
+  /**
+   * A store keeping what {@code retention} allows, aged by {@code clock}.
+   *
+   * @param retention what is kept per stream
+   * @param clock the clock message ages are measured with
+   */
+  public InMemoryHistoryStore(Retention retention, Clock clock) {
+    this.retention = Objects.requireNonNull(retention, "retention");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Retention retention() {
+    return retention;
+  }
+
+  @Override
+  public CompletionStage<Void> append(String stream, ChatMessage message) {
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(message, "message");
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("The history store is closed"));
+    }
+    streams.compute(stream, (name, messages) -> {
+      ArrayDeque<ChatMessage> kept = messages == null ? new ArrayDeque<>() : messages;
+      if (kept.isEmpty() || kept.peekLast().id().compareTo(message.id()) < 0) {
+        kept.addLast(message);
+      } else {
+        insertInOrder(kept, message);
+      }
+      while (kept.size() > retention.maxMessages()) {
+        kept.removeFirst();
+      }
+      return kept;
+    });
+    return DONE;
+  }
+
+  /** The rare append that is not the newest (another run's clock was ahead): sorted in, once. */
+  private static void insertInOrder(ArrayDeque<ChatMessage> kept, ChatMessage message) {
+    List<ChatMessage> all = new ArrayList<>(kept);
+    int i = 0;
+    while (i < all.size() && all.get(i).id().compareTo(message.id()) < 0) {
+      i++;
+    }
+    if (i < all.size() && all.get(i).id().equals(message.id())) {
+      return;
+    }
+    all.add(i, message);
+    kept.clear();
+    kept.addAll(all);
+  }
+
+  @Override
+  public List<ChatMessage> before(String stream, String beforeId, int limit) {
+    checkLimit(limit);
+    ArrayDeque<ChatMessage> found = new ArrayDeque<>(Math.min(limit, 64));
+    long now = clock.millis();
+    read(stream, messages -> {
+      Iterator<ChatMessage> newestFirst = messages.descendingIterator();
+      while (newestFirst.hasNext() && found.size() < limit) {
+        ChatMessage m = newestFirst.next();
+        if (retention.expired(m.time().toEpochMilli(), now)) {
+          break;
+        }
+        if (beforeId == null || m.id().compareTo(beforeId) < 0) {
+          found.addFirst(m);
+        }
+      }
+    });
+    return List.copyOf(found);
+  }
+
+  @Override
+  public List<ChatMessage> after(String stream, String afterId, int limit) {
+    checkLimit(limit);
+    List<ChatMessage> found = new ArrayList<>();
+    long now = clock.millis();
+    read(stream, messages -> {
+      for (ChatMessage m : messages) {
+        if (found.size() == limit) {
+          break;
+        }
+        if ((afterId == null || m.id().compareTo(afterId) > 0) && !retention.expired(m.time().toEpochMilli(), now)) {
+          found.add(m);
+        }
+      }
+    });
+    return List.copyOf(found);
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String stream, String throughId) {
+    streams.computeIfPresent(stream, (name, messages) -> {
+      if (throughId == null) {
+        return null;
+      }
+      while (!messages.isEmpty() && messages.peekFirst().id().compareTo(throughId) <= 0) {
+        messages.removeFirst();
+      }
+      return messages.isEmpty() ? null : messages;
+    });
+    return DONE;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  /** Runs {@code reader} under the stream's lock: compute serialises it with appends and removals. */
+  private void read(String stream, Consumer<ArrayDeque<ChatMessage>> reader) {
+    streams.computeIfPresent(stream, (name, messages) -> {
+      reader.accept(messages);
+      return messages;
+    });
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryHistoryStore{" + retention + '}';
+  }
+}

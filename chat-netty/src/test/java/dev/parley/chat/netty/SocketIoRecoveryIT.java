@@ -1,0 +1,157 @@
+package dev.parley.chat.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.parley.chat.ChatServer;
+import java.io.IOException;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connection state recovery on the wire, packet by packet, as socket.io-client 4.x expects it: the
+ * CONNECT reply's {@code pid}, the offset as the last argument of room messages, and a CONNECT with
+ * {@code {pid, offset}} answered with the same {@code sid} and the missed messages before live ones.
+ * SocketIoClientIT runs the real client through the same.
+ */
+class SocketIoRecoveryIT {
+  private ChatServer chat;
+  private NettyChatServer server;
+
+  @BeforeEach
+  void start() {
+    chat = ChatServer.builder().build();
+    server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
+        .chat(chat)
+        .onSocketIo(io -> io.of("/custom").on("ping-me", (client, args, ack) -> ack.send("pong")))
+        .build().start().toCompletableFuture().join();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop().toCompletableFuture().join();
+    chat.close();
+  }
+
+  @Test
+  void aDroppedSocketComesBackWithItsSidAndExactlyWhatItMissed() throws Exception {
+    try (RawWebSocket other = open()) {
+      RawWebSocket wire = open();
+      JsonObject first = bothInTheRoom(other, wire);
+      assertThat(first.keySet()).as("as the reference server: sid, then pid").containsExactly("sid", "pid");
+      String sid = first.get("sid").getAsString();
+      String pid = first.get("pid").getAsString();
+
+      say(other, "hello");
+      JsonArray hello = event(skipTo(wire, f -> f.contains("hello")));
+      assertThat(hello).as("event name, message, offset").hasSize(3);
+      String offset = hello.get(2).getAsString();
+      assertThat(offset).isEqualTo(hello.get(1).getAsJsonObject().get("id").getAsString());
+
+      wire.close(); // no close handshake: the connection just drops
+      skipTo(other, f -> f.contains("wire has left"));
+      say(other, "missed");
+
+      try (RawWebSocket back = open()) {
+        JsonObject again = connect(back, "40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+        assertThat(again.get("sid").getAsString()).isEqualTo(sid);
+        assertThat(again.get("pid").getAsString()).isEqualTo(pid);
+        JsonArray left = event(next(back));
+        assertThat(left.get(1).getAsJsonObject().get("message").getAsString()).isEqualTo("wire has left");
+        JsonArray missed = event(next(back));
+        assertThat(missed.get(1).getAsJsonObject().get("message").getAsString()).isEqualTo("missed");
+        assertThat(missed.get(2).getAsString()).isGreaterThan(offset);
+        say(other, "live");
+        JsonArray live = event(next(back));
+        assertThat(live.get(1).getAsJsonObject().get("message").getAsString())
+            .as("no join acknowledgement, nothing twice: live traffic comes next").isEqualTo("live");
+
+        try (RawWebSocket thief = open()) {
+          JsonObject reused = connect(thief, "40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+          assertThat(reused.get("sid").getAsString()).as("a private id recovers once").isNotEqualTo(sid);
+          assertThat(reused.get("pid").getAsString()).isNotEqualTo(pid);
+        }
+      }
+    }
+  }
+
+  @Test
+  void anOffsetThatIsNoMessageIdDoesNotRecover() throws Exception {
+    try (RawWebSocket other = open()) {
+      RawWebSocket wire = open();
+      JsonObject first = bothInTheRoom(other, wire);
+      wire.close();
+      skipTo(other, f -> f.contains("wire has left"));
+      try (RawWebSocket back = open()) {
+        JsonObject again = connect(back, "40{\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"not-an-id\"}");
+        assertThat(again.get("sid").getAsString()).isNotEqualTo(first.get("sid").getAsString());
+      }
+    }
+  }
+
+  @Test
+  void namespacesOfTheApplicationOfferNoRecovery() throws Exception {
+    try (RawWebSocket ws = open()) {
+      ws.sendText("40/custom,");
+      String reply = skipTo(ws, f -> f.startsWith("40/custom,"));
+      JsonObject connected = JsonParser.parseString(reply.substring("40/custom,".length())).getAsJsonObject();
+      assertThat(connected.keySet()).containsExactly("sid");
+    }
+  }
+
+  /** Connects both, {@code other} joins as "other" and {@code wire} as "wire"; returns wire's CONNECT reply. */
+  private static JsonObject bothInTheRoom(RawWebSocket other, RawWebSocket wire) throws IOException {
+    connect(other, "40");
+    join(other, "other");
+    JsonObject connected = connect(wire, "40");
+    join(wire, "wire");
+    skipTo(other, f -> f.contains("wire has joined"));
+    return connected;
+  }
+
+  private RawWebSocket open() throws IOException {
+    RawWebSocket ws = RawWebSocket.connect(server.port(), "/socket.io/?EIO=4&transport=websocket", null, 0);
+    assertThat(next(ws)).startsWith("0{");
+    return ws;
+  }
+
+  private static JsonObject connect(RawWebSocket ws, String packet) throws IOException {
+    ws.sendText(packet);
+    String reply = next(ws);
+    assertThat(reply).startsWith("40{");
+    return JsonParser.parseString(reply.substring(2)).getAsJsonObject();
+  }
+
+  private static void join(RawWebSocket ws, String user) throws IOException {
+    ws.sendText("420[\"join room\",{\"roomname\":\"wire\",\"username\":\"" + user + "\"}]");
+    skipTo(ws, f -> f.startsWith("430"));
+  }
+
+  /** Sends a room message and waits for its acknowledgement, so the server has it. */
+  private static void say(RawWebSocket ws, String text) throws IOException {
+    ws.sendText("421[\"new message\",\"" + text + "\"]");
+    skipTo(ws, f -> f.startsWith("431"));
+  }
+
+  private static JsonArray event(String frame) {
+    assertThat(frame).startsWith("42[");
+    return JsonParser.parseString(frame.substring(2)).getAsJsonArray();
+  }
+
+  private static String next(RawWebSocket ws) throws IOException {
+    return skipTo(ws, f -> true);
+  }
+
+  private static String skipTo(RawWebSocket ws, Predicate<String> wanted) throws IOException {
+    for (;;) {
+      RawWebSocket.Frame f = ws.read();
+      if (f.opcode() == RawWebSocket.TEXT && wanted.test(f.text())) {
+        return f.text();
+      }
+    }
+  }
+}

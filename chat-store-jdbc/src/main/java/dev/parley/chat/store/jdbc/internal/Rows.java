@@ -1,0 +1,67 @@
+package dev.parley.chat.store.jdbc.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.ToNumberPolicy;
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.MessageKind;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Map;
+
+/** A message as a row of the messages table, and back. */
+final class Rows {
+  /** The columns every read selects, in the order {@link #read} takes them. */
+  static final String COLUMNS = "id, time_ms, time_ns, kind, room, sender, recipient, text, data";
+
+  // Numbers come back as the JSON protocol gives them to the server: integers as Long, others as
+  // Double. Nulls inside data are kept: {"a": null} is not {}.
+  private static final Gson GSON = new GsonBuilder()
+      .serializeNulls()
+      .disableHtmlEscaping()
+      .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+      .create();
+
+  private Rows() {}
+
+  /** The insert statement of a table; see {@link #bindInsert}. */
+  static String insert(String table) {
+    return "INSERT INTO " + table + " (stream, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING"; // an id appended twice is kept once
+  }
+
+  static void bindInsert(PreparedStatement insert, String stream, ChatMessage m) throws SQLException {
+    insert.setString(1, stream);
+    insert.setString(2, m.id());
+    insert.setLong(3, m.time().toEpochMilli());
+    insert.setInt(4, m.time().getNano() % 1_000_000);
+    insert.setString(5, m.kind().name());
+    insert.setString(6, m.room());
+    insert.setString(7, m.sender());
+    insert.setString(8, m.recipient());
+    insert.setString(9, m.text());
+    if (m.data().isEmpty()) {
+      insert.setNull(10, Types.VARCHAR);
+    } else {
+      insert.setString(10, GSON.toJson(m.data()));
+    }
+  }
+
+  static ChatMessage read(ResultSet rs) throws SQLException {
+    String data = rs.getString(9);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = data == null ? Map.of() : GSON.fromJson(data, Map.class);
+    return new ChatMessage(
+        rs.getString(1),
+        Instant.ofEpochMilli(rs.getLong(2)).plusNanos(rs.getInt(3)),
+        MessageKind.valueOf(rs.getString(4)),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        map);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.parley.chat.store.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The store's tables and how to get a database to the current version of them. Each step runs once,
+ * in order, inside the transaction that also records the new version, so a failed start leaves the
+ * schema as it was; two processes starting at once take turns on the version row.
+ *
+ * @param messages the messages table
+ * @param version the one-row table holding the schema version
+ * @param dialect the database
+ */
+public record Schema(String messages, String version, Dialect dialect) {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
+
+  /**
+   * The schema with this table name prefix.
+   *
+   * @param prefix letters, digits and underscores, not starting with a digit
+   * @param dialect the database
+   * @return the schema
+   */
+  public static Schema of(String prefix, Dialect dialect) {
+    if (!PREFIX.matcher(prefix).matches()) {
+      // The prefix is spliced into SQL, so it must not be able to carry any.
+      throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
+    }
+    return new Schema(prefix + "messages", prefix + "schema_version", dialect);
+  }
+
+  /**
+   * The migration steps: step {@code i} takes the schema from version {@code i} to {@code i + 1}.
+   * Steps are only ever added at the end. Each uses {@code IF NOT EXISTS}, so a step that a crashed
+   * migration half did in a database without transactional DDL is safe to run again.
+   */
+  List<List<String>> steps() {
+    return List.of(
+        // 1: the messages; the primary key is also the index every read pages along.
+        List.of("CREATE TABLE IF NOT EXISTS " + messages + " ("
+            + "stream TEXT NOT NULL, "
+            + "id " + dialect.idType() + " NOT NULL, "
+            + "time_ms BIGINT NOT NULL, "
+            + "time_ns INT NOT NULL, " // within the millisecond, so that times come back exactly
+            + "kind TEXT NOT NULL, "
+            + "room TEXT, "
+            + "sender TEXT, "
+            + "recipient TEXT, "
+            + "text TEXT NOT NULL, "
+            + "data TEXT, "
+            + "PRIMARY KEY (stream, id))"),
+        // 2: trimming by age deletes by time across every stream.
+        List.of("CREATE INDEX IF NOT EXISTS " + messages + "_time ON " + messages + " (time_ms)"));
+  }
+
+  /** The version this code writes and reads. */
+  public int latest() {
+    return steps().size();
+  }
+
+  /**
+   * Creates or upgrades the tables.
+   *
+   * @param connection a connection of the store's own, in auto-commit mode; left in auto-commit mode
+   * @return the version the database was at before
+   * @throws SQLException if the database refuses
+   * @throws IllegalStateException if the database has a newer schema than this code knows
+   */
+  public int migrate(Connection connection) throws SQLException {
+    createVersionTable(connection);
+    connection.setAutoCommit(false);
+    try (Statement s = connection.createStatement()) {
+      // Writing the row first locks it (PostgreSQL) or the database (SQLite) until commit: a second
+      // process starting now waits here, then sees the version this one wrote.
+      s.executeUpdate("UPDATE " + version + " SET version = version WHERE singleton = 1");
+      int found;
+      try (ResultSet rs = s.executeQuery("SELECT version FROM " + version + " WHERE singleton = 1")) {
+        rs.next();
+        found = rs.getInt(1);
+      }
+      List<List<String>> steps = steps();
+      if (found > steps.size()) {
+        throw new IllegalStateException("The tables " + messages + " are at schema version " + found
+            + ", newer than this version of Parley knows (" + steps.size() + "); upgrade Parley.");
+      }
+      for (int v = found; v < steps.size(); v++) {
+        for (String sql : steps.get(v)) {
+          s.execute(sql);
+        }
+      }
+      try (PreparedStatement set = connection.prepareStatement(
+          "UPDATE " + version + " SET version = ? WHERE singleton = 1")) {
+        set.setInt(1, steps.size());
+        set.executeUpdate();
+      }
+      connection.commit();
+      return found;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(connection, e);
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+  }
+
+  private void createVersionTable(Connection connection) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try (Statement s = connection.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS " + version
+            + " (singleton INT PRIMARY KEY, version INT NOT NULL)");
+        s.execute("INSERT INTO " + version + " (singleton, version) VALUES (1, 0) ON CONFLICT DO NOTHING");
+        return;
+      } catch (SQLException e) {
+        // PostgreSQL's CREATE TABLE IF NOT EXISTS is not atomic: two processes creating the same
+        // table at once can make one fail on a catalog unique index. The table exists then.
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  static void rollbackQuietly(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

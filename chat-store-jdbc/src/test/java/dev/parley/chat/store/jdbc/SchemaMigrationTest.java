@@ -1,0 +1,129 @@
+package dev.parley.chat.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.MessageKind;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The tables are created, upgraded, and never downgraded, by the store itself at start. */
+class SchemaMigrationTest {
+  @TempDir
+  Path dir;
+
+  private TestDatabase db;
+
+  @AfterEach
+  void dropTables() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aVersion1DatabaseIsMigratedAndKeepsItsMessages(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    String idType = database.equals("postgresql") ? "TEXT COLLATE \"C\"" : "TEXT";
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      // Version 1 as a release that only knew step 1 left it.
+      s.execute("CREATE TABLE " + db.prefix + "schema_version (singleton INT PRIMARY KEY, version INT NOT NULL)");
+      s.execute("INSERT INTO " + db.prefix + "schema_version VALUES (1, 1)");
+      s.execute("CREATE TABLE " + db.messagesTable() + " (stream TEXT NOT NULL, id " + idType + " NOT NULL,"
+          + " time_ms BIGINT NOT NULL, time_ns INT NOT NULL, kind TEXT NOT NULL, room TEXT, sender TEXT,"
+          + " recipient TEXT, text TEXT NOT NULL, data TEXT, PRIMARY KEY (stream, id))");
+      s.execute("INSERT INTO " + db.messagesTable() + " VALUES ('lobby', '0000000000001', " + System.currentTimeMillis()
+          + ", 0, 'ROOM', 'lobby', 'alice', NULL, 'from version 1', '{\"n\":1}')");
+    }
+    assertThat(indexes()).doesNotContain(db.messagesTable() + "_time");
+
+    try (JdbcHistoryStore store = db.builder().build()) {
+      List<ChatMessage> kept = store.after("lobby", null, 10);
+
+      assertThat(kept).extracting(ChatMessage::text).containsExactly("from version 1");
+      assertThat(kept.get(0).data()).containsEntry("n", 1L);
+    }
+    assertThat(version()).isEqualTo(2);
+    assertThat(indexes()).contains(db.messagesTable() + "_time");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aDatabaseFromANewerVersionIsLeftAlone(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    db.builder().build().close();
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE " + db.prefix + "schema_version SET version = 99");
+    }
+
+    assertThatThrownBy(() -> db.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("newer");
+    assertThat(version()).isEqualTo(99);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void processesStartingAtOnceMigrateOnce(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    int starters = 4;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(starters);
+    List<JdbcHistoryStore> stores = new ArrayList<>();
+    try {
+      List<Future<JdbcHistoryStore>> started = new ArrayList<>();
+      for (int i = 0; i < starters; i++) {
+        started.add(pool.submit(() -> {
+          go.await();
+          return db.builder().build();
+        }));
+      }
+      go.countDown();
+      for (Future<JdbcHistoryStore> f : started) {
+        stores.add(f.get(60, TimeUnit.SECONDS));
+      }
+      stores.get(0).append("lobby", new ChatMessage("0000000000001", Instant.now(), MessageKind.ROOM, "lobby", "a", null, "hi", null)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertThat(stores.get(3).after("lobby", null, 10)).hasSize(1);
+    } finally {
+      stores.forEach(JdbcHistoryStore::close);
+      pool.shutdownNow();
+    }
+    assertThat(version()).isEqualTo(2);
+  }
+
+  private int version() throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM " + db.prefix + "schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private List<String> indexes() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = db.connect();
+        ResultSet rs = c.getMetaData().getIndexInfo(null, null, db.messagesTable(), false, true)) {
+      while (rs.next()) {
+        names.add(rs.getString("INDEX_NAME"));
+      }
+    }
+    return names;
+  }
+}

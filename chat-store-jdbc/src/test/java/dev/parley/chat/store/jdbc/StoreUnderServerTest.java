@@ -1,0 +1,239 @@
+package dev.parley.chat.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.AckTiming;
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.MessageKind;
+import dev.parley.chat.history.Retention;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.testkit.ChatTestKit;
+import dev.parley.chat.testkit.TestClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The store under a real ChatServer (the test kit's in-memory transport): when acknowledgements go
+ * out, what happens when the database stalls, and what a restarted server remembers. Each test runs
+ * on SQLite and on PostgreSQL.
+ */
+class StoreUnderServerTest {
+  // Message times come from the kit's manual clock, months before the real one: no age limit here.
+  private static final Retention RETENTION = Retention.messages(1000);
+
+  @TempDir
+  Path dir;
+
+  private TestDatabase db;
+  private JdbcHistoryStore history; // of the last server()
+
+  @AfterEach
+  void dropTables() throws Exception {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  private ChatTestKit server(AckTiming timing, UnaryOperator<JdbcHistoryStore.Builder> store) {
+    ChatConfig config = ChatConfig.builder().ackTiming(timing).announcePresence(false).build();
+    JdbcHistoryStore built = store.apply(db.builder().retention(RETENTION)).build();
+    history = built;
+    return ChatTestKit.create(b -> b.config(config).historyStore(built));
+  }
+
+  private static TestClient joined(ChatTestKit kit, String user) {
+    TestClient client = kit.connect().join("lobby", user);
+    client.take(ServerEvent.Joined.class);
+    return client;
+  }
+
+  private static void send(TestClient client, String requestId, String text) {
+    client.request(new ClientRequest.Send(requestId, "lobby", text, null));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void onCommitAcknowledgesOnlyOnceTheMessageIsCommitted(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (ChatTestKit kit = server(AckTiming.ON_COMMIT, b -> b)) {
+      TestClient alice = joined(kit, "alice");
+      TestClient bob = joined(kit, "bob");
+      alice.take(ServerEvent.Presence.class);
+
+      ChatMessage delivered;
+      try (TestDatabase.WriteLock stalled = db.lockWrites()) {
+        send(alice, "r1", "committed before acknowledged");
+        delivered = bob.takeMessage(); // live delivery never waits for the database
+
+        // While writes are blocked nothing can commit, so there can be no acknowledgement yet.
+        assertThat(db.committed(delivered.id())).isFalse();
+        alice.assertNoMoreEvents();
+        assertThat(kit.server().history("lobby")).contains(delivered);
+      }
+
+      ServerEvent.Ack ack = alice.take(ServerEvent.Ack.class);
+      assertThat(ack.requestId()).isEqualTo("r1");
+      assertThat(ack.message()).isEqualTo(delivered);
+      assertThat(db.committed(delivered.id())).as("committed when acknowledged").isTrue();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void onReceiptAcknowledgesBeforeTheCommit(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (ChatTestKit kit = server(AckTiming.ON_RECEIPT, b -> b)) {
+      TestClient alice = joined(kit, "alice");
+      try (TestDatabase.WriteLock stalled = db.lockWrites()) {
+        send(alice, "r1", "acknowledged at once");
+
+        ServerEvent.Ack ack = alice.take(ServerEvent.Ack.class);
+
+        assertThat(db.committed(ack.message().id())).isFalse();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aFullQueueRefusesMessagesBeforeAnyoneSeesThem(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (ChatTestKit kit = server(AckTiming.ON_RECEIPT, b -> b.queueCapacity(2))) {
+      TestClient alice = joined(kit, "alice");
+      TestClient bob = joined(kit, "bob");
+      alice.take(ServerEvent.Presence.class);
+
+      try (TestDatabase.WriteLock stalled = db.lockWrites()) {
+        send(alice, "r1", "one");
+        send(alice, "r2", "two");
+        assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("r1");
+        assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("r2");
+        assertThat(bob.takeMessage().text()).isEqualTo("one");
+        assertThat(bob.takeMessage().text()).isEqualTo("two");
+
+        long start = System.nanoTime();
+        send(alice, "r3", "three");
+        ServerEvent.Error refused = alice.takeError();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once, not after a timeout")
+            .isLessThan(Duration.ofSeconds(2));
+        assertThat(refused.requestId()).isEqualTo("r3");
+        assertThat(refused.code()).isEqualTo(ErrorCodes.HISTORY_UNAVAILABLE);
+        bob.assertNoMoreEvents();
+        assertThat(kit.server().history("lobby")).extracting(ChatMessage::text).containsExactly("one", "two");
+      }
+
+      // Once the database moves again, so does the chat. A removal is queued behind the appends, so
+      // once it is done the queue has room again.
+      history.remove("elsewhere", null).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      send(alice, "r4", "four");
+      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("r4");
+      assertThat(bob.takeMessage().text()).isEqualTo("four");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void readsSeeAppendsTheStalledDatabaseHasNotCommitted(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().retention(RETENTION).build()) {
+      ChatMessage first = message("0000000000001", "first");
+      ChatMessage second = message("0000000000002", "second");
+      CompletableFuture<Void> durable;
+      try (TestDatabase.WriteLock stalled = db.lockWrites()) {
+        store.append("lobby", first);
+        durable = store.append("lobby", second).toCompletableFuture();
+        store.remove("lobby", first.id());
+
+        assertThat(store.after("lobby", null, 10)).containsExactly(second);
+        assertThat(durable).isNotDone();
+      }
+      durable.get(20, TimeUnit.SECONDS);
+      assertThat(store.after("lobby", null, 10)).containsExactly(second);
+      assertThat(db.committed(second.id())).isTrue();
+      assertThat(db.committed(first.id())).isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void theWriterDeletesWhatRetentionNoLongerKeeps(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().retention(Retention.messages(3))
+        .trimInterval(Duration.ofMillis(20)).build()) {
+      CompletableFuture<Void> last = null;
+      for (int i = 1; i <= 10; i++) {
+        last = store.append("lobby", message(String.format("%013d", i), "m" + i)).toCompletableFuture();
+      }
+      last.get(20, TimeUnit.SECONDS);
+
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (db.rows() > 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20); // polling the table until a deadline: the trim runs on the writer's own schedule
+      }
+
+      assertThat(db.rows()).isEqualTo(3);
+      assertThat(store.after("lobby", null, 10)).extracting(ChatMessage::text).containsExactly("m8", "m9", "m10");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aRestartedServerSendsTheHistoryToAJoiner(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (ChatTestKit kit = server(AckTiming.ON_COMMIT, b -> b)) {
+      TestClient alice = joined(kit, "alice");
+      for (int i = 1; i <= 3; i++) {
+        send(alice, "r" + i, "before the restart " + i);
+        alice.take(ServerEvent.Ack.class);
+      }
+    }
+
+    try (ChatTestKit kit = server(AckTiming.ON_COMMIT, b -> b)) {
+      TestClient bob = kit.connect().join("lobby", "bob");
+
+      assertThat(bob.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::text)
+          .containsExactly("before the restart 1", "before the restart 2", "before the restart 3");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void anOfflineUsersInboxSurvivesARestartAndIsDeliveredOnce(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    ChatConfig config = ChatConfig.builder().ackTiming(AckTiming.ON_COMMIT).announcePresence(false)
+        .offlineMessages(true).build();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
+      TestClient alice = joined(kit, "alice");
+      alice.request(new ClientRequest.SendPrivate("p1", "bob", "while you were away", null));
+      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("p1");
+    }
+
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
+      TestClient bob = kit.connect().join("lobby", "bob");
+
+      ChatMessage kept = bob.takeUntil(ServerEvent.Message.class).message();
+      assertThat(kept.text()).isEqualTo("while you were away");
+      assertThat(kept.sender()).isEqualTo("alice");
+    } // closing commits the inbox's removal
+
+    try (JdbcHistoryStore store = db.builder().retention(RETENTION).build()) {
+      assertThat(store.after("@bob", null, 10)).as("delivered, so no longer kept").isEmpty();
+    }
+  }
+
+  private static ChatMessage message(String id, String text) {
+    return new ChatMessage(id, Instant.now(), MessageKind.ROOM, "lobby", "alice", null, text, null);
+  }
+}

@@ -1,0 +1,563 @@
+package dev.parley.chat.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.MessageKind;
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.history.Retention;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link HistoryStore} contract as JUnit 5 tests: extend it with a class that makes fresh stores
+ * of your implementation, and every test here runs against it.
+ *
+ * <pre>{@code
+ * class MyStoreTest extends HistoryStoreContract {
+ *   @Override
+ *   protected HistoryStore newStore(Retention retention, Clock clock) {
+ *     return new MyStore(retention, clock);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each test gets an empty store from {@link #newStore}. A store that keeps messages across a
+ * restart also overrides {@link #persistent()} and {@link #reopen}, and the restart tests run too.
+ * Message times are whole milliseconds, as the server makes them. Structured data holds JSON values
+ * as they come off the wire: integers as {@code Long}, other numbers as {@code Double}.
+ *
+ * <p>Stores made here are closed after each test.
+ */
+public abstract class HistoryStoreContract {
+  /** How long a test waits for a store to make an append durable. */
+  protected static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Retention of the tests that do not test retention. */
+  protected static final Retention ROOMY = Retention.messages(10_000);
+
+  /** The clock of the stores made by this test; moves only when a test moves it. */
+  protected final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+  private final List<HistoryStore> opened = new ArrayList<>();
+  private final AtomicLong sequence = new AtomicLong();
+
+  /** Creates the contract tests. */
+  protected HistoryStoreContract() {}
+
+  /**
+   * A new, empty store.
+   *
+   * @param retention what it keeps per stream
+   * @param clock what it measures message ages with
+   * @return the store
+   */
+  protected abstract HistoryStore newStore(Retention retention, Clock clock);
+
+  /**
+   * Whether the store keeps messages across a restart; if so, override {@link #reopen} too.
+   *
+   * @return {@code false} unless overridden
+   */
+  protected boolean persistent() {
+    return false;
+  }
+
+  /**
+   * Opens the same storage as the last store {@link #newStore} made, after that store was closed: a
+   * restart. Only called when {@link #persistent()}.
+   *
+   * @param retention what it keeps per stream
+   * @param clock what it measures message ages with
+   * @return a store over the same storage
+   */
+  protected HistoryStore reopen(Retention retention, Clock clock) {
+    throw new UnsupportedOperationException("override reopen() along with persistent()");
+  }
+
+  private HistoryStore open(Retention retention) {
+    HistoryStore store = newStore(retention, clock);
+    opened.add(store);
+    return store;
+  }
+
+  private HistoryStore restart(HistoryStore store, Retention retention) {
+    store.close();
+    HistoryStore again = reopen(retention, clock);
+    opened.add(again);
+    return again;
+  }
+
+  @AfterEach
+  void closeStores() {
+    for (HistoryStore store : opened) {
+      store.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ ordering and paging
+
+  @Test
+  void readsReturnAStreamsMessagesOldestFirst() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 5);
+
+    assertEquals(sent, store.before("lobby", null, 100));
+    assertEquals(sent, store.after("lobby", null, 100));
+  }
+
+  @Test
+  void beforeWalksBackPageByPageAndSeesEveryMessageOnce() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 23);
+    awaitDurable(store.append("lobby", sent.get(sent.size() - 1)));
+
+    List<ChatMessage> walked = new ArrayList<>();
+    String before = null;
+    int pages = 0;
+    for (;;) {
+      List<ChatMessage> page = store.before("lobby", before, 5);
+      if (page.isEmpty()) {
+        break;
+      }
+      assertTrue(page.size() <= 5, "a page holds at most the limit");
+      walked.addAll(0, page);
+      before = page.get(0).id();
+      pages++;
+    }
+
+    assertEquals(sent, walked);
+    assertEquals(5, pages);
+  }
+
+  @Test
+  void aLateAppendOfAnOlderIdIsSortedIn() {
+    HistoryStore store = open(ROOMY);
+    ChatMessage older = roomMessage("lobby", "made first, appended last");
+    List<ChatMessage> sent = appendAll(store, "lobby", 3);
+    append(store, "lobby", older);
+    awaitDurable(store.append("lobby", older));
+
+    List<ChatMessage> expected = new ArrayList<>(List.of(older));
+    expected.addAll(sent);
+    assertEquals(expected, store.after("lobby", null, 100));
+    assertEquals(expected, store.before("lobby", null, 100));
+  }
+
+  @Test
+  void theStoreSaysWhetherItOutlivesTheProcess() {
+    assertEquals(persistent(), open(ROOMY).persistent());
+  }
+
+  @Test
+  void beforeAnIdReturnsTheNewestOlderMessages() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 10);
+
+    assertEquals(sent.subList(4, 7), store.before("lobby", sent.get(7).id(), 3));
+    assertEquals(sent.subList(0, 2), store.before("lobby", sent.get(2).id(), 3));
+    assertEquals(List.of(), store.before("lobby", sent.get(0).id(), 3));
+  }
+
+  @Test
+  void afterAnIdReturnsWhatCameNextForRecovery() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 10);
+
+    assertEquals(sent.subList(4, 10), store.after("lobby", sent.get(3).id(), 100));
+    assertEquals(sent.subList(4, 6), store.after("lobby", sent.get(3).id(), 2));
+    assertEquals(List.of(), store.after("lobby", sent.get(9).id(), 100));
+    assertEquals(sent.subList(0, 3), store.after("lobby", null, 3));
+  }
+
+  @Test
+  void anIdNotInTheStreamStillBoundsTheRead() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 4);
+    String between = sent.get(1).id() + "0"; // sorts after sent[1], before sent[2]
+
+    assertEquals(sent.subList(2, 4), store.after("lobby", between, 10));
+    assertEquals(sent.subList(0, 2), store.before("lobby", between, 10));
+  }
+
+  @Test
+  void limitsAreKept() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 10);
+
+    assertEquals(sent.subList(9, 10), store.before("lobby", null, 1));
+    assertEquals(sent.subList(0, 1), store.after("lobby", null, 1));
+    assertThrows(IllegalArgumentException.class, () -> store.before("lobby", null, 0));
+    assertThrows(IllegalArgumentException.class, () -> store.after("lobby", null, 0));
+  }
+
+  @Test
+  void aStreamNobodyWroteToIsEmpty() {
+    HistoryStore store = open(ROOMY);
+
+    assertEquals(List.of(), store.before("nowhere", null, 10));
+    assertEquals(List.of(), store.after("nowhere", null, 10));
+    awaitDurable(store.remove("nowhere", null));
+  }
+
+  // ------------------------------------------------------------------ streams
+
+  @Test
+  void streamsAreKeptApart() {
+    HistoryStore store = open(ROOMY);
+    String alice = HistoryStore.inbox("alice");
+    String bob = HistoryStore.inbox("bob");
+    List<ChatMessage> lobby = new ArrayList<>();
+    List<ChatMessage> lobby2 = new ArrayList<>();
+    List<ChatMessage> toAlice = new ArrayList<>();
+    List<ChatMessage> toBob = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      lobby.add(append(store, "lobby", roomMessage("lobby", "l" + i)));
+      lobby2.add(append(store, "lobby2", roomMessage("lobby2", "m" + i)));
+      toAlice.add(append(store, alice, privateMessage("bob", "alice", "a" + i)));
+      toBob.add(append(store, bob, privateMessage("alice", "bob", "b" + i)));
+    }
+    awaitDurable(store.remove(bob, null));
+    awaitDurable(store.remove("lobby2", lobby2.get(2).id()));
+
+    assertEquals(lobby, store.after("lobby", null, 100));
+    assertEquals(lobby2.subList(3, 5), store.after("lobby2", null, 100));
+    assertEquals(toAlice, store.before(alice, null, 100));
+    assertEquals(List.of(), store.before(bob, null, 100));
+    assertEquals(List.of(), store.before("alice", null, 100));
+  }
+
+  @Test
+  void concurrentAppendsToDifferentStreamsAreAllKeptInOrder() throws Exception {
+    HistoryStore store = open(ROOMY);
+    int threads = 4;
+    int perStream = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<ChatMessage>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String stream = t % 2 == 0 ? "room" + t : HistoryStore.inbox("user" + t);
+        results.add(pool.submit(() -> {
+          List<ChatMessage> sent = new ArrayList<>();
+          List<CompletableFuture<Void>> durable = new ArrayList<>();
+          for (int i = 0; i < perStream; i++) {
+            ChatMessage m = roomMessage(stream, stream + " " + i);
+            durable.add(store.append(stream, m).toCompletableFuture());
+            sent.add(m);
+          }
+          durable.forEach(HistoryStoreContract::awaitDurable);
+          assertEquals(sent, store.after(stream, null, perStream * 2));
+          return sent;
+        }));
+      }
+      for (Future<List<ChatMessage>> r : results) {
+        assertEquals(perStream, r.get(DURABLE_TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS).size());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ removal
+
+  @Test
+  void removeThroughAnIdDropsItAndEverythingOlder() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 6);
+
+    CompletionStage<Void> removed = store.remove("lobby", sent.get(2).id());
+
+    assertEquals(sent.subList(3, 6), store.after("lobby", null, 100), "seen before the removal is durable");
+    awaitDurable(removed);
+    assertEquals(sent.subList(3, 6), store.before("lobby", null, 100));
+    assertEquals(sent.subList(3, 6), store.after("lobby", sent.get(0).id(), 100));
+  }
+
+  @Test
+  void removeAllEmptiesTheStreamAndLaterAppendsAreKept() {
+    HistoryStore store = open(ROOMY);
+    appendAll(store, "lobby", 4);
+
+    store.remove("lobby", null);
+    assertEquals(List.of(), store.before("lobby", null, 100));
+    ChatMessage after = append(store, "lobby", roomMessage("lobby", "fresh start"));
+
+    assertEquals(List.of(after), store.before("lobby", null, 100));
+    assertEquals(List.of(after), store.after("lobby", null, 100));
+    awaitDurable(store.append("lobby", after));
+    assertEquals(List.of(after), store.after("lobby", null, 100));
+  }
+
+  // ------------------------------------------------------------------ durability
+
+  @Test
+  void readsSeeAnAppendAsSoonAsItReturned() {
+    HistoryStore store = open(ROOMY);
+    for (int i = 0; i < 50; i++) {
+      ChatMessage m = roomMessage("lobby", "m" + i);
+      store.append("lobby", m);
+      List<ChatMessage> newest = store.before("lobby", null, 1);
+      assertEquals(List.of(m), newest, "the message just appended is the newest");
+      assertEquals(m, store.after("lobby", null, 100).get(i));
+    }
+  }
+
+  @Test
+  void theAppendStageCompletesOnceDurable() {
+    HistoryStore store = open(ROOMY);
+    ChatMessage m = roomMessage("lobby", "keep me");
+
+    awaitDurable(store.append("lobby", m));
+
+    assertEquals(List.of(m), store.after("lobby", null, 10));
+  }
+
+  @Test
+  void anIdAppendedTwiceIsKeptOnce() {
+    HistoryStore store = open(ROOMY);
+    ChatMessage first = roomMessage("lobby", "one");
+    ChatMessage second = roomMessage("lobby", "two");
+
+    store.append("lobby", first);
+    store.append("lobby", first);
+    assertEquals(List.of(first), store.after("lobby", null, 10), "while queued");
+    awaitDurable(store.append("lobby", second));
+    awaitDurable(store.append("lobby", second));
+
+    assertEquals(List.of(first, second), store.after("lobby", null, 10));
+    assertEquals(List.of(first, second), store.before("lobby", null, 10));
+  }
+
+  @Test
+  void appendingAfterCloseFails() {
+    HistoryStore store = open(ROOMY);
+    store.close();
+
+    CompletableFuture<Void> stage = store.append("lobby", roomMessage("lobby", "too late")).toCompletableFuture();
+
+    assertTrue(stage.isCompletedExceptionally(), "the stage has already failed: " + stage);
+  }
+
+  @Test
+  void closeMakesQueuedAppendsDurable() {
+    HistoryStore store = open(ROOMY);
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    List<ChatMessage> sent = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ChatMessage m = roomMessage("lobby", "m" + i);
+      sent.add(m);
+      stages.add(store.append("lobby", m).toCompletableFuture());
+    }
+
+    store.close();
+
+    for (CompletableFuture<Void> stage : stages) {
+      assertTrue(stage.isDone() && !stage.isCompletedExceptionally(), "durable once close returned: " + stage);
+    }
+    if (persistent()) {
+      HistoryStore again = reopen(ROOMY, clock);
+      opened.add(again);
+      assertEquals(sent, again.after("lobby", null, 1000));
+    }
+  }
+
+  @Test
+  void messagesAndRemovalsSurviveARestart() {
+    if (!persistent()) {
+      return; // nothing to restart: the store lives as long as its process
+    }
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> lobby = appendAll(store, "lobby", 8);
+    List<ChatMessage> inbox = appendAll(store, HistoryStore.inbox("carol"), 3);
+    store.remove("lobby", lobby.get(1).id());
+    store.remove(HistoryStore.inbox("carol"), null);
+
+    HistoryStore again = restart(store, ROOMY);
+
+    assertEquals(lobby.subList(2, 8), again.after("lobby", null, 100));
+    assertEquals(List.of(), again.after(HistoryStore.inbox("carol"), null, 100));
+    assertEquals(3, inbox.size());
+    ChatMessage next = append(again, "lobby", roomMessage("lobby", "after the restart"));
+    assertEquals(next, again.before("lobby", null, 1).get(0));
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  @Test
+  void retentionKeepsTheNewestMessagesOfEachStream() {
+    HistoryStore store = open(Retention.messages(5));
+    List<ChatMessage> lobby = appendAll(store, "lobby", 12);
+    List<ChatMessage> other = appendAll(store, "other", 3);
+
+    assertEquals(lobby.subList(7, 12), store.before("lobby", null, 100), "while queued");
+    assertEquals(lobby.subList(7, 12), store.after("lobby", null, 100));
+    awaitDurable(store.append("lobby", lobby.get(11)));
+    assertEquals(lobby.subList(7, 12), store.before("lobby", null, 100), "once durable");
+    assertEquals(lobby.subList(7, 12), store.after("lobby", null, 100));
+    assertEquals(lobby.subList(7, 9), store.after("lobby", lobby.get(2).id(), 2));
+    assertEquals(List.of(), store.before("lobby", lobby.get(7).id(), 100));
+    assertEquals(other, store.after("other", null, 100));
+  }
+
+  @Test
+  void retentionDropsMessagesOlderThanTheMaxAge() {
+    HistoryStore store = open(Retention.messages(100).maxAge(Duration.ofHours(1)));
+    ChatMessage old = append(store, "lobby", roomMessage("lobby", "old"));
+    clock.advance(Duration.ofMinutes(40));
+    ChatMessage recent = append(store, "lobby", roomMessage("lobby", "recent"));
+    awaitDurable(store.append("lobby", recent));
+    assertEquals(List.of(old, recent), store.after("lobby", null, 10));
+
+    clock.advance(Duration.ofMinutes(30));
+
+    assertEquals(List.of(recent), store.after("lobby", null, 10));
+    assertEquals(List.of(recent), store.before("lobby", null, 10));
+    clock.advance(Duration.ofMinutes(31));
+    assertEquals(List.of(), store.before("lobby", null, 10));
+  }
+
+  @Test
+  void theStoreReportsItsRetention() {
+    Retention retention = Retention.messages(42).maxAge(Duration.ofDays(3));
+    assertEquals(retention, open(retention).retention());
+  }
+
+  // ------------------------------------------------------------------ content
+
+  @Test
+  void everyFieldComesBackExactly() {
+    HistoryStore store = open(ROOMY);
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("count", 42L);
+    nested.put("big", Long.MAX_VALUE);
+    nested.put("negative", -7L);
+    nested.put("ratio", 0.25);
+    nested.put("whole double", 3.0);
+    nested.put("tiny", 1.0e-12);
+    nested.put("yes", Boolean.TRUE);
+    nested.put("no", Boolean.FALSE);
+    nested.put("nothing", null);
+    nested.put("list", Arrays.asList(1L, "two", 3.5, null, List.of(), Map.of("deep", List.of(true))));
+    nested.put("empty", Map.of());
+    nested.put("quote \"and\" \\ / \n tab\t", "ünïcödé ✓ 𝄞 日本語 عربى");
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("nested", nested);
+    data.put("reaction", "👍🏽");
+
+    String text = "héllo 👋 世界 — \"quoted\" \\ back\\slash\n\tnew line, nul-free, RTL: שלום";
+    String stream = "lobby";
+    List<ChatMessage> sent = List.of(
+        message(MessageKind.ROOM, stream, "alice", null, text, data),
+        message(MessageKind.NOTICE, stream, null, null, "alice has joined", Map.of()),
+        message(MessageKind.PRIVATE, null, "bob", "alice", "", Map.of("k", "v")),
+        message(MessageKind.PRIVATE, stream, "bob", "alice", "x".repeat(4000), Map.of()));
+    for (ChatMessage m : sent) {
+      store.append(stream, m);
+    }
+    assertSameMessages(sent, store.after(stream, null, 10));
+    awaitDurable(store.append(stream, sent.get(0)));
+    assertSameMessages(sent, store.after(stream, null, 10));
+    assertSameMessages(sent, store.before(stream, null, 10));
+    if (persistent()) {
+      assertSameMessages(sent, restart(store, ROOMY).after(stream, null, 10));
+    }
+  }
+
+  /** Equal messages, and data values of the same types (a Long is not an Integer). */
+  private static void assertSameMessages(List<ChatMessage> expected, List<ChatMessage> actual) {
+    assertEquals(expected, actual);
+    for (int i = 0; i < expected.size(); i++) {
+      assertEquals(typed(expected.get(i).data()), typed(actual.get(i).data()), "data value types");
+    }
+  }
+
+  private static String typed(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      StringBuilder s = new StringBuilder("{");
+      m.forEach((k, v) -> s.append(k).append('=').append(typed(v)).append(','));
+      return s.append('}').toString();
+    }
+    if (value instanceof List<?> l) {
+      StringBuilder s = new StringBuilder("[");
+      l.forEach(v -> s.append(typed(v)).append(','));
+      return s.append(']').toString();
+    }
+    return value == null ? "null" : value.getClass().getSimpleName() + ":" + value;
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /**
+   * A room message with a fresh id, sent now by the clock of the test.
+   *
+   * @param room the room
+   * @param text its text
+   * @return the message
+   */
+  protected ChatMessage roomMessage(String room, String text) {
+    return message(MessageKind.ROOM, room, "alice", null, text, Map.of());
+  }
+
+  private ChatMessage privateMessage(String from, String to, String text) {
+    return message(MessageKind.PRIVATE, null, from, to, text, Map.of());
+  }
+
+  private ChatMessage message(
+      MessageKind kind, String room, String sender, String recipient, String text, Map<String, Object> data) {
+    // 13 characters that sort in sending order, like the server's ids.
+    String id = String.format("%013d", sequence.incrementAndGet());
+    return new ChatMessage(id, Instant.ofEpochMilli(clock.millis()), kind, room, sender, recipient, text, data);
+  }
+
+  private ChatMessage append(HistoryStore store, String stream, ChatMessage m) {
+    store.append(stream, m);
+    return m;
+  }
+
+  private List<ChatMessage> appendAll(HistoryStore store, String stream, int count) {
+    List<ChatMessage> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      sent.add(append(store, stream, roomMessage(stream, stream + " #" + i)));
+    }
+    return sent;
+  }
+
+  /**
+   * Waits for a stage of the store to complete, and fails the test if it failed or took longer than
+   * {@link #DURABLE_TIMEOUT}.
+   *
+   * @param stage the stage of an append or removal
+   */
+  protected static void awaitDurable(CompletionStage<Void> stage) {
+    try {
+      stage.toCompletableFuture().get(DURABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      fail("the store failed to make it durable", e.getCause());
+    } catch (TimeoutException e) {
+      fail("not durable within " + DURABLE_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
+    }
+  }
+}
