@@ -251,6 +251,27 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(cGot, false);
     });
 
+    it("reaches one socket through the room named by its id, until it leaves that room", async () => {
+      const room = name("r");
+      const a = await connect(mode, "/echo", { auth: { token: "secret" } });
+      const b = await connect(mode, "/echo", { auth: { token: "secret" } });
+      await b.emitWithAck("join", room);
+      assert.deepEqual(await b.emitWithAck("rooms"), [room, b.id].sort());
+      const got = next(b, "room-message");
+      a.emit("to-room", b.id, "just you");
+      assert.deepEqual(await got, ["just you"]);
+
+      await b.emitWithAck("leave", b.id);
+      assert.deepEqual(await b.emitWithAck("rooms"), [room]);
+      let late = false;
+      b.on("room-message", () => { late = true; });
+      a.emit("to-room", b.id, "not any more");
+      // a's event is handled before its echo; b's round trip then proves nothing reached b.
+      await a.emitWithAck("echo-ack", "sync");
+      await b.emitWithAck("echo-ack", "sync");
+      assert.equal(late, false);
+    });
+
     it("tells the client when the server disconnects it, and it does not reconnect", async () => {
       const s = await connect(mode, "/echo", { auth: { token: "secret" } });
       const reason = next(s, "disconnect");

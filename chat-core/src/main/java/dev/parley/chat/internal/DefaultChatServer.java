@@ -427,7 +427,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private void join(Session session, String requestId, Room room, List<ChatMessage> missed) {
     String roomName = room.name;
     boolean first = room.add(session);
-    session.rooms.add(roomName);
+    session.addRoom(roomName);
     session.send(new ServerEvent.Joined(requestId, roomName, session.user(), room.memberNames(),
         missed == null ? room.history() : missed, missed != null));
     if (first) {
@@ -532,7 +532,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   /** Takes a session out of a room, tells the room, then the leave hook. */
   private void leave(Session session, String roomName) {
     Room room = rooms.get(roomName);
-    session.rooms.remove(roomName);
+    session.removeRoom(roomName);
     if (room == null) {
       return;
     }

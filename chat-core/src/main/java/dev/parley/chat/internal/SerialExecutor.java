@@ -17,7 +17,8 @@ final class SerialExecutor {
 
   private final Executor executor;
   private final int limit;
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+  /** Small at first: most connections have at most a request or two waiting; it grows when needed. */
+  private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2);
   private boolean scheduled;
 
   SerialExecutor(Executor executor, int limit) {

@@ -8,7 +8,6 @@ import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The server's state for one connection. Request handling runs on its serial executor. */
@@ -19,8 +18,12 @@ final class Session implements ClientSession {
   final SerialExecutor inbox;
   private final RateLimiter limiter;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Rooms this connection is in; changed only on the inbox, read anywhere. */
-  final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  /**
+   * Rooms this connection is in: an immutable set, replaced only on the inbox, read anywhere. Most
+   * connections are in one or two rooms, which {@code Set.of} holds in a few bytes where a
+   * concurrent set takes hundreds.
+   */
+  volatile Set<String> rooms = Set.of();
   private volatile String user;
   /** The connect hook chose the identity, so other connections of the same user may share it. */
   volatile boolean identityFixed;
@@ -37,6 +40,24 @@ final class Session implements ClientSession {
   @Override
   public String id() {
     return id;
+  }
+
+  /** On the inbox. */
+  void addRoom(String room) {
+    Set<String> now = rooms;
+    if (!now.contains(room)) {
+      String[] more = now.toArray(new String[now.size() + 1]);
+      more[now.size()] = room;
+      rooms = Set.of(more);
+    }
+  }
+
+  /** On the inbox. */
+  void removeRoom(String room) {
+    Set<String> now = rooms;
+    if (now.contains(room)) {
+      rooms = now.stream().filter(r -> !r.equals(room)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
   }
 
   String user() {

@@ -55,6 +55,11 @@ class SocketIoClientIT {
               client.join((String) args.get(0));
               ack.send();
             })
+            .on("leave", (client, args, ack) -> {
+              client.leave((String) args.get(0));
+              ack.send();
+            })
+            .on("rooms", (client, args, ack) -> ack.send(List.copyOf(new java.util.TreeSet<>(client.rooms()))))
             .on("to-room", (client, args, ack) -> client.to((String) args.get(0)).emit("room-message", args.get(1)))
             .on("ask-me", (client, args, ack) -> {
               List<Object> answer = client.emitWithAck(Duration.ofSeconds(5), "question", args.get(0))

@@ -208,7 +208,16 @@ public final class LoadGen {
       if (base.rss() >= 0) {
         o.addProperty("rssPerConnBytes", (double) (last.rss() - base.rss()) / reached);
         o.addProperty("rssSlopeBytes", slope(counts, points, false));
-        o.addProperty("projectedRssAt100kBytes", base.rss() + 100_000 * slope(counts, points, false));
+        if (points.size() >= 3) {
+          // From the last checkpoint at the cost of each connection past the first: the one-time
+          // costs of the first connections (a young generation touched once) do not recur.
+          ServerProbe.Memory first = points.get(1);
+          double further = (double) (last.rss() - first.rss()) / (reached - counts.get(1));
+          o.addProperty("rssFurtherPerConnBytes", further);
+          o.addProperty("projectedRssAt100kBytes", last.rss() + (100_000 - reached) * further);
+        } else {
+          o.addProperty("projectedRssAt100kBytes", base.rss() + 100_000 * slope(counts, points, false));
+        }
       }
     }
     out.accept(o);

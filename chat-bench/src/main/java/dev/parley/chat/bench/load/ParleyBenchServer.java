@@ -33,6 +33,12 @@ public final class ParleyBenchServer implements AutoCloseable {
   /** Starts a server; port 0 picks free ports. */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history)
       throws IOException {
+    return start(host, port, statsPort, presence, history, 0);
+  }
+
+  /** As above, with {@code ioThreads} event loops (0: the {@link NettyConfig} default). */
+  public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history,
+      int ioThreads) throws IOException {
     ChatConfig config = ChatConfig.builder()
         .announcePresence(presence)
         .historySize(history)
@@ -42,7 +48,7 @@ public final class ParleyBenchServer implements AutoCloseable {
         .requestBurst(Integer.MAX_VALUE)
         .build();
     ChatServer chat = ChatServer.builder().config(config).build();
-    NettyChatServer server = NettyChatServer.create(chat, NettyConfig.builder().host(host).port(port).build());
+    NettyChatServer server = NettyChatServer.create(chat, NettyConfig.builder().host(host).port(port).ioThreads(ioThreads).build());
     server.start().toCompletableFuture().join();
     HttpServer stats = HttpServer.create(new InetSocketAddress(host, statsPort), 16);
     stats.createContext("/stats", exchange -> {
@@ -90,8 +96,9 @@ public final class ParleyBenchServer implements AutoCloseable {
     int statsPort = flags.integer("stats-port", 8081);
     boolean presence = flags.bool("presence", true);
     int history = flags.integer("history", 100);
+    int ioThreads = flags.integer("io-threads", 0);
     flags.rejectUnknown();
-    ParleyBenchServer s = start(host, port, statsPort, presence, history);
+    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history
         + ", rate limits raised to Integer.MAX_VALUE requests/s (the defaults would throttle the load)"

@@ -1,5 +1,6 @@
 package dev.parley.chat.bench.load;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -43,10 +44,14 @@ public final class Report {
           1 / 3.0, "bytes"),
       new Metric("RSS per idle joined connection", "connect", o -> o.get("rssPerConnBytes").getAsDouble(), true, 0.5,
           "bytes"),
+      new Metric("Heap per further idle joined connection (first checkpoint to last)", "connect",
+          o -> marginal(o, "heapUsedAfterGc"), true, 1 / 3.0, "bytes"),
+      new Metric("RSS per further idle joined connection (first checkpoint to last)", "connect",
+          o -> marginal(o, "rss"), true, 0.5, "bytes"),
       new Metric("Idle joined connections held (one process, fd limit 20,000)", "connect",
           o -> o.get("joined").getAsDouble(), false, Double.NaN, "connections"),
-      new Metric("Projected RSS at 100,000 connections", "connect",
-          o -> o.get("projectedRssAt100kBytes").getAsDouble() / (1 << 20), true, Double.NaN, "MiB"),
+      new Metric("Projected RSS at 100,000 connections (last checkpoint plus the further cost)", "connect",
+          o -> projectedRss(o, 100_000) / (1 << 20), true, Double.NaN, "MiB"),
       new Metric("Fan-out latency p99 at the fixed rate", "fanout",
           o -> o.getAsJsonObject("latencyUs").get("p99").getAsDouble() / 1000, true, Double.NaN, "ms"),
       new Metric("Same, counted from the actual send (without the generator's lag)", "fanout",
@@ -57,6 +62,29 @@ public final class Report {
           o -> o.get("serverCpuNsPerDelivery").getAsDouble() / 1000, true, Double.NaN, "µs"),
       new Metric("Private message latency p99", "pm",
           o -> o.getAsJsonObject("latencyUs").get("p99").getAsDouble() / 1000, true, Double.NaN, "ms"));
+
+  /**
+   * Memory per connection past the first checkpoint: what each further connection costs, without
+   * what a runtime spends once as load begins (a Java heap's young generation touched for the first
+   * time, compiled code), which the figure from zero spreads over every connection.
+   */
+  static double marginal(JsonObject connect, String field) {
+    JsonArray points = connect.getAsJsonArray("memory");
+    if (points == null || points.size() < 3) {
+      throw new IllegalArgumentException("needs two checkpoints after the start");
+    }
+    JsonObject first = points.get(1).getAsJsonObject();
+    JsonObject last = points.get(points.size() - 1).getAsJsonObject();
+    double clients = last.get("clients").getAsDouble() - first.get("clients").getAsDouble();
+    return (last.get(field).getAsDouble() - first.get(field).getAsDouble()) / clients;
+  }
+
+  /** The RSS at the last checkpoint, plus the further cost per connection up to {@code connections}. */
+  static double projectedRss(JsonObject connect, int connections) {
+    JsonArray points = connect.getAsJsonArray("memory");
+    JsonObject last = points.get(points.size() - 1).getAsJsonObject();
+    return last.get("rss").getAsDouble() + (connections - last.get("clients").getAsDouble()) * marginal(connect, "rss");
+  }
 
   private final List<JsonObject> results;
   private final String parleyServer;
@@ -230,22 +258,27 @@ public final class Report {
     List<String> names = new ArrayList<>();
     List<Double> heap = new ArrayList<>();
     List<Double> rss = new ArrayList<>();
+    List<Double> rssFurther = new ArrayList<>();
     for (String k : keys()) {
       OptionalDouble h = mean(METRICS.get(2), k);
       OptionalDouble r = mean(METRICS.get(3), k);
+      OptionalDouble f = mean(METRICS.get(5), k);
       if (h.isPresent() || r.isPresent()) {
         names.add(k);
         heap.add(h.orElse(0));
         rss.add(r.orElse(0));
+        rssFurther.add(f.orElse(0));
       }
     }
     if (names.isEmpty()) {
       names.add("no connect results");
       heap.add(0.0);
       rss.add(0.0);
+      rssFurther.add(0.0);
     }
     chart.addSeries("heap after GC", names, heap);
-    chart.addSeries("RSS", names, rss);
+    chart.addSeries("RSS (from zero connections)", names, rss);
+    chart.addSeries("RSS per further connection", names, rssFurther);
     BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 }

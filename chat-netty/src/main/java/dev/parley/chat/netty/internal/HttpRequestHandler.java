@@ -3,6 +3,7 @@ package dev.parley.chat.netty.internal;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,9 +17,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plain HTTP before any upgrade: lets WebSocket handshakes for the endpoint through (when their
@@ -31,6 +34,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final List<EngineIoServer> engines;
   private final ServerInitializer initializer;
   private final HttpRoutes routes;
+  /**
+   * Closes a connection whose first request has not arrived within the handshake timeout: a
+   * deadline, not an idle timer, so a client trickling header bytes cannot hold the connection.
+   */
+  private ScheduledFuture<?> firstRequestDeadline;
 
   HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, List<EngineIoServer> engines,
       ServerInitializer initializer, HttpRoutes routes) {
@@ -43,11 +51,34 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    var deadline = ctx.channel().attr(ServerInitializer.FIRST_REQUEST_DEADLINE).getAndSet(null);
-    if (deadline != null) {
-      deadline.cancel(false);
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    firstRequestDeadline = ctx.executor().schedule(() -> {
+      channel.close();
+    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelDeadline();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelDeadline();
+    super.channelInactive(ctx);
+  }
+
+  private void cancelDeadline() {
+    if (firstRequestDeadline != null) {
+      firstRequestDeadline.cancel(false);
+      firstRequestDeadline = null;
     }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    cancelDeadline();
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request\n", false);
       return;

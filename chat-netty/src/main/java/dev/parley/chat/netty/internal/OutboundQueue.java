@@ -1,13 +1,15 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.spi.CloseCodes;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Encoded WebSocket frames waiting for one channel. Any thread may add; the channel's event loop
  * writes them in batches with one flush per batch, and only while the socket is writable. The queue
  * is bounded in bytes: a peer that cannot keep up is disconnected, so it never holds up anyone else
- * or grows the heap without bound. The frames' bytes are shared, never copied: a broadcast puts the
- * same array in every recipient's queue.
+ * or grows memory without bound. The frames' bytes are shared, never copied: a broadcast puts the
+ * same buffer in every recipient's queue.
  */
 public final class OutboundQueue {
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
@@ -24,23 +26,42 @@ public final class OutboundQueue {
   /** Every upgraded channel carries its queue, so shutdown can close each politely. */
   static final AttributeKey<OutboundQueue> KEY = AttributeKey.valueOf("parley.outbound");
 
-  /** A whole WebSocket frame, header included, ready for the socket; shared by every recipient. */
-  private record Item(byte[] frame) {}
-
   /**
    * The last payload framed on this thread, and its frame. A broadcast hands the same payload array
    * to every recipient's queue in a row, so it is framed once, and the WebSocket encoder (a header
    * buffer and a copy of the payload per recipient) is skipped: server frames are never masked, so
    * every recipient's bytes are the same.
    */
-  private static final ThreadLocal<Object[]> lastFramed = ThreadLocal.withInitial(() -> new Object[3]);
+  private static final ThreadLocal<Framed> lastFramed = ThreadLocal.withInitial(Framed::new);
+
+  private static final class Framed {
+    byte[] payload;
+    boolean binary;
+    byte[] frame;
+    /**
+     * The frame in direct memory, made for a second recipient: the socket writes from it with no
+     * copy, where a heap array is copied for every write. The JDK's own direct buffer, freed by the
+     * collector once no queue holds it, so a thread that ends with it cached leaks nothing.
+     */
+    ByteBuf shared;
+  }
 
   private final Channel channel;
   private final long maxQueuedBytes;
-  private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
-  private final AtomicBoolean closing = new AtomicBoolean();
+  /** Whole frames, header included; a broadcast's are duplicates of one buffer. */
+  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  // Field updaters rather than atomic objects: every connection has a queue, and each atomic object
+  // would add 16 bytes to it.
+  private static final AtomicLongFieldUpdater<OutboundQueue> QUEUED_BYTES =
+      AtomicLongFieldUpdater.newUpdater(OutboundQueue.class, "queuedBytes");
+  private static final AtomicIntegerFieldUpdater<OutboundQueue> DRAIN_SCHEDULED =
+      AtomicIntegerFieldUpdater.newUpdater(OutboundQueue.class, "drainScheduled");
+  private static final AtomicIntegerFieldUpdater<OutboundQueue> CLOSING =
+      AtomicIntegerFieldUpdater.newUpdater(OutboundQueue.class, "closing");
+  private volatile long queuedBytes;
+  private volatile int drainScheduled;
+  private volatile int closing;
+  private final Runnable drain = this::drain;
 
   public OutboundQueue(Channel channel, long maxQueuedBytes) {
     this.channel = channel;
@@ -50,24 +71,28 @@ public final class OutboundQueue {
 
   /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
   public boolean text(byte[] utf8) {
-    return add(new Item(framed(utf8, false)));
+    return add(framed(utf8, false));
   }
 
   /** Queues a binary frame; returns {@code false} if closing or over the bound. */
   public boolean binary(byte[] bytes) {
-    return add(new Item(framed(bytes, true)));
+    return add(framed(bytes, true));
   }
 
-  private static byte[] framed(byte[] payload, boolean binary) {
-    Object[] last = lastFramed.get();
-    if (last[0] == payload && Boolean.valueOf(binary).equals(last[1])) {
-      return (byte[]) last[2];
+  private static ByteBuf framed(byte[] payload, boolean binary) {
+    Framed last = lastFramed.get();
+    if (last.payload == payload && last.binary == binary) {
+      if (last.shared == null) {
+        // Never released by the cache, so its count stays above zero while duplicates come and go.
+        last.shared = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(last.frame.length).put(last.frame).flip());
+      }
+      return last.shared.retainedDuplicate();
     }
-    byte[] frame = frame(payload, binary);
-    last[0] = payload;
-    last[1] = binary;
-    last[2] = frame;
-    return frame;
+    last.payload = payload;
+    last.binary = binary;
+    last.frame = frame(payload, binary);
+    last.shared = null;
+    return Unpooled.wrappedBuffer(last.frame);
   }
 
   /** An unmasked, unfragmented frame as RFC 6455 section 5.2 lays it out. */
@@ -92,34 +117,34 @@ public final class OutboundQueue {
     return frame;
   }
 
-  private boolean add(Item item) {
-    if (closing.get()) {
+  private boolean add(ByteBuf frame) {
+    if (closing != 0) {
       return false;
     }
     // A frame larger than the bound on its own (a long history in a join reply) says nothing about
     // the reader's speed: it counts as half the bound, so it passes beside small frames, while a
     // second one queued before the first drains ends the connection. Memory stays bounded.
-    long cost = cost(item);
-    if (queuedBytes.addAndGet(cost) > maxQueuedBytes) {
-      queuedBytes.addAndGet(-cost);
+    long cost = cost(frame);
+    if (QUEUED_BYTES.addAndGet(this, cost) > maxQueuedBytes) {
+      QUEUED_BYTES.addAndGet(this, -cost);
       slowConsumer();
       return false;
     }
-    queue.add(item);
-    if (drainScheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(this::drain);
+    queue.add(frame);
+    if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
+      channel.eventLoop().execute(drain);
     }
     return true;
   }
 
   /** On the event loop: writes what the socket takes now, then flushes once. Call again when writable. */
   public void drain() {
-    drainScheduled.set(false);
+    drainScheduled = 0;
     boolean wrote = false;
-    Item item;
-    while (channel.isWritable() && !closing.get() && (item = queue.poll()) != null) {
-      queuedBytes.addAndGet(-cost(item));
-      channel.write(Unpooled.wrappedBuffer(item.frame), channel.voidPromise());
+    ByteBuf frame;
+    while (channel.isWritable() && closing == 0 && (frame = queue.poll()) != null) {
+      QUEUED_BYTES.addAndGet(this, -cost(frame));
+      channel.write(frame, channel.voidPromise());
       wrote = true;
     }
     if (wrote) {
@@ -127,12 +152,12 @@ public final class OutboundQueue {
     }
   }
 
-  private long cost(Item item) {
-    return Math.min(item.frame.length, maxQueuedBytes / 2);
+  private long cost(ByteBuf frame) {
+    return Math.min(frame.readableBytes(), maxQueuedBytes / 2);
   }
 
   private void slowConsumer() {
-    if (closing.compareAndSet(false, true)) {
+    if (CLOSING.compareAndSet(this, 0, 1)) {
       log.info("closing {}: more than {} bytes waiting to be sent", channel.remoteAddress(), maxQueuedBytes);
       queue.clear();
       // The close frame waits behind what the socket already holds (at most the write-buffer high
@@ -143,13 +168,13 @@ public final class OutboundQueue {
 
   /** Writes everything queued, then a close frame; the peer has {@link Closing#CLOSE_TIMEOUT_MILLIS} to answer. */
   public void close(int code, String reason) {
-    if (!closing.compareAndSet(false, true)) {
+    if (!CLOSING.compareAndSet(this, 0, 1)) {
       return;
     }
     channel.eventLoop().execute(() -> {
-      Item item;
-      while ((item = queue.poll()) != null) {
-        channel.write(Unpooled.wrappedBuffer(item.frame), channel.voidPromise());
+      ByteBuf frame;
+      while ((frame = queue.poll()) != null) {
+        channel.write(frame, channel.voidPromise());
       }
       Closing.send(channel, code, reason, false);
     });
@@ -157,7 +182,7 @@ public final class OutboundQueue {
 
   /** Sends a close frame and drops the connection without waiting, for peers that stopped answering. */
   public void closeNow(int code, String reason) {
-    if (closing.compareAndSet(false, true)) {
+    if (CLOSING.compareAndSet(this, 0, 1)) {
       queue.clear();
       Closing.send(channel, code, reason, true);
     }
@@ -165,11 +190,11 @@ public final class OutboundQueue {
 
   /** Stops sending: the peer closed. */
   void stop() {
-    closing.set(true);
+    closing = 1;
     queue.clear();
   }
 
   public boolean isClosing() {
-    return closing.get();
+    return closing != 0;
   }
 }

@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +32,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_TIMEOUT = "http-timeout";
   private static final String HTTP_BODY_LIMIT = "http-body-limit";
   private static final String HTTP_HANDLER = "http-handler";
-  /** Cancelled when the first complete HTTP request arrives. */
-  static final AttributeKey<ScheduledFuture<?>> FIRST_REQUEST_DEADLINE = AttributeKey.valueOf("parley.deadline");
 
   private final NettyConfig config;
   private final StaticFiles staticFiles;
@@ -103,12 +99,6 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   @Override
   protected void initChannel(Channel ch) {
     channels.add(ch);
-    // A deadline, not an idle timer: a client trickling header bytes cannot hold the connection.
-    ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-      ch.close();
-    }, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    ch.attr(FIRST_REQUEST_DEADLINE).set(deadline);
-    ch.closeFuture().addListener(f -> deadline.cancel(false));
     ChannelPipeline p = ch.pipeline();
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,8 @@ public final class EngineSession {
   private final EngineIoServer server;
   private State state;
 
-  private final ArrayDeque<EngineFrame> pollQueue = new ArrayDeque<>();
+  /** Long-polling only; a session on WebSocket never fills it, so it starts at its smallest. */
+  private final ArrayDeque<EngineFrame> pollQueue = new ArrayDeque<>(1);
   private long pollQueueBytes;
   /** Written on the loop only; volatile so that tests and metrics may read it. */
   private volatile ChannelHandlerContext pendingPoll;
@@ -47,6 +49,10 @@ public final class EngineSession {
 
   private Channel wsChannel;
   private OutboundQueue ws;
+  /** {@link #ws} while the session is on WebSocket, for senders on any thread; else null. */
+  private volatile OutboundQueue direct;
+  /** Tasks sent to the loop by {@link #hop} that have not finished; senders queue behind them. */
+  private final AtomicInteger hops = new AtomicInteger();
   private Channel probeChannel;
   private OutboundQueue probe;
   /** The poll waiting when the upgrade began, which the probe releases. */
@@ -110,21 +116,58 @@ public final class EngineSession {
   }
 
   /**
-   * Sends a packet; safe from any thread. Always through the loop's task queue, even from the loop
-   * itself, so packets keep the order in which they were sent from any mix of threads.
+   * Sends a packet; safe from any thread. Packets keep the order in which they were sent from any
+   * mix of threads: see {@link #send(List)}.
    */
   public void send(EngineFrame frame) {
-    loop.execute(() -> enqueue(frame));
+    OutboundQueue out = direct;
+    if (out != null && hops.get() == 0) {
+      offer(out, frame);
+    } else {
+      hop(() -> enqueue(frame));
+    }
   }
 
-  /** Sends several packets in order, in one hop; safe from any thread. */
+  /**
+   * Sends several packets in order; safe from any thread. On an open WebSocket they go straight to
+   * its queue, which any thread may fill, and skip a hop through the loop per recipient of a
+   * broadcast. While a hop is still waiting (sent before the upgrade ended, or a close), they queue
+   * behind it instead, so nothing overtakes what was sent before it.
+   */
   public void send(List<EngineFrame> frames) {
-    loop.execute(() -> frames.forEach(this::enqueue));
+    OutboundQueue out = direct;
+    if (out != null && hops.get() == 0) {
+      for (int i = 0; i < frames.size() && offer(out, frames.get(i)); i++) {
+        // offer() ends the session when the queue refuses a frame
+      }
+    } else {
+      hop(() -> frames.forEach(this::enqueue));
+    }
   }
 
   /** Closes the session after the packets sent before; safe from any thread. */
   public void close(String reason) {
-    loop.execute(() -> close(reason, false));
+    hop(() -> close(reason, false));
+  }
+
+  /** Runs a task on the loop, counted in {@link #hops} until it has run. */
+  private void hop(Runnable task) {
+    hops.incrementAndGet();
+    loop.execute(() -> {
+      try {
+        task.run();
+      } finally {
+        hops.decrementAndGet();
+      }
+    });
+  }
+
+  private boolean offer(OutboundQueue out, EngineFrame frame) {
+    boolean queued = frame.isBinary() ? out.binary(frame.binaryData()) : out.text(frame.utf8());
+    if (!queued) {
+      hop(() -> close("transport error", false));
+    }
+    return queued;
   }
 
   // ------------------------------------------------------------------ on the loop
@@ -133,6 +176,7 @@ public final class EngineSession {
     if (websocket != null) {
       wsChannel = websocket;
       ws = out;
+      direct = out;
     }
     schedulePing();
     server.listener().onOpen(this);
@@ -417,6 +461,8 @@ public final class EngineSession {
     pollQueue.clear();
     pollQueueBytes = 0;
     waiting.forEach(this::enqueue);
+    // Published last: senders on other threads write directly only after the queued packets.
+    direct = ws;
     if (closeAfterUpgrade != null) {
       close(closeAfterUpgrade, false);
     }
@@ -456,6 +502,7 @@ public final class EngineSession {
     }
     boolean upgrading = state == State.UPGRADING;
     state = State.CLOSED;
+    direct = null;
     if (pingTimer != null) {
       pingTimer.cancel(false);
     }

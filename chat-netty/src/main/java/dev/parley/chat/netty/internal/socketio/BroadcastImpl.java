@@ -57,6 +57,14 @@ final class BroadcastImpl implements Broadcast {
   }
 
   private Set<SocketImpl> members(String room) {
-    return ns.rooms.getOrDefault(room, Set.of());
+    Set<SocketImpl> members = ns.rooms.getOrDefault(room, Set.of());
+    // Every socket is in the room named by its id, which the room table leaves out.
+    SocketImpl own = ns.sockets.get(room);
+    if (own == null || !own.inOwnRoom()) {
+      return members;
+    }
+    Set<SocketImpl> all = new LinkedHashSet<>(members);
+    all.add(own);
+    return all;
   }
 }

@@ -15,15 +15,17 @@ import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -166,7 +168,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     volatile String refusal;
     volatile String lastRoom;
     final AtomicLong ids = new AtomicLong();
-    final Map<String, Ack> acks = new ConcurrentHashMap<>();
+    /** Requests waiting for their acknowledgement, by request id; null while none waits. Guarded by this. */
+    private Map<String, Ack> acks;
     /** The private session id this socket was given; {@code null} when recovery is off. */
     String pid;
     /** A recovery under way, until the socket exists. */
@@ -175,20 +178,43 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     volatile boolean recovered;
     volatile String user;
     /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
-    final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>());
-    /** Room messages this client sent; bounded like a recovery, past which recovery fails anyway. */
-    final Set<String> ownIds = Collections.synchronizedSet(new LinkedHashSet<>());
+    final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>(4)); // most join one or two
+    /**
+     * Room messages this client sent; bounded like a recovery, past which recovery fails anyway.
+     * Null until the first. Guarded by this.
+     */
+    private LinkedHashSet<String> ownIds;
     int maxOwnIds;
-    /** Rooms a failed recovery joined and left again: their traffic is not this client's. */
-    final Set<String> abandoned = ConcurrentHashMap.newKeySet();
+    /**
+     * Rooms a failed recovery joined and left again: their traffic is not this client's. Immutable,
+     * replaced under this; nearly always empty.
+     */
+    volatile Set<String> abandoned = Set.of();
 
     String ackId(Ack ack) {
       if (!ack.requested()) {
         return null;
       }
       String id = Long.toString(ids.incrementAndGet());
-      acks.put(id, ack);
+      synchronized (this) {
+        if (acks == null) {
+          acks = new HashMap<>(4);
+        }
+        acks.put(id, ack);
+      }
       return id;
+    }
+
+    /** The acknowledgement waiting for a request, removed; the map goes once no request waits. */
+    synchronized Ack takeAck(String requestId) {
+      if (acks == null) {
+        return null;
+      }
+      Ack ack = acks.remove(requestId);
+      if (acks.isEmpty()) {
+        acks = null;
+      }
+      return ack;
     }
 
     /** A request id even when no ack is wanted: the server's ack then tells the message's id. */
@@ -197,14 +223,46 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       return id != null || pid == null ? id : UNACKED_ID + ids.incrementAndGet();
     }
 
-    void sent(ChatMessage message) {
-      synchronized (ownIds) {
-        ownIds.add(message.id());
-        if (ownIds.size() > maxOwnIds) {
-          Iterator<String> oldest = ownIds.iterator();
-          oldest.next();
-          oldest.remove();
+    synchronized void sent(ChatMessage message) {
+      if (ownIds == null) {
+        ownIds = new LinkedHashSet<>();
+      }
+      ownIds.add(message.id());
+      if (ownIds.size() > maxOwnIds) {
+        Iterator<String> oldest = ownIds.iterator();
+        oldest.next();
+        oldest.remove();
+      }
+    }
+
+    synchronized void sentBefore(Set<String> ids) {
+      if (!ids.isEmpty()) {
+        if (ownIds == null) {
+          ownIds = new LinkedHashSet<>();
         }
+        ownIds.addAll(ids);
+      }
+    }
+
+    synchronized Set<String> ownIds() {
+      return ownIds == null ? Set.of() : Set.copyOf(ownIds);
+    }
+
+    synchronized boolean isOwn(String messageId) {
+      return ownIds != null && ownIds.contains(messageId);
+    }
+
+    synchronized void abandon(String room) {
+      Set<String> more = new HashSet<>(abandoned);
+      more.add(room);
+      abandoned = Set.copyOf(more);
+    }
+
+    synchronized void unabandon(String room) {
+      if (abandoned.contains(room)) {
+        Set<String> fewer = new HashSet<>(abandoned);
+        fewer.remove(room);
+        abandoned = Set.copyOf(fewer);
       }
     }
   }
@@ -288,7 +346,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     if (st.recovered) {
       RecoverableSessions.Saved saved = st.attempt.saved;
       st.lastRoom = saved.lastRoom();
-      saved.ownIds().forEach(st.ownIds::add);
+      st.sentBefore(saved.ownIds());
     }
     Connection connection = st.connection;
     boolean closeEarly;
@@ -330,10 +388,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       synchronized (st.floors) {
         floors = new LinkedHashMap<>(st.floors);
       }
-      Set<String> own;
-      synchronized (st.ownIds) {
-        own = Set.copyOf(st.ownIds);
-      }
+      Set<String> own = st.ownIds();
       dropped.save(new RecoverableSessions.Saved(socket.id(), socket.pid(), st.user, List.copyOf(floors.keySet()),
           Collections.unmodifiableMap(floors), st.lastRoom, own, System.nanoTime()));
     }
@@ -379,7 +434,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     Attempt a = st.attempt;
     if (a.failed) {
       for (String room : a.joined) {
-        st.abandoned.add(room);
+        st.abandon(room);
         st.session.receive(new ClientRequest.Leave(ABANDON_ID + room, room));
       }
     } else {
@@ -427,7 +482,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   /** Answers a request: in its acknowledgement if it asked for one, else on the message event. */
   private void reply(SocketImpl socket, State st, String requestId, Object payload) {
-    Ack ack = requestId == null ? null : st.acks.remove(requestId);
+    Ack ack = requestId == null ? null : st.takeAck(requestId);
     if (ack != null) {
       ack.send(payload);
     } else if (payload instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("error"))) {
@@ -470,16 +525,18 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return messages.get(messages.size() - 1);
   }
 
-  /** Shared events (messages, presence, clears) are encoded once per fan-out. */
-  private List<EngineFrame> shared(ServerEvent event, String name, Object payload, String offset) {
+  /**
+   * Shared events (messages, presence, clears) are encoded once per fan-out: {@code args} runs only
+   * for the first recipient, so the others build no payload either.
+   */
+  private List<EngineFrame> shared(ServerEvent event, String name, Supplier<Object[]> args) {
     Object[] last = lastEncoded.get();
     if (last[0] == event) {
       @SuppressWarnings("unchecked")
       List<EngineFrame> frames = (List<EngineFrame>) last[1];
       return frames;
     }
-    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(
-        namespace, -1, name, offset == null ? new Object[] {payload} : new Object[] {payload, offset});
+    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(namespace, -1, name, args.get());
     last[0] = event;
     last[1] = frames;
     return frames;
@@ -568,26 +625,33 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         return true;
       }
       if (event instanceof ServerEvent.Message m) {
-        socket.send(shared(event, events.messageEvent(), payload(m.message()), offset(m.message())));
+        socket.send(shared(event, events.messageEvent(), () -> {
+          String offset = offset(m.message());
+          return offset == null ? new Object[] {payload(m.message())} : new Object[] {payload(m.message()), offset};
+        }));
       } else if (event instanceof ServerEvent.Joined j && j.requestId() != null && j.requestId().startsWith(RECOVERY_ID)) {
         replay(socket, j);
       } else if (event instanceof ServerEvent.Error e && e.requestId() != null
           && (e.requestId().startsWith(RECOVERY_ID) || e.requestId().startsWith(ABANDON_ID))) {
         return true; // the failed recovery is told to the client by a new socket id
       } else if (event instanceof ServerEvent.Presence p) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("room", p.room());
-        payload.put("username", p.user());
-        payload.put("state", p.joined() ? "joined" : "left");
-        socket.send(shared(event, events.presenceEvent(), payload, null));
+        socket.send(shared(event, events.presenceEvent(), () -> {
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("room", p.room());
+          payload.put("username", p.user());
+          payload.put("state", p.joined() ? "joined" : "left");
+          return new Object[] {payload};
+        }));
       } else if (event instanceof ServerEvent.HistoryCleared c) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("room", c.room());
-        payload.put("by", c.by());
-        socket.send(shared(event, events.clearedEvent(), payload, null));
+        socket.send(shared(event, events.clearedEvent(), () -> {
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("room", c.room());
+          payload.put("by", c.by());
+          return new Object[] {payload};
+        }));
       } else if (event instanceof ServerEvent.Joined j) {
         st.user = j.user();
-        st.abandoned.remove(j.room());
+        st.unabandon(j.room());
         st.floors.put(j.room(), j.history().isEmpty() ? st.floors.get(j.room()) : last(j.history()).id());
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("room", j.room());
@@ -641,7 +705,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       st.user = j.user();
       String floor = st.attempt.since(j.room());
       for (ChatMessage m : j.history()) {
-        if (!st.ownIds.contains(m.id())) {
+        if (!st.isOwn(m.id())) {
           socket.emit(events.messageEvent(), payload(m), m.id());
         }
         floor = m.id();

@@ -234,7 +234,6 @@ public final class NamespaceImpl implements Namespace {
     String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     sockets.put(socket.id(), socket);
-    socket.join(socket.id());
     runtime.connected(c, socket);
     if (l != null) {
       l.connected(socket, state);

@@ -15,7 +15,8 @@ final class SerialQueue {
 
   private final Executor executor;
   private final int limit;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  /** Small at first: most sockets have at most a call or two waiting; it grows when needed. */
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(2);
   private boolean running;
 
   SerialQueue(Executor executor, int limit) {

@@ -8,6 +8,7 @@ import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +40,21 @@ public final class SocketImpl implements SocketIoClient {
   private final SocketIoRuntime.Connection connection;
   private final SocketIoHandshake handshake;
   private final SerialQueue serial;
-  private final Set<String> rooms = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks = new ConcurrentHashMap<>();
+  /**
+   * The rooms joined besides the socket's own: an immutable set, replaced under this socket's lock.
+   * Most sockets are in one or two rooms, which {@code Set.of} holds in a few bytes.
+   */
+  private volatile Set<String> rooms = Set.of();
+  /**
+   * Whether the socket is in the room named by its id, as every socket is until it leaves it. That
+   * room is not in the namespace's room table: the socket table finds its one member.
+   */
+  private volatile boolean inOwnRoom = true;
+  /** Created by the first emit that waits for an acknowledgement; most sockets never make one. */
+  private volatile ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks;
   private final AtomicLong nextAckId = new AtomicLong();
-  private final ConcurrentMap<String, Object> data = new ConcurrentHashMap<>();
+  /** Created on first use. */
+  private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
   /** Parley's chat bridge keeps its per-socket state here. */
   public volatile Object bridge;
@@ -78,32 +91,60 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public void join(String room) {
-    if (connected && rooms.add(room)) {
-      // Inside compute, so a concurrent leave cannot drop the set this socket is being added to.
-      ns.rooms.compute(room, (r, members) -> {
-        Set<SocketImpl> m = members == null ? ConcurrentHashMap.newKeySet() : members;
-        m.add(this);
-        return m;
-      });
-      if (!connected) {
-        leave(room); // raced with the disconnect, which may already have emptied the rooms
+    if (room.equals(id)) {
+      inOwnRoom = connected;
+      return;
+    }
+    synchronized (this) {
+      if (!connected || rooms.contains(room)) {
+        return;
       }
+      String[] more = rooms.toArray(new String[rooms.size() + 1]);
+      more[more.length - 1] = room;
+      rooms = Set.of(more);
+    }
+    // Inside compute, so a concurrent leave cannot drop the set this socket is being added to.
+    ns.rooms.compute(room, (r, members) -> {
+      Set<SocketImpl> m = members == null ? ConcurrentHashMap.newKeySet() : members;
+      m.add(this);
+      return m;
+    });
+    if (!connected) {
+      leave(room); // raced with the disconnect, which may already have emptied the rooms
     }
   }
 
   @Override
   public void leave(String room) {
-    if (rooms.remove(room)) {
-      ns.rooms.computeIfPresent(room, (r, members) -> {
-        members.remove(this);
-        return members.isEmpty() ? null : members;
-      });
+    if (room.equals(id)) {
+      inOwnRoom = false;
+      return;
     }
+    synchronized (this) {
+      if (!rooms.contains(room)) {
+        return;
+      }
+      rooms = rooms.stream().filter(r -> !r.equals(room)).collect(Collectors.toUnmodifiableSet());
+    }
+    ns.rooms.computeIfPresent(room, (r, members) -> {
+      members.remove(this);
+      return members.isEmpty() ? null : members;
+    });
   }
 
   @Override
   public Set<String> rooms() {
-    return Set.copyOf(rooms);
+    if (!inOwnRoom) {
+      return rooms;
+    }
+    Set<String> all = new HashSet<>(rooms);
+    all.add(id);
+    return Set.copyOf(all);
+  }
+
+  /** Whether a broadcast to the room named by this socket's id reaches it. */
+  boolean inOwnRoom() {
+    return inOwnRoom && connected;
   }
 
   @Override
@@ -122,9 +163,10 @@ public final class SocketImpl implements SocketIoClient {
   public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
     long ackId = nextAckId.getAndIncrement();
     CompletableFuture<List<Object>> reply = new CompletableFuture<>();
-    pendingAcks.put(ackId, reply);
+    ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks();
+    waiting.put(ackId, reply);
     connection.session.loop().schedule(() -> {
-      if (pendingAcks.remove(ackId, reply)) {
+      if (waiting.remove(ackId, reply)) {
         reply.completeExceptionally(new TimeoutException("no acknowledgement within " + timeout));
       }
     }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,7 +203,16 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public ConcurrentMap<String, Object> data() {
-    return data;
+    ConcurrentMap<String, Object> d = data;
+    if (d == null) {
+      synchronized (this) {
+        d = data;
+        if (d == null) {
+          data = d = new ConcurrentHashMap<>();
+        }
+      }
+    }
+    return d;
   }
 
   /** On the loop: an event from the client. */
@@ -211,10 +262,24 @@ public final class SocketImpl implements SocketIoClient {
 
   /** On the loop: the client acknowledged one of our events. */
   void onAck(long ackId, List<Object> args) {
-    CompletableFuture<List<Object>> reply = pendingAcks.remove(ackId);
+    ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
+    CompletableFuture<List<Object>> reply = waiting == null ? null : waiting.remove(ackId);
     if (reply != null) {
       reply.complete(args);
     }
+  }
+
+  private ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks() {
+    ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
+    if (waiting == null) {
+      synchronized (this) {
+        waiting = pendingAcks;
+        if (waiting == null) {
+          pendingAcks = waiting = new ConcurrentHashMap<>();
+        }
+      }
+    }
+    return waiting;
   }
 
   /** On the loop: the socket is gone. */
@@ -223,11 +288,14 @@ public final class SocketImpl implements SocketIoClient {
       return;
     }
     connected = false;
-    for (String room : List.copyOf(rooms)) {
+    for (String room : rooms) {
       leave(room);
     }
-    pendingAcks.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
-    pendingAcks.clear();
+    ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
+    if (waiting != null) {
+      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
+      waiting.clear();
+    }
     ns.disconnected(this, reason);
   }
 

@@ -58,9 +58,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   /** Per Engine.IO session: the packet being reassembled and the sockets by namespace. */
   static final class Connection {
     final EngineSession session;
-    final Map<String, SocketImpl> sockets = new HashMap<>();
+    // Sized for the usual one namespace: every connection keeps these for its whole life.
+    final Map<String, SocketImpl> sockets = new HashMap<>(2);
     /** Namespaces with a CONNECT being decided; a repeated CONNECT meanwhile is ignored. */
-    final java.util.Set<String> connecting = new java.util.HashSet<>();
+    final java.util.Set<String> connecting = new java.util.HashSet<>(2);
     PacketCodec.Header pendingHeader;
     final List<byte[]> pendingBinaries = new ArrayList<>();
     ScheduledFuture<?> connectTimer;
