@@ -15,7 +15,7 @@ import java.util.Optional;
 public record SocketIoHandshake(Handshake http, Map<String, Object> auth) {
   /** Takes an immutable copy of the auth payload. */
   public SocketIoHandshake {
-    auth = auth == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auth));
+    auth = auth == null || auth.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(auth));
   }
 
   /** The first value of a query parameter. */

@@ -78,6 +78,9 @@ final class Client implements AutoCloseable {
         .maxFramePayloadLength(4 << 20)
         .handshakeTimeoutMillis(15_000)
         .dropPongFrames(true)
+        // The generator measures the server, whose own tests check its UTF-8; validating every
+        // received byte here took a seventh of the generator's core at 200k deliveries/s.
+        .withUTF8Validator(false)
         .build();
     Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
       @Override

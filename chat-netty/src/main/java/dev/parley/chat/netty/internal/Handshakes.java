@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the transport-neutral {@link Handshake} from what Netty saw. Every connection keeps its
  * handshake for its whole life, so it keeps no more than a hook can use: the WebSocket upgrade's
- * own headers are left out, and the names and values that most connections share are one string
- * each rather than a copy per connection.
+ * own headers are left out, and the names and values that most connections share (header names,
+ * a site's host and origin, a browser's user agent, the path) are one string each rather than a copy
+ * per connection.
  */
 public final class Handshakes {
   private Handshakes() {}
@@ -46,8 +48,43 @@ public final class Handshakes {
     return Map.copyOf(m);
   }
 
+  /**
+   * Header values that many clients send alike (a site's host and origin, a browser's user agent
+   * and languages), kept once: a user agent alone is 100 bytes and more per connection.
+   */
+  private static final Set<String> ALIKE = Set.of(
+      "host", "origin", "user-agent", "accept", "accept-encoding", "accept-language", "cache-control", "pragma",
+      "sec-websocket-protocol", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua",
+      "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto");
+
+  /** Bounded in count and length, so that clients sending new values every time cannot grow it. */
+  private static final int MAX_SEEN = 4096;
+  private static final int MAX_SEEN_LENGTH = 512;
+  private static final ConcurrentHashMap<String, String> SEEN = new ConcurrentHashMap<>();
+
   private static String shared(String s) {
     return COMMON.getOrDefault(s, s);
+  }
+
+  private static String sharedValue(String name, String value) {
+    String common = COMMON.get(value);
+    if (common != null) {
+      return common;
+    }
+    return ALIKE.contains(name) ? seen(value) : value;
+  }
+
+  /** The copy of {@code value} kept before, if any; else this one, kept while there is room. */
+  private static String seen(String value) {
+    if (value.length() > MAX_SEEN_LENGTH) {
+      return value;
+    }
+    String seen = SEEN.get(value);
+    if (seen != null || SEEN.size() >= MAX_SEEN) {
+      return seen != null ? seen : value;
+    }
+    seen = SEEN.putIfAbsent(value, value);
+    return seen != null ? seen : value;
   }
 
   public static Handshake of(SocketAddress remote, String uri, HttpHeaders headers) {
@@ -56,7 +93,7 @@ public final class Handshakes {
     headers.forEach(h -> {
       String name = shared(h.getKey().toLowerCase(Locale.ROOT));
       if (!UPGRADE_ONLY.contains(name)) {
-        headerMap.computeIfAbsent(name, k -> new ArrayList<>(1)).add(shared(h.getValue()));
+        headerMap.computeIfAbsent(name, k -> new ArrayList<>(1)).add(sharedValue(name, h.getValue()));
       }
     });
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
@@ -66,6 +103,6 @@ public final class Handshakes {
       queryMap.put(shared(k), kept);
     });
     String address = remote == null ? "" : remote.toString().replaceFirst("^.*/", "");
-    return new Handshake(address, query.path(), queryMap, headerMap);
+    return new Handshake(address, seen(query.path()), queryMap, headerMap);
   }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,9 @@ public final class SocketImpl implements SocketIoClient {
   private volatile boolean inOwnRoom = true;
   /** Created by the first emit that waits for an acknowledgement; most sockets never make one. */
   private volatile ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks;
-  private final AtomicLong nextAckId = new AtomicLong();
+  private static final AtomicLongFieldUpdater<SocketImpl> NEXT_ACK_ID =
+      AtomicLongFieldUpdater.newUpdater(SocketImpl.class, "nextAckId");
+  private volatile long nextAckId; // an updater, not an AtomicLong: one object fewer per socket
   /** Created on first use. */
   private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
@@ -161,7 +163,7 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
-    long ackId = nextAckId.getAndIncrement();
+    long ackId = NEXT_ACK_ID.getAndIncrement(this);
     CompletableFuture<List<Object>> reply = new CompletableFuture<>();
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks();
     waiting.put(ackId, reply);

@@ -130,6 +130,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
     if (c.connectTimer != null) {
       c.connectTimer.cancel(false);
+      c.connectTimer = null;
     }
     String socketIoReason = switch (reason) {
       case "ping timeout" -> "ping timeout";
@@ -197,6 +198,11 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       return;
     }
     c.everConnected = true;
+    if (c.connectTimer != null) {
+      // Done with; cancelled now rather than left to run, and not kept for the connection's life.
+      c.connectTimer.cancel(false);
+      c.connectTimer = null;
+    }
     c.sockets.put(socket.namespace(), socket);
     Map<String, Object> reply = new java.util.LinkedHashMap<>();
     reply.put("sid", socket.id());
