@@ -42,6 +42,9 @@ public record Handshake(
 
   /** This handshake with an auth payload. */
   public Handshake withAuth(Map<String, ?> payload) {
+    if ((payload == null || payload.isEmpty()) && auth.isEmpty()) {
+      return this; // nothing changes; every connection keeps its handshake, so no copy
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> a = (Map<String, Object>) payload;
     return new Handshake(remoteAddress, path, query, headers, a);

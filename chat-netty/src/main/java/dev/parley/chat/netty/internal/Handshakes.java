@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,21 +31,13 @@ public final class Handshakes {
       HttpHeaderNames.SEC_WEBSOCKET_VERSION.toString(),
       HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS.toString());
 
-  /** Header names and query keys and values that nearly every client sends, shared by all connections. */
-  private static final Map<String, String> COMMON = common(
+  /** Header names, and query keys and values, that nearly every client sends. */
+  private static final Set<String> COMMON = Set.of(
       "host", "origin", "user-agent", "cookie", "accept", "accept-encoding", "accept-language", "cache-control",
       "pragma", "referer", "authorization", "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto",
       "x-real-ip", "content-type", "content-length", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest",
       "EIO", "4", "transport", "websocket", "polling", "sid", "t",
       "no-cache", "gzip, deflate, br", "gzip, deflate", "*/*");
-
-  private static Map<String, String> common(String... strings) {
-    Map<String, String> m = new HashMap<>();
-    for (String s : strings) {
-      m.put(s, s);
-    }
-    return Map.copyOf(m);
-  }
 
   /**
    * Header values that many clients send alike (a site's host and origin, a browser's user agent
@@ -57,52 +48,68 @@ public final class Handshakes {
       "sec-websocket-protocol", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua",
       "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto");
 
-  /** Bounded in count and length, so that clients sending new values every time cannot grow it. */
+  /**
+   * Each kept string as a one-element list, the form a handshake holds a value in, so connections
+   * share the list as well as the string. The common strings are in it from the start; others join
+   * while there is room, which bounds it in count and length against clients that send new values
+   * every time.
+   */
+  private static final ConcurrentHashMap<String, List<String>> SEEN = new ConcurrentHashMap<>();
   private static final int MAX_SEEN = 4096;
   private static final int MAX_SEEN_LENGTH = 512;
-  private static final ConcurrentHashMap<String, String> SEEN = new ConcurrentHashMap<>();
 
-  private static String shared(String s) {
-    return COMMON.getOrDefault(s, s);
+  static {
+    COMMON.forEach(s -> SEEN.put(s, List.of(s)));
   }
 
-  private static String sharedValue(String name, String value) {
-    String common = COMMON.get(value);
-    if (common != null) {
-      return common;
+  /** {@code value} as a one-element list: the one kept before, if any; else a new one, kept while there is room. */
+  private static List<String> seen(String value) {
+    List<String> seen = SEEN.get(value);
+    if (seen != null) {
+      return seen;
     }
-    return ALIKE.contains(name) ? seen(value) : value;
+    List<String> fresh = List.of(value);
+    if (value.length() > MAX_SEEN_LENGTH || SEEN.size() >= MAX_SEEN) {
+      return fresh;
+    }
+    seen = SEEN.putIfAbsent(value, fresh);
+    return seen != null ? seen : fresh;
   }
 
-  /** The copy of {@code value} kept before, if any; else this one, kept while there is room. */
-  private static String seen(String value) {
-    if (value.length() > MAX_SEEN_LENGTH) {
-      return value;
-    }
-    String seen = SEEN.get(value);
-    if (seen != null || SEEN.size() >= MAX_SEEN) {
-      return seen != null ? seen : value;
-    }
-    seen = SEEN.putIfAbsent(value, value);
-    return seen != null ? seen : value;
+  /** A common string's one shared instance, else {@code s}. */
+  private static String common(String s) {
+    List<String> kept = COMMON.contains(s) ? SEEN.get(s) : null;
+    return kept != null ? kept.get(0) : s;
+  }
+
+  private static List<String> value(String headerName, String value) {
+    return ALIKE.contains(headerName) || COMMON.contains(value) ? seen(value) : List.of(value);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   public static Handshake of(SocketAddress remote, String uri, HttpHeaders headers) {
     QueryStringDecoder query = new QueryStringDecoder(uri);
     Map<String, List<String>> headerMap = new LinkedHashMap<>();
     headers.forEach(h -> {
-      String name = shared(h.getKey().toLowerCase(Locale.ROOT));
+      String name = common(h.getKey().toLowerCase(Locale.ROOT));
       if (!UPGRADE_ONLY.contains(name)) {
-        headerMap.computeIfAbsent(name, k -> new ArrayList<>(1)).add(sharedValue(name, h.getValue()));
+        headerMap.merge(name, value(name, h.getValue()), Handshakes::concat);
       }
     });
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
-    query.parameters().forEach((k, values) -> {
-      List<String> kept = new ArrayList<>(values.size());
-      values.forEach(v -> kept.add(shared(v)));
-      queryMap.put(shared(k), kept);
-    });
-    String address = remote == null ? "" : remote.toString().replaceFirst("^.*/", "");
-    return new Handshake(address, seen(query.path()), queryMap, headerMap);
+    query.parameters().forEach((k, values) -> queryMap.put(common(k),
+        values.size() == 1 && COMMON.contains(values.get(0)) ? seen(values.get(0)) : List.copyOf(values)));
+    String address = "";
+    if (remote != null) {
+      // "host/1.2.3.4:5" or "/1.2.3.4:5": what follows the last slash
+      String full = remote.toString();
+      address = full.substring(full.lastIndexOf('/') + 1);
+    }
+    return new Handshake(address, seen(query.path()).get(0), queryMap, headerMap);
   }
 }

@@ -190,7 +190,7 @@ public final class NamespaceImpl implements Namespace {
         if (d.accepted()) {
           authorize(c, handshake);
         } else {
-          c.connecting.remove(name);
+          c.connecting(name, false);
           refuse(c, d);
         }
       });
@@ -206,7 +206,7 @@ public final class NamespaceImpl implements Namespace {
     }
     l.authorize(handshake, (decision, state) -> c.session.loop().execute(() -> {
       if (!decision.accepted()) {
-        c.connecting.remove(name);
+        c.connecting(name, false);
         refuse(c, decision);
       } else if (!accept(c, handshake, state)) {
         l.abandoned(state);
@@ -225,7 +225,7 @@ public final class NamespaceImpl implements Namespace {
 
   /** Returns {@code false} if the client went away meanwhile. */
   private boolean accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
-    c.connecting.remove(name);
+    c.connecting(name, false);
     if (!c.session.isOpen() || c.sockets.containsKey(name)) {
       return false;
     }

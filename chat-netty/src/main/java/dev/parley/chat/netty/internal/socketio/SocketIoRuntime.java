@@ -60,15 +60,27 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     final EngineSession session;
     // Sized for the usual one namespace: every connection keeps these for its whole life.
     final Map<String, SocketImpl> sockets = new HashMap<>(2);
-    /** Namespaces with a CONNECT being decided; a repeated CONNECT meanwhile is ignored. */
-    final java.util.Set<String> connecting = new java.util.HashSet<>(2);
+    /**
+     * Namespaces with a CONNECT being decided; a repeated CONNECT meanwhile is ignored. Immutable,
+     * replaced on change: it is empty for nearly all of a connection's life.
+     */
+    java.util.Set<String> connecting = java.util.Set.of();
     PacketCodec.Header pendingHeader;
-    final List<byte[]> pendingBinaries = new ArrayList<>();
+    /** The binary attachments of {@link #pendingHeader} so far; null while none is awaited. */
+    List<byte[]> pendingBinaries;
     ScheduledFuture<?> connectTimer;
     boolean everConnected;
 
     Connection(EngineSession session) {
       this.session = session;
+    }
+
+    /** On the loop. */
+    void connecting(String namespace, boolean underway) {
+      java.util.Set<String> now = new java.util.HashSet<>(connecting);
+      if (underway ? now.add(namespace) : now.remove(namespace)) {
+        connecting = java.util.Set.copyOf(now);
+      }
     }
   }
 
@@ -93,6 +105,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       PacketCodec.Header header = PacketCodec.decodeText(text);
       if (header.attachments() > 0) {
         c.pendingHeader = header;
+        c.pendingBinaries = new ArrayList<>(header.attachments());
         return;
       }
       dispatch(c, PacketCodec.assemble(header, List.of()));
@@ -113,7 +126,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       if (c.pendingBinaries.size() == c.pendingHeader.attachments()) {
         Packet packet = PacketCodec.assemble(c.pendingHeader, List.copyOf(c.pendingBinaries));
         c.pendingHeader = null;
-        c.pendingBinaries.clear();
+        c.pendingBinaries = null;
         dispatch(c, packet);
       }
     } catch (PacketCodec.Malformed e) {
@@ -184,9 +197,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
           Map.of("message", "Invalid namespace")));
       return;
     }
-    if (c.sockets.containsKey(ns.name()) || !c.connecting.add(ns.name())) {
+    if (c.sockets.containsKey(ns.name()) || c.connecting.contains(ns.name())) {
       return;
     }
+    c.connecting(ns.name(), true);
     @SuppressWarnings("unchecked")
     Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
     ns.connect(c, auth);
