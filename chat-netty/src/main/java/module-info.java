@@ -10,6 +10,7 @@ module dev.parley.chat.netty {
   requires io.netty.transport.classes.epoll;
   requires com.google.gson;
   requires org.slf4j;
+  requires java.management; // the direct-memory budget of shared broadcast frames
 
   exports dev.parley.chat.netty;
   exports dev.parley.chat.socketio;

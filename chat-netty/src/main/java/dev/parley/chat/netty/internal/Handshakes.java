@@ -45,14 +45,15 @@ public final class Handshakes {
    */
   private static final Set<String> ALIKE = Set.of(
       "host", "origin", "user-agent", "accept", "accept-encoding", "accept-language", "cache-control", "pragma",
-      "sec-websocket-protocol", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua",
+      "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua",
       "sec-ch-ua-mobile", "sec-ch-ua-platform", "x-forwarded-proto");
 
   /**
    * Each kept string as a one-element list, the form a handshake holds a value in, so connections
    * share the list as well as the string. The common strings are in it from the start; others join
-   * while there is room, which bounds it in count and length against clients that send new values
-   * every time.
+   * it, bounded in count (it starts again when full) and in length, against clients that send new
+   * values every time. Values that may be secrets (cookies, authorization, subprotocols that carry
+   * tokens) are never kept here.
    */
   private static final ConcurrentHashMap<String, List<String>> SEEN = new ConcurrentHashMap<>();
   private static final int MAX_SEEN = 4096;
@@ -62,15 +63,21 @@ public final class Handshakes {
     COMMON.forEach(s -> SEEN.put(s, List.of(s)));
   }
 
-  /** {@code value} as a one-element list: the one kept before, if any; else a new one, kept while there is room. */
+  /** {@code value} as a one-element list: the one kept before, if any; else a new one, now kept. */
   private static List<String> seen(String value) {
     List<String> seen = SEEN.get(value);
     if (seen != null) {
       return seen;
     }
     List<String> fresh = List.of(value);
-    if (value.length() > MAX_SEEN_LENGTH || SEEN.size() >= MAX_SEEN) {
+    if (value.length() > MAX_SEEN_LENGTH) {
       return fresh;
+    }
+    if (SEEN.size() >= MAX_SEEN) {
+      // Full, say of a flood of made-up origins: start again, so that the values real clients
+      // share come back in. Handshakes keep the lists they already have.
+      SEEN.clear();
+      COMMON.forEach(c -> SEEN.put(c, List.of(c)));
     }
     seen = SEEN.putIfAbsent(value, fresh);
     return seen != null ? seen : fresh;

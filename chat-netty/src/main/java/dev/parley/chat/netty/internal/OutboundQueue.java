@@ -79,10 +79,33 @@ public final class OutboundQueue {
     return add(framed(bytes, true));
   }
 
+  /**
+   * Queues several frames (a Socket.IO event and its binary attachments) as one, so that no other
+   * thread's frame lands between them; returns {@code false} if closing or over the bound.
+   */
+  public boolean together(byte[][] payloads, boolean[] binary) {
+    byte[][] frames = new byte[payloads.length][];
+    int length = 0;
+    for (int i = 0; i < payloads.length; i++) {
+      frames[i] = frame(payloads[i], binary[i]);
+      length += frames[i].length;
+    }
+    byte[] all = new byte[length];
+    int at = 0;
+    for (byte[] f : frames) {
+      System.arraycopy(f, 0, all, at, f.length);
+      at += f.length;
+    }
+    return add(Unpooled.wrappedBuffer(all));
+  }
+
   private static ByteBuf framed(byte[] payload, boolean binary) {
     Framed last = lastFramed.get();
     if (last.payload == payload && last.binary == binary) {
       if (last.shared == null) {
+        if (!DirectMemory.roomFor(last.frame.length)) {
+          return Unpooled.wrappedBuffer(last.frame);
+        }
         // Never released by the cache, so its count stays above zero while duplicates come and go.
         last.shared = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(last.frame.length).put(last.frame).flip());
       }

@@ -53,6 +53,8 @@ public final class EngineSession {
   private volatile OutboundQueue direct;
   /** Tasks sent to the loop by {@link #hop} that have not finished; senders queue behind them. */
   private final AtomicInteger hops = new AtomicInteger();
+  /** On the loop: a hop is running, so what it sends goes out now, in its place, not behind later hops. */
+  private boolean inHop;
   private Channel probeChannel;
   private OutboundQueue probe;
   /** The poll waiting when the upgrade began, which the probe releases. */
@@ -120,6 +122,10 @@ public final class EngineSession {
    * mix of threads: see {@link #send(List)}.
    */
   public void send(EngineFrame frame) {
+    if (loop.inEventLoop() && inHop) {
+      enqueue(frame); // sent from a hop, at its place in the order
+      return;
+    }
     OutboundQueue out = direct;
     if (out != null && hops.get() == 0) {
       offer(out, frame);
@@ -135,14 +141,24 @@ public final class EngineSession {
    * behind it instead, so nothing overtakes what was sent before it.
    */
   public void send(List<EngineFrame> frames) {
+    if (loop.inEventLoop() && inHop) {
+      enqueue(frames); // sent from a hop, at its place in the order
+      return;
+    }
     OutboundQueue out = direct;
     if (out != null && hops.get() == 0) {
-      for (int i = 0; i < frames.size() && offer(out, frames.get(i)); i++) {
-        // offer() ends the session when the queue refuses a frame
-      }
+      offer(out, frames);
     } else {
-      hop(() -> frames.forEach(this::enqueue));
+      hop(() -> enqueue(frames));
     }
+  }
+
+  /**
+   * Runs a task on the loop in order with the packets sent before and after it from the same
+   * thread; safe from any thread. For what must not be overtaken, such as a Socket.IO disconnect.
+   */
+  public void runInOrder(Runnable task) {
+    hop(task);
   }
 
   /** Closes the session after the packets sent before; safe from any thread. */
@@ -154,20 +170,45 @@ public final class EngineSession {
   private void hop(Runnable task) {
     hops.incrementAndGet();
     loop.execute(() -> {
+      inHop = true;
       try {
         task.run();
       } finally {
+        inHop = false;
         hops.decrementAndGet();
       }
     });
   }
 
-  private boolean offer(OutboundQueue out, EngineFrame frame) {
-    boolean queued = frame.isBinary() ? out.binary(frame.binaryData()) : out.text(frame.utf8());
-    if (!queued) {
+  private void offer(OutboundQueue out, EngineFrame frame) {
+    if (!add(out, frame)) {
       hop(() -> close("transport error", false));
     }
-    return queued;
+  }
+
+  /** A packet of several frames (an event and its binary attachments) is queued as one, never split. */
+  private void offer(OutboundQueue out, List<EngineFrame> frames) {
+    if (!add(out, frames)) {
+      hop(() -> close("transport error", false));
+    }
+  }
+
+  private static boolean add(OutboundQueue out, EngineFrame frame) {
+    return frame.isBinary() ? out.binary(frame.binaryData()) : out.text(frame.utf8());
+  }
+
+  private static boolean add(OutboundQueue out, List<EngineFrame> frames) {
+    if (frames.size() == 1) {
+      return add(out, frames.get(0));
+    }
+    byte[][] payloads = new byte[frames.size()][];
+    boolean[] binary = new boolean[frames.size()];
+    for (int i = 0; i < payloads.length; i++) {
+      EngineFrame f = frames.get(i);
+      binary[i] = f.isBinary();
+      payloads[i] = binary[i] ? f.binaryData() : f.utf8();
+    }
+    return out.together(payloads, binary);
   }
 
   // ------------------------------------------------------------------ on the loop
@@ -182,11 +223,20 @@ public final class EngineSession {
     server.listener().onOpen(this);
   }
 
+  private void enqueue(List<EngineFrame> frames) {
+    if (state == State.WEBSOCKET) {
+      if (!add(ws, frames)) {
+        close("transport error", false);
+      }
+    } else {
+      frames.forEach(this::enqueue);
+    }
+  }
+
   private void enqueue(EngineFrame frame) {
     switch (state) {
       case WEBSOCKET -> {
-        boolean queued = frame.isBinary() ? ws.binary(frame.binaryData()) : ws.text(frame.utf8());
-        if (!queued) {
+        if (!add(ws, frame)) {
           close("transport error", false);
         }
       }
@@ -461,8 +511,11 @@ public final class EngineSession {
     pollQueue.clear();
     pollQueueBytes = 0;
     waiting.forEach(this::enqueue);
-    // Published last: senders on other threads write directly only after the queued packets.
-    direct = ws;
+    if (closeAfterUpgrade == null) {
+      // Published last: senders on other threads write directly only after the queued packets.
+      // Not at all when a close waits: nothing sent after it may overtake it.
+      direct = ws;
+    }
     if (closeAfterUpgrade != null) {
       close(closeAfterUpgrade, false);
     }

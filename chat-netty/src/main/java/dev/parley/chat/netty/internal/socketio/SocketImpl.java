@@ -8,7 +8,8 @@ import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +41,11 @@ public final class SocketImpl implements SocketIoClient {
   private final SocketIoHandshake handshake;
   private final SerialQueue serial;
   /**
-   * The rooms joined besides the socket's own: an immutable set, replaced under this socket's lock.
-   * Most sockets are in one or two rooms, which {@code Set.of} holds in a few bytes.
+   * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
+   * socket's lock. Most sockets are in one or two rooms, which an array holds in a few bytes.
    */
-  private volatile Set<String> rooms = Set.of();
+  private volatile String[] rooms = NO_ROOMS;
+  private static final String[] NO_ROOMS = {};
   /**
    * Whether the socket is in the room named by its id, as every socket is until it leaves it. That
    * room is not in the namespace's room table: the socket table finds its one member.
@@ -97,22 +98,21 @@ public final class SocketImpl implements SocketIoClient {
       inOwnRoom = connected;
       return;
     }
+    // The room table changes under the same lock as the socket's own list, so that a leave or the
+    // disconnect racing a join cannot leave the socket in the table.
     synchronized (this) {
-      if (!connected || rooms.contains(room)) {
+      String[] now = rooms;
+      if (!connected || indexOf(now, room) >= 0) {
         return;
       }
-      String[] more = rooms.toArray(new String[rooms.size() + 1]);
-      more[more.length - 1] = room;
-      rooms = Set.of(more);
-    }
-    // Inside compute, so a concurrent leave cannot drop the set this socket is being added to.
-    ns.rooms.compute(room, (r, members) -> {
-      Set<SocketImpl> m = members == null ? ConcurrentHashMap.newKeySet() : members;
-      m.add(this);
-      return m;
-    });
-    if (!connected) {
-      leave(room); // raced with the disconnect, which may already have emptied the rooms
+      String[] more = Arrays.copyOf(now, now.length + 1);
+      more[now.length] = room;
+      rooms = more;
+      ns.rooms.compute(room, (r, members) -> {
+        Set<SocketImpl> m = members == null ? ConcurrentHashMap.newKeySet() : members;
+        m.add(this);
+        return m;
+      });
     }
   }
 
@@ -123,25 +123,40 @@ public final class SocketImpl implements SocketIoClient {
       return;
     }
     synchronized (this) {
-      if (!rooms.contains(room)) {
+      String[] now = rooms;
+      int at = indexOf(now, room);
+      if (at < 0) {
         return;
       }
-      rooms = rooms.stream().filter(r -> !r.equals(room)).collect(Collectors.toUnmodifiableSet());
+      String[] fewer = new String[now.length - 1];
+      System.arraycopy(now, 0, fewer, 0, at);
+      System.arraycopy(now, at + 1, fewer, at, now.length - at - 1);
+      rooms = fewer;
+      ns.rooms.computeIfPresent(room, (r, members) -> {
+        members.remove(this);
+        return members.isEmpty() ? null : members;
+      });
     }
-    ns.rooms.computeIfPresent(room, (r, members) -> {
-      members.remove(this);
-      return members.isEmpty() ? null : members;
-    });
   }
 
+  private static int indexOf(String[] rooms, String room) {
+    for (int i = 0; i < rooms.length; i++) {
+      if (rooms[i].equals(room)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The socket's rooms in join order, its own first, as in socket.io; empty once disconnected. */
   @Override
   public Set<String> rooms() {
-    if (!inOwnRoom) {
-      return rooms;
+    Set<String> all = new LinkedHashSet<>();
+    if (inOwnRoom()) {
+      all.add(id);
     }
-    Set<String> all = new HashSet<>(rooms);
-    all.add(id);
-    return Set.copyOf(all);
+    all.addAll(Arrays.asList(rooms));
+    return Collections.unmodifiableSet(all);
   }
 
   /** Whether a broadcast to the room named by this socket's id reaches it. */
@@ -188,7 +203,8 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public void disconnect() {
-    connection.session.loop().execute(() -> {
+    // In order with this thread's sends: what it emitted before goes first, nothing after it.
+    connection.session.runInOrder(() -> {
       if (!connected) {
         return;
       }
@@ -289,8 +305,12 @@ public final class SocketImpl implements SocketIoClient {
     if (!connected) {
       return;
     }
-    connected = false;
-    for (String room : rooms) {
+    String[] joined;
+    synchronized (this) {
+      connected = false; // under the lock: a join either sees it or is undone here
+      joined = rooms;
+    }
+    for (String room : joined) {
       leave(room);
     }
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
