@@ -159,6 +159,19 @@ public final class Report {
         .average();
   }
 
+  /**
+   * "≥ " when every sweep of {@code key} passed its highest step: the figure is then a lower bound,
+   * where the sweep stopped rather than where the server failed.
+   */
+  private String atLeast(Metric m, String key) {
+    List<JsonObject> sweeps = results.stream()
+        .filter(o -> m.scenario().equals("sweep") && o.get("scenario").getAsString().equals("sweep") && key(o).equals(key))
+        .toList();
+    boolean bound = !sweeps.isEmpty()
+        && sweeps.stream().allMatch(o -> o.has("firstFailingRate") && o.get("firstFailingRate").getAsDouble() == 0);
+    return bound ? "≥ " : "";
+  }
+
   private static Predicate<JsonObject> has(Metric m) {
     return o -> {
       try {
@@ -182,7 +195,7 @@ public final class Report {
       b.append("| ").append(m.title()).append(" | ").append(m.unit()).append(" |");
       for (String k : keys) {
         OptionalDouble v = mean(m, k);
-        b.append(' ').append(v.isPresent() ? format(v.getAsDouble()) : "–").append(" |");
+        b.append(' ').append(v.isPresent() ? atLeast(m, k) + format(v.getAsDouble()) : "–").append(" |");
       }
       OptionalDouble mine = mean(m, parley);
       OptionalDouble best = peers.stream().map(p -> mean(m, p)).filter(OptionalDouble::isPresent)
@@ -192,7 +205,7 @@ public final class Report {
       String met = "–";
       if (mine.isPresent() && best.isPresent() && best.getAsDouble() != 0) {
         double r = mine.getAsDouble() / best.getAsDouble();
-        ratio = String.format(Locale.ROOT, "%.2f", r);
+        ratio = atLeast(m, parley) + String.format(Locale.ROOT, "%.2f", r);
         if (!Double.isNaN(m.targetRatio())) {
           met = (m.lowerIsBetter() ? r <= m.targetRatio() : r >= m.targetRatio()) ? "yes" : "no";
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportTest {
@@ -26,5 +27,21 @@ class ReportTest {
   @Test
   void projectsFromTheLastCheckpointAtTheFurtherCost() {
     assertThat(Report.projectedRss(CONNECT, 100_000)).isCloseTo(150_000_000 + 97_000 * 10_000.0, within(1.0));
+  }
+
+  @Test
+  void aSweepThatPassedItsHighestStepIsALowerBound() {
+    List<JsonObject> results = List.of(
+        JsonParser.parseString("""
+            {"scenario":"sweep","server":"parley","driver":"socketio","round":"1",
+             "maxSustainableDeliveriesPerSec":425202,"firstFailingRate":0}""").getAsJsonObject(),
+        JsonParser.parseString("""
+            {"scenario":"sweep","server":"peer","driver":"socketio","round":"1",
+             "maxSustainableDeliveriesPerSec":82068,"firstFailingRate":1048}""").getAsJsonObject());
+
+    String row = new Report(results, "parley", "socketio").table().lines()
+        .filter(l -> l.startsWith("| Sustainable fan-out")).findFirst().orElseThrow();
+
+    assertThat(row).contains("| ≥ 425,202 |").contains("| 82,068 |").contains("| ≥ 5.18 |");
   }
 }
