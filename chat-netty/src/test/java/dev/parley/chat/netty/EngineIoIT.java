@@ -42,6 +42,7 @@ class EngineIoIT {
             .allowedOrigins(Set.of("https://app.example.com")).build())
         .chat(chat)
         .socketIo(SocketIoConfig.builder().connectTimeout(Duration.ofSeconds(30)).build())
+        .onSocketIo(io -> io.of("/kick").on("kick-me", (client, args, ack) -> client.disconnect()))
         .build().start().toCompletableFuture().join();
   }
 
@@ -267,6 +268,45 @@ class EngineIoIT {
       ws.sendText("40");
       assertThat(ws.read().text()).as("connected again on the same connection").startsWith("40{\"sid\":");
     }
+  }
+
+  @Test
+  void aServerDisconnectOverPollingArrivesBeforeAndApartFromTheClose() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    assertThat(post(q, "40/kick,").body()).isEqualTo("ok");
+    assertThat(get(q).body()).startsWith("40/kick,{\"sid\":");
+    CompletableFuture<HttpResponse<String>> poll = pendingPoll(sid);
+
+    assertThat(post(q, "42/kick,[\"kick-me\"]").body()).isEqualTo("ok");
+
+    // socket.io-client acts on a payload's close packet before its other packets, so a disconnect
+    // sharing the close's payload would reach the application as "transport close".
+    assertThat(poll.join().body()).as("the disconnect, alone").isEqualTo("41/kick,");
+    // Then the session ends: the next poll gets the close packet if it arrives before the close is
+    // done, else the session is already gone.
+    HttpResponse<String> next = get(q);
+    assertThat(next.body().equals("1") || next.statusCode() == 400).as("then the close: %s", next.body()).isTrue();
+    assertThat(get(q).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aServerDisconnectWithNoPollWaitingGoesToTheNextPollAndTheCloseToTheOneAfter() throws Exception {
+    String sid = openSession();
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    assertThat(post(q, "40/kick,").body()).isEqualTo("ok");
+    assertThat(get(q).body()).startsWith("40/kick,{\"sid\":");
+
+    assertThat(post(q, "42/kick,[\"kick-me\"]").body()).isEqualTo("ok");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.engineIo().isOpen(sid)) {
+      assertThat(System.nanoTime()).as("the server closes the session").isLessThan(deadline);
+      Thread.yield();
+    }
+
+    assertThat(get(q).body()).as("the disconnect, alone").isEqualTo("41/kick,");
+    assertThat(get(q).body()).as("then the close").isEqualTo("1");
+    assertThat(get(q).statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -212,6 +212,12 @@ public final class EngineIoServer {
     return s != null && s.hasPendingPoll();
   }
 
+  /** Whether this session exists and is not closed (for tests and metrics). */
+  public boolean isOpen(String sid) {
+    EngineSession s = sessions.get(sid);
+    return s != null && s.isOpen();
+  }
+
   public int sessionCount() {
     return sessions.size();
   }

@@ -36,7 +36,8 @@ public final class EngineSession {
   private final EventLoop loop;
   private final Handshake handshake;
   private final EngineIoServer server;
-  private State state;
+  /** Written on the loop only; volatile so that tests and metrics may read it. */
+  private volatile State state;
 
   /** Long-polling only; a session on WebSocket never fills it, so it starts at its smallest. */
   private final ArrayDeque<EngineFrame> pollQueue = new ArrayDeque<>(1);
@@ -65,8 +66,11 @@ public final class EngineSession {
 
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> pongTimer;
-  /** Packets queued when the server closed a polling session with no poll waiting: the next poll gets them. */
-  private String lastWords;
+  /**
+   * Payloads for the polls that follow the server's close of a polling session, one per poll: the
+   * packets still queued, then the close packet. Null until such a close.
+   */
+  private ArrayDeque<String> lastWords;
   /** A close the server asked for while the client was busy upgrading; done once the upgrade ends. */
   private String closeAfterUpgrade;
 
@@ -288,10 +292,11 @@ public final class EngineSession {
   }
 
   void onPoll(ChannelHandlerContext ctx, boolean keepAlive) {
-    if (state == State.CLOSED && lastWords != null) {
-      EngineHttp.text(ctx, lastWords, "text/plain; charset=UTF-8", keepAlive, server.cors(), handshake);
-      lastWords = null;
-      server.remove(this);
+    if (state == State.CLOSED && lastWords != null && !lastWords.isEmpty()) {
+      EngineHttp.text(ctx, lastWords.poll(), "text/plain; charset=UTF-8", keepAlive, server.cors(), handshake);
+      if (lastWords.isEmpty()) {
+        server.remove(this);
+      }
       return;
     }
     if (state == State.CLOSED || state == State.WEBSOCKET) {
@@ -566,14 +571,25 @@ public final class EngineSession {
       upgradeTimer.cancel(false);
     }
     String terminal = byClient ? "6" : "1";
-    String queued = pollQueue.isEmpty() ? "" : pollPayload() + '\u001e';
-    if (pendingPoll != null) {
-      answerPoll(queued + terminal);
+    String queued = pollQueue.isEmpty() ? "" : pollPayload();
+    // A Socket.IO disconnect and the close packet never share a payload: socket.io-client handles a
+    // payload's close at once and its other packets a tick later, so the application would be told
+    // "transport close" instead of "io server disconnect". As engine.io does, the close follows in
+    // the next poll.
+    boolean disconnectFirst = !queued.isEmpty() && reason.equals(SERVER_DISCONNECT);
+    if (pendingPoll != null && !disconnectFirst) {
+      answerPoll(queued.isEmpty() ? terminal : queued + '\u001e' + terminal);
       server.remove(this);
-    } else if (ws == null && (byClient || (!queued.isEmpty() && reason.equals(SERVER_DISCONNECT)))) {
-      // A poll may be on its way: it gets the last words (a Socket.IO disconnect), or the noop that
-      // ends a poll racing the client's own close; later polls get "Session ID unknown".
-      lastWords = queued + terminal;
+    } else if (pendingPoll != null) {
+      answerPoll(queued);
+      lastWords = new ArrayDeque<>(List.of(terminal));
+      loop.schedule(() -> server.remove(this), server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
+    } else if (ws == null && (byClient || disconnectFirst)) {
+      // A poll may be on its way: it gets the last words (a Socket.IO disconnect, then the close),
+      // or the noop that ends a poll racing the client's own close; later polls get "Session ID
+      // unknown".
+      lastWords = new ArrayDeque<>(disconnectFirst ? List.of(queued, terminal)
+          : List.of(queued.isEmpty() ? terminal : queued + '\u001e' + terminal));
       loop.schedule(() -> server.remove(this), server.settings().pingTimeoutMillis(), TimeUnit.MILLISECONDS);
     } else {
       server.remove(this);
