@@ -98,6 +98,14 @@ class EngineIoIT {
     return JsonParser.parseString(r.body().substring(1)).getAsJsonObject().get("sid").getAsString();
   }
 
+  /** Connects the polling session to the "/kick" namespace; returns its polling query. */
+  private static String connectedToKick(String sid) throws Exception {
+    String q = "?EIO=4&transport=polling&sid=" + sid;
+    assertThat(post(q, "40/kick,").body()).isEqualTo("ok");
+    assertThat(get(q).body()).startsWith("40/kick,{\"sid\":");
+    return q;
+  }
+
   private static void assertError(HttpResponse<String> r, int status, int code, String message) {
     assertThat(r.statusCode()).isEqualTo(status);
     JsonObject body = JsonParser.parseString(r.body()).getAsJsonObject();
@@ -273,9 +281,7 @@ class EngineIoIT {
   @Test
   void aServerDisconnectOverPollingArrivesBeforeAndApartFromTheClose() throws Exception {
     String sid = openSession();
-    String q = "?EIO=4&transport=polling&sid=" + sid;
-    assertThat(post(q, "40/kick,").body()).isEqualTo("ok");
-    assertThat(get(q).body()).startsWith("40/kick,{\"sid\":");
+    String q = connectedToKick(sid);
     CompletableFuture<HttpResponse<String>> poll = pendingPoll(sid);
 
     assertThat(post(q, "42/kick,[\"kick-me\"]").body()).isEqualTo("ok");
@@ -293,9 +299,7 @@ class EngineIoIT {
   @Test
   void aServerDisconnectWithNoPollWaitingGoesToTheNextPollAndTheCloseToTheOneAfter() throws Exception {
     String sid = openSession();
-    String q = "?EIO=4&transport=polling&sid=" + sid;
-    assertThat(post(q, "40/kick,").body()).isEqualTo("ok");
-    assertThat(get(q).body()).startsWith("40/kick,{\"sid\":");
+    String q = connectedToKick(sid);
 
     assertThat(post(q, "42/kick,[\"kick-me\"]").body()).isEqualTo("ok");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
