@@ -11,15 +11,23 @@ import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
+import dev.parley.chat.socketio.SocketIoHandshake;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -45,6 +53,9 @@ final class DirectMessagesExample {
   private final ChatServer chat;
   /** The chat side of each Socket.IO client, by socket id. */
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  /** Chat sessions opened by the connect handler, until their socket exists; by handshake identity. */
+  private final Map<SocketIoHandshake, Connection> opening = Collections.synchronizedMap(new IdentityHashMap<>());
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
   private DirectMessagesExample(ChatServer chat) {
     this.chat = chat;
@@ -64,40 +75,105 @@ final class DirectMessagesExample {
     DirectMessagesExample direct = new DirectMessagesExample(chat);
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
         .onSocketIo(io -> io.of("/")
-            .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isPresent()
-                ? ConnectDecision.accept()
-                : ConnectDecision.reject("CLIENT_ID is required"))
+            .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isEmpty()
+                ? ConnectDecision.reject("CLIENT_ID is required")
+                : direct.open(handshake) ? ConnectDecision.accept()
+                : ConnectDecision.reject("The chat did not accept the connection"))
             .onConnection(direct::connected)
-            .on("message", (client, args, ack) -> direct.connection(client).send(args, ack))
-            .onDisconnect((client, reason) -> direct.connections.remove(client.id()).session.closed()))
+            .on("message", (client, args, ack) -> direct.message(client, args, ack))
+            .onDisconnect((client, reason) -> direct.disconnected(client)))
         .build();
     server.start().toCompletableFuture().join();
     return new Running(server, chat);
   }
 
-  private void connected(SocketIoClient client) {
-    Connection connection = new Connection(client);
-    connections.put(client.id(), connection);
+  /**
+   * Runs before the client learns that it is connected (the connect handler may block): the chat
+   * session is open and counted among the user's connections by then, so a message sent to this
+   * user once the client is connected reaches this connection too.
+   */
+  private boolean open(SocketIoHandshake handshake) {
+    Connection connection = new Connection(handshake);
     connection.session = chat.open(connection);
+    boolean welcomed;
+    try {
+      welcomed = connection.welcomed.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      welcomed = false;
+    }
+    if (!welcomed) {
+      connection.session.closed();
+      return false;
+    }
+    opening.put(handshake, connection);
+    // A client that goes away before its socket exists never reaches onConnection.
+    CompletableFuture.delayedExecutor(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (opening.remove(handshake, connection)) {
+        connection.session.closed();
+      }
+    });
+    return true;
   }
 
-  private Connection connection(SocketIoClient client) {
-    return connections.get(client.id());
+  private void connected(SocketIoClient client) {
+    Connection connection = opening.remove(client.handshake());
+    if (connection == null) {
+      client.disconnect(); // too late: its chat session was closed
+      return;
+    }
+    connections.put(client.id(), connection);
+    connection.attach(client);
+  }
+
+  private void message(SocketIoClient client, List<Object> args, Ack ack) {
+    Connection connection = connections.get(client.id());
+    if (connection != null) {
+      connection.send(args, ack);
+    }
+  }
+
+  private void disconnected(SocketIoClient client) {
+    Connection connection = connections.remove(client.id());
+    if (connection != null) {
+      connection.session.closed();
+    }
   }
 
   /** One Socket.IO client as a chat connection: chat events become the seed's events. */
   private final class Connection implements ClientConnection {
-    private final SocketIoClient client;
     private final Handshake handshake;
     private final AtomicLong requestIds = new AtomicLong();
     /** Acknowledgements waiting for the chat's answer, by request id. */
     private final Map<String, Ack> acks = new ConcurrentHashMap<>();
+    final CountDownLatch welcomed = new CountDownLatch(1);
     volatile ClientSession session;
+    /** Null until the socket exists; what arrives before waits in {@link #early}. Guarded by this. */
+    private SocketIoClient client;
+    private List<Map<String, Object>> early = new ArrayList<>();
+    private boolean closeEarly;
 
-    Connection(SocketIoClient client) {
-      this.client = client;
-      this.handshake = new Handshake(client.handshake().http().remoteAddress(), client.handshake().http().path(),
-          Map.of("CLIENT_ID", List.of(client.handshake().query("CLIENT_ID").orElseThrow())), Map.of());
+    Connection(SocketIoHandshake socketIo) {
+      this.handshake = new Handshake(socketIo.http().remoteAddress(), socketIo.http().path(),
+          Map.of("CLIENT_ID", List.of(socketIo.query("CLIENT_ID").orElseThrow())), Map.of());
+    }
+
+    /** The socket exists: what arrived for it meanwhile goes out first. */
+    synchronized void attach(SocketIoClient socket) {
+      client = socket;
+      early.forEach(m -> socket.emit("message", m));
+      early = null;
+      if (closeEarly) {
+        socket.disconnect();
+      }
+    }
+
+    private synchronized void emit(Map<String, Object> message) {
+      if (client == null) {
+        early.add(message);
+      } else {
+        client.emit("message", message);
+      }
     }
 
     void send(List<Object> args, Ack ack) {
@@ -123,8 +199,10 @@ final class DirectMessagesExample {
 
     @Override
     public boolean send(ServerEvent event) {
-      if (event instanceof ServerEvent.Message m) {
-        client.emit("message", stamped(m.message()));
+      if (event instanceof ServerEvent.Welcome) {
+        welcomed.countDown();
+      } else if (event instanceof ServerEvent.Message m) {
+        emit(stamped(m.message()));
       } else if (event instanceof ServerEvent.Ack a && a.requestId() != null) {
         reply(a.requestId(), Map.of("id", a.message().id(), "timestamp", a.message().time().toEpochMilli()));
       } else if (event instanceof ServerEvent.Error e && e.requestId() != null) {
@@ -141,8 +219,12 @@ final class DirectMessagesExample {
     }
 
     @Override
-    public void close(int code, String reason) {
-      client.disconnect();
+    public synchronized void close(int code, String reason) {
+      if (client == null) {
+        closeEarly = true;
+      } else {
+        client.disconnect();
+      }
     }
   }
 
