@@ -31,12 +31,14 @@ public enum Dialect {
     @Override
     void prepare(Connection connection) throws SQLException {
       try (Statement s = connection.createStatement()) {
-        // WAL: readers never wait for the writer. synchronous=FULL: a commit is fsynced before it
-        // returns, which is what ON_COMMIT promises. busy_timeout: wait for a lock held by another
-        // process (or a second store on the same file) rather than fail at once.
+        // busy_timeout: wait for a lock held by another process (or a second store on the same
+        // file) rather than fail at once; first, since switching to WAL takes a lock too, and stores
+        // starting together on a new file otherwise fail with SQLITE_BUSY. WAL: readers never wait
+        // for the writer. synchronous=FULL: a commit is fsynced before it returns, which is what
+        // ON_COMMIT promises.
+        s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
       }
     }
   };
