@@ -21,6 +21,13 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(s.connected, false);
     });
 
+    it("refuses a CLIENT_ID that cannot be a username, with the chat's reason", async () => {
+      const s = socket(URL, mode, as("not a name!"));
+      const error = await within(new Promise((resolve) => s.once("connect_error", resolve)), "connect_error");
+      assert.match(error.message, /could not accept/);
+      assert.equal(s.connected, false);
+    });
+
     it("delivers to every connection of the receiver, stamped, and acknowledges with the server's id and time", async () => {
       const [aliceId, bobId] = [uniqueName("alice"), uniqueName("bob")];
       const alice = await connect(URL, mode, as(aliceId));

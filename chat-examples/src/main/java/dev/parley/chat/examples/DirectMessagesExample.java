@@ -77,8 +77,7 @@ final class DirectMessagesExample {
         .onSocketIo(io -> io.of("/")
             .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isEmpty()
                 ? ConnectDecision.reject("CLIENT_ID is required")
-                : direct.open(handshake) ? ConnectDecision.accept()
-                : ConnectDecision.reject("The chat did not accept the connection"))
+                : direct.open(handshake))
             .onConnection(direct::connected)
             .on("message", (client, args, ack) -> direct.message(client, args, ack))
             .onDisconnect((client, reason) -> direct.disconnected(client)))
@@ -92,19 +91,21 @@ final class DirectMessagesExample {
    * session is open and counted among the user's connections by then, so a message sent to this
    * user once the client is connected reaches this connection too.
    */
-  private boolean open(SocketIoHandshake handshake) {
+  private ConnectDecision open(SocketIoHandshake handshake) {
     Connection connection = new Connection(handshake);
     connection.session = chat.open(connection);
-    boolean welcomed;
     try {
-      welcomed = connection.welcomed.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!connection.decided.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        connection.session.closed();
+        return ConnectDecision.reject("The chat did not answer in time");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      welcomed = false;
-    }
-    if (!welcomed) {
       connection.session.closed();
-      return false;
+      return ConnectDecision.reject("Server shutting down");
+    }
+    if (connection.refusal != null) {
+      return ConnectDecision.reject(connection.refusal); // an invalid username, say
     }
     opening.put(handshake, connection);
     // A client that goes away before its socket exists never reaches onConnection.
@@ -113,7 +114,7 @@ final class DirectMessagesExample {
         connection.session.closed();
       }
     });
-    return true;
+    return ConnectDecision.accept();
   }
 
   private void connected(SocketIoClient client) {
@@ -146,7 +147,10 @@ final class DirectMessagesExample {
     private final AtomicLong requestIds = new AtomicLong();
     /** Acknowledgements waiting for the chat's answer, by request id. */
     private final Map<String, Ack> acks = new ConcurrentHashMap<>();
-    final CountDownLatch welcomed = new CountDownLatch(1);
+    /** Counted down when the chat welcomes the connection or refuses it. */
+    final CountDownLatch decided = new CountDownLatch(1);
+    /** Why the chat refused the connection; null if it did not. */
+    volatile String refusal;
     volatile ClientSession session;
     /** Null until the socket exists; what arrives before waits in {@link #early}. Guarded by this. */
     private SocketIoClient client;
@@ -200,7 +204,9 @@ final class DirectMessagesExample {
     @Override
     public boolean send(ServerEvent event) {
       if (event instanceof ServerEvent.Welcome) {
-        welcomed.countDown();
+        decided.countDown();
+      } else if (event instanceof ServerEvent.Error e && e.requestId() == null && decided.getCount() > 0) {
+        refusal = e.message();
       } else if (event instanceof ServerEvent.Message m) {
         emit(stamped(m.message()));
       } else if (event instanceof ServerEvent.Ack a && a.requestId() != null) {
@@ -220,7 +226,10 @@ final class DirectMessagesExample {
 
     @Override
     public synchronized void close(int code, String reason) {
-      if (client == null) {
+      if (decided.getCount() > 0) {
+        refusal = refusal != null ? refusal : reason; // refused before any welcome
+        decided.countDown();
+      } else if (client == null) {
         closeEarly = true;
       } else {
         client.disconnect();
