@@ -126,16 +126,7 @@ public final class EngineSession {
    * mix of threads: see {@link #send(List)}.
    */
   public void send(EngineFrame frame) {
-    if (loop.inEventLoop() && inHop) {
-      enqueue(frame); // sent from a hop, at its place in the order
-      return;
-    }
-    OutboundQueue out = direct;
-    if (out != null && hops.get() == 0) {
-      offer(out, frame);
-    } else {
-      hop(() -> enqueue(frame));
-    }
+    send(List.of(frame));
   }
 
   /**
@@ -182,12 +173,6 @@ public final class EngineSession {
         hops.decrementAndGet();
       }
     });
-  }
-
-  private void offer(OutboundQueue out, EngineFrame frame) {
-    if (!add(out, frame)) {
-      hop(() -> close("transport error", false));
-    }
   }
 
   /** A packet of several frames (an event and its binary attachments) is queued as one, never split. */
