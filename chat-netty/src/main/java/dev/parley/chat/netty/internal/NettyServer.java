@@ -21,6 +21,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -125,14 +126,20 @@ public final class NettyServer {
   }
 
   private void closeChannels() {
+    // Every queue stops taking frames before the first close frame goes out: otherwise a client
+    // that closes first would have its departure ("alice has left") announced to those still open.
+    List<OutboundQueue> closing = new ArrayList<>();
     for (Channel ch : channels) {
       OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
       if (out != null) {
-        out.close(CloseCodes.GOING_AWAY, "server shutting down");
+        if (out.stopTaking()) {
+          closing.add(out);
+        }
       } else if (!(ch instanceof ServerChannel)) {
         ch.close();
       }
     }
+    closing.forEach(out -> out.sendClose(CloseCodes.GOING_AWAY, "server shutting down"));
     var forced = GlobalEventExecutor.INSTANCE.schedule(
         () -> channels.close(), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
     channels.newCloseFuture().addListener(all -> {

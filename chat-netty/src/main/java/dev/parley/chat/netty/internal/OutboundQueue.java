@@ -191,9 +191,23 @@ public final class OutboundQueue {
 
   /** Writes everything queued, then a close frame; the peer has {@link Closing#CLOSE_TIMEOUT_MILLIS} to answer. */
   public void close(int code, String reason) {
-    if (!CLOSING.compareAndSet(this, 0, 1)) {
-      return;
+    if (stopTaking()) {
+      sendClose(code, reason);
     }
+  }
+
+  /**
+   * Takes no more frames; returns {@code false} if it had already stopped. The first half of
+   * {@link #close}, for closing many connections at once: every queue stops taking frames before
+   * any close frame goes out, so a connection that closes first cannot have its departure announced
+   * to the others.
+   */
+  boolean stopTaking() {
+    return CLOSING.compareAndSet(this, 0, 1);
+  }
+
+  /** The second half of {@link #close}: writes everything queued, then a close frame. */
+  void sendClose(int code, String reason) {
     channel.eventLoop().execute(() -> {
       ByteBuf frame;
       while ((frame = queue.poll()) != null) {
