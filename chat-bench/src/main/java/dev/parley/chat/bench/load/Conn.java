@@ -30,13 +30,15 @@ final class Conn extends SimpleChannelInboundHandler<WebSocketFrame> {
   final int index;
   final String user;
   final String room;
-  private final Driver driver;
+  final Driver driver;
   private final Events events;
   private final byte[] deliveryPrefix;
   Channel channel;
   long startedNanos;
   boolean joined;
   boolean closed;
+  /** Closed on purpose by the load (a reconnection), not by the server or a failure. */
+  boolean leaving;
 
   Conn(int index, String user, String room, Driver driver, Events events) {
     this.index = index;

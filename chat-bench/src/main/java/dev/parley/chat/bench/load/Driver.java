@@ -44,6 +44,20 @@ interface Driver {
     }
   }
 
+  /**
+   * The protocol of connection number {@code i}: {@code name}'s for every one, or with {@code mixed},
+   * JSON for even numbers and Socket.IO for odd ones, so that every room has members of both.
+   */
+  static java.util.function.IntFunction<Driver> perConnection(String name) {
+    if (name.equals("mixed")) {
+      Driver json = new JsonDriver();
+      Driver socketio = new SocketIoDriver();
+      return i -> i % 2 == 0 ? json : socketio;
+    }
+    Driver one = of(name);
+    return i -> one;
+  }
+
   /** Whether {@code frame} starts with {@code prefix} (ASCII). */
   static boolean startsWith(ByteBuf frame, byte[] prefix) {
     if (frame.readableBytes() < prefix.length) {

@@ -31,7 +31,7 @@ final class Fleet implements Conn.Events, AutoCloseable {
   }
 
   private final Client client;
-  private final Driver driver;
+  private final IntFunction<Driver> drivers;
   private final EventLoop loop;
   final List<Conn> conns = new ArrayList<>();
   private final BitSet settled = new BitSet();
@@ -39,6 +39,8 @@ final class Fleet implements Conn.Events, AutoCloseable {
   int joined;
   int failed;
   int closedAfterJoin;
+  /** Joined and not closed now: {@link #joined} counts every join, a reconnection's too. */
+  int online;
   int errorsAfterJoin;
   String lastError;
   final Histogram joinLatency = histogram();
@@ -57,8 +59,13 @@ final class Fleet implements Conn.Events, AutoCloseable {
   private CompletableFuture<Void> deliveredAll = new CompletableFuture<>();
 
   Fleet(Client client, Driver driver) {
+    this(client, i -> driver);
+  }
+
+  /** A fleet whose connection number {@code i} speaks {@code drivers.apply(i)}. */
+  Fleet(Client client, IntFunction<Driver> drivers) {
     this.client = client;
-    this.driver = driver;
+    this.drivers = drivers;
     this.loop = client.loop();
   }
 
@@ -96,9 +103,9 @@ final class Fleet implements Conn.Events, AutoCloseable {
       long due = Math.min(to, from + (long) ((System.nanoTime() - t0) * perSecond / 1e9) + 1);
       while (next[0] < due && next[0] - (joined + failed) < maxInFlight) {
         int i = next[0]++;
-        Conn c = new Conn(i, users.apply(i), rooms.apply(i), driver, this);
+        Conn c = new Conn(i, users.apply(i), rooms.apply(i), drivers.apply(i), this);
         conns.add(c);
-        client.connect(c, driver);
+        client.connect(c, c.driver);
       }
       if (next[0] >= to) {
         ticker[0].cancel(false);
@@ -115,11 +122,27 @@ final class Fleet implements Conn.Events, AutoCloseable {
     }
   }
 
+  /**
+   * Closes {@code old} on purpose (its close counts as no failure) and opens a new connection in its
+   * place: the same room and protocol, user {@code user}. Call on the event loop; the new
+   * connection's join or failure is counted like any other.
+   */
+  Conn reconnect(Conn old, String user) {
+    old.leaving = true;
+    old.channel.close();
+    conns.set(old.index, null);
+    Conn c = new Conn(conns.size(), user, old.room, old.driver, this);
+    conns.add(c);
+    client.connect(c, c.driver);
+    return c;
+  }
+
   @Override
   public void joined(Conn c) {
     if (!settled.get(c.index)) {
       settled.set(c.index);
       joined++;
+      online++;
       joinLatency.recordValue(Math.max(0, (System.nanoTime() - c.startedNanos) / 1000));
       checkSettled();
     }
@@ -140,7 +163,10 @@ final class Fleet implements Conn.Events, AutoCloseable {
   @Override
   public void closed(Conn c) {
     if (c.joined) {
-      closedAfterJoin++;
+      online--;
+      if (!c.leaving) {
+        closedAfterJoin++;
+      }
     } else if (!settled.get(c.index)) {
       failed(c, lastError == null ? "closed before joining" : lastError);
     }
@@ -185,6 +211,17 @@ final class Fleet implements Conn.Events, AutoCloseable {
    * Returns once the last message is handed to the socket.
    */
   void send(double perSecond, double seconds, int deliveriesPerMessage, int window, Sender sender) {
+    CompletableFuture<Void> done = startSending(perSecond, seconds, deliveriesPerMessage, window, sender);
+    await(done, (long) seconds + 30);
+    done.cancel(false);
+  }
+
+  /**
+   * As {@link #send}, without waiting: the returned future completes once the last message is handed
+   * to the socket; cancelling it stops the sending.
+   */
+  CompletableFuture<Void> startSending(double perSecond, double seconds, int deliveriesPerMessage, int window,
+      Sender sender) {
     long total = perSecond > 0 ? (long) Math.ceil(perSecond * seconds) : Long.MAX_VALUE;
     CompletableFuture<Void> done = new CompletableFuture<>();
     long t0 = System.nanoTime();
@@ -216,8 +253,8 @@ final class Fleet implements Conn.Events, AutoCloseable {
         ticker[0].cancel(false);
       }
     }, 0, 1, TimeUnit.MILLISECONDS);
-    await(done, (long) seconds + 30);
-    ticker[0].cancel(false);
+    done.whenComplete((v, e) -> ticker[0].cancel(false));
+    return done;
   }
 
   /** Waits until {@code expected} deliveries arrived, or {@code seconds} passed; returns whether they did. */
@@ -265,12 +302,12 @@ final class Fleet implements Conn.Events, AutoCloseable {
   }
 
   List<Conn> joinedConns() {
-    return onLoop(() -> conns.stream().filter(c -> c.joined && !c.closed).toList());
+    return onLoop(() -> conns.stream().filter(c -> c != null && c.joined && !c.closed).toList());
   }
 
   @Override
   public void close() {
-    List<Channel> channels = onLoop(() -> conns.stream().map(c -> c.channel).filter(ch -> ch != null).toList());
+    List<Channel> channels = onLoop(() -> conns.stream().filter(c -> c != null && c.channel != null).map(c -> c.channel).toList());
     Client.closeAll(channels, 20);
   }
 }

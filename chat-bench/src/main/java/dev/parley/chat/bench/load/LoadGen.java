@@ -62,6 +62,12 @@ public final class LoadGen {
     int refine = 2;
     double p99Millis = 50;
     long timeoutSeconds = 120;
+    // soak
+    double pmRate = 0;
+    double churnRate = 0;
+    double sampleEvery = 15;
+    double flatPercent = 1;
+    double flatFloorMib = 1;
 
     static Settings parse(String... args) {
       Flags f = Flags.parse(args);
@@ -87,9 +93,11 @@ public final class LoadGen {
       s.users = f.integer("users", s.users);
       s.rate = f.decimal("rate", s.rate);
       s.window = f.integer("window", s.window);
-      s.duration = f.decimal("duration", s.duration);
+      boolean soak = s.scenario.equals("soak");
+      // A soak's defaults are a short run of its own; the documented run gives its length.
+      s.duration = f.decimal("duration", soak ? 300 : s.duration);
       s.drain = f.decimal("drain", s.drain);
-      s.warmup = f.decimal("warmup", s.warmup);
+      s.warmup = f.decimal("warmup", soak ? 60 : s.warmup);
       s.messageBytes = f.integer("message-bytes", s.messageBytes);
       s.startRate = f.decimal("start-rate", s.startRate);
       s.factor = f.decimal("factor", s.factor);
@@ -97,6 +105,11 @@ public final class LoadGen {
       s.refine = f.integer("refine", s.refine);
       s.p99Millis = f.decimal("p99-ms", s.p99Millis);
       s.timeoutSeconds = f.longValue("timeout", s.timeoutSeconds);
+      s.pmRate = f.decimal("pm-rate", s.pmRate);
+      s.churnRate = f.decimal("churn-rate", s.churnRate);
+      s.sampleEvery = f.decimal("sample-every", s.sampleEvery);
+      s.flatPercent = f.decimal("flat-percent", s.flatPercent);
+      s.flatFloorMib = f.decimal("flat-floor-mib", s.flatFloorMib);
       f.rejectUnknown();
       return s;
     }
@@ -112,22 +125,31 @@ public final class LoadGen {
     }
   }
 
+  /** Runs one scenario; exits with status 1 when a soak did not pass. */
   public static void main(String[] args) {
     Settings s = Settings.parse(args);
-    new LoadGen(s, line -> {
+    boolean ok = new LoadGen(s, line -> {
       System.out.println(line);
       System.out.flush();
     }).run();
+    if (!ok) {
+      System.exit(1);
+    }
   }
 
-  void run() {
+  /** Runs the scenario; false only for a soak whose memory was not flat or whose connections failed. */
+  boolean run() {
     switch (s.scenario) {
       case "connect" -> connect();
       case "fanout" -> fanout(false);
       case "sweep" -> fanout(true);
       case "pm" -> pm();
-      default -> throw new IllegalArgumentException("unknown scenario " + s.scenario + " (connect, fanout, sweep, pm)");
+      case "soak" -> {
+        return new Soak(s, out, probe, this::header).run();
+      }
+      default -> throw new IllegalArgumentException("unknown scenario " + s.scenario + " (connect, fanout, sweep, pm, soak)");
     }
+    return true;
   }
 
   private JsonObject header(String scenario) {

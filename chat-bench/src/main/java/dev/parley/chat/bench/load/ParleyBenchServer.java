@@ -6,7 +6,11 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
 import java.io.IOException;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.util.internal.PlatformDependent;
 import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -71,15 +75,27 @@ public final class ParleyBenchServer implements AutoCloseable {
     return stats.getAddress().getPort();
   }
 
-  /** Heap after a full GC, RSS, and connected users (one connection per user in every scenario). */
+  /**
+   * Heap after a full GC, RSS, connected users (one connection per user in every scenario), and
+   * direct memory after that GC: the JDK's direct buffers ({@code ByteBuffer.allocateDirect},
+   * which Netty also uses unless it may allocate without a cleaner), Netty's own count of the direct
+   * memory it allocated without one (-1 when it does not count: then its buffers are in the JDK's
+   * figure), and the direct memory Netty's default allocator holds (part of one of the two).
+   */
   static String statsJson(ChatServer chat) {
     // Twice: the first collection may leave objects whose finalization or reference processing
-    // frees more in the second.
+    // frees more in the second; direct buffers are freed by their cleaners, which run after it.
     System.gc();
     System.gc();
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     long rss = ProcStats.rssBytes(ProcessHandle.current().pid());
-    return "{\"heapUsedAfterGc\":" + heap + ",\"rss\":" + rss + ",\"connections\":" + chat.onlineUsers().size() + "}";
+    long jdkDirect = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).findFirst().orElse(-1);
+    long allocatorDirect = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+        ? p.metric().usedDirectMemory() : -1;
+    return "{\"heapUsedAfterGc\":" + heap + ",\"rss\":" + rss + ",\"connections\":" + chat.onlineUsers().size()
+        + ",\"jdkDirectMemory\":" + jdkDirect + ",\"nettyDirectMemory\":" + PlatformDependent.usedDirectMemory()
+        + ",\"allocatorDirectMemory\":" + allocatorDirect + "}";
   }
 
   @Override

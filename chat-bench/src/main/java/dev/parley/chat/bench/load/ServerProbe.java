@@ -32,11 +32,17 @@ final class ServerProbe {
     return pid > 0 ? ProcStats.cpuNanos(pid) : 0;
   }
 
-  /** {@code heapUsedAfterGc} (-1 without a stats port), {@code rss} and {@code connections}. */
+  /**
+   * {@code heapUsedAfterGc} (-1 without a stats port), {@code rss} and {@code connections}, and the
+   * direct memory figures of a server that reports them (-1 otherwise).
+   */
   Memory memory() {
     long heap = -1;
     long rss = -1;
     long connections = -1;
+    long jdkDirect = -1;
+    long nettyDirect = -1;
+    long allocatorDirect = -1;
     if (statsUrl != null) {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(statsUrl))
@@ -45,6 +51,9 @@ final class ServerProbe {
         heap = o.get("heapUsedAfterGc").getAsLong();
         rss = o.get("rss").getAsLong();
         connections = o.get("connections").getAsLong();
+        jdkDirect = o.has("jdkDirectMemory") ? o.get("jdkDirectMemory").getAsLong() : -1;
+        nettyDirect = o.has("nettyDirectMemory") ? o.get("nettyDirectMemory").getAsLong() : -1;
+        allocatorDirect = o.has("allocatorDirectMemory") ? o.get("allocatorDirectMemory").getAsLong() : -1;
       } catch (IOException e) {
         throw new IllegalStateException("stats endpoint " + statsUrl + ": " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -56,16 +65,31 @@ final class ServerProbe {
     if (pid > 0) {
       rss = ProcStats.rssBytes(pid);
     }
-    return new Memory(heap, rss, connections);
+    return new Memory(heap, rss, connections, jdkDirect, nettyDirect, allocatorDirect);
   }
 
-  record Memory(long heap, long rss, long connections) {
+  /** One reading; -1 for what the server does not report. */
+  record Memory(long heap, long rss, long connections, long jdkDirect, long nettyDirect, long allocatorDirect) {
+    /**
+     * All direct memory after the GC: the JDK's direct buffers plus what Netty allocated without a
+     * cleaner, which the JDK does not count (-1 when the server reports neither).
+     */
+    long direct() {
+      return jdkDirect < 0 ? -1 : jdkDirect + Math.max(0, nettyDirect);
+    }
+
     JsonObject json(long clients) {
       JsonObject o = new JsonObject();
       o.addProperty("clients", clients);
       o.addProperty("heapUsedAfterGc", heap);
       o.addProperty("rss", rss);
       o.addProperty("serverConnections", connections);
+      if (jdkDirect >= 0) {
+        o.addProperty("directMemory", direct());
+        o.addProperty("jdkDirectMemory", jdkDirect);
+        o.addProperty("nettyDirectMemory", nettyDirect);
+        o.addProperty("allocatorDirectMemory", allocatorDirect);
+      }
       return o;
     }
   }

@@ -103,4 +103,29 @@ class LoadGenTest {
     assertThat(summary.get("scenario").getAsString()).isEqualTo("sweep");
     assertThat(summary.get("maxSustainableRate").getAsDouble()).isZero();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mixed", "socketio"})
+  void soakSamplesMemoryWhileConnectionsChatAndReconnect(String driver) {
+    List<JsonObject> lines = run("--scenario", "soak", "--driver", driver, "--connections", "20", "--room-size", "5",
+        "--rate", "20", "--pm-rate", "10", "--churn-rate", "20", "--duration", "2", "--sample-every", "0.5",
+        "--drain", "5");
+
+    List<JsonObject> samples = lines.stream().filter(o -> o.get("scenario").getAsString().equals("soak-sample")).toList();
+    assertThat(samples).hasSizeGreaterThanOrEqualTo(2);
+    for (JsonObject sample : samples) {
+      assertThat(sample.get("heapUsedAfterGc").getAsLong()).isPositive();
+      assertThat(sample.get("directMemory").getAsLong()).isNotNegative();
+      assertThat(sample.get("errors").getAsLong()).isZero();
+    }
+    JsonObject summary = lines.get(lines.size() - 1);
+    assertThat(summary.get("scenario").getAsString()).isEqualTo("soak");
+    assertThat(summary.get("errors").getAsLong()).isZero();
+    assertThat(summary.get("reconnects").getAsLong()).isPositive();
+    assertThat(summary.get("roomMessages").getAsLong()).isPositive();
+    assertThat(summary.get("privateMessages").getAsLong()).isPositive();
+    assertThat(summary.get("delivered").getAsLong()).isPositive();
+    assertThat(summary.getAsJsonObject("heapAfterGc").has("flat")).isTrue();
+    assertThat(summary.getAsJsonObject("directMemory").has("flat")).isTrue();
+  }
 }
