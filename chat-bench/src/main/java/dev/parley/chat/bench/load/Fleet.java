@@ -42,6 +42,11 @@ final class Fleet implements Conn.Events, AutoCloseable {
   /** Joined and not closed now: {@link #joined} counts every join, a reconnection's too. */
   int online;
   int errorsAfterJoin;
+  /**
+   * Error frames saying a private message's recipient is not online: with reconnections under way,
+   * a recipient may leave between the send and the server's delivery, which is no failure.
+   */
+  int unknownUserAfterJoin;
   String lastError;
   final Histogram joinLatency = histogram();
 
@@ -155,6 +160,8 @@ final class Fleet implements Conn.Events, AutoCloseable {
       settled.set(c.index);
       failed++;
       checkSettled();
+    } else if (why.contains("UNKNOWN_USER")) {
+      unknownUserAfterJoin++;
     } else {
       errorsAfterJoin++;
     }

@@ -28,7 +28,8 @@ import org.knowm.xchart.style.Styler;
  * mean over rounds; Parley's ratio to the better peer; the issue's target) and writes the charts as
  * PNGs. Flags: {@code --results FILE.jsonl}, {@code --images DIR} (none: no charts), {@code --parley
  * NAME} (the server label of Parley, default {@code parley}), {@code --driver socketio} (the driver
- * Parley is compared in; peers speak only Socket.IO).
+ * Parley is compared in; peers speak only Socket.IO). A soak's results get {@link SoakTable}'s
+ * tables instead.
  */
 public final class Report {
   /** One row of the table: how to read it from results, which way is better, the target ratio. */
@@ -117,6 +118,11 @@ public final class Report {
               + o.get("loadavg").getAsString() + ", " + o.get("cores") + " cores");
         }
       }
+    }
+    if (SoakTable.present(results)) {
+      // A soak's file holds no comparison: its own tables, a row every five minutes.
+      System.out.print(SoakTable.of(results, 5));
+      return;
     }
     Report report = new Report(results, parley, driver);
     System.out.print(report.table());

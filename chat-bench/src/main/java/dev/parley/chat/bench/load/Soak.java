@@ -219,6 +219,7 @@ final class Soak {
       o.addProperty("privateMessages", privateMessages);
       o.addProperty("reconnects", reconnects);
       o.addProperty("skippedEvents", skipped);
+      o.addProperty("privateToDeparted", fleet.unknownUserAfterJoin);
       o.addProperty("expectedAtSend", expectedAtSend);
       o.addProperty("delivered", fleet.delivered);
       o.addProperty("maxSendLagUs", fleet.maxSendLagNanos / 1000);
