@@ -19,6 +19,8 @@ public final class SocketIoConfig {
   private final int maxPendingEvents;
   private final Duration connectionStateRecovery;
   private final int maxRecoverableSessions;
+  private final int maxBinaryEventBytes;
+  private final Duration binaryEventTimeout;
 
   private SocketIoConfig(Builder b) {
     this.enabled = b.enabled;
@@ -29,6 +31,8 @@ public final class SocketIoConfig {
     this.maxPendingEvents = b.maxPendingEvents;
     this.connectionStateRecovery = b.connectionStateRecovery;
     this.maxRecoverableSessions = b.maxRecoverableSessions;
+    this.maxBinaryEventBytes = b.maxBinaryEventBytes;
+    this.binaryEventTimeout = b.binaryEventTimeout;
   }
 
   /** Every option at its default. */
@@ -56,7 +60,10 @@ public final class SocketIoConfig {
     return connectTimeout;
   }
 
-  /** Largest long-polling request body, in bytes; announced to clients in the handshake. */
+  /**
+   * Largest message in bytes on either transport: a long-polling request body, or a WebSocket
+   * message after reassembly; announced to clients in the handshake.
+   */
   public int maxPayload() {
     return maxPayload;
   }
@@ -89,6 +96,19 @@ public final class SocketIoConfig {
     return maxRecoverableSessions;
   }
 
+  /**
+   * Largest unfinished binary packet a client may have the server hold, in bytes: its header
+   * packet's characters plus the bytes of the attachments received so far.
+   */
+  public int maxBinaryEventBytes() {
+    return maxBinaryEventBytes;
+  }
+
+  /** How long a binary packet may take, from its header packet, until its last attachment arrives. */
+  public Duration binaryEventTimeout() {
+    return binaryEventTimeout;
+  }
+
   /** Builds a {@link SocketIoConfig}. */
   public static final class Builder {
     private boolean enabled = true;
@@ -99,6 +119,8 @@ public final class SocketIoConfig {
     private int maxPendingEvents = 256;
     private Duration connectionStateRecovery = Duration.ofMinutes(2);
     private int maxRecoverableSessions = 10_000;
+    private int maxBinaryEventBytes = 1_000_000;
+    private Duration binaryEventTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -123,7 +145,12 @@ public final class SocketIoConfig {
       return this;
     }
 
-    /** Largest long-polling request body in bytes; larger ones get HTTP 413. Default 1,000,000. */
+    /**
+     * Largest message in bytes, as Socket.IO's {@code maxHttpBufferSize}, on both transports: a
+     * long-polling request body (larger ones get HTTP 413) and a WebSocket message after reassembling
+     * its fragments (larger ones close the connection with 1009). Announced to clients in the
+     * handshake. Default 1,000,000.
+     */
     public Builder maxPayload(int bytes) {
       this.maxPayload = bytes;
       return this;
@@ -177,6 +204,27 @@ public final class SocketIoConfig {
     }
 
     /**
+     * Largest unfinished binary event or acknowledgement a client may have the server hold: the
+     * header packet's characters plus the bytes of the attachments received so far. A client that
+     * sends more before the last attachment is closed, as for a malformed packet, and what it sent
+     * is released. Default 1,000,000: a binary packet as large as one message.
+     */
+    public Builder maxBinaryEventBytes(int bytes) {
+      this.maxBinaryEventBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How long a binary event or acknowledgement may take from its header packet to its last
+     * attachment. A client whose packet is still incomplete then is closed, as for a malformed
+     * packet, and what it sent is released. Default 30 s.
+     */
+    public Builder binaryEventTimeout(Duration timeout) {
+      this.binaryEventTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -190,6 +238,12 @@ public final class SocketIoConfig {
       }
       if (maxPayload < 1024) {
         throw new IllegalArgumentException("maxPayload must be at least 1024, was " + maxPayload);
+      }
+      if (maxBinaryEventBytes < 1024) {
+        throw new IllegalArgumentException("maxBinaryEventBytes must be at least 1024, was " + maxBinaryEventBytes);
+      }
+      if (binaryEventTimeout.isNegative() || binaryEventTimeout.isZero()) {
+        throw new IllegalArgumentException("binaryEventTimeout must be positive");
       }
       if (maxPendingEvents < 1) {
         throw new IllegalArgumentException("maxPendingEvents must be at least 1");

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -66,9 +65,10 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     this.protocolConfig = protocolConfig(config, config.path(), config.maxFrameBytes());
     int body = 8192;
     for (EngineIoServer engine : this.engines) {
-      // Engine.IO announces maxPayload to its clients; WebSocket messages get the same allowance.
-      engineProtocolConfigs.put(engine, protocolConfig(config, engine.settings().path(),
-          Math.max(config.maxFrameBytes(), engine.settings().maxPayload())));
+      // As Socket.IO's maxHttpBufferSize: Engine.IO's maxPayload bounds a message on either
+      // transport, a long-polling body and a WebSocket message after reassembly alike; the JSON
+      // endpoint's maxFrameBytes plays no part.
+      engineProtocolConfigs.put(engine, protocolConfig(config, engine.settings().path(), engine.settings().maxPayload()));
       body = Math.max(body, engine.settings().maxPayload());
     }
     this.maxHttpBody = body;
@@ -125,7 +125,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
       ChannelHandler end, int maxMessageBytes) {
     ChannelPipeline p = ctx.pipeline();
     p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
-    p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageBytes));
+    p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes));
     p.addLast("endpoint", end);
     ctx.fireChannelRead(request.retain());
   }

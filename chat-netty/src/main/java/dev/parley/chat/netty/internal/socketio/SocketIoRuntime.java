@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoRuntime implements SocketIo, EngineListener {
   private static final Logger log = LoggerFactory.getLogger(SocketIoRuntime.class);
+  /**
+   * The close of a client that broke the protocol's order (a packet for a namespace it is not
+   * connected to, a second CONNECT): the reference server's reason for its other sockets.
+   */
+  private static final String FORCED_CLOSE = "forced server close";
 
   private final SocketIoConfig config;
   private final Executor workers;
@@ -68,6 +73,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     PacketCodec.Header pendingHeader;
     /** The binary attachments of {@link #pendingHeader} so far; null while none is awaited. */
     List<byte[]> pendingBinaries;
+    /** The header's characters plus the bytes of {@link #pendingBinaries}. */
+    long pendingBytes;
+    /** Ends the session if {@link #pendingHeader} is still incomplete at its deadline. */
+    ScheduledFuture<?> pendingTimer;
     ScheduledFuture<?> connectTimer;
     boolean everConnected;
 
@@ -104,13 +113,13 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       }
       PacketCodec.Header header = PacketCodec.decodeText(text);
       if (header.attachments() > 0) {
-        c.pendingHeader = header;
-        c.pendingBinaries = new ArrayList<>(header.attachments());
+        awaitAttachments(c, header, text.length());
         return;
       }
       dispatch(c, PacketCodec.assemble(header, List.of()));
     } catch (PacketCodec.Malformed e) {
       log.debug("closing session {}: {}", session.id(), e.getMessage());
+      dropPending(c);
       session.close("parse error");
     }
   }
@@ -122,16 +131,53 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       if (c.pendingHeader == null) {
         throw new PacketCodec.Malformed("unexpected binary attachment");
       }
+      c.pendingBytes += data.length;
+      if (c.pendingBytes > config.maxBinaryEventBytes()) {
+        throw new PacketCodec.Malformed("binary packet larger than " + config.maxBinaryEventBytes() + " bytes");
+      }
       c.pendingBinaries.add(data);
       if (c.pendingBinaries.size() == c.pendingHeader.attachments()) {
-        Packet packet = PacketCodec.assemble(c.pendingHeader, List.copyOf(c.pendingBinaries));
-        c.pendingHeader = null;
-        c.pendingBinaries = null;
-        dispatch(c, packet);
+        PacketCodec.Header header = c.pendingHeader;
+        List<byte[]> binaries = List.copyOf(c.pendingBinaries);
+        dropPending(c);
+        dispatch(c, PacketCodec.assemble(header, binaries));
       }
     } catch (PacketCodec.Malformed e) {
       log.debug("closing session {}: {}", session.id(), e.getMessage());
+      dropPending(c);
       session.close("parse error");
+    }
+  }
+
+  /**
+   * Holds a binary packet's header until its attachments arrive, within {@link
+   * SocketIoConfig#maxBinaryEventBytes()} and {@link SocketIoConfig#binaryEventTimeout()}: past
+   * either, the session is closed as for a malformed packet, and what it sent is released at once.
+   */
+  private void awaitAttachments(Connection c, PacketCodec.Header header, int headerChars) throws PacketCodec.Malformed {
+    if (headerChars > config.maxBinaryEventBytes()) {
+      throw new PacketCodec.Malformed("binary packet larger than " + config.maxBinaryEventBytes() + " bytes");
+    }
+    c.pendingHeader = header;
+    c.pendingBinaries = new ArrayList<>(header.attachments());
+    c.pendingBytes = headerChars;
+    c.pendingTimer = c.session.loop().schedule(() -> {
+      if (c.pendingHeader == header) {
+        log.debug("closing session {}: binary packet incomplete after {}", c.session.id(), config.binaryEventTimeout());
+        dropPending(c);
+        c.session.close("parse error");
+      }
+    }, config.binaryEventTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Forgets the binary packet being received, releasing its attachments. */
+  private static void dropPending(Connection c) {
+    c.pendingHeader = null;
+    c.pendingBinaries = null;
+    c.pendingBytes = 0;
+    if (c.pendingTimer != null) {
+      c.pendingTimer.cancel(false);
+      c.pendingTimer = null;
     }
   }
 
@@ -145,6 +191,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       c.connectTimer.cancel(false);
       c.connectTimer = null;
     }
+    dropPending(c);
     String socketIoReason = switch (reason) {
       case "ping timeout" -> "ping timeout";
       // The client closed its whole connection, as a stock client does when its engine is closed
@@ -153,6 +200,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       case "client close" -> "transport close";
       case "parse error" -> "parse error";
       case "server shutting down" -> "server shutting down";
+      case FORCED_CLOSE -> FORCED_CLOSE;
       default -> "transport close";
     };
     for (SocketImpl socket : List.copyOf(c.sockets.values())) {
@@ -163,28 +211,29 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
 
   private void dispatch(Connection c, Packet packet) throws PacketCodec.Malformed {
     SocketImpl socket = c.sockets.get(packet.namespace());
+    if (packet.type() == Packet.CONNECT ? socket != null : socket == null && packet.type() != Packet.CONNECT_ERROR) {
+      // As the reference server (socket.io's Client.ondecoded): a CONNECT to a namespace the client
+      // is connected to, or anything else for one it is not connected to, closes the connection.
+      log.debug("closing session {}: packet type {} out of order for its namespace", c.session.id(), packet.type());
+      c.session.close(FORCED_CLOSE);
+      return;
+    }
     switch (packet.type()) {
       case Packet.CONNECT -> connect(c, packet);
       case Packet.DISCONNECT -> {
-        if (socket != null) {
-          // As the reference server: the connection stays; the client may connect again.
-          c.sockets.remove(packet.namespace());
-          socket.closed("client namespace disconnect");
-        }
+        // As the reference server: the connection stays; the client may connect again.
+        c.sockets.remove(packet.namespace());
+        socket.closed("client namespace disconnect");
       }
       case Packet.EVENT -> {
-        if (socket != null) {
-          @SuppressWarnings("unchecked")
-          List<Object> data = (List<Object>) packet.data();
-          socket.onEvent((String) data.get(0), data.subList(1, data.size()), packet.ackId());
-        }
+        @SuppressWarnings("unchecked")
+        List<Object> data = (List<Object>) packet.data();
+        socket.onEvent((String) data.get(0), data.subList(1, data.size()), packet.ackId());
       }
       case Packet.ACK -> {
-        if (socket != null) {
-          @SuppressWarnings("unchecked")
-          List<Object> data = (List<Object>) packet.data();
-          socket.onAck(packet.ackId(), data);
-        }
+        @SuppressWarnings("unchecked")
+        List<Object> data = (List<Object>) packet.data();
+        socket.onAck(packet.ackId(), data);
       }
       default -> throw new PacketCodec.Malformed("unexpected packet type " + packet.type());
     }
@@ -197,7 +246,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
           Map.of("message", "Invalid namespace")));
       return;
     }
-    if (c.sockets.containsKey(ns.name()) || c.connecting.contains(ns.name())) {
+    if (c.connecting.contains(ns.name())) {
+      // A stock client calling connect() twice before the answer; the first CONNECT's answer serves both.
       return;
     }
     c.connecting(ns.name(), true);

@@ -1,0 +1,116 @@
+package dev.parley.chat.netty.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * Reassembles a fragmented WebSocket message into one frame by copying each fragment into a single
+ * growing buffer and releasing the fragment at once. Netty's {@code WebSocketFrameAggregator} keeps
+ * every fragment as a component of a composite buffer instead, so a message sent as one-byte
+ * fragments held a buffer object, a component and a pool slot per byte: several times the message's
+ * size. Here a message being assembled holds one buffer whose capacity is at most twice what has
+ * arrived (64 bytes at least) and never more than the limit.
+ *
+ * <p>Unfragmented messages and control frames pass through untouched, control frames also in the
+ * middle of a message. A message that grows past the limit is dropped with its remaining fragments,
+ * and a {@link TooLongFrameException} goes down the pipeline, where the endpoint closes with 1009.
+ * One instance per connection, used on its event loop only.
+ */
+public final class MessageAssembler extends ChannelInboundHandlerAdapter {
+  private final int maxMessageBytes;
+  /** The message being assembled; null between messages. */
+  private ByteBuf assembling;
+  private boolean text;
+  /** The rest of a message that was too long is being dropped. */
+  private boolean discarding;
+
+  /** @param maxMessageBytes the largest message, after reassembly, in bytes */
+  public MessageAssembler(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ContinuationWebSocketFrame fragment) {
+      continuation(ctx, fragment);
+    } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+      WebSocketFrame frame = (WebSocketFrame) msg;
+      if (assembling != null || discarding) {
+        // Netty's frame decoder already refuses this with 1002; kept as a guard of this class's state.
+        frame.release();
+        reset();
+        discarding = false;
+        ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(
+            WebSocketCloseStatus.PROTOCOL_ERROR, "data frame inside a fragmented message"));
+      } else if (frame.isFinalFragment()) {
+        ctx.fireChannelRead(frame);
+      } else {
+        text = frame instanceof TextWebSocketFrame;
+        ByteBuf first = frame.content();
+        assembling = ctx.alloc().buffer(Math.min(Math.max(64, first.readableBytes()), maxMessageBytes), maxMessageBytes);
+        append(ctx, frame);
+      }
+    } else {
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  private void continuation(ChannelHandlerContext ctx, ContinuationWebSocketFrame fragment) {
+    if (discarding) {
+      discarding = !fragment.isFinalFragment();
+      fragment.release();
+    } else if (assembling == null) {
+      fragment.release();
+      ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(
+          WebSocketCloseStatus.PROTOCOL_ERROR, "continuation frame outside a fragmented message"));
+    } else {
+      append(ctx, fragment);
+    }
+  }
+
+  /** Copies the fragment's bytes and releases it; passes the message on after its final fragment. */
+  private void append(ChannelHandlerContext ctx, WebSocketFrame fragment) {
+    ByteBuf content = fragment.content();
+    boolean last = fragment.isFinalFragment();
+    if (content.readableBytes() > maxMessageBytes - assembling.readableBytes()) {
+      fragment.release();
+      reset();
+      discarding = !last;
+      ctx.fireExceptionCaught(new TooLongFrameException("message longer than " + maxMessageBytes + " bytes"));
+      return;
+    }
+    assembling.writeBytes(content);
+    fragment.release();
+    if (last) {
+      ByteBuf message = assembling;
+      assembling = null;
+      ctx.fireChannelRead(text ? new TextWebSocketFrame(true, 0, message) : new BinaryWebSocketFrame(true, 0, message));
+    }
+  }
+
+  private void reset() {
+    if (assembling != null) {
+      assembling.release();
+      assembling = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    reset();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    reset();
+  }
+}

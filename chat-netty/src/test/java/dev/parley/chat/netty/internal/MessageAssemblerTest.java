@@ -1,0 +1,121 @@
+package dev.parley.chat.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memory a message being assembled holds, measured exactly: the bytes the assembler's own
+ * allocator has handed out and not had back (an instrumented unpooled allocator counts every buffer's
+ * capacity), and the fragments it still references. Each referenced fragment costs far more than its
+ * payload in a real server (a buffer object, a composite component and a pooled slot of at least 16
+ * bytes), which is how one-byte fragments made 60 KB hold about 475 KB.
+ */
+class MessageAssemblerTest {
+  private static final int LIMIT = 65_536;
+
+  private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+
+  private EmbeddedChannel channel(ChannelHandler assembler) {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.config().setAllocator(alloc);
+    ch.pipeline().addLast(assembler);
+    return ch;
+  }
+
+  private static ByteBuf oneByte(int i) {
+    return Unpooled.wrappedBuffer(new byte[] {(byte) ('a' + i % 26)});
+  }
+
+  @Test
+  void oneByteFragmentsHoldOneBufferAtMostTwiceTheMessageSoFar() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    int fragments = 60_000;
+    List<ByteBuf> sent = new ArrayList<>();
+    ByteBuf first = oneByte(0);
+    sent.add(first);
+    ch.writeInbound(new TextWebSocketFrame(false, 0, first));
+    for (int i = 1; i < fragments - 1; i++) {
+      ByteBuf b = oneByte(i);
+      sent.add(b);
+      ch.writeInbound(new ContinuationWebSocketFrame(false, 0, b));
+      long held = alloc.metric().usedHeapMemory();
+      assertThat(held).as("bytes held after %d fragments", i + 1).isLessThanOrEqualTo(Math.max(64, 2L * (i + 1)));
+    }
+    assertThat(sent).as("fragments still referenced").allMatch(b -> b.refCnt() == 0);
+    assertThat((Object) ch.readInbound()).as("nothing before the final fragment").isNull();
+
+    ByteBuf last = oneByte(fragments - 1);
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, last));
+    TextWebSocketFrame message = ch.readInbound();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < fragments; i++) {
+      expected.append((char) ('a' + i % 26));
+    }
+    assertThat(message.text()).isEqualTo(expected.toString());
+    message.release();
+    assertThat(alloc.metric().usedHeapMemory()).as("nothing held once delivered").isZero();
+    assertThat(ch.finish()).isFalse();
+  }
+
+  @Test
+  void aMessageOverTheLimitFailsAndItsRemainingFragmentsAreDropped() {
+    EmbeddedChannel ch = channel(new MessageAssembler(1024));
+    ch.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[1000])));
+    assertThatThrownBy(() -> ch.writeInbound(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[25]))))
+        .isInstanceOf(TooLongFrameException.class);
+    assertThat(alloc.metric().usedHeapMemory()).as("the partial message is released").isZero();
+    ByteBuf rest = Unpooled.wrappedBuffer(new byte[10]);
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, rest));
+    assertThat(rest.refCnt()).isZero();
+    assertThat((Object) ch.readInbound()).isNull();
+
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("ab", StandardCharsets.UTF_8)));
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("c", StandardCharsets.UTF_8)));
+    TextWebSocketFrame next = ch.readInbound();
+    assertThat(next.text()).as("the next message is assembled as usual").isEqualTo("abc");
+    next.release();
+  }
+
+  @Test
+  void controlFramesAndWholeMessagesPassThrough() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
+    PingWebSocketFrame ping = new PingWebSocketFrame();
+    ch.writeInbound(ping);
+    assertThat((Object) ch.readInbound()).as("a ping in the middle of a message").isSameAs(ping);
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
+    TextWebSocketFrame ab = ch.readInbound();
+    assertThat(ab.text()).isEqualTo("ab");
+    ab.release();
+    TextWebSocketFrame whole = new TextWebSocketFrame("whole");
+    ch.writeInbound(whole);
+    assertThat((Object) ch.readInbound()).isSameAs(whole);
+    whole.release();
+    ping.release();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aMessageCutOffByTheCloseIsReleased() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("partial", StandardCharsets.UTF_8)));
+    assertThat(alloc.metric().usedHeapMemory()).isPositive();
+    ch.close();
+    assertThat(alloc.metric().usedHeapMemory()).isZero();
+  }
+}
