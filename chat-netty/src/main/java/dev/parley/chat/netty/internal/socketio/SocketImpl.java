@@ -254,6 +254,12 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
+  /** On the loop: an event that could not be decoded; true if this namespace answered it. */
+  boolean refused(String event, long ackId, String message) {
+    NamespaceImpl.Listener listener = ns.listener();
+    return listener != null && listener.refused(this, event, new AckImpl(ackId), message);
+  }
+
   /** Runs a handler call on the worker pool, after this socket's earlier ones. */
   void run(Call call) {
     boolean queued = serial.offer(() -> {
