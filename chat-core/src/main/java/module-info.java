@@ -4,10 +4,14 @@
  * <p>Applications use {@link dev.parley.chat.ChatServer}; transports (such as {@code chat-netty})
  * plug in through {@link dev.parley.chat.spi}.
  */
+// "module": the qualified export names modules that depend on this one, so are not on its module path.
+@SuppressWarnings("module")
 module dev.parley.chat {
   requires org.slf4j;
 
   exports dev.parley.chat;
   exports dev.parley.chat.history;
   exports dev.parley.chat.spi;
+  // Not API: the one log-escaping helper, shared with Parley's own transport.
+  exports dev.parley.chat.internal.logging to dev.parley.chat.netty;
 }

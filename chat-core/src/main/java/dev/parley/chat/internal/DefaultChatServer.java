@@ -22,6 +22,7 @@ import dev.parley.chat.RoomContext;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
+import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.spi.Broker;
 import dev.parley.chat.spi.Broker.Exclusion;
 import dev.parley.chat.spi.ClientConnection;
@@ -193,7 +194,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     if (result.user() != null) {
       if (!names.isValidUsername(result.user())) {
-        log.error("connect hook chose an invalid username {}; refusing the connection", result.user());
+        log.error("connect hook chose an invalid username {}; refusing the connection", LogText.of(result.user()));
         session.sendError(null, ErrorCodes.CONNECTION_REJECTED, "The server could not accept the connection");
         session.connection.close(CloseCodes.POLICY_VIOLATION, "invalid identity");
         return;
@@ -327,7 +328,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       session.sendError(request.requestId(), e.code(), e.getMessage());
     } catch (RuntimeException e) {
       // For example a hook's rewrite carrying data that is not JSON: the request fails, visibly.
-      log.error("request failed: {}", request, e);
+      log.error("request failed: {}", LogText.of(request), e);
       session.sendError(request.requestId(), ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
     }
   }
@@ -901,7 +902,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     try {
       appendAndPublish(room, notice(room.name, text), except);
     } catch (ChatException e) {
-      log.warn("notice \"{}\" in {} dropped: {}", text, room.name, e.getMessage());
+      log.warn("notice \"{}\" in {} dropped: {}", LogText.of(text), LogText.of(room.name), e.getMessage());
     }
   }
 

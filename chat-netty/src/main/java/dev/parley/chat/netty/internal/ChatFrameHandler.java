@@ -12,13 +12,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,20 +119,14 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       } else {
         ctx.close();
       }
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      // Netty's decoder has already sent the close code the violation calls for (1002, 1007, 1009).
-      log.debug("protocol violation by {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+    } else if (PeerFailures.log(log, ctx.channel(), cause)) {
+      // For a protocol violation Netty's decoder has already sent the close code it calls for
+      // (1002, 1007, 1009); after a reset or a cut-off message there is no one left to tell.
       ctx.close();
-    } else if (cause instanceof IOException) {
-      log.debug("I/O error on {}: {}", ctx.channel().remoteAddress(), cause.toString());
-      ctx.close();
+    } else if (connection != null) {
+      connection.out().closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
     } else {
-      log.warn("unexpected failure on {}; closing it", ctx.channel().remoteAddress(), cause);
-      if (connection != null) {
-        connection.out().closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
-      } else {
-        ctx.close();
-      }
+      ctx.close();
     }
   }
 }

@@ -22,12 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plain HTTP before any upgrade: lets WebSocket handshakes for the endpoint through (when their
  * origin is allowed), serves static files, answers everything else with an error status.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
+
   private final NettyConfig config;
   private final StaticFiles staticFiles;
   private final boolean jsonEndpoint;
@@ -133,6 +137,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     super.userEventTriggered(ctx, evt);
+  }
+
+  /**
+   * The end of the pipeline until an upgrade, and for long-polling: without this, a reset or a
+   * request cut off mid-body would reach Netty's tail, which logs it at WARN.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    PeerFailures.log(log, ctx.channel(), cause);
+    ctx.close();
   }
 
   static FullHttpResponse text(HttpResponseStatus status, String body) {

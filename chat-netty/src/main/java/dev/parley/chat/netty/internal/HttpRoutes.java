@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.HttpRoute;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -60,7 +61,7 @@ public final class HttpRoutes {
           if (e instanceof VirtualMachineError vme) {
             throw vme;
           }
-          log.error("HTTP route {} failed", path, e);
+          log.error("HTTP route {} failed", LogText.of(path), e);
           response = HttpRequestHandler.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error\n");
         }
         FullHttpResponse done = response;

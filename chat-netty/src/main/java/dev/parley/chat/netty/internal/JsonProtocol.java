@@ -124,7 +124,12 @@ public final class JsonProtocol {
     if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
       throw new BadField("Field 'limit' must be a number");
     }
-    double limit = e.getAsDouble();
+    double limit;
+    try {
+      limit = JsonValues.number(e.getAsString()).doubleValue();
+    } catch (JsonValues.RefusedNumber refused) {
+      throw new BadField("Field 'limit' " + refused.getMessage());
+    }
     if (limit < 1 || limit != Math.rint(limit)) {
       throw new BadField("Field 'limit' must be a whole number of at least 1");
     }
@@ -139,9 +144,13 @@ public final class JsonProtocol {
     if (!e.isJsonObject()) {
       throw new BadField("Field 'data' must be an object");
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) JsonValues.toJava(e);
-    return map;
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) JsonValues.toJava(e);
+      return map;
+    } catch (JsonValues.RefusedNumber refused) {
+      throw new BadField("Field '" + refused.path("data") + "' " + refused.getMessage());
+    }
   }
 
   private static final class BadField extends RuntimeException {

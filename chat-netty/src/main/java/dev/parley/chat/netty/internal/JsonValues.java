@@ -7,22 +7,87 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.math.BigDecimal;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Map.Entry;
+import java.util.regex.Pattern;
 
 /**
  * Gson trees to plain Java values and back, for both wire protocols: objects become {@code Map},
  * arrays {@code List}, integers {@code Long}, other numbers {@code Double}. Socket.IO adds binary:
  * {@code byte[]} values travel as placeholders with attachments.
+ *
+ * <p>Numbers from clients follow one rule (docs/protocol.md, "Numbers"), so that what other clients
+ * get back is the value that was sent, as every JavaScript client reads it: an integer literal must
+ * lie within ±(2^53−1), where doubles hold every integer; any other number must be a finite double
+ * (and not a non-zero value that rounds to zero). Anything else is refused with {@link
+ * RefusedNumber}, which names where the number was.
  */
 public final class JsonValues {
   /** Nulls are values in payloads and must arrive as sent. */
   private static final Gson GSON = new GsonBuilder().serializeNulls().create();
+  /** 2^53−1, JavaScript's Number.MAX_SAFE_INTEGER: the largest integer every client holds exactly. */
+  public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+  /** Digits of {@link #MAX_SAFE_INTEGER}: longer integer literals are out of range without parsing. */
+  private static final int MAX_SAFE_DIGITS = 16;
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+  /** Object keys in a path are cut to this; the path is for a person to find the field by. */
+  private static final int MAX_KEY_IN_PATH = 40;
+
+  /**
+   * A number the rule refuses. Its message says why ("is an integer outside ..."); {@link #path}
+   * says where. Thrown without a stack trace: it is the client's error, not the server's.
+   */
+  public static final class RefusedNumber extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    /** Keys (String) and indexes (Integer), outermost first. */
+    private final Deque<Object> segments = new ArrayDeque<>();
+
+    RefusedNumber(String reason) {
+      super(reason, null, false, false);
+    }
+
+    RefusedNumber in(Object segment) {
+      segments.addFirst(segment);
+      return this;
+    }
+
+    /** Keys and indexes from the value given to {@code toJava} down to the number, outermost first. */
+    public List<Object> segments() {
+      return List.copyOf(segments);
+    }
+
+    /** Where the number is, as {@code root} followed by the segments: {@code data.items[3].n}. */
+    public String path(String root) {
+      return path(root, segments());
+    }
+
+    /** Formats a path: {@code .name} for plain keys, {@code ["odd key"]} for others, {@code [3]} for indexes. */
+    public static String path(String root, List<Object> segments) {
+      StringBuilder sb = new StringBuilder(root);
+      for (Object s : segments) {
+        if (s instanceof Integer index) {
+          sb.append('[').append(index).append(']');
+        } else {
+          String key = (String) s;
+          if (key.length() > MAX_KEY_IN_PATH) {
+            key = key.substring(0, MAX_KEY_IN_PATH) + "…";
+          }
+          if (NAME.matcher(key).matches()) {
+            sb.append('.').append(key);
+          } else {
+            sb.append('[').append(GSON.toJson(key)).append(']');
+          }
+        }
+      }
+      return sb.toString();
+    }
+  }
 
   private JsonValues() {}
 
@@ -43,9 +108,14 @@ public final class JsonValues {
       return null;
     }
     if (e.isJsonArray()) {
-      List<Object> list = new ArrayList<>(e.getAsJsonArray().size());
-      for (JsonElement item : e.getAsJsonArray()) {
-        list.add(toJava(item, substitution));
+      JsonArray array = e.getAsJsonArray();
+      List<Object> list = new ArrayList<>(array.size());
+      for (int i = 0; i < array.size(); i++) {
+        try {
+          list.add(toJava(array.get(i), substitution));
+        } catch (RefusedNumber refused) {
+          throw refused.in(i);
+        }
       }
       return list;
     }
@@ -56,7 +126,11 @@ public final class JsonValues {
       }
       Map<String, Object> map = new LinkedHashMap<>();
       for (Entry<String, JsonElement> en : e.getAsJsonObject().entrySet()) {
-        map.put(en.getKey(), toJava(en.getValue(), substitution));
+        try {
+          map.put(en.getKey(), toJava(en.getValue(), substitution));
+        } catch (RefusedNumber refused) {
+          throw refused.in(en.getKey());
+        }
       }
       return map;
     }
@@ -67,12 +141,61 @@ public final class JsonValues {
     if (p.isString()) {
       return p.getAsString();
     }
-    BigDecimal number = p.getAsBigDecimal();
-    try {
-      return number.longValueExact();
-    } catch (ArithmeticException notAnExactLong) {
-      return number.doubleValue();
+    return number(p.getAsString());
+  }
+
+  /**
+   * A JSON number literal as a {@code Long} (integers, and other numbers whose double is a whole
+   * number in the safe range: {@code 1.0} and {@code 1e2} stay integers) or a {@code Double}.
+   *
+   * @throws RefusedNumber if the rule in the class comment refuses it
+   */
+  public static Number number(String literal) {
+    // Never BigDecimal: a client's 60,000-digit literal must cost linear time, and the checks below
+    // need no more than a double and a long.
+    if (isIntegerLiteral(literal)) {
+      int digits = literal.length() - (literal.charAt(0) == '-' ? 1 : 0);
+      long value = digits <= MAX_SAFE_DIGITS ? Long.parseLong(literal) : Long.MAX_VALUE;
+      if (Math.abs(value) > MAX_SAFE_INTEGER) {
+        throw new RefusedNumber("is an integer outside ±" + MAX_SAFE_INTEGER + " (2^53-1)");
+      }
+      return value;
     }
+    double value = Double.parseDouble(literal);
+    if (!Double.isFinite(value)) {
+      throw new RefusedNumber("is a number too large for a double");
+    }
+    if (value == 0 && hasNonZeroDigit(literal)) {
+      throw new RefusedNumber("is a number too small for a double (it would become 0)");
+    }
+    if (value == Math.rint(value) && Math.abs(value) <= MAX_SAFE_INTEGER) {
+      return (long) value;
+    }
+    return value;
+  }
+
+  private static boolean isIntegerLiteral(String literal) {
+    for (int i = 0; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c == '.' || c == 'e' || c == 'E') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the significand (before any exponent) has a digit other than 0. */
+  private static boolean hasNonZeroDigit(String literal) {
+    for (int i = 0; i < literal.length(); i++) {
+      char c = literal.charAt(i);
+      if (c == 'e' || c == 'E') {
+        return false;
+      }
+      if (c >= '1' && c <= '9') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Java values to JSON. */

@@ -3,6 +3,7 @@ package dev.parley.chat.netty.internal.engineio;
 import dev.parley.chat.netty.internal.Closing;
 import dev.parley.chat.netty.internal.Handshakes;
 import dev.parley.chat.netty.internal.OutboundQueue;
+import dev.parley.chat.netty.internal.PeerFailures;
 import dev.parley.chat.netty.internal.ServerInitializer;
 import dev.parley.chat.spi.CloseCodes;
 import io.netty.buffer.ByteBufUtil;
@@ -13,11 +14,9 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -108,15 +107,10 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException && out != null) {
       out.closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
-    } else if (cause instanceof CorruptedWebSocketFrameException || cause instanceof IOException) {
+    } else if (PeerFailures.log(log, ctx.channel(), cause) || out == null) {
       ctx.close();
     } else {
-      log.warn("unexpected failure on {}; closing it", ctx.channel().remoteAddress(), cause);
-      if (out != null) {
-        out.closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
-      } else {
-        ctx.close();
-      }
+      out.closeNow(CloseCodes.INTERNAL_ERROR, "internal error");
     }
   }
 }

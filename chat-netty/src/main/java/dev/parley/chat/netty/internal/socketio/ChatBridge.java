@@ -3,6 +3,7 @@ package dev.parley.chat.netty.internal.socketio;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
@@ -57,6 +58,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   private final ChatServer chat;
   private final ChatEvents events;
+  /** The events a client sends: each is a chat request. */
+  private final Set<String> requestEvents;
   private final String namespace;
   /** {@code null} when connection state recovery is off. */
   private final RecoverableSessions dropped;
@@ -72,6 +75,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   private ChatBridge(ChatServer chat, ChatEvents events, String namespace, RecoverableSessions dropped) {
     this.chat = chat;
     this.events = events;
+    this.requestEvents = Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
+        events.privateEvent(), events.historyEvent()));
     this.namespace = namespace;
     this.dropped = dropped;
   }
@@ -297,6 +302,17 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       }
       return floor == null || offset.compareTo(floor) > 0 ? offset : floor;
     }
+  }
+
+  /** A chat event with a number out of range: refused as the JSON protocol refuses it, in order. */
+  @Override
+  public boolean refused(SocketImpl socket, String event, Ack ack, String message) {
+    if (!requestEvents.contains(event)) {
+      return false;
+    }
+    State st = state(socket);
+    st.session.receive(new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, message));
+    return true;
   }
 
   private static State state(SocketIoClient client) {

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.ConnectHandler;
@@ -59,6 +60,15 @@ public final class NamespaceImpl implements Namespace {
     default Ids ids(Object state) {
       return null;
     }
+
+    /**
+     * An event of {@code socket} that could not be decoded (a number out of range; {@code message}
+     * says which field): true if the listener answered it, false to have the packet treated as
+     * malformed. Runs on the I/O thread; must not block.
+     */
+    default boolean refused(SocketImpl socket, String event, Ack ack, String message) {
+      return false;
+    }
   }
 
   /**
@@ -114,6 +124,10 @@ public final class NamespaceImpl implements Namespace {
   public void onInline(String event, EventHandler handler) {
     on(event, handler);
     inlineEvents.add(event);
+  }
+
+  Listener listener() {
+    return listener;
   }
 
   public void listener(Listener listener) {

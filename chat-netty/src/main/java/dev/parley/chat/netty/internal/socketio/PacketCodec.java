@@ -11,7 +11,6 @@ import dev.parley.chat.netty.internal.JsonValues;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import java.io.IOException;
 import java.io.StringReader;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,11 +36,35 @@ public final class PacketCodec {
   private PacketCodec() {}
 
   /** Why a packet was refused. */
-  public static final class Malformed extends Exception {
+  public static class Malformed extends Exception {
     private static final long serialVersionUID = 1L;
 
     Malformed(String message) {
       super(message, null, false, false);
+    }
+  }
+
+  /**
+   * A packet with a number that {@link JsonValues} refuses. A chat namespace answers such an event
+   * with {@code BAD_REQUEST}; everywhere else it is malformed like any other.
+   */
+  public static final class RefusedNumber extends Malformed {
+    private static final long serialVersionUID = 1L;
+    private final transient Header header;
+
+    RefusedNumber(Header header, String message) {
+      super(message);
+      this.header = header;
+    }
+
+    public Header header() {
+      return header;
+    }
+
+    /** The event's name, or {@code null} if the packet is no event. */
+    public String event() {
+      boolean event = header.type() == Packet.EVENT || header.type() == Packet.BINARY_EVENT;
+      return event ? header.json().getAsJsonArray().get(0).getAsString() : null;
     }
   }
 
@@ -137,10 +160,28 @@ public final class PacketCodec {
 
   /** Turns a decoded header and its binary frames into a packet; checks every placeholder. */
   public static Packet assemble(Header header, List<byte[]> binaries) throws Malformed {
-    Object data = header.json() == null ? null : JsonValues.toJava(header.json(), o -> placeholder(o, binaries));
+    Object data;
+    try {
+      data = header.json() == null ? null : JsonValues.toJava(header.json(), o -> placeholder(o, binaries));
+    } catch (JsonValues.RefusedNumber refused) {
+      throw new RefusedNumber(header, "Field '" + field(header, refused.segments()) + "' " + refused.getMessage());
+    }
     int type = header.type() == Packet.BINARY_EVENT ? Packet.EVENT
         : header.type() == Packet.BINARY_ACK ? Packet.ACK : header.type();
     return new Packet(type, header.namespace(), header.ackId(), data);
+  }
+
+  /**
+   * Where a number is, as the receiving code sees it: {@code args[0].limit} for an event's or an
+   * ack's arguments (the event name is not one of them), {@code auth.n} for a CONNECT payload.
+   */
+  private static String field(Header header, List<Object> segments) {
+    if (header.json().isJsonArray() && !segments.isEmpty()) {
+      boolean event = header.type() == Packet.EVENT || header.type() == Packet.BINARY_EVENT;
+      int index = (Integer) segments.get(0) - (event ? 1 : 0);
+      return JsonValues.RefusedNumber.path("args[" + index + "]", segments.subList(1, segments.size()));
+    }
+    return JsonValues.RefusedNumber.path(header.type() == Packet.CONNECT ? "auth" : "data", segments);
   }
 
   /** The attachment a {@code {"_placeholder":true,"num":N}} object stands for, or null if it is none. */
@@ -153,11 +194,16 @@ public final class PacketCodec {
     if (num == null || !num.isJsonPrimitive() || !num.getAsJsonPrimitive().isNumber()) {
       throw new Malformed("illegal attachment index");
     }
-    BigDecimal n = num.getAsBigDecimal();
-    if (n.scale() > 0 || n.signum() < 0 || n.compareTo(BigDecimal.valueOf(binaries.size())) >= 0) {
+    Number n;
+    try {
+      n = JsonValues.number(num.getAsString());
+    } catch (JsonValues.RefusedNumber refused) {
       throw new Malformed("illegal attachment index");
     }
-    return binaries.get(n.intValue());
+    if (!(n instanceof Long index) || index < 0 || index >= binaries.size()) {
+      throw new Malformed("illegal attachment index");
+    }
+    return binaries.get(index.intValue());
   }
 
   // ------------------------------------------------------------------ encoding

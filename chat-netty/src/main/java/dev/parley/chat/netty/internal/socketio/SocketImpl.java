@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
@@ -237,7 +238,7 @@ public final class SocketImpl implements SocketIoClient {
   void onEvent(String event, List<Object> args, long ackId) {
     EventHandler handler = ns.handler(event);
     if (handler == null) {
-      log.debug("no handler for event '{}' in {}", event, ns.name());
+      log.debug("no handler for event '{}' in {}", LogText.of(event), ns.name());
       return;
     }
     Ack ack = new AckImpl(ackId);
@@ -247,11 +248,17 @@ public final class SocketImpl implements SocketIoClient {
         handler.onEvent(this, arguments, ack);
       } catch (Throwable e) {
         rethrowIfFatal(e);
-        log.error("handler for '{}' failed", event, e);
+        log.error("handler for '{}' failed", LogText.of(event), e);
       }
     } else {
       run(() -> handler.onEvent(this, arguments, ack));
     }
+  }
+
+  /** On the loop: an event that could not be decoded; true if this namespace answered it. */
+  boolean refused(String event, long ackId, String message) {
+    NamespaceImpl.Listener listener = ns.listener();
+    return listener != null && listener.refused(this, event, new AckImpl(ackId), message);
   }
 
   /** Runs a handler call on the worker pool, after this socket's earlier ones. */

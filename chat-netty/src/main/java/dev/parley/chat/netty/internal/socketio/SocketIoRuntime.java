@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.netty.internal.engineio.EngineListener;
 import dev.parley.chat.netty.internal.engineio.EngineSession;
@@ -118,9 +119,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       }
       dispatch(c, PacketCodec.assemble(header, List.of()));
     } catch (PacketCodec.Malformed e) {
-      log.debug("closing session {}: {}", session.id(), e.getMessage());
-      dropPending(c);
-      session.close("parse error");
+      refuse(c, e);
     }
   }
 
@@ -143,9 +142,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
         dispatch(c, PacketCodec.assemble(header, binaries));
       }
     } catch (PacketCodec.Malformed e) {
-      log.debug("closing session {}: {}", session.id(), e.getMessage());
-      dropPending(c);
-      session.close("parse error");
+      refuse(c, e);
     }
   }
 
@@ -179,6 +176,22 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       c.pendingTimer.cancel(false);
       c.pendingTimer = null;
     }
+  }
+
+  /**
+   * A packet that cannot be taken: the session is closed, except for an event with a number out of
+   * range on a namespace that answers those itself (the chat's, with BAD_REQUEST).
+   */
+  private void refuse(Connection c, PacketCodec.Malformed e) {
+    if (e instanceof PacketCodec.RefusedNumber refused && refused.event() != null) {
+      SocketImpl socket = c.sockets.get(refused.header().namespace());
+      if (socket != null && socket.refused(refused.event(), refused.header().ackId(), refused.getMessage())) {
+        return;
+      }
+    }
+    dropPending(c);
+    log.debug("closing session {}: {}", c.session.id(), LogText.of(e.getMessage()));
+    c.session.close("parse error");
   }
 
   @Override
