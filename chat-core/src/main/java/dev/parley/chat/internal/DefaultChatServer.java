@@ -393,7 +393,10 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
           known = request.since();
         }
         List<ChatMessage> missed = null;
-        if (recoverable && fetched.size() <= config.maxRecoveredMessages()) {
+        // An id past the newest the room has had names no message of it, whatever the client says
+        // it saw: nothing can vouch that it missed nothing, so it gets the recent history instead.
+        boolean vouched = recoverable && room.lastId != null && room.lastId.compareTo(request.since()) >= 0;
+        if (vouched && fetched.size() <= config.maxRecoveredMessages()) {
           // The room's in-memory messages cover everything after `known` unless more arrived than
           // it holds; then the store is read again, never under the lock, which a slow store
           // would hold up every sender of the room with.
@@ -492,8 +495,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw new ChatException(ErrorCodes.TOO_MANY_ROOMS, "The server holds as many rooms as it may");
     }
     // Loaded before the room is visible: until then nothing can be appended to its stream.
-    List<ChatMessage> stored =
-        config.historySize() == 0 ? List.of() : read(() -> store.before(name, null, config.historySize()));
+    // At least the newest one, so that the room knows its newest id even when it keeps no history.
+    List<ChatMessage> stored = read(() -> store.before(name, null, Math.max(1, config.historySize())));
     if (!stored.isEmpty()) {
       ids.advancePast(stored.get(stored.size() - 1).id());
     }
