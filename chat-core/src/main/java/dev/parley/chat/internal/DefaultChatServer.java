@@ -393,9 +393,10 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
           known = request.since();
         }
         List<ChatMessage> missed = null;
-        // An id past the newest the room has had names no message of it, whatever the client says
-        // it saw: nothing can vouch that it missed nothing, so it gets the recent history instead.
-        boolean vouched = recoverable && room.lastId != null && room.lastId.compareTo(request.since()) >= 0;
+        // An id past the newest this server made or loaded (the room's newest was loaded with the
+        // room) names no message it knows: nothing can vouch that the client missed nothing. An id
+        // of another room is fine (Socket.IO's one offset for all rooms is one): ids are global.
+        boolean vouched = recoverable && !ids.isAfterNewest(request.since());
         if (vouched && fetched.size() <= config.maxRecoveredMessages()) {
           // The room's in-memory messages cover everything after `known` unless more arrived than
           // it holds; then the store is read again, never under the lock, which a slow store

@@ -94,6 +94,22 @@ class SocketIoRecoveryIT {
   }
 
   @Test
+  void anOffsetFromTheFutureDoesNotRecover() throws Exception {
+    try (RawWebSocket other = open()) {
+      RawWebSocket wire = open();
+      JsonObject first = bothInTheRoom(other, wire);
+      wire.close();
+      skipTo(other, f -> f.contains("wire has left"));
+      // A well-formed id no message has yet: the first digit below 8 keeps it a valid id.
+      String future = "7ZZZZZZZZZZZZ";
+      try (RawWebSocket back = open()) {
+        JsonObject again = connect(back, "40{\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"" + future + "\"}");
+        assertThat(again.get("sid").getAsString()).as("not recovered").isNotEqualTo(first.get("sid").getAsString());
+      }
+    }
+  }
+
+  @Test
   void namespacesOfTheApplicationOfferNoRecovery() throws Exception {
     try (RawWebSocket ws = open()) {
       ws.sendText("40/custom,");

@@ -170,20 +170,6 @@ class RecoveryTest {
   }
 
   @Test
-  void aSinceInARoomWithNoMessageYet_isNotRecovered() {
-    try (ChatTestKit kit = kit(c -> {})) {
-      TestClient alice = alice(kit);
-      alice.send("lobby", "elsewhere");
-      String otherRoomsId = kit.server().history("lobby").get(0).id();
-
-      ServerEvent.Joined joined = kit.connect().rejoin("quiet", "bob", otherRoomsId).take(ServerEvent.Joined.class);
-
-      assertThat(joined.recovered()).isFalse();
-      assertThat(joined.history()).isEmpty();
-    }
-  }
-
-  @Test
   void aSinceThatIsNoMessageIdIsABadRequest() {
     try (ChatTestKit kit = kit(c -> {})) {
       TestClient bob = kit.connect().rejoin("lobby", "bob", "not-an-id");
