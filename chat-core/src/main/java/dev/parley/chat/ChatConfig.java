@@ -190,7 +190,7 @@ public final class ChatConfig {
     private Duration recoveryWindow = Duration.ofMinutes(2);
     private boolean offlineMessages = false;
     private AckTiming ackTiming = AckTiming.ON_RECEIPT;
-    private Duration hookTimeout = Duration.ofSeconds(10);
+    private Duration hookTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -311,7 +311,8 @@ public final class ChatConfig {
      * (a refused connect also closes the connection), and whatever the hook returns later has no
      * effect. The hook's thread is not interrupted, and the connection's later requests still wait
      * for it to return. Leave and disconnect hooks only report what happened and have no deadline.
-     * Default 10 seconds.
+     * Default 5 seconds, below Socket.IO's 10 s {@code connectTimeout}, so that a Socket.IO client
+     * refused this way gets a {@code connect_error} rather than a closed connection.
      */
     public Builder hookTimeout(Duration timeout) {
       this.hookTimeout = Objects.requireNonNull(timeout, "timeout");
