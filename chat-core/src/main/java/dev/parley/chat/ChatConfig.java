@@ -25,6 +25,7 @@ public final class ChatConfig {
   private final Duration recoveryWindow;
   private final boolean offlineMessages;
   private final AckTiming ackTiming;
+  private final Duration hookTimeout;
 
   private ChatConfig(Builder b) {
     this.historySize = b.historySize;
@@ -41,6 +42,7 @@ public final class ChatConfig {
     this.recoveryWindow = b.recoveryWindow;
     this.offlineMessages = b.offlineMessages;
     this.ackTiming = b.ackTiming;
+    this.hookTimeout = b.hookTimeout;
   }
 
   /** The configuration with every option at its default. */
@@ -70,6 +72,7 @@ public final class ChatConfig {
     b.recoveryWindow = recoveryWindow;
     b.offlineMessages = offlineMessages;
     b.ackTiming = ackTiming;
+    b.hookTimeout = hookTimeout;
     return b;
   }
 
@@ -143,6 +146,14 @@ public final class ChatConfig {
     return ackTiming;
   }
 
+  /**
+   * How long a connect, join, message or clear-history hook may take to decide; past it the request
+   * is refused with {@link ErrorCodes#HOOK_TIMEOUT}.
+   */
+  public Duration hookTimeout() {
+    return hookTimeout;
+  }
+
   @Override
   public String toString() {
     return "ChatConfig{historySize=" + historySize
@@ -159,6 +170,7 @@ public final class ChatConfig {
         + ", recoveryWindow=" + recoveryWindow
         + ", offlineMessages=" + offlineMessages
         + ", ackTiming=" + ackTiming
+        + ", hookTimeout=" + hookTimeout
         + '}';
   }
 
@@ -178,6 +190,7 @@ public final class ChatConfig {
     private Duration recoveryWindow = Duration.ofMinutes(2);
     private boolean offlineMessages = false;
     private AckTiming ackTiming = AckTiming.ON_RECEIPT;
+    private Duration hookTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -293,6 +306,20 @@ public final class ChatConfig {
     }
 
     /**
+     * How long a hook that decides about a request (connect, join, message, clear history) may take.
+     * When it has not returned by then, the request is refused with {@link ErrorCodes#HOOK_TIMEOUT}
+     * (a refused connect also closes the connection), and whatever the hook returns later has no
+     * effect. The hook's thread is not interrupted, and the connection's later requests still wait
+     * for it to return. Leave and disconnect hooks only report what happened and have no deadline.
+     * Default 5 seconds, below Socket.IO's 10 s {@code connectTimeout}, so that a Socket.IO client
+     * refused this way gets a {@code connect_error} rather than a closed connection.
+     */
+    public Builder hookTimeout(Duration timeout) {
+      this.hookTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -310,6 +337,9 @@ public final class ChatConfig {
       atLeast("maxRecoveredMessages", maxRecoveredMessages, 1);
       if (recoveryWindow.isNegative() || recoveryWindow.isZero()) {
         throw new IllegalArgumentException("recoveryWindow must be positive, was " + recoveryWindow);
+      }
+      if (hookTimeout.isNegative() || hookTimeout.isZero()) {
+        throw new IllegalArgumentException("hookTimeout must be positive, was " + hookTimeout);
       }
       return new ChatConfig(this);
     }

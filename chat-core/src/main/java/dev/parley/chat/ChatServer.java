@@ -244,9 +244,12 @@ public interface ChatServer extends AutoCloseable {
     }
 
     /**
-     * Where hooks and request handling run. Default: a pool of daemon threads (twice the number of
-     * processors, at least 4) that {@link ChatServer#close()} shuts down. An executor given here is
-     * not shut down by the server. {@code Runnable::run} runs everything on the transport's threads:
+     * Where hooks and request handling run. Default: on Java 21 and later a virtual thread per task;
+     * before, a pool of daemon threads (twice the number of processors, at least 4) that adds threads,
+     * up to 256, whenever every thread is busy, then queues up to 10,000 tasks; {@link
+     * ChatServer#close()} shuts it down. Each connection's work runs one task at a time on it, so a
+     * blocked hook stalls only its own connection while the executor has threads to spare: an executor
+     * given here should grow too. It is not shut down by the server. {@code Runnable::run} runs everything on the transport's threads:
      * only for hooks that never block.
      */
     public Builder hookExecutor(Executor executor) {

@@ -44,6 +44,12 @@ public final class ErrorCodes {
   public static final String REJECTED = "REJECTED";
   /** The request is not allowed, for example clearing history when no hook allows it. */
   public static final String FORBIDDEN = "FORBIDDEN";
+  /**
+   * A connect, join, message or clear-history hook did not decide within {@link
+   * ChatConfig#hookTimeout()}: the request is refused and has no effect, whatever the hook decides
+   * later. For the connect hook the connection is then closed, as for {@link #CONNECTION_REJECTED}.
+   */
+  public static final String HOOK_TIMEOUT = "HOOK_TIMEOUT";
   /** The connect hook refused the connection; the connection is closed after this error. */
   public static final String CONNECTION_REJECTED = "CONNECTION_REJECTED";
   /**

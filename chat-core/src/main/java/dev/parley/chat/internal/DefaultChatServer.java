@@ -44,9 +44,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,6 +89,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private final Clock clock;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
+  private final HookDeadline deadline;
   private final Broker broker;
   private final HistoryStore store;
   private final MessageIds ids = new MessageIds();
@@ -120,9 +118,9 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     this.config = config;
     this.clock = clock;
     this.startedMillis = clock.millis();
+    this.deadline = new HookDeadline(clock, config.hookTimeout());
     if (hookExecutor == null) {
-      this.ownedExecutor =
-          Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads());
+      this.ownedExecutor = HookThreads.create();
       this.executor = ownedExecutor;
     } else {
       this.ownedExecutor = null;
@@ -177,7 +175,10 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     ConnectResult result = ConnectResult.accept();
     if (hooks.connect() != null) {
       try {
-        result = hooks.connect().onConnect(session.connection.handshake());
+        result = deadline.call(() -> hooks.connect().onConnect(session.connection.handshake()),
+            () -> refuse(session, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the connection in time"));
+      } catch (HookDeadline.Expired e) {
+        return; // refused when the deadline passed: no name is claimed, no welcome sent
       } catch (Throwable e) {
         rethrowIfFatal(e);
         log.error("connect hook failed; refusing the connection", e);
@@ -188,8 +189,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       }
     }
     if (!result.accepted()) {
-      session.sendError(null, ErrorCodes.CONNECTION_REJECTED, result.reason());
-      session.connection.close(CloseCodes.POLICY_VIOLATION, result.reason());
+      refuse(session, ErrorCodes.CONNECTION_REJECTED, result.reason());
       return;
     }
     if (result.user() != null) {
@@ -202,9 +202,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       session.identityFixed = true;
       if (!claim(result.user(), session)) {
         // A client already chose this name for itself at a join; the two cannot share it.
-        String reason = "The name " + result.user() + " is in use by another connection";
-        session.sendError(null, ErrorCodes.CONNECTION_REJECTED, reason);
-        session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
+        refuse(session, ErrorCodes.CONNECTION_REJECTED, "The name " + result.user() + " is in use by another connection");
         return;
       }
       session.user(result.user());
@@ -214,6 +212,12 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (session.user() != null) {
       deliverInbox(session);
     }
+  }
+
+  /** Refuses a new connection: an error, then the close. Any thread. */
+  private static void refuse(Session session, String code, String reason) {
+    session.sendError(null, code, reason);
+    session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
   }
 
   /**
@@ -326,6 +330,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       }
     } catch (ChatException e) {
       session.sendError(request.requestId(), e.code(), e.getMessage());
+    } catch (HookDeadline.Expired e) {
+      // Refused with HOOK_TIMEOUT when the deadline passed; what the hook decided since is dropped.
     } catch (RuntimeException e) {
       // For example a hook's rewrite carrying data that is not JSON: the request fails, visibly.
       log.error("request failed: {}", LogText.of(request), e);
@@ -357,7 +363,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       return;
     }
     if (hooks.join() != null) {
-      HookResult result = callHook(() -> hooks.join().onJoin(new RoomContext(this, session.info(), roomName)));
+      HookResult result =
+          callHook(session, request.requestId(), () -> hooks.join().onJoin(new RoomContext(this, session.info(), roomName)));
       if (result instanceof HookResult.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
       }
@@ -387,7 +394,11 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
           known = request.since();
         }
         List<ChatMessage> missed = null;
-        if (recoverable && fetched.size() <= config.maxRecoveredMessages()) {
+        // An id past the newest this server made or loaded (the room's newest was loaded with the
+        // room) names no message it knows: nothing can vouch that the client missed nothing. An id
+        // of another room is fine (Socket.IO's one offset for all rooms is one): ids are global.
+        boolean vouched = recoverable && !ids.isAfterNewest(request.since());
+        if (vouched && fetched.size() <= config.maxRecoveredMessages()) {
           // The room's in-memory messages cover everything after `known` unless more arrived than
           // it holds; then the store is read again, never under the lock, which a slow store
           // would hold up every sender of the room with.
@@ -486,8 +497,8 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw new ChatException(ErrorCodes.TOO_MANY_ROOMS, "The server holds as many rooms as it may");
     }
     // Loaded before the room is visible: until then nothing can be appended to its stream.
-    List<ChatMessage> stored =
-        config.historySize() == 0 ? List.of() : read(() -> store.before(name, null, config.historySize()));
+    // At least the newest one, so that the room knows its newest id even when it keeps no history.
+    List<ChatMessage> stored = read(() -> store.before(name, null, Math.max(1, config.historySize())));
     if (!stored.isEmpty()) {
       ids.advancePast(stored.get(stored.size() - 1).id());
     }
@@ -574,7 +585,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     checkContent(request.text(), request.data());
     ChatMessage message = message(MessageKind.ROOM, roomName, session.user(), null, request.text(), request.data());
-    message = applyMessageHook(session, message);
+    message = applyMessageHook(session, request.requestId(), message);
     if (message == null) {
       ack(session, request.requestId(), null);
       return;
@@ -616,7 +627,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw unknownUser(to);
     }
     ChatMessage message = message(MessageKind.PRIVATE, room, session.user(), to, text, data);
-    message = applyMessageHook(session, message);
+    message = applyMessageHook(session, requestId, message);
     if (message == null) {
       ack(session, requestId, null);
       return;
@@ -672,12 +683,12 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   }
 
   /** Returns the message to deliver, or {@code null} when the hook handled it. */
-  private ChatMessage applyMessageHook(Session session, ChatMessage message) {
+  private ChatMessage applyMessageHook(Session session, String requestId, ChatMessage message) {
     if (hooks.message() == null) {
       return message;
     }
     ChatMessage draft = message;
-    HookResult result = callHook(() -> hooks.message().onMessage(new MessageContext(this, session.info(), draft)));
+    HookResult result = callHook(session, requestId, () -> hooks.message().onMessage(new MessageContext(this, session.info(), draft)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
@@ -728,7 +739,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       throw new ChatException(ErrorCodes.FORBIDDEN, "Clearing history is not allowed on this server");
     }
     HookResult result =
-        callHook(() -> hooks.clearHistory().onClearHistory(new RoomContext(this, session.info(), roomName)));
+        callHook(session, request.requestId(), () -> hooks.clearHistory().onClearHistory(new RoomContext(this, session.info(), roomName)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
@@ -738,10 +749,18 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     clear(rooms.get(roomName), session.user());
   }
 
-  private HookResult callHook(HookCall call) {
+  /**
+   * Calls a hook that decides about a request, held to the hook deadline.
+   *
+   * @throws HookDeadline.Expired if the hook missed it; the client got {@code HOOK_TIMEOUT}
+   */
+  private HookResult callHook(Session session, String requestId, HookCall call) {
     try {
-      HookResult result = call.call();
+      HookResult result = deadline.call(call::call,
+          () -> session.sendError(requestId, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the request in time"));
       return result == null ? HookResult.accept() : result;
+    } catch (HookDeadline.Expired e) {
+      throw e;
     } catch (ChatException e) {
       return HookResult.reject(e.code(), e.getMessage());
     } catch (Throwable e) {
@@ -987,6 +1006,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    deadline.close();
     store.close();
   }
 
@@ -1028,14 +1048,5 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
 
   private static <T> CompletionStage<T> failed(RuntimeException e) {
     return CompletableFuture.failedFuture(e);
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "parley-hook-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -34,6 +34,11 @@ final class MessageIds {
     return decode(id) == last.get();
   }
 
+  /** Whether a valid id sorts after every id made here or passed to {@link #advancePast}. */
+  boolean isAfterNewest(String id) {
+    return decode(id) > last.get();
+  }
+
   /** The milliseconds an id was made at, or -1 if the text is not an id this class makes. */
   static long millis(String id) {
     long value = decode(id);

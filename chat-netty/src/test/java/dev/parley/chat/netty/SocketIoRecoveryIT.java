@@ -81,14 +81,25 @@ class SocketIoRecoveryIT {
 
   @Test
   void anOffsetThatIsNoMessageIdDoesNotRecover() throws Exception {
+    assertDoesNotRecoverWithOffset("not-an-id");
+  }
+
+  @Test
+  void anOffsetFromTheFutureDoesNotRecover() throws Exception {
+    // A well-formed id that no message has yet: the first digit below 8 keeps it a valid id.
+    assertDoesNotRecoverWithOffset("7ZZZZZZZZZZZZ");
+  }
+
+  /** A socket in a room drops and reconnects with its pid and this offset: it gets a new session. */
+  private void assertDoesNotRecoverWithOffset(String offset) throws Exception {
     try (RawWebSocket other = open()) {
       RawWebSocket wire = open();
       JsonObject first = bothInTheRoom(other, wire);
       wire.close();
       skipTo(other, f -> f.contains("wire has left"));
       try (RawWebSocket back = open()) {
-        JsonObject again = connect(back, "40{\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"not-an-id\"}");
-        assertThat(again.get("sid").getAsString()).isNotEqualTo(first.get("sid").getAsString());
+        JsonObject again = connect(back, "40{\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"}");
+        assertThat(again.get("sid").getAsString()).as("not recovered").isNotEqualTo(first.get("sid").getAsString());
       }
     }
   }

@@ -150,6 +150,26 @@ class RecoveryTest {
   }
 
   @Test
+  void aSinceFromTheFuture_isNotRecovered_andGetsTheRecentHistory() {
+    String future;
+    try (ChatTestKit later = kit(c -> {})) {
+      later.clock().advance(Duration.ofMinutes(1)); // within the recovery window, but ahead of now
+      TestClient carol = alice(later);
+      carol.send("lobby", "not in the other server's lobby");
+      future = later.server().history("lobby").get(0).id();
+    }
+    try (ChatTestKit kit = kit(c -> {})) {
+      TestClient alice = alice(kit);
+      bobMissed(kit, alice, 2);
+
+      ServerEvent.Joined joined = kit.connect().rejoin("lobby", "bob", future).take(ServerEvent.Joined.class);
+
+      assertThat(joined.recovered()).isFalse();
+      assertThat(joined.history()).extracting(ChatMessage::text).containsExactly("seen", "m1", "m2");
+    }
+  }
+
+  @Test
   void aSinceThatIsNoMessageIdIsABadRequest() {
     try (ChatTestKit kit = kit(c -> {})) {
       TestClient bob = kit.connect().rejoin("lobby", "bob", "not-an-id");

@@ -171,6 +171,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     volatile NamespaceImpl.Decided pending;
     volatile Connection connection;
     volatile String refusal;
+    /** The error code of that refusal, which the client's {@code connect_error} carries as its data. */
+    volatile String refusalCode;
     volatile String lastRoom;
     private static final AtomicLongFieldUpdater<State> IDS = AtomicLongFieldUpdater.newUpdater(State.class, "ids");
     private volatile long ids; // an updater, not an AtomicLong: one object fewer per socket
@@ -592,6 +594,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         done.decided(dev.parley.chat.socketio.ConnectDecision.accept(), st);
       } else if (event instanceof ServerEvent.Error e) {
         st.refusal = e.message();
+        st.refusalCode = e.code();
       }
       return true;
     }
@@ -736,7 +739,9 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       if (done != null) {
         st.pending = null;
         String message = st.refusal != null ? st.refusal : reason;
-        done.decided(dev.parley.chat.socketio.ConnectDecision.reject(message), st);
+        String refusalCode = st.refusalCode;
+        done.decided(refusalCode == null ? dev.parley.chat.socketio.ConnectDecision.reject(message)
+            : dev.parley.chat.socketio.ConnectDecision.reject(message, Map.of("code", refusalCode)), st);
         st.closeRequested = true;
         ClientSession session = st.session;
         if (session != null) {
