@@ -34,7 +34,7 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request && !uriDecodes(request.uri())) {
+    if (msg instanceof HttpRequest request && !Handshakes.uriDecodes(request.uri())) {
       // The first handler to decode the URI: a malformed percent-escape (found by fuzzing) would
       // throw in every handler after this one. Marked as a decoding failure, the request gets
       // HttpRequestHandler's 400 "Malformed HTTP request"; the aggregator drops its body.
@@ -65,18 +65,6 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireChannelRead(msg);
-  }
-
-  /** Whether the URI's path and query parameters decode; Netty's decoder throws on bad escapes. */
-  static boolean uriDecodes(String uri) {
-    try {
-      QueryStringDecoder decoder = new QueryStringDecoder(uri);
-      decoder.path();
-      decoder.parameters();
-      return true;
-    } catch (IllegalArgumentException malformed) {
-      return false;
-    }
   }
 
   private int limit(HttpRequest request) {
