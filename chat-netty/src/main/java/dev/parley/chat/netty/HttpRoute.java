@@ -90,7 +90,8 @@ public interface HttpRoute {
 
     /**
      * The fields of an {@code application/x-www-form-urlencoded} body (what an HTML form posts), the
-     * first value of each; empty for any other content type.
+     * first value of each; empty for any other content type. A field whose name or value has a
+     * malformed percent-escape is left out.
      */
     public Map<String, String> form() {
       boolean isForm = header("content-type")
@@ -105,9 +106,14 @@ public interface HttpRoute {
           continue;
         }
         int eq = pair.indexOf('=');
-        String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        fields.putIfAbsent(key, value);
+        try {
+          String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+          String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+          fields.putIfAbsent(key, value);
+        } catch (IllegalArgumentException malformedEscape) {
+          // Found by fuzzing: URLDecoder throws on "%" without two hex digits; a browser never
+          // sends that, so the field is dropped rather than failing the route.
+        }
       }
       return fields;
     }

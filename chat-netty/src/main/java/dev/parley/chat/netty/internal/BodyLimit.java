@@ -4,6 +4,7 @@ import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -33,6 +34,15 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest request && !Handshakes.uriDecodes(request.uri())) {
+      // The first handler to decode the URI: a malformed percent-escape (found by fuzzing) would
+      // throw in every handler after this one. Marked as a decoding failure, the request gets
+      // HttpRequestHandler's 400 "Malformed HTTP request"; the aggregator drops its body.
+      discarding = false;
+      request.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("malformed URI")));
+      ctx.fireChannelRead(msg);
+      return;
+    }
     if (msg instanceof HttpRequest request) {
       discarding = HttpUtil.getContentLength(request, -1L) > limit(request);
       if (discarding) {

@@ -99,6 +99,22 @@ public final class Handshakes {
     return List.copyOf(all);
   }
 
+  /**
+   * Whether a request URI's path and query parameters decode: Netty's decoder throws on a malformed
+   * percent-escape. BodyLimit refuses such a request first, so {@link #of} never sees one.
+   */
+  public static boolean uriDecodes(String uri) {
+    try {
+      QueryStringDecoder decoder = new QueryStringDecoder(uri);
+      decoder.path();
+      decoder.parameters();
+      return true;
+    } catch (IllegalArgumentException malformed) {
+      return false;
+    }
+  }
+
+  /** The handshake of a request whose URI {@link #uriDecodes decodes}. */
   public static Handshake of(SocketAddress remote, String uri, HttpHeaders headers) {
     QueryStringDecoder query = new QueryStringDecoder(uri);
     Map<String, List<String>> headerMap = new LinkedHashMap<>();

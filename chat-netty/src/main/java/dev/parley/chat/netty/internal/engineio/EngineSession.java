@@ -10,7 +10,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -264,16 +263,9 @@ public final class EngineSession {
     EngineHttp.text(ctx, body, "text/plain; charset=UTF-8", pendingPollKeepAlive, server.cors(), handshake);
   }
 
-  /** The queued packets as one long-polling payload, separated by the record separator. */
+  /** The queued packets as one long-polling payload. */
   private String pollPayload() {
-    StringBuilder payload = new StringBuilder();
-    for (EngineFrame f : pollQueue) {
-      if (payload.length() > 0) {
-        payload.append('\u001e');
-      }
-      payload.append(f.pollingForm());
-    }
-    return payload.toString();
+    return PollingPayload.encode(pollQueue);
   }
 
   void onPoll(ChannelHandlerContext ctx, boolean keepAlive) {
@@ -324,15 +316,11 @@ public final class EngineSession {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
       return;
     }
-    List<Object> packets = new ArrayList<>();
-    for (String part : body.split("\u001e", -1)) {
-      Object packet = decodePolling(part);
-      if (packet == null) {
-        EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
-        close("parse error", false);
-        return;
-      }
-      packets.add(packet);
+    List<Object> packets = PollingPayload.decode(body);
+    if (packets == null) {
+      EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, server.cors(), handshake);
+      close("parse error", false);
+      return;
     }
     EngineHttp.text(ctx, "ok", "text/html", keepAlive, server.cors(), handshake);
     for (Object packet : packets) {
@@ -345,21 +333,6 @@ public final class EngineSession {
         onPacket((String) packet, true);
       }
     }
-  }
-
-  /** A text packet as is, a binary one as bytes, or {@code null} if malformed. */
-  private static Object decodePolling(String part) {
-    if (part.isEmpty()) {
-      return null;
-    }
-    if (part.charAt(0) == 'b') {
-      try {
-        return Base64.getDecoder().decode(part.substring(1));
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return "1234".indexOf(part.charAt(0)) >= 0 || part.equals("6") ? part : null;
   }
 
   /** A text packet from the active transport. */
