@@ -1,6 +1,5 @@
 package dev.parley.chat.netty.internal;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -9,12 +8,6 @@ import java.util.Map;
 /** What the fuzz tests' oracles share (docs/fuzzing.md). */
 public final class FuzzOracles {
   private FuzzOracles() {}
-
-  /** Whether {@code e} was thrown from inside {@code method} of {@code type}. */
-  public static boolean thrownBy(Throwable e, Class<?> type, String method) {
-    return Arrays.stream(e.getStackTrace())
-        .anyMatch(f -> f.getClassName().equals(type.getName()) && f.getMethodName().equals(method));
-  }
 
   /** Whether a decoded value holds an infinite double anywhere. */
   public static boolean hasNonFinite(Object value) {
@@ -32,8 +25,8 @@ public final class FuzzOracles {
 
   /**
    * A decoded value in a form that {@code equals} compares by content: byte arrays as their hex,
-   * every number as a double. Numbers because a JSON number is not kept exactly: a decimal that
-   * fits a long only once rounded to a double comes back a {@code Long} (issue 12 item 6).
+   * every number as a double. Numbers because the Java type of a decoded number is not kept: an
+   * integral decimal such as {@code 1e2} comes back a {@code Long} (docs/protocol.md, the number rule).
    */
   public static Object comparable(Object value) {
     if (value instanceof byte[] b) {
