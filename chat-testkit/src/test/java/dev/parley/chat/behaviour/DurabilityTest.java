@@ -84,9 +84,13 @@ class DurabilityTest {
     }
   }
 
+  /** A server on this store; {@code timing} {@code null} leaves the ack timing at its default. */
   private static ChatTestKit kit(ControlledStore store, AckTiming timing) {
-    return ChatTestKit.create(b -> b.historyStore(store)
-        .config(ChatConfig.builder().announcePresence(false).ackTiming(timing).build()));
+    ChatConfig.Builder config = ChatConfig.builder().announcePresence(false);
+    if (timing != null) {
+      config.ackTiming(timing);
+    }
+    return ChatTestKit.create(b -> b.historyStore(store).config(config.build()));
   }
 
   private static TestClient joined(ChatTestKit kit, String user) {
@@ -110,6 +114,51 @@ class DurabilityTest {
       store.pending.remove().complete(null);
       assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
     }
+  }
+
+  @Test
+  void byDefault_aPersistentStoresMessagesAreAcknowledgedOnlyOnceDurable() {
+    ControlledStore store = new ControlledStore();
+    store.persistent = true;
+    try (ChatTestKit kit = kit(store, null)) {
+      TestClient alice = joined(kit, "alice");
+
+      alice.request(new ClientRequest.Send("s1", "lobby", "kept", null));
+
+      assertThat(store.pending).hasSize(1);
+      alice.assertNoMoreEvents();
+      store.pending.remove().complete(null);
+      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
+    }
+  }
+
+  @Test
+  void byDefault_aStoreThatDoesNotPersistAcknowledgesOnReceipt() {
+    ControlledStore store = new ControlledStore();
+    try (ChatTestKit kit = kit(store, null)) {
+      TestClient alice = joined(kit, "alice");
+
+      alice.request(new ClientRequest.Send("s1", "lobby", "quick", null));
+
+      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
+      assertThat(store.pending).hasSize(1);
+    }
+  }
+
+  @Test
+  void theDefaultAckTimingIsChosenByTheStore_aSetOneByNone() {
+    ControlledStore persistent = new ControlledStore();
+    persistent.persistent = true;
+    HistoryStore memory = new InMemoryHistoryStore(Retention.messages(10));
+
+    assertThat(ChatConfig.defaults().ackTiming()).isEmpty();
+    assertThat(ChatConfig.defaults().ackTiming(persistent)).isEqualTo(AckTiming.ON_COMMIT);
+    assertThat(ChatConfig.defaults().ackTiming(memory)).isEqualTo(AckTiming.ON_RECEIPT);
+    ChatConfig onReceipt = ChatConfig.builder().ackTiming(AckTiming.ON_RECEIPT).build();
+    assertThat(onReceipt.ackTiming(persistent)).isEqualTo(AckTiming.ON_RECEIPT);
+    assertThat(onReceipt.toBuilder().build().ackTiming()).contains(AckTiming.ON_RECEIPT);
+    assertThat(ChatConfig.builder().ackTiming(AckTiming.ON_COMMIT).build().ackTiming(memory))
+        .isEqualTo(AckTiming.ON_COMMIT);
   }
 
   @Test
