@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 
 /** When a message is acknowledged, and what happens when the history store cannot keep up. */
 class DurabilityTest {
@@ -99,10 +102,14 @@ class DurabilityTest {
     return client;
   }
 
-  @Test
-  void onCommit_theSenderIsAcknowledgedOnlyOnceTheMessageIsDurable_othersGetItAtOnce() {
+  /** Set, or by default with a persistent store. */
+  @ParameterizedTest(name = "ackTiming {0}")
+  @NullSource
+  @EnumSource(value = AckTiming.class, names = "ON_COMMIT")
+  void onCommit_theSenderIsAcknowledgedOnlyOnceTheMessageIsDurable_othersGetItAtOnce(AckTiming timing) {
     ControlledStore store = new ControlledStore();
-    try (ChatTestKit kit = kit(store, AckTiming.ON_COMMIT)) {
+    store.persistent = true;
+    try (ChatTestKit kit = kit(store, timing)) {
       TestClient alice = joined(kit, "alice");
       TestClient bob = joined(kit, "bob");
       alice.take(ServerEvent.Presence.class);
@@ -113,35 +120,6 @@ class DurabilityTest {
       alice.assertNoMoreEvents();
       store.pending.remove().complete(null);
       assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
-    }
-  }
-
-  @Test
-  void byDefault_aPersistentStoresMessagesAreAcknowledgedOnlyOnceDurable() {
-    ControlledStore store = new ControlledStore();
-    store.persistent = true;
-    try (ChatTestKit kit = kit(store, null)) {
-      TestClient alice = joined(kit, "alice");
-
-      alice.request(new ClientRequest.Send("s1", "lobby", "kept", null));
-
-      assertThat(store.pending).hasSize(1);
-      alice.assertNoMoreEvents();
-      store.pending.remove().complete(null);
-      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
-    }
-  }
-
-  @Test
-  void byDefault_aStoreThatDoesNotPersistAcknowledgesOnReceipt() {
-    ControlledStore store = new ControlledStore();
-    try (ChatTestKit kit = kit(store, null)) {
-      TestClient alice = joined(kit, "alice");
-
-      alice.request(new ClientRequest.Send("s1", "lobby", "quick", null));
-
-      assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
-      assertThat(store.pending).hasSize(1);
     }
   }
 
@@ -176,10 +154,13 @@ class DurabilityTest {
     }
   }
 
-  @Test
-  void onReceipt_theAckDoesNotWaitForTheStore() {
+  /** Set, or by default with a store that does not persist. */
+  @ParameterizedTest(name = "ackTiming {0}")
+  @NullSource
+  @EnumSource(value = AckTiming.class, names = "ON_RECEIPT")
+  void onReceipt_theAckDoesNotWaitForTheStore(AckTiming timing) {
     ControlledStore store = new ControlledStore();
-    try (ChatTestKit kit = kit(store, AckTiming.ON_RECEIPT)) {
+    try (ChatTestKit kit = kit(store, timing)) {
       TestClient alice = joined(kit, "alice");
 
       alice.request(new ClientRequest.Send("s1", "lobby", "quick", null));
