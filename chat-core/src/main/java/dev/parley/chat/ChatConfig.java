@@ -1,7 +1,9 @@
 package dev.parley.chat;
 
+import dev.parley.chat.history.HistoryStore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The limits and behaviour of a {@link ChatServer}. Immutable; build one with {@link #builder()} and
@@ -24,7 +26,7 @@ public final class ChatConfig {
   private final int maxRecoveredMessages;
   private final Duration recoveryWindow;
   private final boolean offlineMessages;
-  private final AckTiming ackTiming;
+  private final AckTiming ackTiming; // null: chosen by the store, see ackTiming(HistoryStore)
   private final Duration hookTimeout;
 
   private ChatConfig(Builder b) {
@@ -141,9 +143,29 @@ public final class ChatConfig {
     return offlineMessages;
   }
 
-  /** When a client's message is acknowledged: on receipt, or once the history store made it durable. */
-  public AckTiming ackTiming() {
-    return ackTiming;
+  /**
+   * The ack timing set with {@link Builder#ackTiming}, or empty if none was: then the server chooses
+   * by its history store, see {@link #ackTiming(HistoryStore)}.
+   */
+  public Optional<AckTiming> ackTiming() {
+    return Optional.ofNullable(ackTiming);
+  }
+
+  /**
+   * When a server with this history store acknowledges a client's message: the timing set with
+   * {@link Builder#ackTiming}, or by default {@link AckTiming#ON_COMMIT} if the store is {@link
+   * HistoryStore#persistent() persistent} (a database: an acknowledged message survives a crash) and
+   * {@link AckTiming#ON_RECEIPT} if not (in memory: nothing outlives the process, so there is nothing
+   * to wait for).
+   *
+   * @param store the server's history store
+   * @return the timing the server uses
+   */
+  public AckTiming ackTiming(HistoryStore store) {
+    if (ackTiming != null) {
+      return ackTiming;
+    }
+    return store.persistent() ? AckTiming.ON_COMMIT : AckTiming.ON_RECEIPT;
   }
 
   /**
@@ -169,7 +191,7 @@ public final class ChatConfig {
         + ", maxRecoveredMessages=" + maxRecoveredMessages
         + ", recoveryWindow=" + recoveryWindow
         + ", offlineMessages=" + offlineMessages
-        + ", ackTiming=" + ackTiming
+        + ", ackTiming=" + (ackTiming == null ? "by store" : ackTiming)
         + ", hookTimeout=" + hookTimeout
         + '}';
   }
@@ -189,7 +211,7 @@ public final class ChatConfig {
     private int maxRecoveredMessages = 100;
     private Duration recoveryWindow = Duration.ofMinutes(2);
     private boolean offlineMessages = false;
-    private AckTiming ackTiming = AckTiming.ON_RECEIPT;
+    private AckTiming ackTiming;
     private Duration hookTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -298,7 +320,12 @@ public final class ChatConfig {
     }
 
     /**
-     * When a client's message is acknowledged to it. Default {@link AckTiming#ON_RECEIPT}.
+     * When a client's message is acknowledged to it. Default: by the history store, {@link
+     * AckTiming#ON_COMMIT} with a {@link HistoryStore#persistent() persistent} one (such as {@code
+     * JdbcHistoryStore}), so that no acknowledged message is lost in a crash, and {@link
+     * AckTiming#ON_RECEIPT} with one in memory; see {@link ChatConfig#ackTiming(HistoryStore)}.
+     * Setting {@link AckTiming#ON_RECEIPT} with a persistent store acknowledges sooner, at the risk
+     * that a crash loses messages the senders were told are kept.
      */
     public Builder ackTiming(AckTiming timing) {
       this.ackTiming = Objects.requireNonNull(timing, "timing");

@@ -22,6 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.NullSource;
 
 /** When a message is acknowledged, and what happens when the history store cannot keep up. */
 class DurabilityTest {
@@ -84,9 +87,13 @@ class DurabilityTest {
     }
   }
 
+  /** A server on this store; {@code timing} {@code null} leaves the ack timing at its default. */
   private static ChatTestKit kit(ControlledStore store, AckTiming timing) {
-    return ChatTestKit.create(b -> b.historyStore(store)
-        .config(ChatConfig.builder().announcePresence(false).ackTiming(timing).build()));
+    ChatConfig.Builder config = ChatConfig.builder().announcePresence(false);
+    if (timing != null) {
+      config.ackTiming(timing);
+    }
+    return ChatTestKit.create(b -> b.historyStore(store).config(config.build()));
   }
 
   private static TestClient joined(ChatTestKit kit, String user) {
@@ -95,10 +102,14 @@ class DurabilityTest {
     return client;
   }
 
-  @Test
-  void onCommit_theSenderIsAcknowledgedOnlyOnceTheMessageIsDurable_othersGetItAtOnce() {
+  /** Set, or by default with a persistent store. */
+  @ParameterizedTest(name = "ackTiming {0}")
+  @NullSource
+  @EnumSource(value = AckTiming.class, names = "ON_COMMIT")
+  void onCommit_theSenderIsAcknowledgedOnlyOnceTheMessageIsDurable_othersGetItAtOnce(AckTiming timing) {
     ControlledStore store = new ControlledStore();
-    try (ChatTestKit kit = kit(store, AckTiming.ON_COMMIT)) {
+    store.persistent = true;
+    try (ChatTestKit kit = kit(store, timing)) {
       TestClient alice = joined(kit, "alice");
       TestClient bob = joined(kit, "bob");
       alice.take(ServerEvent.Presence.class);
@@ -110,6 +121,22 @@ class DurabilityTest {
       store.pending.remove().complete(null);
       assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("s1");
     }
+  }
+
+  @Test
+  void theDefaultAckTimingIsChosenByTheStore_aSetOneByNone() {
+    ControlledStore persistent = new ControlledStore();
+    persistent.persistent = true;
+    HistoryStore memory = new InMemoryHistoryStore(Retention.messages(10));
+
+    assertThat(ChatConfig.defaults().ackTiming()).isEmpty();
+    assertThat(ChatConfig.defaults().ackTiming(persistent)).isEqualTo(AckTiming.ON_COMMIT);
+    assertThat(ChatConfig.defaults().ackTiming(memory)).isEqualTo(AckTiming.ON_RECEIPT);
+    ChatConfig onReceipt = ChatConfig.builder().ackTiming(AckTiming.ON_RECEIPT).build();
+    assertThat(onReceipt.ackTiming(persistent)).isEqualTo(AckTiming.ON_RECEIPT);
+    assertThat(onReceipt.toBuilder().build().ackTiming()).contains(AckTiming.ON_RECEIPT);
+    assertThat(ChatConfig.builder().ackTiming(AckTiming.ON_COMMIT).build().ackTiming(memory))
+        .isEqualTo(AckTiming.ON_COMMIT);
   }
 
   @Test
@@ -127,10 +154,13 @@ class DurabilityTest {
     }
   }
 
-  @Test
-  void onReceipt_theAckDoesNotWaitForTheStore() {
+  /** Set, or by default with a store that does not persist. */
+  @ParameterizedTest(name = "ackTiming {0}")
+  @NullSource
+  @EnumSource(value = AckTiming.class, names = "ON_RECEIPT")
+  void onReceipt_theAckDoesNotWaitForTheStore(AckTiming timing) {
     ControlledStore store = new ControlledStore();
-    try (ChatTestKit kit = kit(store, AckTiming.ON_RECEIPT)) {
+    try (ChatTestKit kit = kit(store, timing)) {
       TestClient alice = joined(kit, "alice");
 
       alice.request(new ClientRequest.Send("s1", "lobby", "quick", null));

@@ -22,8 +22,9 @@ import javax.sql.DataSource;
 
 /**
  * A {@link HistoryStore} in a relational database: PostgreSQL, or an embedded SQLite file. Room
- * history and offline inboxes survive restarts, and, with {@link dev.parley.chat.AckTiming#ON_COMMIT},
- * every acknowledged message survives a crash.
+ * history and offline inboxes survive restarts, and every acknowledged message survives a crash: the
+ * store is {@link #persistent()}, so a server acknowledges a message only once it is committed
+ * ({@link dev.parley.chat.AckTiming#ON_COMMIT}) unless configured otherwise.
  *
  * <pre>{@code
  * JdbcHistoryStore store = JdbcHistoryStore.builder()
@@ -34,6 +35,8 @@ import javax.sql.DataSource;
  *
  * <p>{@link #append} queues the message in memory and returns at once; a single writer thread commits
  * the queue in batches, one transaction each, and completes each message's stage after its commit.
+ * This is a group commit: whatever queued up during one commit goes into the next, so many senders
+ * share one commit (and one fsync), and {@code ON_COMMIT} keeps up under load.
  * When the queue is full (the database is slow or down) appends fail at once, and the server answers
  * the sender {@link dev.parley.chat.ErrorCodes#HISTORY_UNAVAILABLE} instead of delivering. Reads look
  * at the queue and the database together, so they see appends that are not committed yet. The writer
@@ -67,7 +70,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     return new Builder();
   }
 
-  /** Always {@code true}: what is committed is in the database, whatever happens to the process. */
+  /**
+   * Always {@code true}: what is committed is in the database, whatever happens to the process. So a
+   * server acknowledges messages only once committed, unless its {@code ChatConfig} sets {@link
+   * dev.parley.chat.AckTiming#ON_RECEIPT}.
+   */
   @Override
   public boolean persistent() {
     return true;

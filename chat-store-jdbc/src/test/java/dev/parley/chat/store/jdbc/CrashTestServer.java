@@ -1,6 +1,5 @@
 package dev.parley.chat.store.jdbc;
 
-import dev.parley.chat.AckTiming;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.history.Retention;
@@ -12,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The server {@link StoreCrashIT} kills: the JSON protocol on a free port, history in a {@link
- * JdbcHistoryStore}, messages acknowledged once committed. Writes its port to a file once listening,
- * then runs until killed.
+ * JdbcHistoryStore}, and the default ack timing, which with that store must acknowledge a message
+ * only once committed. Writes its port to a file once listening, then runs until killed.
  *
  * <p>Arguments: JDBC URL, table prefix, port file.
  */
@@ -26,8 +25,7 @@ public final class CrashTestServer {
         .tablePrefix(args[1])
         .retention(Retention.messages(100_000))
         .build();
-    ChatConfig config = ChatConfig.builder()
-        .ackTiming(AckTiming.ON_COMMIT)
+    ChatConfig config = ChatConfig.builder() // no ackTiming: the default is what is tested
         .announcePresence(false)
         .historySize(10_000) // a joiner gets everything the test sent
         .requestsPerSecond(1_000_000)

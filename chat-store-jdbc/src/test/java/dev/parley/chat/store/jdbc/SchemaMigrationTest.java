@@ -6,19 +6,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.MessageKind;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -106,6 +115,78 @@ class SchemaMigrationTest {
       pool.shutdownNow();
     }
     assertThat(version()).isEqualTo(2);
+  }
+
+  /**
+   * The cause of the flaky test above: a store switching a new file to WAL while another connection
+   * holds the write lock (in the middle of its own switch) got SQLITE_BUSY at once, without waiting,
+   * because SQLite does not wait for a lock where waiting could deadlock. Here the other connection's
+   * lock is held until the store has been refused once; the store must wait it out.
+   */
+  @Test
+  void aStoreSwitchingToWalWaitsForAnotherConnectionSwitchingIt() throws Exception {
+    String url = "jdbc:sqlite:" + dir.resolve("history.db");
+    Semaphore switches = new Semaphore(0);
+    CompletableFuture<JdbcHistoryStore> started;
+    try (Connection other = DriverManager.getConnection(url); Statement s = other.createStatement()) {
+      s.execute("CREATE TABLE unrelated (x INT)"); // a file in rollback mode, as a new one is
+      s.execute("BEGIN IMMEDIATE"); // the write lock, as a connection switching to WAL holds it
+      started = CompletableFuture.supplyAsync(
+          () -> JdbcHistoryStore.builder().dataSource(countingWalSwitches(url, switches)).build());
+      boolean refusedOnce = false;
+      while (!refusedOnce && !started.isDone()) {
+        // A second attempt means the first was refused; until then, or until the start failed.
+        refusedOnce = switches.tryAcquire(2, 100, TimeUnit.MILLISECONDS);
+      }
+      s.execute("ROLLBACK");
+    }
+    try (JdbcHistoryStore store = started.get(30, TimeUnit.SECONDS)) {
+      assertThat(store.after("lobby", null, 10)).isEmpty();
+    }
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+    }
+  }
+
+  /** Connections to {@code url} that release a permit each time a statement switches to WAL. */
+  private static DataSource countingWalSwitches(String url, Semaphore switches) {
+    InvocationHandler dataSource = (proxy, method, args) -> {
+      if (method.getName().equals("toString")) {
+        return url;
+      }
+      if (!method.getName().equals("getConnection")) {
+        throw new UnsupportedOperationException(method.getName());
+      }
+      Connection c = DriverManager.getConnection(url);
+      return proxy(Connection.class, (p, m, a) -> {
+        Object result = invoke(c, m, a);
+        if (!m.getName().equals("createStatement")) {
+          return result;
+        }
+        Statement statement = (Statement) result;
+        return proxy(Statement.class, (sp, sm, sa) -> {
+          if (sm.getName().equals("execute") && String.valueOf(sa[0]).contains("journal_mode=WAL")) {
+            switches.release();
+          }
+          return invoke(statement, sm, sa);
+        });
+      });
+    };
+    return proxy(DataSource.class, dataSource);
+  }
+
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(Proxy.newProxyInstance(SchemaMigrationTest.class.getClassLoader(), new Class<?>[] {type}, handler));
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private int version() throws SQLException {

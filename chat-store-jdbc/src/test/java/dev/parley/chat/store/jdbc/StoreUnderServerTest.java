@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -45,8 +46,13 @@ class StoreUnderServerTest {
     }
   }
 
+  /** A server on this test's database; {@code timing} {@code null} leaves the ack timing at its default. */
   private ChatTestKit server(AckTiming timing, UnaryOperator<JdbcHistoryStore.Builder> store) {
-    ChatConfig config = ChatConfig.builder().ackTiming(timing).announcePresence(false).build();
+    ChatConfig.Builder builder = ChatConfig.builder().announcePresence(false);
+    if (timing != null) {
+      builder.ackTiming(timing);
+    }
+    ChatConfig config = builder.build();
     JdbcHistoryStore built = store.apply(db.builder().retention(RETENTION)).build();
     history = built;
     return ChatTestKit.create(b -> b.config(config).historyStore(built));
@@ -62,11 +68,12 @@ class StoreUnderServerTest {
     client.request(new ClientRequest.Send(requestId, "lobby", text, null));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"sqlite", "postgresql"})
-  void onCommitAcknowledgesOnlyOnceTheMessageIsCommitted(String database) throws Exception {
+  /** With ON_COMMIT, and by default (no ackTiming set: the store is persistent). */
+  @ParameterizedTest(name = "{0}, ackTiming {1}")
+  @CsvSource({"sqlite, ON_COMMIT", "postgresql, ON_COMMIT", "sqlite, ", "postgresql, "})
+  void onCommitAcknowledgesOnlyOnceTheMessageIsCommitted(String database, AckTiming timing) throws Exception {
     db = TestDatabase.named(database, dir);
-    try (ChatTestKit kit = server(AckTiming.ON_COMMIT, b -> b)) {
+    try (ChatTestKit kit = server(timing, b -> b)) {
       TestClient alice = joined(kit, "alice");
       TestClient bob = joined(kit, "bob");
       alice.take(ServerEvent.Presence.class);

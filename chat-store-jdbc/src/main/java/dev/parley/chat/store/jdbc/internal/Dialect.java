@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What differs between the databases the store supports. Everything else (the DDL, {@code INSERT ...
@@ -32,19 +33,52 @@ public enum Dialect {
     void prepare(Connection connection) throws SQLException {
       try (Statement s = connection.createStatement()) {
         // busy_timeout: wait for a lock held by another process (or a second store on the same
-        // file) rather than fail at once; first, since switching to WAL takes a lock too, and stores
-        // starting together on a new file otherwise fail with SQLITE_BUSY. WAL: readers never wait
-        // for the writer. synchronous=FULL: a commit is fsynced before it returns, which is what
-        // ON_COMMIT promises.
+        // file) rather than fail at once. WAL: readers never wait for the writer.
+        // synchronous=FULL: a commit is fsynced before it returns, which is what ON_COMMIT promises.
         s.execute("PRAGMA busy_timeout=" + BUSY_TIMEOUT_MILLIS);
-        s.execute("PRAGMA journal_mode=WAL");
+        switchToWal(s);
         s.execute("PRAGMA synchronous=FULL");
+      }
+    }
+
+    /**
+     * Switches the file to WAL, waiting up to the busy timeout for another connection that is
+     * switching it too. The busy timeout alone does not cover that: the switch reads the file's header
+     * (a shared lock), then needs the write lock. When another connection holds the write lock
+     * (stores starting together on a new file all switch at once, and the first to get the lock
+     * waits for the others' shared locks to go), SQLite returns SQLITE_BUSY at once instead of
+     * waiting, because a reader that waits for a writer that waits for it would deadlock. Failing
+     * releases this connection's shared lock, so the other switch completes; the retry then finds
+     * the file in WAL mode already and needs no lock. Once a file is in WAL mode this never loops.
+     */
+    private void switchToWal(Statement s) throws SQLException {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
+      long pauseMillis = 1;
+      for (;;) {
+        try {
+          s.execute("PRAGMA journal_mode=WAL");
+          return;
+        } catch (SQLException e) {
+          if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || System.nanoTime() - deadline >= 0) {
+            throw e;
+          }
+          try {
+            Thread.sleep(pauseMillis); // the other switch needs this long: one fsync of the header
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+          pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
       }
     }
   };
 
   /** How long a SQLite connection waits for another's lock before its statement fails. */
   static final int BUSY_TIMEOUT_MILLIS = 5000;
+
+  /** SQLite's primary result code for a lock held elsewhere; extended codes add high bits. */
+  private static final int SQLITE_BUSY = 5;
 
   /** The column type of message ids. */
   abstract String idType();
