@@ -11,6 +11,7 @@ module dev.parley.chat.netty {
   requires com.google.gson;
   requires org.slf4j;
   requires java.management; // the direct-memory budget of shared broadcast frames
+  requires static jdk.management; // the open-file limit, for the default maxConnections
 
   exports dev.parley.chat.netty;
   exports dev.parley.chat.socketio;

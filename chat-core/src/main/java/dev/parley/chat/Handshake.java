@@ -11,7 +11,9 @@ import java.util.TreeMap;
  * headers, and the auth payload of protocols that have one. Immutable. Header names are matched
  * case-insensitively.
  *
- * @param remoteAddress the client's address as {@code host:port}, as the transport saw it
+ * @param remoteAddress the client's address as {@code host:port}, as the transport saw it; behind a
+ *     reverse proxy the transport trusts, the client's address as the proxy reported it (the Netty
+ *     transport: an IP address without a port)
  * @param path the request path without the query, for example {@code /chat}
  * @param query query parameters, each with all of its values in order
  * @param headers request headers, names in lower case, each with all of its values in order

@@ -1,5 +1,8 @@
 package dev.parley.chat.netty;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.parley.chat.netty.internal.TrustedProxies;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -23,6 +26,12 @@ public final class NettyConfig {
   private final boolean nativeTransport;
   private final String staticResources;
   private final Set<String> allowedOrigins;
+  private final int maxConnections;
+  private final int maxConnectionsPerAddress;
+  private final int maxPendingHandshakes;
+  private final int acceptsPerSecond;
+  private final int acceptBurst;
+  private final Set<String> trustedProxies;
 
   private NettyConfig(Builder b) {
     this.host = b.host;
@@ -38,6 +47,12 @@ public final class NettyConfig {
     this.nativeTransport = b.nativeTransport;
     this.staticResources = b.staticResources;
     this.allowedOrigins = b.allowedOrigins;
+    this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.maxPendingHandshakes = b.maxPendingHandshakes;
+    this.acceptsPerSecond = b.acceptsPerSecond;
+    this.acceptBurst = b.acceptBurst;
+    this.trustedProxies = b.trustedProxies;
   }
 
   /** A builder starting from the defaults. */
@@ -61,6 +76,12 @@ public final class NettyConfig {
     b.nativeTransport = nativeTransport;
     b.staticResources = staticResources;
     b.allowedOrigins = allowedOrigins;
+    b.maxConnections = maxConnections;
+    b.maxConnectionsPerAddress = maxConnectionsPerAddress;
+    b.maxPendingHandshakes = maxPendingHandshakes;
+    b.acceptsPerSecond = acceptsPerSecond;
+    b.acceptBurst = acceptBurst;
+    b.trustedProxies = trustedProxies;
     return b;
   }
 
@@ -129,6 +150,62 @@ public final class NettyConfig {
     return allowedOrigins;
   }
 
+  /** Most connections open at once (JSON, Socket.IO and plain HTTP alike). */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Most connections open at once from one client address. */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
+  /** Most connections at once that have not yet completed their first HTTP request. */
+  public int maxPendingHandshakes() {
+    return maxPendingHandshakes;
+  }
+
+  /** New connections accepted per second, on average. */
+  public int acceptsPerSecond() {
+    return acceptsPerSecond;
+  }
+
+  /** New connections that may be accepted at once, above the average rate. */
+  public int acceptBurst() {
+    return acceptBurst;
+  }
+
+  /** Addresses and CIDR blocks of reverse proxies whose {@code X-Forwarded-For} is believed. */
+  public Set<String> trustedProxies() {
+    return trustedProxies;
+  }
+
+  /**
+   * The default of {@link #maxConnections()}: the process's open-file limit less a headroom of a
+   * tenth of it (at least 256, at most half of it), for the files, sockets and database connections
+   * the process needs besides its clients and for refusals being answered; 10,000 where the limit
+   * cannot be read (not a Unix system, or no {@code jdk.management} module).
+   */
+  public static int defaultMaxConnections() {
+    long limit = maxFileDescriptors();
+    if (limit <= 0) {
+      return 10_000;
+    }
+    long headroom = Math.min(limit / 2, Math.max(256, limit / 10));
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - headroom));
+  }
+
+  private static long maxFileDescriptors() {
+    try {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+        return unix.getMaxFileDescriptorCount();
+      }
+    } catch (LinkageError e) {
+      // jdk.management left out of a custom runtime image
+    }
+    return -1;
+  }
+
   @Override
   public String toString() {
     return "NettyConfig{host=" + host + ", port=" + port + ", path=" + path
@@ -136,7 +213,10 @@ public final class NettyConfig {
         + ", pingInterval=" + pingInterval + ", pingTimeout=" + pingTimeout
         + ", handshakeTimeout=" + handshakeTimeout + ", shutdownTimeout=" + shutdownTimeout
         + ", ioThreads=" + ioThreads + ", nativeTransport=" + nativeTransport
-        + ", staticResources=" + staticResources + ", allowedOrigins=" + allowedOrigins + '}';
+        + ", staticResources=" + staticResources + ", allowedOrigins=" + allowedOrigins
+        + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
+        + ", maxPendingHandshakes=" + maxPendingHandshakes + ", acceptsPerSecond=" + acceptsPerSecond
+        + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + '}';
   }
 
   /** Builds a {@link NettyConfig}; {@link #build()} checks the values. */
@@ -154,6 +234,12 @@ public final class NettyConfig {
     private boolean nativeTransport = true;
     private String staticResources;
     private Set<String> allowedOrigins = Set.of();
+    private int maxConnections = defaultMaxConnections();
+    private int maxConnectionsPerAddress = 1000;
+    private int maxPendingHandshakes = 1000;
+    private int acceptsPerSecond = 1000;
+    private int acceptBurst = 2000;
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
 
@@ -256,6 +342,62 @@ public final class NettyConfig {
     }
 
     /**
+     * Most connections open at once: WebSockets of both endpoints and plain HTTP connections
+     * (long-polling, files, routes). Over it, a new connection is refused with HTTP 503 and
+     * {@code Retry-After: 1}. Default {@link NettyConfig#defaultMaxConnections()}, below the
+     * process's open-file limit, so that the server refuses before {@code accept} fails.
+     */
+    public Builder maxConnections(int max) {
+      this.maxConnections = max;
+      return this;
+    }
+
+    /**
+     * Most connections open at once from one client address (behind a {@linkplain #trustedProxies
+     * trusted proxy}, the address in {@code X-Forwarded-For}). Over it, a new connection is refused
+     * with HTTP 429 and {@code Retry-After: 10}. Default 1,000.
+     */
+    public Builder maxConnectionsPerAddress(int max) {
+      this.maxConnectionsPerAddress = max;
+      return this;
+    }
+
+    /**
+     * Most connections at once that have not yet delivered their first complete HTTP request (see
+     * {@link #handshakeTimeout}). Over it, a new connection is refused with HTTP 503. Default 1,000.
+     */
+    public Builder maxPendingHandshakes(int max) {
+      this.maxPendingHandshakes = max;
+      return this;
+    }
+
+    /**
+     * New connections accepted per second, on average (a token bucket of {@link #acceptBurst}
+     * tokens). Over it, a new connection is refused with HTTP 503. Default 1,000.
+     */
+    public Builder acceptsPerSecond(int perSecond) {
+      this.acceptsPerSecond = perSecond;
+      return this;
+    }
+
+    /** New connections that may arrive at once: the size of the accept-rate bucket. Default 2,000. */
+    public Builder acceptBurst(int burst) {
+      this.acceptBurst = burst;
+      return this;
+    }
+
+    /**
+     * Reverse proxies, as IP addresses ({@code "10.0.0.7"}) or CIDR blocks ({@code "10.0.0.0/8"}),
+     * whose {@code X-Forwarded-For} header names the client: its address is then the one counted
+     * against {@link #maxConnectionsPerAddress} and the one hooks see. From any other peer the
+     * header is ignored. Default: empty, no proxy is trusted.
+     */
+    public Builder trustedProxies(Set<String> proxies) {
+      this.trustedProxies = Set.copyOf(proxies);
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -282,10 +424,25 @@ public final class NettyConfig {
       if (pingTimeout.compareTo(pingInterval) >= 0) {
         throw new IllegalArgumentException("pingTimeout must be shorter than pingInterval");
       }
+      atLeastOne("maxConnections", maxConnections);
+      atLeastOne("maxConnectionsPerAddress", maxConnectionsPerAddress);
+      atLeastOne("maxPendingHandshakes", maxPendingHandshakes);
+      atLeastOne("acceptsPerSecond", acceptsPerSecond);
+      atLeastOne("acceptBurst", acceptBurst);
+      if (acceptsPerSecond > 1_000_000_000) {
+        throw new IllegalArgumentException("acceptsPerSecond must be at most 1,000,000,000");
+      }
+      TrustedProxies.parse(trustedProxies);
       if (ioThreads < 0) {
         throw new IllegalArgumentException("ioThreads must not be negative");
       }
       return new NettyConfig(this);
+    }
+
+    private static void atLeastOne(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+      }
     }
 
     private static void positive(String name, Duration d) {

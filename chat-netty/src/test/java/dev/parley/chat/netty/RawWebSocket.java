@@ -27,6 +27,8 @@ final class RawWebSocket implements AutoCloseable {
   private final OutputStream out;
   private final DataInputStream in;
   final String statusLine;
+  /** The status line and headers of the server's answer to the upgrade. */
+  final String head;
 
   record Frame(int opcode, byte[] payload) {
     int closeCode() {
@@ -38,38 +40,53 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
-  private RawWebSocket(Socket socket, String statusLine) throws IOException {
+  private RawWebSocket(Socket socket, String head) throws IOException {
     this.socket = socket;
     this.out = socket.getOutputStream();
     this.in = new DataInputStream(socket.getInputStream());
-    this.statusLine = statusLine;
+    this.head = head;
+    this.statusLine = head.lines().findFirst().orElse("");
   }
 
   /** Performs the upgrade; {@link #statusLine} tells whether it succeeded. */
   static RawWebSocket connect(int port, String path, String origin, int receiveBuffer) throws IOException {
+    String headers = "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
+        + "Sec-WebSocket-Version: 13\r\n"
+        + (origin == null ? "" : "Origin: " + origin + "\r\n");
+    return upgrade(port, path, headers, receiveBuffer);
+  }
+
+  /**
+   * Sends an upgrade request with these extra header lines (each ending in CRLF) after {@code Host},
+   * {@code Upgrade} and {@code Connection}, and reads the answer's head.
+   */
+  static RawWebSocket upgrade(int port, String path, String headers, int receiveBuffer) throws IOException {
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
     socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(10_000);
-    String key = Base64.getEncoder().encodeToString(new byte[16]);
     String request = "GET " + path + " HTTP/1.1\r\n"
         + "Host: 127.0.0.1:" + port + "\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + key + "\r\n"
-        + "Sec-WebSocket-Version: 13\r\n"
-        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+        + headers
         + "\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
     InputStream in = socket.getInputStream();
     String head = readHead(in);
-    return new RawWebSocket(socket, head.lines().findFirst().orElse(""));
+    return new RawWebSocket(socket, head);
   }
 
   static RawWebSocket connect(int port) throws IOException {
     return connect(port, "/chat", null, 0);
+  }
+
+  /** An upgrade of {@code /chat} with a valid key and version, and these extra header lines. */
+  static RawWebSocket connectWith(int port, String extraHeaders) throws IOException {
+    return upgrade(port, "/chat", "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n"
+        + "Sec-WebSocket-Version: 13\r\n" + extraHeaders, 0);
   }
 
   private static String readHead(InputStream in) throws IOException {

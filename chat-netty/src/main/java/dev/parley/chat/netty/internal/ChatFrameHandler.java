@@ -49,7 +49,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       ServerInitializer.upgraded(ctx.pipeline());
       Channel channel = ctx.channel();
       connection = new NettyConnection(
-          Handshakes.of(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          Handshakes.of(channel, handshake.requestUri(), handshake.requestHeaders()),
           protocol, new OutboundQueue(channel, config.maxQueuedBytes()));
       lastReadNanos = System.nanoTime();
       long interval = config.pingInterval().toNanos();

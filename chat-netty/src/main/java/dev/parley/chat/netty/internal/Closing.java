@@ -1,11 +1,14 @@
 package dev.parley.chat.netty.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * with a second close frame, which browsers report as an error.
  */
 public final class Closing {
-  private static final AttributeKey<Boolean> CLOSE_SENT = AttributeKey.valueOf("parley.closeSent");
+  /** The write of our close frame, once there is one; set and read on the channel's event loop only. */
+  private static final AttributeKey<ChannelFuture> CLOSE_SENT = AttributeKey.valueOf("parley.closeSent");
   /** RFC 6455 allows 123 bytes of reason in a close frame. */
   private static final int MAX_REASON_BYTES = 123;
   /** How long a peer has to answer our close frame before the TCP connection is dropped. */
@@ -29,10 +33,22 @@ public final class Closing {
    * closed within that time even if the frame cannot be written.
    */
   public static void send(Channel channel, int code, String reason, boolean dropAfterWrite) {
-    if (channel.attr(CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
+    EventLoop loop = channel.eventLoop();
+    if (!loop.inEventLoop()) {
+      // On the loop, so that a close frame from the peer finds ours either not begun or with its
+      // write under way, never marked as sent but not yet written.
+      try {
+        loop.execute(() -> send(channel, code, reason, dropAfterWrite));
+      } catch (RejectedExecutionException e) {
+        channel.close(); // the loop is shutting down
+      }
       return;
     }
-    var written = channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
+    if (channel.attr(CLOSE_SENT).get() != null) {
+      return;
+    }
+    ChannelFuture written = channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
+    channel.attr(CLOSE_SENT).set(written);
     written.addListener(dropAfterWrite ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     closeByDeadline(channel);
   }
@@ -45,20 +61,29 @@ public final class Closing {
     channel.closeFuture().addListener(f -> deadline.cancel(false));
   }
 
-  /** Answers a close frame from the peer: echoes its code once, then closes the TCP connection. */
+  /**
+   * Answers a close frame from the peer, on the event loop: echoes its code unless we sent a close
+   * already, and closes the TCP connection once the echo (or our own close) is written.
+   */
   public static void received(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
     OutboundQueue out = ctx.channel().attr(OutboundQueue.KEY).get();
     if (out != null) {
       out.stop(); // nothing may follow our close frame
     }
-    if (ctx.channel().attr(CLOSE_SENT).setIfAbsent(Boolean.TRUE) != null) {
-      ctx.close();
+    ChannelFuture ours = ctx.channel().attr(CLOSE_SENT).get();
+    if (ours != null) {
+      // The peer's close answers ours (or crossed it): no echo, but ours may still wait behind
+      // other frames for the socket, and closing now would discard it. The close timeout of
+      // send() bounds the wait.
+      ours.addListener(ChannelFutureListener.CLOSE);
       return;
     }
     CloseWebSocketFrame reply = frame.statusCode() == -1
         ? new CloseWebSocketFrame()
         : new CloseWebSocketFrame(frame.statusCode(), "");
-    ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    ChannelFuture echoed = ctx.writeAndFlush(reply);
+    ctx.channel().attr(CLOSE_SENT).set(echoed);
+    echoed.addListener(ChannelFutureListener.CLOSE);
     // A peer that sent its close and stopped reading would otherwise hold the connection.
     closeByDeadline(ctx.channel());
   }

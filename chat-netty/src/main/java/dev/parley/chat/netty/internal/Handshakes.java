@@ -1,10 +1,10 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.Handshake;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,8 +114,16 @@ public final class Handshakes {
     }
   }
 
-  /** The handshake of a request whose URI {@link #uriDecodes decodes}. */
-  public static Handshake of(SocketAddress remote, String uri, HttpHeaders headers) {
+  /**
+   * The handshake of a request on {@code channel}, with the client address of {@link
+   * ConnectionLimits#clientAddress(Channel)}.
+   */
+  public static Handshake of(Channel channel, String uri, HttpHeaders headers) {
+    return of(ConnectionLimits.clientAddress(channel), uri, headers);
+  }
+
+  /** The handshake of a request from a client address, whose URI {@link #uriDecodes decodes}. */
+  public static Handshake of(String address, String uri, HttpHeaders headers) {
     QueryStringDecoder query = new QueryStringDecoder(uri);
     Map<String, List<String>> headerMap = new LinkedHashMap<>();
     headers.forEach(h -> {
@@ -127,12 +135,6 @@ public final class Handshakes {
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
     query.parameters().forEach((k, values) -> queryMap.put(common(k),
         values.size() == 1 && COMMON.contains(values.get(0)) ? seen(values.get(0)) : List.copyOf(values)));
-    String address = "";
-    if (remote != null) {
-      // "host/1.2.3.4:5" or "/1.2.3.4:5": what follows the last slash
-      String full = remote.toString();
-      address = full.substring(full.lastIndexOf('/') + 1);
-    }
     return new Handshake(address, seen(query.path()).get(0), queryMap, headerMap);
   }
 }

@@ -38,6 +38,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final List<EngineIoServer> engines;
   private final ServerInitializer initializer;
   private final HttpRoutes routes;
+  private final ConnectionLimits limits;
   /**
    * Closes a connection whose first request has not arrived within the handshake timeout: a
    * deadline, not an idle timer, so a client trickling header bytes cannot hold the connection.
@@ -45,8 +46,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private ScheduledFuture<?> firstRequestDeadline;
 
   HttpRequestHandler(NettyConfig config, StaticFiles staticFiles, boolean jsonEndpoint, List<EngineIoServer> engines,
-      ServerInitializer initializer, HttpRoutes routes) {
+      ServerInitializer initializer, HttpRoutes routes, ConnectionLimits limits) {
     this.routes = routes;
+    this.limits = limits;
     this.config = config;
     this.staticFiles = staticFiles;
     this.jsonEndpoint = jsonEndpoint;
@@ -83,6 +85,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     cancelDeadline();
+    ConnectionLimits.Verdict verdict = limits.request(ctx.channel(), request.headers());
+    if (verdict != ConnectionLimits.Verdict.ADMITTED) {
+      send(ctx, request, Refuser.response(verdict), false);
+      return;
+    }
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "Malformed HTTP request\n", false);
       return;

@@ -10,6 +10,7 @@ import io.netty.channel.group.ChannelGroup;
 import dev.parley.chat.netty.internal.engineio.EngineIoFrameHandler;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -41,6 +42,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private final Map<EngineIoServer, WebSocketServerProtocolConfig> engineProtocolConfigs = new HashMap<>();
   private final int maxHttpBody;
   private final HttpRoutes routes;
+  private final ConnectionLimits limits;
 
   /**
    * @param endpoint handlers for the JSON endpoint at {@link NettyConfig#path()}, or {@code null} for none
@@ -56,6 +58,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
       List<EngineIoServer> engines, HttpRoutes routes) {
     this.routes = routes;
     this.config = config;
+    this.limits = new ConnectionLimits(config);
     this.channels = channels;
     this.endpoint = endpoint;
     this.engines = List.copyOf(engines);
@@ -100,13 +103,23 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   protected void initChannel(Channel ch) {
     channels.add(ch);
     ChannelPipeline p = ch.pipeline();
+    ConnectionLimits.Verdict verdict = limits.accepted(ch);
+    if (verdict == ConnectionLimits.Verdict.DROPPED) {
+      ch.close();
+      return;
+    }
+    if (verdict != ConnectionLimits.Verdict.ADMITTED) {
+      p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+      p.addLast("refuser", new Refuser(verdict, config.handshakeTimeout().toMillis()));
+      return;
+    }
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
     // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
     // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
     p.addLast(HTTP_BODY_LIMIT, new BodyLimit(config, engines));
     p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
-    p.addLast(HTTP_HANDLER, new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes));
+    p.addLast(HTTP_HANDLER, new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes, limits));
   }
 
   /** Adds the WebSocket handlers for the JSON endpoint, then hands the upgrade request on to them. */
@@ -123,6 +136,11 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
 
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, WebSocketServerProtocolConfig protocol,
       ChannelHandler end, int maxMessageBytes) {
+    FullHttpResponse refusal = UpgradeCheck.refusal(request.headers());
+    if (refusal != null) {
+      HttpRequestHandler.send(ctx, request, refusal, false);
+      return;
+    }
     ChannelPipeline p = ctx.pipeline();
     p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
     p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes));

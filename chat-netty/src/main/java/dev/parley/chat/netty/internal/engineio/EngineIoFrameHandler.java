@@ -46,7 +46,7 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     List<String> sid = new QueryStringDecoder(handshake.requestUri()).parameters().get("sid");
     if (sid == null) {
       EngineSession fresh = server.newSession(channel.eventLoop(),
-          Handshakes.of(channel.remoteAddress(), handshake.requestUri(), handshake.requestHeaders()),
+          Handshakes.of(channel, handshake.requestUri(), handshake.requestHeaders()),
           EngineSession.State.WEBSOCKET);
       session = fresh;
       out.text(server.openPacket(fresh, false).getBytes(StandardCharsets.UTF_8));

@@ -81,7 +81,7 @@ public final class EngineIoServer {
    * upgrade is passed to {@code upgrade}, which hands it to the WebSocket handshake.
    */
   public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Runnable upgrade, Runnable pollingStarted) {
-    Handshake handshake = Handshakes.of(ctx.channel().remoteAddress(), request.uri(), request.headers());
+    Handshake handshake = Handshakes.of(ctx.channel(), request.uri(), request.headers());
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (request.method().equals(HttpMethod.OPTIONS)) {
       preflight(ctx, request, handshake, origin);

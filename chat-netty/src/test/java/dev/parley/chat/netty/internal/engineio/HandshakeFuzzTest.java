@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ import java.util.Set;
  * are malformed, which HttpRequestHandler answers with 400 before any of this runs.
  */
 class HandshakeFuzzTest {
-  private static final InetSocketAddress REMOTE = new InetSocketAddress("127.0.0.1", 40000);
+  private static final String REMOTE = "127.0.0.1";
   private static final List<Set<String>> ALLOWED =
       List.of(Set.of(), Set.of("*"), Set.of("https://chat.example.com", "http://localhost:8080"));
 

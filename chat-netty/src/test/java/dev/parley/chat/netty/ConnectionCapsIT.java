@@ -1,0 +1,197 @@
+package dev.parley.chat.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ConnectResult;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection caps: each refuses a new connection with an HTTP answer before the upgrade while
+ * connected clients keep chatting, and admits again once connections close.
+ */
+class ConnectionCapsIT {
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static final String BUSY = " 503 ";
+  private static final String ADDRESS_FULL = " 429 ";
+
+  /** Tries to upgrade until one attempt is admitted, within the test timeout; closes the refused ones. */
+  private RawWebSocket awaitAdmitted(String extraHeaders) throws IOException {
+    Instant deadline = Instant.now().plus(WsClient.TIMEOUT);
+    for (;;) {
+      RawWebSocket attempt = RawWebSocket.connectWith(server.port(), extraHeaders);
+      if (attempt.upgraded()) {
+        return attempt;
+      }
+      attempt.close();
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("never admitted again; last answer: " + attempt.statusLine);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static void assertRefused(RawWebSocket refused, String status, String retryAfter) throws IOException {
+    try (refused) {
+      assertThat(refused.statusLine).contains(status);
+      assertThat(refused.head).containsIgnoringCase("retry-after: " + retryAfter + "\r\n");
+      assertThat(refused.serverClosedConnection()).isTrue();
+    }
+  }
+
+  /** The chatting client's message is still acknowledged. */
+  private static void assertStillChatting(WsClient chatter, String text) {
+    chatter.send("{\"type\":\"message\",\"id\":\"" + text + "\",\"room\":\"lobby\",\"text\":\"" + text + "\"}");
+    assertThat(chatter.skipTo("ack").getAsJsonObject("message").get("text").getAsString()).isEqualTo(text);
+  }
+
+  @Test
+  void overTheTotalCapANewConnectionGets503_andIsAdmittedOnceOneCloses() throws Exception {
+    server = new TestServer(b -> {}, n -> n.maxConnections(2));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice")) {
+      RawWebSocket second = RawWebSocket.connect(server.port());
+      assertThat(second.upgraded()).isTrue();
+
+      assertRefused(RawWebSocket.connect(server.port()), BUSY, "1");
+      assertStillChatting(chatter, "still-here");
+
+      second.close();
+      try (RawWebSocket again = awaitAdmitted("")) {
+        assertThat(again.read().text()).contains("welcome");
+      }
+      assertStillChatting(chatter, "and-still");
+    }
+  }
+
+  @Test
+  void overThePerAddressCapANewConnectionGets429_andIsAdmittedOnceOneCloses() throws Exception {
+    server = new TestServer(b -> {}, n -> n.maxConnectionsPerAddress(2));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice")) {
+      RawWebSocket second = RawWebSocket.connect(server.port());
+      assertThat(second.upgraded()).isTrue();
+
+      assertRefused(RawWebSocket.connect(server.port()), ADDRESS_FULL, "10");
+      // Plain HTTP connections count too: a long-polling client is one more connection.
+      assertRefused(RawWebSocket.upgrade(server.port(), "/socket.io/?EIO=4&transport=polling", "", 0),
+          ADDRESS_FULL, "10");
+      assertStillChatting(chatter, "still-here");
+
+      second.close();
+      awaitAdmitted("").close();
+      assertStillChatting(chatter, "and-still");
+    }
+  }
+
+  @Test
+  void overTheHandshakeCapANewConnectionGets503_andIsAdmittedOnceTheSilentOneCloses() throws Exception {
+    server = new TestServer(b -> {}, n -> n.maxPendingHandshakes(1));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice")) {
+      Socket silent = new Socket("127.0.0.1", server.port()); // never sends its request
+      try (RawWebSocket refused = awaitRefusal()) {
+        assertRefused(refused, BUSY, "1");
+      }
+      assertStillChatting(chatter, "still-here");
+
+      silent.close();
+      awaitAdmitted("").close();
+      assertStillChatting(chatter, "and-still");
+    }
+  }
+
+  /**
+   * The silent socket's accept may still be on its way when the next connection arrives, so that
+   * one may get in first: try until one is refused.
+   */
+  private RawWebSocket awaitRefusal() throws IOException {
+    Instant deadline = Instant.now().plus(WsClient.TIMEOUT);
+    for (;;) {
+      RawWebSocket attempt = RawWebSocket.connect(server.port());
+      if (!attempt.upgraded()) {
+        return attempt;
+      }
+      attempt.close();
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("never refused");
+      }
+    }
+  }
+
+  @Test
+  void overTheAcceptRateANewConnectionGets503_andIsAdmittedOnceTheBucketRefills() throws Exception {
+    server = new TestServer(b -> {}, n -> n.acceptsPerSecond(1).acceptBurst(2));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice")) {
+      // One token left, one more each second: a few quick attempts run out of them.
+      RawWebSocket refused = null;
+      for (int i = 0; i < 10 && refused == null; i++) {
+        RawWebSocket attempt = RawWebSocket.connect(server.port());
+        if (attempt.upgraded()) {
+          attempt.close();
+        } else {
+          refused = attempt;
+        }
+      }
+      assertThat(refused).as("a refusal within 10 quick attempts").isNotNull();
+      assertRefused(refused, BUSY, "1");
+      assertStillChatting(chatter, "still-here");
+
+      awaitAdmitted("").close();
+      assertStillChatting(chatter, "and-still");
+    }
+  }
+
+  @Test
+  void behindATrustedProxyTheForwardedAddressIsCountedAndSeenByHooks() throws Exception {
+    ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+    server = new TestServer(
+        b -> b.onConnect(h -> {
+          seen.add(h.remoteAddress());
+          return ConnectResult.accept();
+        }),
+        n -> n.trustedProxies(Set.of("127.0.0.0/8")).maxConnectionsPerAddress(1));
+    try (RawWebSocket first = RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.7\r\n")) {
+      assertThat(first.upgraded()).isTrue();
+      first.read(); // welcome: the hook has run
+      assertThat(seen).containsExactly("203.0.113.7");
+
+      assertRefused(RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.7\r\n"), ADDRESS_FULL, "10");
+      // A spoofed entry from the client, before the address the proxy appended, changes nothing.
+      assertRefused(RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n"),
+          ADDRESS_FULL, "10");
+      try (RawWebSocket other = RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.8\r\n")) {
+        assertThat(other.upgraded()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void fromAnUntrustedPeerXForwardedForIsIgnored() throws Exception {
+    ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+    server = new TestServer(
+        b -> b.config(ChatConfig.defaults()).onConnect(h -> {
+          seen.add(h.remoteAddress());
+          return ConnectResult.accept();
+        }),
+        n -> n.trustedProxies(Set.of("10.9.9.9")).maxConnectionsPerAddress(1));
+    try (RawWebSocket first = RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.7\r\n")) {
+      assertThat(first.upgraded()).isTrue();
+      first.read(); // welcome: the hook has run
+      assertThat(seen).singleElement().asString().startsWith("127.0.0.1:");
+
+      assertRefused(RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.8\r\n"), ADDRESS_FULL, "10");
+    }
+  }
+}
