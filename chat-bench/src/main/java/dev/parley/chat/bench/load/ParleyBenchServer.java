@@ -52,7 +52,17 @@ public final class ParleyBenchServer implements AutoCloseable {
         .requestBurst(Integer.MAX_VALUE)
         .build();
     ChatServer chat = ChatServer.builder().config(config).build();
-    NettyChatServer server = NettyChatServer.create(chat, NettyConfig.builder().host(host).port(port).ioThreads(ioThreads).build());
+    // The generator opens up to 19,800 connections from one to four loopback addresses at up to
+    // 3,000 a second, past the default connection caps (which hold a process well below its
+    // open-file limit and one address to 1,000); the peers measured beside Parley have no such caps.
+    NettyConfig netty = NettyConfig.builder().host(host).port(port).ioThreads(ioThreads)
+        .maxConnections(19_850)
+        .maxConnectionsPerAddress(19_850)
+        .maxPendingHandshakes(19_850)
+        .acceptsPerSecond(100_000)
+        .acceptBurst(100_000)
+        .build();
+    NettyChatServer server = NettyChatServer.create(chat, netty);
     server.start().toCompletableFuture().join();
     HttpServer stats = HttpServer.create(new InetSocketAddress(host, statsPort), 16);
     stats.createContext("/stats", exchange -> {
