@@ -2,7 +2,11 @@ package dev.parley.chat.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,11 +59,32 @@ final class SerialExecutor {
     try {
       executor.execute(this::drain);
     } catch (RejectedExecutionException e) {
-      // The executor is full or shut down. Dropping the queue would lose the close clean-up and
-      // leave ghost users and members; the calling thread runs it instead.
-      log.warn("hook executor refused work; running {} queued tasks on the calling thread", queue.size());
-      drain();
+      if (executor instanceof ExecutorService pool && pool.isShutdown()) {
+        // After ChatServer.close(). Dropping the queue would lose the close clean-up and leave
+        // ghost users and members; the calling thread runs it instead.
+        log.debug("hook executor is shut down; running {} queued tasks on the calling thread", queueSize());
+        drain();
+      } else {
+        // Full: the caller may be an event loop, which must never run hooks, so the tasks wait
+        // (in their bounded queue) and are offered to the executor again shortly.
+        log.debug("hook executor is full; {} queued tasks wait for it", queueSize());
+        Retry.TIMER.schedule(this::schedule, Retry.DELAY_MILLIS, TimeUnit.MILLISECONDS);
+      }
     }
+  }
+
+  private synchronized int queueSize() {
+    return queue.size();
+  }
+
+  /** One daemon thread, made on first use, that offers refused work to a full executor again. */
+  private static final class Retry {
+    static final long DELAY_MILLIS = 20;
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "parley-hook-retry");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private void drain() {

@@ -117,8 +117,8 @@ class ClientLoggingIT {
         }
       }
     }
-    // Netty: "Channel closed while still aggregating message", once for each connection.
-    awaitLines("still aggregating", 2);
+    // MessageAssembler, once for each connection.
+    awaitLines("closed in the middle of a fragmented message", 2);
     assertNoWarningOrError();
   }
 

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reassembles a fragmented WebSocket message into one frame by copying each fragment into a single
@@ -25,6 +27,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * One instance per connection, used on its event loop only.
  */
 public final class MessageAssembler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(MessageAssembler.class);
   private final int maxMessageBytes;
   /** The message being assembled; null between messages. */
   private ByteBuf assembling;
@@ -105,6 +108,10 @@ public final class MessageAssembler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (assembling != null && log.isDebugEnabled()) {
+      log.debug("{} closed in the middle of a fragmented message ({} bytes received)",
+          ctx.channel().remoteAddress(), assembling.readableBytes());
+    }
     reset();
     super.channelInactive(ctx);
   }

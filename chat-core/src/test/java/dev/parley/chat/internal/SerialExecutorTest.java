@@ -1,0 +1,70 @@
+package dev.parley.chat.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+  /** One thread, no queue: while its thread is busy, it refuses every task. */
+  private final ThreadPoolExecutor pool =
+      new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> new Thread(r, "pool"));
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void tearDown() {
+    release.countDown();
+    pool.shutdownNow();
+  }
+
+  @Test
+  void workAFullExecutorRefuses_neverRunsOnTheCallingThread_andRunsInOrderOnceItHasRoom() throws Exception {
+    pool.execute(() -> await(release)); // a blocked hook holds the only thread
+    SerialExecutor serial = new SerialExecutor(pool, 8);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    // The caller stands for a transport's event loop.
+    assertThat(serial.offer(() -> ran.add("first on " + Thread.currentThread().getName()))).isTrue();
+    assertThat(serial.offer(() -> ran.add("second on " + Thread.currentThread().getName()))).isTrue();
+    assertThat(ran).isEmpty();
+
+    release.countDown();
+    awaitSize(ran, 2);
+    assertThat(ran).containsExactly("first on pool", "second on pool");
+  }
+
+  @Test
+  void afterTheExecutorIsShutDown_queuedWorkRunsOnTheCallingThread() {
+    ExecutorService closed = pool;
+    closed.shutdown();
+    SerialExecutor serial = new SerialExecutor(closed, 8);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    serial.force(() -> ran.add("clean-up on " + Thread.currentThread().getName()));
+
+    assertThat(ran).containsExactly("clean-up on " + Thread.currentThread().getName());
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void awaitSize(List<?> list, int size) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (list.size() < size && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+}
