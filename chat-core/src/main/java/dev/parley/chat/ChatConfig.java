@@ -1,9 +1,7 @@
 package dev.parley.chat;
 
-import dev.parley.chat.history.HistoryStore;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The limits and behaviour of a {@link ChatServer}. Immutable; build one with {@link #builder()} and
@@ -26,7 +24,7 @@ public final class ChatConfig {
   private final int maxRecoveredMessages;
   private final Duration recoveryWindow;
   private final boolean offlineMessages;
-  private final AckTiming ackTiming; // null: chosen by the store, see ackTiming(HistoryStore)
+  private final AckTiming ackTiming;
   private final Duration hookTimeout;
 
   private ChatConfig(Builder b) {
@@ -144,28 +142,12 @@ public final class ChatConfig {
   }
 
   /**
-   * The ack timing set with {@link Builder#ackTiming}, or empty if none was: then the server chooses
-   * by its history store, see {@link #ackTiming(HistoryStore)}.
+   * When a client's message is acknowledged, and when the stages of the send actions complete:
+   * once the history store has made the message durable ({@link AckTiming#ON_COMMIT}, the default),
+   * or on receipt.
    */
-  public Optional<AckTiming> ackTiming() {
-    return Optional.ofNullable(ackTiming);
-  }
-
-  /**
-   * When a server with this history store acknowledges a client's message: the timing set with
-   * {@link Builder#ackTiming}, or by default {@link AckTiming#ON_COMMIT} if the store is {@link
-   * HistoryStore#persistent() persistent} (a database: an acknowledged message survives a crash) and
-   * {@link AckTiming#ON_RECEIPT} if not (in memory: nothing outlives the process, so there is nothing
-   * to wait for).
-   *
-   * @param store the server's history store
-   * @return the timing the server uses
-   */
-  public AckTiming ackTiming(HistoryStore store) {
-    if (ackTiming != null) {
-      return ackTiming;
-    }
-    return store.persistent() ? AckTiming.ON_COMMIT : AckTiming.ON_RECEIPT;
+  public AckTiming ackTiming() {
+    return ackTiming;
   }
 
   /**
@@ -191,7 +173,7 @@ public final class ChatConfig {
         + ", maxRecoveredMessages=" + maxRecoveredMessages
         + ", recoveryWindow=" + recoveryWindow
         + ", offlineMessages=" + offlineMessages
-        + ", ackTiming=" + (ackTiming == null ? "by store" : ackTiming)
+        + ", ackTiming=" + ackTiming
         + ", hookTimeout=" + hookTimeout
         + '}';
   }
@@ -211,7 +193,7 @@ public final class ChatConfig {
     private int maxRecoveredMessages = 100;
     private Duration recoveryWindow = Duration.ofMinutes(2);
     private boolean offlineMessages = false;
-    private AckTiming ackTiming;
+    private AckTiming ackTiming = AckTiming.ON_COMMIT;
     private Duration hookTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -320,12 +302,11 @@ public final class ChatConfig {
     }
 
     /**
-     * When a client's message is acknowledged to it. Default: by the history store, {@link
-     * AckTiming#ON_COMMIT} with a {@link HistoryStore#persistent() persistent} one (such as {@code
-     * JdbcHistoryStore}), so that no acknowledged message is lost in a crash, and {@link
-     * AckTiming#ON_RECEIPT} with one in memory; see {@link ChatConfig#ackTiming(HistoryStore)}.
-     * Setting {@link AckTiming#ON_RECEIPT} with a persistent store acknowledges sooner, at the risk
-     * that a crash loses messages the senders were told are kept.
+     * When a client's message is acknowledged to it. Default {@link AckTiming#ON_COMMIT}: once the
+     * history store has made it durable, so that with a database no acknowledged message is lost in a
+     * crash (the in-memory store completes at once, so there it costs nothing). {@link
+     * AckTiming#ON_RECEIPT} acknowledges sooner with a database, at the risk that a crash loses
+     * messages the senders were told are kept.
      */
     public Builder ackTiming(AckTiming timing) {
       this.ackTiming = Objects.requireNonNull(timing, "timing");

@@ -56,10 +56,7 @@ public interface HistoryStore extends AutoCloseable {
   /**
    * Whether what this store made durable outlives the process, so that a client of an earlier run of
    * the server may recover from it. The default, {@code false}, makes the server refuse recovery
-   * (answer {@code recovered: false}) for any message older than its own start. It also chooses the
-   * server's default {@link dev.parley.chat.AckTiming}: a persistent store's messages are
-   * acknowledged only once {@link #append} reports them durable ({@link
-   * dev.parley.chat.AckTiming#ON_COMMIT}), so that none the sender was told about is lost in a crash.
+   * (answer {@code recovered: false}) for any message older than its own start.
    *
    * @return {@code true} for a store on disk or in a database
    */

@@ -118,7 +118,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     this.hooks = hooks;
     this.config = config;
-    this.ackTiming = config.ackTiming(this.store);
+    this.ackTiming = config.ackTiming();
     this.clock = clock;
     this.startedMillis = clock.millis();
     this.deadline = new HookDeadline(clock, config.hookTimeout());

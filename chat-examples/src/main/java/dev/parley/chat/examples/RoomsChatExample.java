@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * DIR} (or {@code PARLEY_DATA_DIR}) moves it, and {@code --history-url URL} (or {@code
  * PARLEY_HISTORY_URL}) keeps them in another database instead, such as {@code
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. A message is acknowledged to its sender only
- * once committed there (the default {@code ackTiming} with a persistent store), so a crash loses no
+ * once committed there (the default {@code ackTiming}, ON_COMMIT), so a crash loses no
  * acknowledged message.
  */
 public final class RoomsChatExample {
@@ -86,7 +86,7 @@ public final class RoomsChatExample {
   /** Starts the example with this history store, which {@link Running#stop()} closes. */
   static Running start(int port, HistoryStore history) {
     ChatServer chat = ChatServer.builder()
-        // No ackTiming: with a persistent store the default, ON_COMMIT, acknowledges after the commit.
+        // No ackTiming: the default, ON_COMMIT, acknowledges after the commit.
         .historyStore(history)
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());

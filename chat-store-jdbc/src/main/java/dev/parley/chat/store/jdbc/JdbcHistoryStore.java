@@ -22,9 +22,9 @@ import javax.sql.DataSource;
 
 /**
  * A {@link HistoryStore} in a relational database: PostgreSQL, or an embedded SQLite file. Room
- * history and offline inboxes survive restarts, and every acknowledged message survives a crash: the
- * store is {@link #persistent()}, so a server acknowledges a message only once it is committed
- * ({@link dev.parley.chat.AckTiming#ON_COMMIT}) unless configured otherwise.
+ * history and offline inboxes survive restarts, and every acknowledged message survives a crash: a
+ * server acknowledges a message only once this store has committed it (the default {@link
+ * dev.parley.chat.AckTiming#ON_COMMIT}) unless configured otherwise.
  *
  * <pre>{@code
  * JdbcHistoryStore store = JdbcHistoryStore.builder()
@@ -71,9 +71,8 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   /**
-   * Always {@code true}: what is committed is in the database, whatever happens to the process. So a
-   * server acknowledges messages only once committed, unless its {@code ChatConfig} sets {@link
-   * dev.parley.chat.AckTiming#ON_RECEIPT}.
+   * Always {@code true}: what is committed is in the database, whatever happens to the process, so
+   * clients of an earlier run of the server may recover from it.
    */
   @Override
   public boolean persistent() {

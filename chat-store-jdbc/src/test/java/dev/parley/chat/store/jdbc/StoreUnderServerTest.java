@@ -68,7 +68,7 @@ class StoreUnderServerTest {
     client.request(new ClientRequest.Send(requestId, "lobby", text, null));
   }
 
-  /** With ON_COMMIT, and by default (no ackTiming set: the store is persistent). */
+  /** With ON_COMMIT, set or by default. */
   @ParameterizedTest(name = "{0}, ackTiming {1}")
   @CsvSource({"sqlite, ON_COMMIT", "postgresql, ON_COMMIT", "sqlite, ", "postgresql, "})
   void onCommitAcknowledgesOnlyOnceTheMessageIsCommitted(String database, AckTiming timing) throws Exception {
