@@ -346,8 +346,8 @@ public final class ChatConfig {
       if (recoveryWindow.isNegative() || recoveryWindow.isZero()) {
         throw new IllegalArgumentException("recoveryWindow must be positive, was " + recoveryWindow);
       }
-      if (hookTimeout.isNegative() || hookTimeout.isZero()) {
-        throw new IllegalArgumentException("hookTimeout must be positive, was " + hookTimeout);
+      if (hookTimeout.compareTo(Duration.ofMillis(1)) < 0 || hookTimeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("hookTimeout must be from 1 ms to 1 day, was " + hookTimeout);
       }
       return new ChatConfig(this);
     }
