@@ -8,7 +8,10 @@ package dev.parley.chat;
 public final class ErrorCodes {
   private ErrorCodes() {}
 
-  /** A frame that is not valid JSON, not an object, or lacks a required field. */
+  /**
+   * A frame that is not valid JSON, not an object, or lacks a required field; or a field is wrong,
+   * including a number outside the number rule (docs/protocol.md).
+   */
   public static final String BAD_REQUEST = "BAD_REQUEST";
   /** A frame whose {@code type} the server does not know. */
   public static final String UNKNOWN_TYPE = "UNKNOWN_TYPE";
@@ -57,6 +60,11 @@ public final class ErrorCodes {
    * to anyone), or, with {@link AckTiming#ON_COMMIT}, it failed to commit a message already delivered.
    */
   public static final String HISTORY_UNAVAILABLE = "HISTORY_UNAVAILABLE";
-  /** A hook failed with an exception; the request had no effect. */
+  /**
+   * A join, message or clear-history hook failed with an exception (other than a {@link
+   * ChatException}, whose code is sent instead); the request had no effect. Also sent when handling
+   * a request fails unexpectedly (a bug, or a message hook's rewrite with data that is not
+   * JSON-compatible), which is logged at ERROR as {@code request failed}.
+   */
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 }

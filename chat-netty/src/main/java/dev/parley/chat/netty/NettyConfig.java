@@ -100,7 +100,15 @@ public final class NettyConfig {
     return path;
   }
 
-  /** Largest WebSocket frame, and largest message after reassembling fragments, in bytes. */
+  /**
+   * Largest WebSocket frame, and largest message after reassembling fragments, in bytes, on the JSON
+   * endpoint; Socket.IO's WebSocket messages are bounded by {@link
+   * dev.parley.chat.socketio.SocketIoConfig#maxPayload()} instead. Also the largest HTTP request
+   * body that declares a {@code Content-Length} outside Socket.IO long-polling (routes, files, the
+   * JSON endpoint's handshake). A body without {@code Content-Length} (chunked) is bounded only by
+   * what the server buffers for any request: the larger of 8 KiB and the Socket.IO {@code
+   * maxPayload}, or 8 KiB with Socket.IO disabled, which then caps declared lengths too.
+   */
   public int maxFrameBytes() {
     return maxFrameBytes;
   }
@@ -262,8 +270,15 @@ public final class NettyConfig {
     }
 
     /**
-     * Largest frame and largest reassembled message, in bytes; larger ones close the connection with
-     * 1009. Default 65,536.
+     * Largest frame and largest reassembled message, in bytes, on the JSON endpoint; larger ones
+     * close the connection with 1009. Socket.IO's WebSocket messages are bounded by {@link
+     * dev.parley.chat.socketio.SocketIoConfig.Builder#maxPayload(int)} instead. Also the largest
+     * HTTP request body that declares a {@code Content-Length} outside Socket.IO long-polling
+     * (routes, files, the JSON endpoint's handshake): a larger one gets HTTP 413 before the body is
+     * read. A chunked body (no {@code Content-Length}) is not checked against it, only against what
+     * the server buffers for any request: the larger of 8 KiB and the Socket.IO {@code maxPayload}
+     * (8 KiB with Socket.IO disabled, which then caps declared lengths too); past that it gets 413
+     * and its connection is closed. Default 65,536.
      */
     public Builder maxFrameBytes(int bytes) {
       this.maxFrameBytes = bytes;
