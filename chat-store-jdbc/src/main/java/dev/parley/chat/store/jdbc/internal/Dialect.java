@@ -1,10 +1,13 @@
 package dev.parley.chat.store.jdbc.internal;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What differs between the databases the store supports. Everything else (the DDL, {@code INSERT ...
@@ -55,8 +58,12 @@ public enum Dialect {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
       long pauseMillis = 1;
       for (;;) {
-        try {
-          s.execute("PRAGMA journal_mode=WAL");
+        try (ResultSet mode = s.executeQuery("PRAGMA journal_mode=WAL")) {
+          // SQLite answers some refusals with the mode the file keeps instead of an error.
+          String now = mode.next() ? mode.getString(1) : null;
+          if (!"wal".equalsIgnoreCase(now) && !"memory".equalsIgnoreCase(now)) {
+            log.warn("SQLite kept journal mode {} instead of WAL: readers will wait for the writer", now);
+          }
           return;
         } catch (SQLException e) {
           if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || System.nanoTime() - deadline >= 0) {
@@ -76,6 +83,8 @@ public enum Dialect {
 
   /** How long a SQLite connection waits for another's lock before its statement fails. */
   static final int BUSY_TIMEOUT_MILLIS = 5000;
+
+  private static final Logger log = LoggerFactory.getLogger(Dialect.class);
 
   /** SQLite's primary result code for a lock held elsewhere; extended codes add high bits. */
   private static final int SQLITE_BUSY = 5;
