@@ -19,10 +19,15 @@ public final class PeerFailures {
 
   /** Whether {@code cause} can be the peer's doing rather than a bug in the server. */
   public static boolean causedByPeer(Throwable cause) {
-    // DecoderException covers corrupt WebSocket frames and over-long ones; a connection closed while
-    // an HTTP request or a fragmented message was being assembled is a PrematureChannelClosureException.
-    return cause instanceof IOException || cause instanceof DecoderException
-        || cause instanceof PrematureChannelClosureException || cause instanceof WebSocketHandshakeException;
+    // A decoder's own refusals (corrupt or over-long WebSocket frames) are DecoderExceptions without
+    // a cause; Netty also wraps anything a decoder throws in one, so a wrapped cause must be the
+    // peer's too. A connection closed while an HTTP request was being assembled is a
+    // PrematureChannelClosureException.
+    if (cause instanceof DecoderException decoder) {
+      return decoder.getCause() == null || causedByPeer(decoder.getCause());
+    }
+    return cause instanceof IOException || cause instanceof PrematureChannelClosureException
+        || cause instanceof WebSocketHandshakeException;
   }
 
   /**
