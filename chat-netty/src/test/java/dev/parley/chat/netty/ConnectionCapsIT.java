@@ -6,9 +6,12 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ConnectResult;
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +44,7 @@ class ConnectionCapsIT {
       if (Instant.now().isAfter(deadline)) {
         throw new AssertionError("never admitted again; last answer: " + attempt.statusLine);
       }
-      Thread.onSpinWait();
+      pause();
     }
   }
 
@@ -98,9 +101,10 @@ class ConnectionCapsIT {
 
   @Test
   void overTheHandshakeCapANewConnectionGets503_andIsAdmittedOnceTheSilentOneCloses() throws Exception {
-    server = new TestServer(b -> {}, n -> n.maxPendingHandshakes(1));
-    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice")) {
-      Socket silent = new Socket("127.0.0.1", server.port()); // never sends its request
+    // The silent socket must outlast the test's refusal however slow the machine: a long handshake timeout.
+    server = new TestServer(b -> {}, n -> n.maxPendingHandshakes(1).handshakeTimeout(Duration.ofMinutes(2)));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice");
+        Socket silent = new Socket("127.0.0.1", server.port())) { // never sends its request
       try (RawWebSocket refused = awaitRefusal()) {
         assertRefused(refused, BUSY, "1");
       }
@@ -127,7 +131,13 @@ class ConnectionCapsIT {
       if (Instant.now().isAfter(deadline)) {
         throw new AssertionError("never refused");
       }
+      pause();
     }
+  }
+
+  /** Between attempts: leaves the CPU to the server, which on a small machine shares it. */
+  private static void pause() {
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
   }
 
   @Test
