@@ -29,6 +29,7 @@ public final class NettyConfig {
   private final int maxConnections;
   private final int maxConnectionsPerAddress;
   private final int maxPendingHandshakes;
+  private final int maxPendingHandshakesPerAddress;
   private final int acceptsPerSecond;
   private final int acceptBurst;
   private final Set<String> trustedProxies;
@@ -50,6 +51,7 @@ public final class NettyConfig {
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     this.maxPendingHandshakes = b.maxPendingHandshakes;
+    this.maxPendingHandshakesPerAddress = b.maxPendingHandshakesPerAddress;
     this.acceptsPerSecond = b.acceptsPerSecond;
     this.acceptBurst = b.acceptBurst;
     this.trustedProxies = b.trustedProxies;
@@ -79,6 +81,7 @@ public final class NettyConfig {
     b.maxConnections = maxConnections;
     b.maxConnectionsPerAddress = maxConnectionsPerAddress;
     b.maxPendingHandshakes = maxPendingHandshakes;
+    b.maxPendingHandshakesPerAddress = maxPendingHandshakesPerAddress;
     b.acceptsPerSecond = acceptsPerSecond;
     b.acceptBurst = acceptBurst;
     b.trustedProxies = trustedProxies;
@@ -173,6 +176,11 @@ public final class NettyConfig {
     return maxPendingHandshakes;
   }
 
+  /** Most connections from one client address that have not yet completed their first HTTP request. */
+  public int maxPendingHandshakesPerAddress() {
+    return maxPendingHandshakesPerAddress;
+  }
+
   /** New connections accepted per second, on average. */
   public int acceptsPerSecond() {
     return acceptsPerSecond;
@@ -223,7 +231,8 @@ public final class NettyConfig {
         + ", ioThreads=" + ioThreads + ", nativeTransport=" + nativeTransport
         + ", staticResources=" + staticResources + ", allowedOrigins=" + allowedOrigins
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
-        + ", maxPendingHandshakes=" + maxPendingHandshakes + ", acceptsPerSecond=" + acceptsPerSecond
+        + ", maxPendingHandshakes=" + maxPendingHandshakes
+        + ", maxPendingHandshakesPerAddress=" + maxPendingHandshakesPerAddress + ", acceptsPerSecond=" + acceptsPerSecond
         + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + '}';
   }
 
@@ -245,6 +254,7 @@ public final class NettyConfig {
     private int maxConnections = defaultMaxConnections();
     private int maxConnectionsPerAddress = 1000;
     private int maxPendingHandshakes = 1000;
+    private int maxPendingHandshakesPerAddress = 100;
     private int acceptsPerSecond = 1000;
     private int acceptBurst = 2000;
     private Set<String> trustedProxies = Set.of();
@@ -369,7 +379,8 @@ public final class NettyConfig {
 
     /**
      * Most connections open at once from one client address (behind a {@linkplain #trustedProxies
-     * trusted proxy}, the address in {@code X-Forwarded-For}). Over it, a new connection is refused
+     * trusted proxy}, the address in {@code X-Forwarded-For}; an IPv6 client: its /64 network, which
+     * one client commonly holds whole). Over it, a new connection is refused
      * with HTTP 429 and {@code Retry-After: 10}. Default 1,000.
      */
     public Builder maxConnectionsPerAddress(int max) {
@@ -383,6 +394,18 @@ public final class NettyConfig {
      */
     public Builder maxPendingHandshakes(int max) {
       this.maxPendingHandshakes = max;
+      return this;
+    }
+
+    /**
+     * Most connections at once from one client address (an IPv6 client: its /64 network) that have
+     * not yet delivered their first complete HTTP request, so that one address cannot take every
+     * {@linkplain #maxPendingHandshakes handshake slot} with connections that never send one. Over
+     * it, a new connection is refused with HTTP 429 and {@code Retry-After: 10}. Connections from a
+     * trusted proxy are not counted here: their client is known only from their request. Default 100.
+     */
+    public Builder maxPendingHandshakesPerAddress(int max) {
+      this.maxPendingHandshakesPerAddress = max;
       return this;
     }
 
@@ -442,6 +465,7 @@ public final class NettyConfig {
       atLeastOne("maxConnections", maxConnections);
       atLeastOne("maxConnectionsPerAddress", maxConnectionsPerAddress);
       atLeastOne("maxPendingHandshakes", maxPendingHandshakes);
+      atLeastOne("maxPendingHandshakesPerAddress", maxPendingHandshakesPerAddress);
       atLeastOne("acceptsPerSecond", acceptsPerSecond);
       atLeastOne("acceptBurst", acceptBurst);
       if (acceptsPerSecond > 1_000_000_000) {

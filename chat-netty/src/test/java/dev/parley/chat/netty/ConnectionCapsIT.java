@@ -116,6 +116,23 @@ class ConnectionCapsIT {
     }
   }
 
+  @Test
+  void overThePerAddressHandshakeCapANewConnectionGets429_andIsAdmittedOnceTheSilentOneCloses() throws Exception {
+    server = new TestServer(b -> {},
+        n -> n.maxPendingHandshakesPerAddress(1).handshakeTimeout(Duration.ofMinutes(2)));
+    try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice");
+        Socket silent = new Socket("127.0.0.1", server.port())) { // never sends its request
+      try (RawWebSocket refused = awaitRefusal()) {
+        assertRefused(refused, ADDRESS_FULL, "10");
+      }
+      assertStillChatting(chatter, "still-here");
+
+      silent.close();
+      awaitAdmitted("").close();
+      assertStillChatting(chatter, "and-still");
+    }
+  }
+
   /**
    * The silent socket's accept may still be on its way when the next connection arrives, so that
    * one may get in first: try until one is refused.

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -54,6 +55,8 @@ public final class ConnectionLimits {
   private static final class Counted {
     final boolean viaProxy;
     String address;
+    /** The address whose handshakes in progress count this one, while it has not sent its request. */
+    String handshakingFrom;
     boolean open;
     boolean handshaking;
     boolean refusing;
@@ -66,17 +69,20 @@ public final class ConnectionLimits {
   private final int maxConnections;
   private final int maxPerAddress;
   private final int maxHandshakes;
+  private final int maxHandshakesPerAddress;
   private final AcceptRate rate;
   private final TrustedProxies proxies;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger handshaking = new AtomicInteger();
   private final AtomicInteger refusing = new AtomicInteger();
   private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> handshakesPerAddress = new ConcurrentHashMap<>();
 
   public ConnectionLimits(NettyConfig config) {
     this.maxConnections = config.maxConnections();
     this.maxPerAddress = config.maxConnectionsPerAddress();
     this.maxHandshakes = config.maxPendingHandshakes();
+    this.maxHandshakesPerAddress = config.maxPendingHandshakesPerAddress();
     this.rate = new AcceptRate(config.acceptsPerSecond(), config.acceptBurst(), System.nanoTime());
     this.proxies = TrustedProxies.parse(config.trustedProxies());
   }
@@ -92,15 +98,29 @@ public final class ConnectionLimits {
     Counted c = new Counted(proxies.contains(peer));
     channel.attr(COUNTED).set(c);
     channel.closeFuture().addListener(f -> release(c));
-    if (!c.viaProxy && peer != null && !acquireAddress(c, TrustedProxies.text(peer))) {
-      return refuse(c, Verdict.ADDRESS_FULL);
+    String address = !c.viaProxy && peer != null ? countedAs(peer) : null;
+    if (address != null) {
+      if (!acquire(perAddress, address, maxPerAddress)) {
+        return refuse(c, Verdict.ADDRESS_FULL);
+      }
+      c.address = address;
     }
     c.open = true;
     if (open.incrementAndGet() > maxConnections) {
       return refuse(c, Verdict.BUSY);
     }
     c.handshaking = true;
-    if (handshaking.incrementAndGet() > maxHandshakes || !rate.tryAcquire(System.nanoTime())) {
+    if (handshaking.incrementAndGet() > maxHandshakes) {
+      return refuse(c, Verdict.BUSY);
+    }
+    // One address cannot take every handshake slot with connections that never send a request.
+    if (address != null) {
+      if (!acquire(handshakesPerAddress, address, maxHandshakesPerAddress)) {
+        return refuse(c, Verdict.ADDRESS_FULL);
+      }
+      c.handshakingFrom = address;
+    }
+    if (!rate.tryAcquire(System.nanoTime())) {
       return refuse(c, Verdict.BUSY);
     }
     return Verdict.ADMITTED;
@@ -116,17 +136,18 @@ public final class ConnectionLimits {
     if (c == null) {
       return Verdict.ADMITTED;
     }
-    if (c.handshaking) {
-      c.handshaking = false;
-      handshaking.decrementAndGet();
-    }
+    endHandshake(c);
     if (!c.viaProxy) {
       return Verdict.ADMITTED;
     }
-    String client = TrustedProxies.text(proxies.client(TrustedProxies.bytes(channel.remoteAddress()), headers));
-    channel.attr(CLIENT).set(client);
-    if (c.address == null && !acquireAddress(c, client)) {
-      return Verdict.ADDRESS_FULL;
+    byte[] clientBytes = proxies.client(TrustedProxies.bytes(channel.remoteAddress()), headers);
+    channel.attr(CLIENT).set(TrustedProxies.text(clientBytes));
+    if (c.address == null) {
+      String address = countedAs(clientBytes);
+      if (!acquire(perAddress, address, maxPerAddress)) {
+        return Verdict.ADDRESS_FULL;
+      }
+      c.address = address;
     }
     return Verdict.ADMITTED;
   }
@@ -161,35 +182,59 @@ public final class ConnectionLimits {
     return verdict;
   }
 
-  private boolean acquireAddress(Counted c, String address) {
+  /**
+   * The key an address's connections are counted under: the address itself, or for IPv6 its /64
+   * network, since one client commonly holds a whole /64 and could otherwise take a new address for
+   * each connection.
+   */
+  static String countedAs(byte[] address) {
+    if (address.length != 16) {
+      return TrustedProxies.text(address);
+    }
+    byte[] network = address.clone();
+    Arrays.fill(network, 8, 16, (byte) 0);
+    return TrustedProxies.text(network) + "/64";
+  }
+
+  /** Counts one more under {@code key} unless it has {@code max} already. */
+  private static boolean acquire(ConcurrentHashMap<String, Integer> counts, String key, int max) {
     boolean[] admitted = {false};
-    perAddress.compute(address, (k, n) -> {
+    counts.compute(key, (k, n) -> {
       int count = n == null ? 0 : n;
-      if (count >= maxPerAddress) {
+      if (count >= max) {
         return n;
       }
       admitted[0] = true;
       return count + 1;
     });
-    if (admitted[0]) {
-      c.address = address;
-    }
     return admitted[0];
+  }
+
+  private static void releaseOne(ConcurrentHashMap<String, Integer> counts, String key) {
+    counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+  }
+
+  private void endHandshake(Counted c) {
+    if (c.handshaking) {
+      c.handshaking = false;
+      handshaking.decrementAndGet();
+    }
+    if (c.handshakingFrom != null) {
+      releaseOne(handshakesPerAddress, c.handshakingFrom);
+      c.handshakingFrom = null;
+    }
   }
 
   private void release(Counted c) {
     if (c.address != null) {
-      perAddress.computeIfPresent(c.address, (k, n) -> n <= 1 ? null : n - 1);
+      releaseOne(perAddress, c.address);
       c.address = null;
     }
     if (c.open) {
       c.open = false;
       open.decrementAndGet();
     }
-    if (c.handshaking) {
-      c.handshaking = false;
-      handshaking.decrementAndGet();
-    }
+    endHandshake(c);
     if (c.refusing) {
       c.refusing = false;
       refusing.decrementAndGet();

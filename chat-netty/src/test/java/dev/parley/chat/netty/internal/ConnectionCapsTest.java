@@ -33,6 +33,15 @@ class ConnectionCapsTest {
     assertThat(rate.tryAcquire(later)).isFalse();
   }
 
+  @Test
+  void anIpv6ClientIsCountedByItsSlash64_anIpv4ClientByItsAddress() {
+    assertThat(ConnectionLimits.countedAs(ip("2001:db8:1:2:aaaa:bbbb:cccc:dddd")))
+        .isEqualTo(ConnectionLimits.countedAs(ip("2001:db8:1:2::1")))
+        .isEqualTo("2001:db8:1:2::/64");
+    assertThat(ConnectionLimits.countedAs(ip("2001:db8:1:3::1"))).isNotEqualTo(ConnectionLimits.countedAs(ip("2001:db8:1:2::1")));
+    assertThat(ConnectionLimits.countedAs(ip("192.0.2.7"))).isEqualTo("192.0.2.7");
+  }
+
   private static byte[] ip(String literal) {
     return TrustedProxies.bytes(literal);
   }
