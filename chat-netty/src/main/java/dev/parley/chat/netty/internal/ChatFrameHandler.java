@@ -119,6 +119,8 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       } else {
         ctx.close();
       }
+    } else if (cause instanceof MessageAssembler.Incomplete && connection != null) {
+      connection.out().closeNow(CloseCodes.POLICY_VIOLATION, "message incomplete");
     } else if (PeerFailures.log(log, ctx.channel(), cause)) {
       // For a protocol violation Netty's decoder has already sent the close code it calls for
       // (1002, 1007, 1009); after a reset or a cut-off message there is no one left to tell.

@@ -3,6 +3,7 @@ package dev.parley.chat.netty.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -10,6 +11,9 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +28,37 @@ import org.slf4j.LoggerFactory;
  * <p>Unfragmented messages and control frames pass through untouched, control frames also in the
  * middle of a message. A message that grows past the limit is dropped with its remaining fragments,
  * and a {@link TooLongFrameException} goes down the pipeline, where the endpoint closes with 1009.
- * One instance per connection, used on its event loop only.
+ * A message whose last fragment has not arrived within the deadline is dropped the same way, with an
+ * {@link Incomplete} (the endpoint closes with 1008): otherwise a client that answers pings could
+ * hold a partial message for as long as it stays connected. One instance per connection, used on its
+ * event loop only.
  */
 public final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(MessageAssembler.class);
   private final int maxMessageBytes;
+  private final long deadlineMillis;
+  /** Ends the message being assembled if it is not complete by the deadline; null between messages. */
+  private ScheduledFuture<?> deadline;
   /** The message being assembled; null between messages. */
   private ByteBuf assembling;
   private boolean text;
   /** The rest of a message that was too long is being dropped. */
   private boolean discarding;
 
-  /** @param maxMessageBytes the largest message, after reassembly, in bytes */
-  public MessageAssembler(int maxMessageBytes) {
+  /** A fragmented message was not completed in time; the endpoint closes with 1008. */
+  public static final class Incomplete extends DecoderException {
+    Incomplete(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param maxMessageBytes the largest message, after reassembly, in bytes
+   * @param deadline how long after its first fragment a message must be complete
+   */
+  public MessageAssembler(int maxMessageBytes, Duration deadline) {
     this.maxMessageBytes = maxMessageBytes;
+    this.deadlineMillis = deadline.toMillis();
   }
 
   @Override
@@ -59,6 +80,14 @@ public final class MessageAssembler extends ChannelInboundHandlerAdapter {
         text = frame instanceof TextWebSocketFrame;
         ByteBuf first = frame.content();
         assembling = ctx.alloc().buffer(Math.min(Math.max(64, first.readableBytes()), maxMessageBytes), maxMessageBytes);
+        ByteBuf started = assembling;
+        deadline = ctx.executor().schedule(() -> {
+          if (assembling == started) {
+            reset();
+            discarding = true;
+            ctx.fireExceptionCaught(new Incomplete("message not complete within " + deadlineMillis + " ms"));
+          }
+        }, deadlineMillis, TimeUnit.MILLISECONDS);
         append(ctx, frame);
       }
     } else {
@@ -95,6 +124,7 @@ public final class MessageAssembler extends ChannelInboundHandlerAdapter {
     if (last) {
       ByteBuf message = assembling;
       assembling = null;
+      cancelDeadline();
       ctx.fireChannelRead(text ? new TextWebSocketFrame(true, 0, message) : new BinaryWebSocketFrame(true, 0, message));
     }
   }
@@ -103,6 +133,14 @@ public final class MessageAssembler extends ChannelInboundHandlerAdapter {
     if (assembling != null) {
       assembling.release();
       assembling = null;
+    }
+    cancelDeadline();
+  }
+
+  private void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
     }
   }
 

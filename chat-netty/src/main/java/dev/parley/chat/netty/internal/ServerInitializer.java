@@ -143,7 +143,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     }
     ChannelPipeline p = ctx.pipeline();
     p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
-    p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes));
+    p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes, config.pingTimeout()));
     p.addLast("endpoint", end);
     ctx.fireChannelRead(request.retain());
   }

@@ -14,8 +14,10 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class MessageAssemblerTest {
   private static final int LIMIT = 65_536;
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
 
   private final UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
 
@@ -43,7 +46,7 @@ class MessageAssemblerTest {
 
   @Test
   void oneByteFragmentsHoldOneBufferAtMostTwiceTheMessageSoFar() {
-    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
     int fragments = 60_000;
     List<ByteBuf> sent = new ArrayList<>();
     ByteBuf first = oneByte(0);
@@ -74,7 +77,7 @@ class MessageAssemblerTest {
 
   @Test
   void aMessageOverTheLimitFailsAndItsRemainingFragmentsAreDropped() {
-    EmbeddedChannel ch = channel(new MessageAssembler(1024));
+    EmbeddedChannel ch = channel(new MessageAssembler(1024, DEADLINE));
     ch.writeInbound(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[1000])));
     assertThatThrownBy(() -> ch.writeInbound(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[25]))))
         .isInstanceOf(TooLongFrameException.class);
@@ -93,7 +96,7 @@ class MessageAssemblerTest {
 
   @Test
   void controlFramesAndWholeMessagesPassThrough() {
-    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
     PingWebSocketFrame ping = new PingWebSocketFrame();
     ch.writeInbound(ping);
@@ -112,10 +115,42 @@ class MessageAssemblerTest {
 
   @Test
   void aMessageCutOffByTheCloseIsReleased() {
-    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT));
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("partial", StandardCharsets.UTF_8)));
     assertThat(alloc.metric().usedHeapMemory()).isPositive();
     ch.close();
     assertThat(alloc.metric().usedHeapMemory()).isZero();
+  }
+
+  @Test
+  void aMessageNotCompleteByTheDeadlineIsDropped_andTheRestOfItIgnored() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("{\"type\":", StandardCharsets.UTF_8)));
+    ch.advanceTimeBy(DEADLINE.toMillis() - 1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException(); // nothing yet
+    assertThat(alloc.metric().usedHeapMemory()).isPositive();
+
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThatThrownBy(ch::checkException).isInstanceOf(MessageAssembler.Incomplete.class);
+    assertThat(alloc.metric().usedHeapMemory()).as("the partial message is released").isZero();
+
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("1}", StandardCharsets.UTF_8)));
+    assertThat((Object) ch.readInbound()).as("the late last fragment is dropped").isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aMessageCompleteInTimeCancelsItsDeadline() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
+    TextWebSocketFrame ab = ch.readInbound();
+    ab.release();
+    ch.advanceTimeBy(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    ch.checkException();
+    ch.finishAndReleaseAll();
   }
 }

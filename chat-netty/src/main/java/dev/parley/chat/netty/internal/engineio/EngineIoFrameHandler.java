@@ -2,6 +2,7 @@ package dev.parley.chat.netty.internal.engineio;
 
 import dev.parley.chat.netty.internal.Closing;
 import dev.parley.chat.netty.internal.Handshakes;
+import dev.parley.chat.netty.internal.MessageAssembler;
 import dev.parley.chat.netty.internal.OutboundQueue;
 import dev.parley.chat.netty.internal.PeerFailures;
 import dev.parley.chat.netty.internal.ServerInitializer;
@@ -107,6 +108,8 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException && out != null) {
       out.closeNow(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+    } else if (cause instanceof MessageAssembler.Incomplete && out != null) {
+      out.closeNow(CloseCodes.POLICY_VIOLATION, "message incomplete");
     } else if (PeerFailures.log(log, ctx.channel(), cause) || out == null) {
       ctx.close();
     } else {
