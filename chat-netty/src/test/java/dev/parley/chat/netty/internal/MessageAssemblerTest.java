@@ -125,6 +125,7 @@ class MessageAssemblerTest {
   @Test
   void aMessageNotCompleteByTheDeadlineIsDropped_andTheRestOfItIgnored() {
     EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.freezeTime(); // only advanceTimeBy moves the channel's clock, however slow the machine
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("{\"type\":", StandardCharsets.UTF_8)));
     ch.advanceTimeBy(DEADLINE.toMillis() - 1, TimeUnit.MILLISECONDS);
     ch.runScheduledPendingTasks();
@@ -144,6 +145,7 @@ class MessageAssemblerTest {
   @Test
   void aMessageCompleteInTimeCancelsItsDeadline() {
     EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.freezeTime();
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
     ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
     TextWebSocketFrame ab = ch.readInbound();
