@@ -902,8 +902,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
       // a new id keeps ids in delivery order, in this room (so recovery "after id X" is exact) and,
       // but for the instant between here and the fan-out, across rooms.
       long now = clock.millis();
-      message = new ChatMessage(ids.next(now), Instant.ofEpochMilli(now), message.kind(), message.room(),
-          message.sender(), message.recipient(), message.text(), message.data());
+      message = message.toBuilder().id(ids.next(now)).time(Instant.ofEpochMilli(now)).build();
     }
     CompletableFuture<Void> durable = store.append(room.name, message).toCompletableFuture();
     if (durable.isCompletedExceptionally()) {
@@ -931,9 +930,12 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private ChatMessage message(
       MessageKind kind, String room, String sender, String recipient, String text, Map<String, ?> data) {
     long now = clock.millis();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> d = (Map<String, Object>) data;
-    return new ChatMessage(ids.next(now), Instant.ofEpochMilli(now), kind, room, sender, recipient, text, d);
+    return ChatMessage.builder(ids.next(now), Instant.ofEpochMilli(now), kind, text)
+        .room(room)
+        .sender(sender)
+        .recipient(recipient)
+        .data(data)
+        .build();
   }
 
   private ChatMessage notice(String room, String text) {

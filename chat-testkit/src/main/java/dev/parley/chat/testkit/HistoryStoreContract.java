@@ -526,7 +526,12 @@ public abstract class HistoryStoreContract {
       MessageKind kind, String room, String sender, String recipient, String text, Map<String, Object> data) {
     // 13 characters that sort in sending order, like the server's ids.
     String id = String.format("%013d", sequence.incrementAndGet());
-    return new ChatMessage(id, Instant.ofEpochMilli(clock.millis()), kind, room, sender, recipient, text, data);
+    return ChatMessage.builder(id, Instant.ofEpochMilli(clock.millis()), kind, text)
+        .room(room)
+        .sender(sender)
+        .recipient(recipient)
+        .data(data)
+        .build();
   }
 
   private ChatMessage append(HistoryStore store, String stream, ChatMessage m) {

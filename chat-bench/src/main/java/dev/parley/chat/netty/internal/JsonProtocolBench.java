@@ -5,7 +5,6 @@ import dev.parley.chat.MessageKind;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,15 +35,14 @@ public class JsonProtocolBench {
   @Setup
   public void setUp() {
     protocol = new JsonProtocol();
-    ChatMessage message = new ChatMessage(
-        "01JD8Z3K5Q0000000000000000",
-        Instant.ofEpochMilli(1_763_790_000_000L),
-        MessageKind.ROOM,
-        "lobby",
-        "alice",
-        null,
-        "Hello everyone, how is it going?",
-        Map.of());
+    ChatMessage message = ChatMessage.builder(
+            "01JD8Z3K5Q0000000000000000",
+            Instant.ofEpochMilli(1_763_790_000_000L),
+            MessageKind.ROOM,
+            "Hello everyone, how is it going?")
+        .room("lobby")
+        .sender("alice")
+        .build();
     event = new ServerEvent.Message(message);
     if (!(protocol.decode(MESSAGE_FRAME) instanceof ClientRequest.Send)) {
       throw new IllegalStateException("the benchmark frame does not decode to a Send");

@@ -90,14 +90,14 @@ class JsonProtocolTest {
   void nullsInsideDataAreKept() {
     java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
     data.put("reply", null);
-    ChatMessage m = new ChatMessage("01", Instant.ofEpochMilli(1), MessageKind.ROOM, "r", "a", null, "t", data);
+    ChatMessage m = ChatMessage.builder("01", Instant.ofEpochMilli(1), MessageKind.ROOM, "t").room("r").sender("a").data(data).build();
     assertThat(encode(new ServerEvent.Message(m))).contains("\"data\":{\"reply\":null}").doesNotContain("\"to\"");
   }
 
   @Test
   void encodesMessagesWithoutNullFields() {
-    ChatMessage m = new ChatMessage("01", Instant.ofEpochMilli(1000), MessageKind.ROOM, "lobby", "alice", null,
-        "hi \"you\" <b>", Map.of("n", 1));
+    ChatMessage m = ChatMessage.builder("01", Instant.ofEpochMilli(1000), MessageKind.ROOM, "hi \"you\" <b>")
+        .room("lobby").sender("alice").data(Map.of("n", 1)).build();
     assertThat(encode(new ServerEvent.Message(m))).isEqualTo(
         "{\"type\":\"message\",\"message\":{\"id\":\"01\",\"time\":1000,\"kind\":\"room\",\"room\":\"lobby\","
             + "\"sender\":\"alice\",\"text\":\"hi \\\"you\\\" <b>\",\"data\":{\"n\":1}}}");
@@ -105,7 +105,7 @@ class JsonProtocolTest {
 
   @Test
   void encodesEveryEventType() {
-    ChatMessage notice = new ChatMessage("02", Instant.ofEpochMilli(5), MessageKind.NOTICE, null, null, null, "hello", null);
+    ChatMessage notice = ChatMessage.builder("02", Instant.ofEpochMilli(5), MessageKind.NOTICE, "hello").build();
     assertThat(encode(new ServerEvent.Welcome("c1", null))).isEqualTo("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":null}");
     assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(notice), true))).isEqualTo(
         "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"user\":\"u\",\"members\":[\"u\"],"

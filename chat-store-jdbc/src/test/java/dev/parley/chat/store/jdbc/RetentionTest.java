@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -67,7 +66,7 @@ class RetentionTest {
     assertThat(db.rows()).isEqualTo(2500);
 
     try (JdbcHistoryStore store = builder.build()) {
-      ChatMessage fresh = new ChatMessage("new000001", Instant.now(), MessageKind.ROOM, "room0", "bob", null, "new", Map.of());
+      ChatMessage fresh = ChatMessage.builder("new000001", Instant.now(), MessageKind.ROOM, "new").room("room0").sender("bob").build();
       store.append("room0", fresh).toCompletableFuture().get(10, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (db.rows() > 1 && System.nanoTime() - deadline < 0) {
@@ -79,8 +78,8 @@ class RetentionTest {
   }
 
   private static ChatMessage message(long base, int i) {
-    return new ChatMessage(String.format("%013d", i), Instant.ofEpochMilli(base + i), MessageKind.ROOM, "lobby",
-        "alice", null, "m" + i, Map.of());
+    return ChatMessage.builder(String.format("%013d", i), Instant.ofEpochMilli(base + i), MessageKind.ROOM, "m" + i)
+        .room("lobby").sender("alice").build();
   }
 
   private static List<String> ids(int from, int to) {

@@ -108,7 +108,7 @@ class SchemaMigrationTest {
       for (Future<JdbcHistoryStore> f : started) {
         stores.add(f.get(60, TimeUnit.SECONDS));
       }
-      stores.get(0).append("lobby", new ChatMessage("0000000000001", Instant.now(), MessageKind.ROOM, "lobby", "a", null, "hi", null)).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      stores.get(0).append("lobby", ChatMessage.builder("0000000000001", Instant.now(), MessageKind.ROOM, "hi").room("lobby").sender("a").build()).toCompletableFuture().get(20, TimeUnit.SECONDS);
       assertThat(stores.get(3).after("lobby", null, 10)).hasSize(1);
     } finally {
       stores.forEach(JdbcHistoryStore::close);

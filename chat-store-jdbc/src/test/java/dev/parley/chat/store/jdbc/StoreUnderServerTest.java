@@ -241,6 +241,6 @@ class StoreUnderServerTest {
   }
 
   private static ChatMessage message(String id, String text) {
-    return new ChatMessage(id, Instant.now(), MessageKind.ROOM, "lobby", "alice", null, text, null);
+    return ChatMessage.builder(id, Instant.now(), MessageKind.ROOM, text).room("lobby").sender("alice").build();
   }
 }

@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +62,8 @@ class StuckDatabaseTest {
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
 
-      append = store.append("lobby", new ChatMessage("001", Instant.now(), MessageKind.ROOM, "lobby", "alice", null,
-          "kept back by the lock", Map.of())).toCompletableFuture();
+      append = store.append("lobby", ChatMessage.builder("001", Instant.now(), MessageKind.ROOM, "kept back by the lock")
+          .room("lobby").sender("alice").build()).toCompletableFuture();
       CompletableFuture<Void> closed = CompletableFuture.runAsync(store::close);
       closed.get(30, TimeUnit.SECONDS); // retryFor 1 s: close gives up on the write and returns
       lock.rollback();
@@ -77,7 +76,7 @@ class StuckDatabaseTest {
   void readsWorkAgainOnceTheLockIsGone() throws Exception {
     db = TestDatabase.postgres();
     try (JdbcHistoryStore store = db.builder().retention(Retention.messages(100)).readTimeout(Duration.ofSeconds(1)).build()) {
-      store.append("lobby", new ChatMessage("001", Instant.now(), MessageKind.ROOM, "lobby", "alice", null, "hi", Map.of()))
+      store.append("lobby", ChatMessage.builder("001", Instant.now(), MessageKind.ROOM, "hi").room("lobby").sender("alice").build())
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       try (Connection lock = lockEverything()) {
         assertThatThrownBy(() -> store.before("lobby", null, 10)).isInstanceOf(IllegalStateException.class);

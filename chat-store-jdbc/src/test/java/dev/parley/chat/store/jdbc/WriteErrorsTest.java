@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +28,7 @@ class WriteErrorsTest {
   }
 
   private static ChatMessage message(String id, String sender) {
-    return new ChatMessage(id, Instant.now(), MessageKind.ROOM, "lobby", sender, null, "text of " + id, Map.of());
+    return ChatMessage.builder(id, Instant.now(), MessageKind.ROOM, "text of " + id).room("lobby").sender(sender).build();
   }
 
   @Test

@@ -54,14 +54,15 @@ final class Rows {
     String data = rs.getString(9);
     @SuppressWarnings("unchecked")
     Map<String, Object> map = data == null ? Map.of() : GSON.fromJson(data, Map.class);
-    return new ChatMessage(
-        rs.getString(1),
-        Instant.ofEpochMilli(rs.getLong(2)).plusNanos(rs.getInt(3)),
-        MessageKind.valueOf(rs.getString(4)),
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getString(8),
-        map);
+    return ChatMessage.builder(
+            rs.getString(1),
+            Instant.ofEpochMilli(rs.getLong(2)).plusNanos(rs.getInt(3)),
+            MessageKind.valueOf(rs.getString(4)),
+            rs.getString(8))
+        .room(rs.getString(5))
+        .sender(rs.getString(6))
+        .recipient(rs.getString(7))
+        .data(map)
+        .build();
   }
 }
