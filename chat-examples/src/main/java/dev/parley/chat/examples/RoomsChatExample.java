@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * messages, and announces "X has joined"; the hooks here add a greeting and a {@code /who} command
  * and log what goes where.
  *
- * <p>Room history and the inboxes of offline users are kept in an SQLite file, {@code
- * parley-data/history.db} under the working directory, so they survive a restart; {@code --data-dir
+ * <p>Room history is kept in an SQLite file, {@code
+ * parley-data/history.db} under the working directory, so it survives a restart; {@code --data-dir
  * DIR} (or {@code PARLEY_DATA_DIR}) moves it, and {@code --history-url URL} (or {@code
- * PARLEY_HISTORY_URL}) keeps them in another database instead, such as {@code
+ * PARLEY_HISTORY_URL}) keeps it in another database instead, such as {@code
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. A message is acknowledged to its sender only
  * once committed there (the default {@code ackTiming}, ON_COMMIT), so a crash loses no
  * acknowledged message.

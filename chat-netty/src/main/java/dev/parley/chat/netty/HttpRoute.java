@@ -16,8 +16,10 @@ import java.util.Optional;
  * application serves next to its chat (a login form, a redirect). Register it with {@link
  * NettyChatServer.Builder#httpRoute(String, HttpRoute)}.
  *
- * <p>The whole request, body included, is read before the route runs; bodies are limited to what the
- * server accepts for any request (8 KiB, or the Socket.IO {@code maxPayload} if larger). Routes run on
+ * <p>The whole request, body included, is read before the route runs. A body declared larger than
+ * {@link NettyConfig#maxFrameBytes()} (by its {@code Content-Length}) is refused with 413 before it is
+ * read; a chunked one is bounded by what the server reads for any request (8 KiB, or the Socket.IO
+ * {@code maxPayload} if larger). Routes run on
  * the server's worker pool, never on an I/O thread, so they may block; requests of different clients
  * run concurrently, and one connection's requests are answered one at a time, in order. A route must
  * answer within {@link NettyConfig#handshakeTimeout()} (10 s by default): the server closes a

@@ -115,8 +115,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-    // Handshakes and file requests carry no body worth more than 8 KiB; long-polling posts carry up
-    // to the Engine.IO payload limit (larger ones get 413 from the aggregator).
+    // BodyLimit refuses a declared Content-Length over the path's limit (maxPayload for long-polling,
+    // maxFrameBytes elsewhere) before the body is read; the aggregator bounds every body, chunked
+    // ones included, by the larger of 8 KiB and maxPayload.
     p.addLast(HTTP_BODY_LIMIT, new BodyLimit(config, engines));
     p.addLast("http-aggregator", new HttpObjectAggregator(maxHttpBody));
     p.addLast(HTTP_HANDLER, new HttpRequestHandler(config, staticFiles, endpoint != null, engines, this, routes, limits));
