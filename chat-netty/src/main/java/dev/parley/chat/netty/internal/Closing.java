@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class Closing {
   /** The write of our close frame, once there is one; set and read on the channel's event loop only. */
   private static final AttributeKey<ChannelFuture> CLOSE_SENT = AttributeKey.valueOf("parley.closeSent");
+  /** The peer's close arrived while ours was decided but not yet written; on the event loop only. */
+  private static final AttributeKey<Boolean> PEER_CLOSED = AttributeKey.valueOf("parley.peerClosed");
   /** RFC 6455 allows 123 bytes of reason in a close frame. */
   private static final int MAX_REASON_BYTES = 123;
   /** How long a peer has to answer our close frame before the TCP connection is dropped. */
@@ -49,7 +51,9 @@ public final class Closing {
     }
     ChannelFuture written = channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason)));
     channel.attr(CLOSE_SENT).set(written);
-    written.addListener(dropAfterWrite ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    // A peer whose close came first needs no more time: ours answers it.
+    boolean drop = dropAfterWrite || channel.attr(PEER_CLOSED).get() != null;
+    written.addListener(drop ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     closeByDeadline(channel);
   }
 
@@ -62,15 +66,23 @@ public final class Closing {
   }
 
   /**
-   * Answers a close frame from the peer, on the event loop: echoes its code unless we sent a close
-   * already, and closes the TCP connection once the echo (or our own close) is written.
+   * Answers a close frame from the peer, on the event loop: echoes its code unless we sent or
+   * decided on a close already, and closes the TCP connection once the echo (or our own close) is
+   * written.
    */
   public static void received(ChannelHandlerContext ctx, CloseWebSocketFrame frame) {
     OutboundQueue out = ctx.channel().attr(OutboundQueue.KEY).get();
+    ChannelFuture ours = ctx.channel().attr(CLOSE_SENT).get();
+    if (ours == null && out != null && out.isClosing()) {
+      // Our close is decided and on its way to this loop, behind what was queued before it: it
+      // answers the peer's, and the connection ends once it is written (or at the close timeout).
+      ctx.channel().attr(PEER_CLOSED).set(Boolean.TRUE);
+      closeByDeadline(ctx.channel());
+      return;
+    }
     if (out != null) {
       out.stop(); // nothing may follow our close frame
     }
-    ChannelFuture ours = ctx.channel().attr(CLOSE_SENT).get();
     if (ours != null) {
       // The peer's close answers ours (or crossed it): no echo, but ours may still wait behind
       // other frames for the socket, and closing now would discard it. The close timeout of
