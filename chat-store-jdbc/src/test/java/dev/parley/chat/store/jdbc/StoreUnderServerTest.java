@@ -158,15 +158,19 @@ class StoreUnderServerTest {
       ChatMessage first = message("0000000000001", "first");
       ChatMessage second = message("0000000000002", "second");
       CompletableFuture<Void> durable;
+      CompletableFuture<Void> removed;
       try (TestDatabase.WriteLock stalled = db.lockWrites()) {
         store.append("lobby", first);
         durable = store.append("lobby", second).toCompletableFuture();
-        store.remove("lobby", first.id());
+        removed = store.remove("lobby", first.id()).toCompletableFuture();
 
         assertThat(store.after("lobby", null, 10)).containsExactly(second);
         assertThat(durable).isNotDone();
       }
       durable.get(20, TimeUnit.SECONDS);
+      // The writer may have taken the first append into a transaction of its own before the removal
+      // was queued, and commit the removal in a later one: the removal is durable once its stage is.
+      removed.get(20, TimeUnit.SECONDS);
       assertThat(store.after("lobby", null, 10)).containsExactly(second);
       assertThat(db.committed(second.id())).isTrue();
       assertThat(db.committed(first.id())).isFalse();
