@@ -162,7 +162,8 @@ public final class PacketCodec {
   public static Packet assemble(Header header, List<byte[]> binaries) throws Malformed {
     Object data;
     try {
-      data = header.json() == null ? null : JsonValues.toJava(header.json(), o -> placeholder(o, binaries));
+      boolean[] used = new boolean[binaries.size()];
+      data = header.json() == null ? null : JsonValues.toJava(header.json(), o -> placeholder(o, binaries, used));
     } catch (JsonValues.RefusedNumber refused) {
       throw new RefusedNumber(header, "Field '" + field(header, refused.segments()) + "' " + refused.getMessage());
     }
@@ -184,8 +185,13 @@ public final class PacketCodec {
     return JsonValues.RefusedNumber.path(header.type() == Packet.CONNECT ? "auth" : "data", segments);
   }
 
-  /** The attachment a {@code {"_placeholder":true,"num":N}} object stands for, or null if it is none. */
-  private static byte[] placeholder(JsonObject o, List<byte[]> binaries) throws Malformed {
+  /**
+   * The attachment a {@code {"_placeholder":true,"num":N}} object stands for, or null if it is none.
+   * Each attachment may stand in one place only, as socket.io's clients send them: a packet naming
+   * one attachment many times would otherwise be sent on with a copy for each place, past the
+   * limit of attachments and many times its size.
+   */
+  private static byte[] placeholder(JsonObject o, List<byte[]> binaries, boolean[] used) throws Malformed {
     JsonElement marker = o.get("_placeholder");
     if (marker == null || !marker.isJsonPrimitive() || !marker.getAsJsonPrimitive().isBoolean() || !marker.getAsBoolean()) {
       return null;
@@ -203,6 +209,10 @@ public final class PacketCodec {
     if (!(n instanceof Long index) || index < 0 || index >= binaries.size()) {
       throw new Malformed("illegal attachment index");
     }
+    if (used[index.intValue()]) {
+      throw new Malformed("attachment " + index + " stands in more than one place");
+    }
+    used[index.intValue()] = true;
     return binaries.get(index.intValue());
   }
 
