@@ -92,8 +92,6 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   private final HookDeadline deadline;
   private final Broker broker;
   private final HistoryStore store;
-  /** The configured timing, or the store's default. */
-  private final AckTiming ackTiming;
   private final MessageIds ids = new MessageIds();
   private final Names names;
   /** Messages older than this were made by an earlier run of the server. */
@@ -118,7 +116,6 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     }
     this.hooks = hooks;
     this.config = config;
-    this.ackTiming = config.ackTiming();
     this.clock = clock;
     this.startedMillis = clock.millis();
     this.deadline = new HookDeadline(clock, config.hookTimeout());
@@ -606,7 +603,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
     if (requestId == null) {
       return;
     }
-    if (ackTiming == AckTiming.ON_RECEIPT) {
+    if (config.ackTiming() == AckTiming.ON_RECEIPT) {
       ack(session, requestId, message);
       return;
     }
@@ -822,7 +819,7 @@ public final class DefaultChatServer implements ChatServer, LocalDelivery {
   /** What a send action completes with: once queued, or also durable, as configured. */
   private CompletionStage<Delivery> delivery(Published published) {
     CompletionStage<Integer> delivered = published.delivered();
-    if (ackTiming == AckTiming.ON_COMMIT) {
+    if (config.ackTiming() == AckTiming.ON_COMMIT) {
       delivered = published.durable().thenCombine(delivered, (durable, n) -> n);
     }
     return delivered.thenApply(n -> new Delivery(published.message(), n));
