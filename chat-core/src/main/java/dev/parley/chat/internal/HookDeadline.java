@@ -31,11 +31,7 @@ final class HookDeadline implements AutoCloseable {
   HookDeadline(Clock clock, Duration timeout) {
     this.clock = clock;
     this.timeoutMillis = timeout.toMillis();
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "parley-hook-deadline");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> HookThreads.daemon(r, "parley-hook-deadline"));
     // Nearly every hook returns in time: its cancelled timer must not wait in the queue until due.
     timer.setRemoveOnCancelPolicy(true);
   }

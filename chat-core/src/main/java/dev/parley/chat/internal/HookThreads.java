@@ -118,10 +118,13 @@ final class HookThreads {
 
   private static ThreadFactory daemonThreads() {
     AtomicInteger count = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, "parley-hook-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    return r -> daemon(r, "parley-hook-" + count.incrementAndGet());
+  }
+
+  /** A daemon thread: the server's threads never keep the JVM alive. */
+  static Thread daemon(Runnable task, String name) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    return t;
   }
 }

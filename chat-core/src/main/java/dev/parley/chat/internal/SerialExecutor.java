@@ -80,11 +80,8 @@ final class SerialExecutor {
   /** One daemon thread, made on first use, that offers refused work to a full executor again. */
   private static final class Retry {
     static final long DELAY_MILLIS = 20;
-    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "parley-hook-retry");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ScheduledExecutorService TIMER =
+        Executors.newSingleThreadScheduledExecutor(r -> HookThreads.daemon(r, "parley-hook-retry"));
   }
 
   private void drain() {
