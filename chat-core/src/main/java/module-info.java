@@ -10,6 +10,7 @@ module dev.parley.chat {
   requires org.slf4j;
 
   exports dev.parley.chat;
+  exports dev.parley.chat.cluster;
   exports dev.parley.chat.history;
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.

@@ -61,6 +61,11 @@ public final class ErrorCodes {
    */
   public static final String HISTORY_UNAVAILABLE = "HISTORY_UNAVAILABLE";
   /**
+   * The nodes' shared state (for example Redis) cannot be reached: the join, message, name claim or
+   * query had no effect. The connection stays open; try again later.
+   */
+  public static final String CLUSTER_UNAVAILABLE = "CLUSTER_UNAVAILABLE";
+  /**
    * A join, message or clear-history hook failed with an exception (other than a {@link
    * ChatException}, whose code is sent instead); the request had no effect. Also sent when handling
    * a request fails unexpectedly (a bug, or a message hook's rewrite with data that is not

@@ -1,0 +1,56 @@
+package dev.parley.chat.cluster;
+
+import dev.parley.chat.spi.ServerEvent;
+
+/**
+ * This node's connections, as a {@link ClusterEngine} sees them: the server implements it and gives
+ * it to {@link ClusterEngine#start}. Every method queues and returns; none blocks. Calls for one room
+ * come one at a time, in the room's order.
+ */
+public interface LocalNode {
+
+  /**
+   * The next entry of a room this node follows.
+   *
+   * @param room the room
+   * @param entry the entry; the same instance goes to every local recipient
+   * @return the number of local connections it was queued to
+   */
+  int onRoomEntry(String room, RoomEntry entry);
+
+  /**
+   * The engine cannot give a followed room's entries without a gap (its log lost some this node had
+   * not received, or the shared state was lost). What the room's local members hold is stale.
+   *
+   * @param room the room
+   * @param snapshot the room's log now; entries after it follow as usual
+   */
+  void onRoomReset(String room, RoomSnapshot snapshot);
+
+  /**
+   * Queues an event to this node's connections of a user.
+   *
+   * @return the number of connections it was queued to
+   */
+  int toUser(String user, ServerEvent event);
+
+  /**
+   * Queues an event to one of this node's connections.
+   *
+   * @return {@code true} if this node holds the connection and queued it
+   */
+  boolean toConnection(String connectionId, ServerEvent event);
+
+  /**
+   * Closes this node's connections of a user.
+   *
+   * @return the number closed
+   */
+  int disconnect(String user, String reason);
+
+  /**
+   * The cluster gave this node up (it was unreachable past the engine's timeout, and its users have
+   * left their rooms elsewhere). The server closes every connection; clients reconnect as new.
+   */
+  void onEvicted();
+}
