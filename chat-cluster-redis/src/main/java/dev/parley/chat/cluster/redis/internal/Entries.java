@@ -1,0 +1,62 @@
+package dev.parley.chat.cluster.redis.internal;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.cluster.MessageIds;
+import dev.parley.chat.cluster.RoomEntry;
+import dev.parley.chat.spi.ServerEvent;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Room entries as the engine keeps them in Redis. A message's id is made by the publish script
+ * after the payload was encoded, so the payload holds the id the server gave it and the real one
+ * travels beside it as the stream entry id {@code ms-n} (the id's two parts); decoding puts it back.
+ * Stateless.
+ */
+final class Entries {
+  private Entries() {}
+
+  /** The message id a stream entry id stands for. */
+  static long id(String streamId) {
+    int dash = streamId.indexOf('-');
+    return (Long.parseLong(streamId, 0, dash, 10) << 12) | Long.parseLong(streamId, dash + 1, streamId.length(), 10);
+  }
+
+  /** The stream entry id of a message id. */
+  static String streamId(long id) {
+    return (id >>> 12) + "-" + (id & 4095);
+  }
+
+  /** The event with the id (and so the time) it was ordered under, if it is a message. */
+  static ServerEvent withId(ServerEvent event, long id) {
+    if (event instanceof ServerEvent.Message m) {
+      return new ServerEvent.Message(withId(m.message(), id));
+    }
+    return event;
+  }
+
+  static ChatMessage withId(ChatMessage message, long id) {
+    return message.toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
+  }
+
+  static RoomEntry withId(RoomEntry entry, String streamId) {
+    return entry.event() instanceof ServerEvent.Message
+        ? new RoomEntry(withId(entry.event(), id(streamId)), entry.except())
+        : entry;
+  }
+
+  /** The kind letter the scripts keep with each entry. */
+  static String kind(ServerEvent event) {
+    if (event instanceof ServerEvent.Message) {
+      return "m";
+    } else if (event instanceof ServerEvent.Presence) {
+      return "p";
+    } else if (event instanceof ServerEvent.HistoryCleared) {
+      return "c";
+    }
+    throw new IllegalArgumentException("not a room entry: " + event.getClass().getSimpleName());
+  }
+
+  static String ascii(byte[] b, int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,365 @@
+package dev.parley.chat.cluster.redis.internal;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.cluster.ClusterEngine;
+import dev.parley.chat.cluster.Exclusion;
+import dev.parley.chat.cluster.LocalNode;
+import dev.parley.chat.cluster.MessageIds;
+import dev.parley.chat.cluster.RoomEntry;
+import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.cluster.redis.RedisClusterConfig;
+import dev.parley.chat.spi.ServerEvent;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis engine; see {@link dev.parley.chat.cluster.redis.RedisClusterEngine} for what it
+ * promises and docs/cluster.md for how. Thread-safe: request methods run on the caller's thread and
+ * complete on Lettuce's I/O threads; room delivery, inbox delivery, heartbeats and checks run on the
+ * engine's one thread.
+ */
+public final class RedisEngine implements ClusterEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisEngine.class);
+  private static final byte TO_USER = 'U';
+  private static final byte TO_CONNECTION = 'C';
+  private static final byte DISCONNECT = 'D';
+
+  private final RedisClusterConfig config;
+  private final Keys keys;
+  private final EntryCodec codec = PlaceholderCodec.INSTANCE;
+  private final ScheduledThreadPoolExecutor exec;
+  private volatile RedisOps redis;
+  private volatile RoomFeeds feeds;
+  private volatile NodeLife life;
+  private volatile LocalNode node;
+  private volatile int logSize;
+  private volatile String inbox;
+
+  public RedisEngine(RedisClusterConfig config) {
+    this.config = config;
+    this.keys = new Keys(config.keyPrefix());
+    this.exec = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "parley-redis-engine");
+      t.setDaemon(true);
+      return t;
+    });
+    exec.setRemoveOnCancelPolicy(true);
+  }
+
+  @Override
+  public CompletionStage<Void> start(LocalNode localNode, int logSize) {
+    this.node = localNode;
+    this.logSize = Math.max(1, logSize);
+    return RedisOps.connect(config).thenCompose(ops -> {
+      redis = ops;
+      feeds = new RoomFeeds(ops, keys, codec, exec, localNode);
+      life = new NodeLife(ops, exec, keys, config.nodeTimeout().toMillis(), localNode, this::publishPresence,
+          this::newInbox);
+      ops.pubSub().addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, byte[] message) {
+          if (channel.equals(inbox)) {
+            onInbox(message);
+          } else {
+            feeds.onChannelMessage(channel, message);
+          }
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+          feeds.onSubscribed(channel);
+        }
+      });
+      inbox = keys.inboxPrefix() + life.id();
+      return RedisOps.mapped(ops.pubSub().async().subscribe(inbox))
+          .thenCompose(v -> CompletableFuture.supplyAsync(life::register, exec).thenCompose(s -> s))
+          .thenRun(() -> {
+            long beat = config.heartbeatInterval().toMillis();
+            exec.scheduleWithFixedDelay(life::tick, beat, beat, TimeUnit.MILLISECONDS);
+            long check = config.checkInterval().toMillis();
+            exec.scheduleWithFixedDelay(feeds::checkAll, check, check, TimeUnit.MILLISECONDS);
+          })
+          .whenComplete((v, e) -> {
+            if (e != null) {
+              ops.close();
+            }
+          });
+    });
+  }
+
+  /** After an eviction: this node's inbox moves to its new id. Engine thread. */
+  private void newInbox() {
+    String old = inbox;
+    inbox = keys.inboxPrefix() + life.id();
+    redis.pubSub().async().unsubscribe(old);
+    redis.pubSub().async().subscribe(inbox);
+  }
+
+  @Override
+  public String nodeId() {
+    return life.id();
+  }
+
+  // ------------------------------------------------------------------ order and log
+
+  @Override
+  public CompletionStage<ServerEvent> publish(String room, ServerEvent event, Exclusion except) {
+    String kind = Entries.kind(event);
+    byte[] payload = codec.encodeEntry(new RoomEntry(event, except));
+    String[] k = {keys.idHash(), keys.roomMeta(room), keys.roomLog(room), keys.roomMsgs(room), keys.rooms(),
+        keys.roomUsers(room)};
+    return redis.<List<Object>>eval(Script.PUBLISH, ScriptOutputType.MULTI, k, RedisOps.bytes(kind), payload,
+            RedisOps.bytes(logSize), RedisOps.bytes(keys.roomChannelPrefix() + room), RedisOps.bytes(room))
+        .thenApply(reply -> Entries.withId(event, id(reply)));
+  }
+
+  private CompletionStage<ServerEvent> publishPresence(String room, ServerEvent presence) {
+    return publish(room, presence, Exclusion.none());
+  }
+
+  /** The id in a reply that starts with {ms, n}. */
+  private static long id(List<Object> reply) {
+    return ((Long) reply.get(0) << 12) | (Long) reply.get(1);
+  }
+
+  @Override
+  public CompletionStage<RoomSnapshot> follow(String room, int recent) {
+    return feeds.follow(room, recent);
+  }
+
+  @Override
+  public void unfollow(String room) {
+    feeds.unfollow(room);
+  }
+
+  @Override
+  public CompletionStage<List<ChatMessage>> recent(String room, int limit) {
+    return redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI,
+            new String[] {keys.roomMeta(room), keys.roomLog(room)}, RedisOps.bytes(Math.max(0, limit)))
+        .thenApply(reply -> {
+          List<ChatMessage> out = new ArrayList<>();
+          for (int i = reply.size() - 3; i >= 4; i -= 3) {
+            message(reply.get(i), reply.get(i + 2)).ifPresent(out::add);
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletionStage<Optional<List<ChatMessage>>> after(String room, String afterId, int limit) {
+    long id = MessageIds.parse(afterId);
+    if (id < 0) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return redis.<List<Object>>eval(Script.AFTER, ScriptOutputType.MULTI, new String[] {keys.roomLog(room)},
+            RedisOps.bytes(Entries.streamId(id)), RedisOps.bytes(Math.max(0, limit)))
+        .thenApply(reply -> {
+          if ((Long) reply.get(0) == 0) {
+            return Optional.empty();
+          }
+          List<ChatMessage> out = new ArrayList<>();
+          for (int i = 1; i + 1 < reply.size(); i += 2) {
+            message(reply.get(i), reply.get(i + 1)).ifPresent(out::add);
+          }
+          return Optional.of(out);
+        });
+  }
+
+  private Optional<ChatMessage> message(Object streamId, Object payload) {
+    RoomEntry entry = feeds.decode((byte[]) payload, 0, RedisOps.string(streamId));
+    return entry != null && entry.event() instanceof ServerEvent.Message m ? Optional.of(m.message()) : Optional.empty();
+  }
+
+  @Override
+  public CompletionStage<String> nextId() {
+    return redis.<List<Object>>eval(Script.NEXT_ID, ScriptOutputType.MULTI, new String[] {keys.idHash()})
+        .thenApply(reply -> MessageIds.format(id(reply)));
+  }
+
+  // ------------------------------------------------------------------ names and presence
+
+  @Override
+  public CompletionStage<Boolean> claim(String user, String connectionId, boolean shared) {
+    String me = life.id();
+    String[] k = {keys.user(user), keys.nodes(), keys.index(me), keys.online(), keys.connNode(), keys.connClaims()};
+    return evicting(redis.<Long>eval(Script.CLAIM, ScriptOutputType.INTEGER, k, RedisOps.bytes(connectionId),
+            RedisOps.bytes(me), RedisOps.bytes(shared ? "s" : "x"), RedisOps.bytes(user),
+            RedisOps.bytes(Keys.claimMember(user, connectionId))))
+        .thenApply(r -> r == 1);
+  }
+
+  @Override
+  public CompletionStage<Void> release(String user, String connectionId) {
+    // The claim is in the index of the node that made it, which is this one unless it was evicted
+    // since; then the reaper removed it already and release.lua finds nothing.
+    String[] k = {keys.user(user), keys.nodes(), keys.index(life.id()), keys.online(), keys.connNode(),
+        keys.connClaims()};
+    return redis.<Long>eval(Script.RELEASE, ScriptOutputType.INTEGER, k, RedisOps.bytes(connectionId),
+            RedisOps.bytes(user), RedisOps.bytes(Keys.claimMember(user, connectionId)))
+        .thenApply(r -> null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> enter(String room, String user, String connectionId) {
+    String me = life.id();
+    String[] k = {keys.roomConns(room), keys.roomUsers(room), keys.nodes(), keys.index(me), keys.rooms()};
+    return evicting(redis.<Long>eval(Script.ENTER, ScriptOutputType.INTEGER, k, RedisOps.bytes(connectionId),
+            RedisOps.bytes(user), RedisOps.bytes(me), RedisOps.bytes(Keys.roomMember(room, connectionId)),
+            RedisOps.bytes(room)))
+        .thenApply(r -> r == 1);
+  }
+
+  @Override
+  public CompletionStage<Boolean> exit(String room, String user, String connectionId) {
+    String[] k = {keys.roomConns(room), keys.roomUsers(room), keys.nodes(), keys.index(life.id()), keys.rooms(),
+        keys.roomMsgs(room)};
+    return redis.<Long>eval(Script.EXIT, ScriptOutputType.INTEGER, k, RedisOps.bytes(connectionId),
+            RedisOps.bytes(user), RedisOps.bytes(Keys.roomMember(room, connectionId)), RedisOps.bytes(room))
+        .thenApply(r -> r == 1);
+  }
+
+  /** A call that fails because this node was reaped makes the node notice at once, not at its next beat. */
+  private <T> CompletionStage<T> evicting(CompletionStage<T> call) {
+    return call.whenComplete((v, e) -> {
+      if (e != null && RedisOps.isEvicted(e)) {
+        exec.execute(life::tick);
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<List<String>> members(String room) {
+    return RedisOps.mapped(redis.commands().hkeys(keys.roomUsers(room)))
+        .thenApply(users -> users.stream().sorted().collect(Collectors.toList()));
+  }
+
+  @Override
+  public CompletionStage<Set<String>> rooms() {
+    return strings(keys.rooms());
+  }
+
+  @Override
+  public CompletionStage<Set<String>> onlineUsers() {
+    return strings(keys.online());
+  }
+
+  private CompletionStage<Set<String>> strings(String setKey) {
+    return RedisOps.mapped(redis.commands().smembers(setKey))
+        .thenApply(members -> members.stream().map(RedisOps::string).collect(Collectors.toCollection(TreeSet::new)));
+  }
+
+  // ------------------------------------------------------------------ routing
+
+  @Override
+  public CompletionStage<Integer> toUser(String user, ServerEvent event) {
+    return route(user, inboxMessage(TO_USER, user, codec.encodeEvent(event)), () -> node.toUser(user, event));
+  }
+
+  @Override
+  public CompletionStage<Integer> disconnect(String user, String reason) {
+    return route(user, inboxMessage(DISCONNECT, user, reason.getBytes(StandardCharsets.UTF_8)),
+        () -> node.disconnect(user, reason));
+  }
+
+  /**
+   * Sends to the other nodes holding the user first and to this node's connections after, so that a
+   * call that fails (Redis unavailable) has reached nobody.
+   */
+  private CompletionStage<Integer> route(String user, byte[] message, java.util.function.IntSupplier local) {
+    return redis.<Long>eval(Script.ROUTE, ScriptOutputType.INTEGER, new String[] {keys.user(user)},
+            RedisOps.bytes(life.id()), RedisOps.bytes(keys.inboxPrefix()), message)
+        .thenApplyAsync(remote -> remote.intValue() + local.getAsInt(), exec);
+  }
+
+  @Override
+  public CompletionStage<Boolean> toConnection(String connectionId, ServerEvent event) {
+    return CompletableFuture.supplyAsync(() -> node.toConnection(connectionId, event), exec).thenCompose(here -> {
+      if (here) {
+        return CompletableFuture.completedFuture(true);
+      }
+      return RedisOps.mapped(redis.commands().hget(keys.connNode(), connectionId)).thenCompose(owner -> {
+        String ownerId = RedisOps.string(owner);
+        if (ownerId == null || ownerId.equals(life.id())) {
+          return CompletableFuture.completedFuture(false);
+        }
+        byte[] message = inboxMessage(TO_CONNECTION, connectionId, codec.encodeEvent(event));
+        return RedisOps.mapped(redis.commands().publish(keys.inboxPrefix() + ownerId, message)).thenApply(n -> n > 0);
+      });
+    });
+  }
+
+  /** An inbox message: kind, target length, target, then the event (or a disconnect's reason). */
+  private static byte[] inboxMessage(byte kind, String target, byte[] body) {
+    byte[] t = target.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(5 + t.length + body.length).put(kind).putInt(t.length).put(t).put(body).array();
+  }
+
+  /** From the pub/sub listener: something another node routed here. */
+  private void onInbox(byte[] message) {
+    ByteBuffer b = ByteBuffer.wrap(message);
+    byte kind = b.get();
+    byte[] t = new byte[b.getInt()];
+    b.get(t);
+    String target = new String(t, StandardCharsets.UTF_8);
+    int offset = b.position();
+    exec.execute(() -> {
+      try {
+        if (kind == TO_USER) {
+          node.toUser(target, codec.decodeEvent(message, offset));
+        } else if (kind == TO_CONNECTION) {
+          node.toConnection(target, codec.decodeEvent(message, offset));
+        } else if (kind == DISCONNECT) {
+          node.disconnect(target, new String(message, offset, message.length - offset, StandardCharsets.UTF_8));
+        }
+      } catch (RuntimeException e) {
+        LOG.error("Could not deliver a message routed from another node", e);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ transport recovery state
+
+  @Override
+  public CompletionStage<Void> keepSession(String sessionId, byte[] state, Duration ttl) {
+    return RedisOps.mapped(redis.commands().set(keys.session(sessionId), state, SetArgs.Builder.px(ttl)))
+        .thenApply(ok -> null);
+  }
+
+  @Override
+  public CompletionStage<Optional<byte[]>> takeSession(String sessionId) {
+    return RedisOps.mapped(redis.commands().getdel(keys.session(sessionId))).thenApply(Optional::ofNullable);
+  }
+
+  @Override
+  public void close() {
+    RedisOps ops = redis;
+    if (ops == null) {
+      exec.shutdownNow();
+      return;
+    }
+    try {
+      ops.await(CompletableFuture.supplyAsync(life::leave, exec).thenCompose(s -> s));
+    } catch (Exception e) {
+      LOG.warn("Could not remove this node's names and presence from Redis; the other nodes reap them "
+          + "once its heartbeat expires", e);
+    }
+    exec.shutdownNow();
+    ops.close();
+  }
+}

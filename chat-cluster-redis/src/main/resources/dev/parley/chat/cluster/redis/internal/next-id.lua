@@ -1,0 +1,2 @@
+-- A message id outside any room (after id.lua).
+return {ms, n}

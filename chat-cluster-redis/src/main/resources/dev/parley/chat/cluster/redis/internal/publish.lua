@@ -1,0 +1,41 @@
+-- Appends one entry to a room's order (after id.lua): a cluster-wide id, the room's next sequence
+-- number, the entry in the room's log stream under that id, and a PUBLISH of
+-- "seq:epoch:id:payload" on the room's channel; all in one atomic step, so that the channel's order
+-- is the log's order.
+-- KEYS: 1 id hash, 2 room meta hash {seq, epoch, last}, 3 log stream, 4 list of the log's message
+--       ids (oldest first), 5 rooms set, 6 room users hash
+-- ARGV: 1 kind (m message, p presence, c history cleared), 2 payload, 3 log size (messages kept),
+--       4 channel, 5 room name
+local id = string.format('%d-%d', ms, n)
+
+-- A new epoch whenever the room's meta is new (first use, or Redis lost it): followers holding
+-- another epoch know that what they hold is not this log's past.
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+if not epoch then
+  epoch = t[1] .. string.format('%06d', tonumber(t[2]))
+  redis.call('HSET', KEYS[2], 'epoch', epoch)
+end
+local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
+local kind = ARGV[1]
+local logSize = tonumber(ARGV[3])
+if kind == 'c' then
+  redis.call('DEL', KEYS[3], KEYS[4])
+  if redis.call('HLEN', KEYS[6]) == 0 then
+    redis.call('SREM', KEYS[5], ARGV[5])
+  end
+end
+-- The hard cap bounds a room whose log is mostly presence; messages are trimmed below by MINID.
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', logSize * 4 + 100, id, 's', seq, 't', kind, 'p', ARGV[2])
+if kind == 'm' then
+  redis.call('HSET', KEYS[2], 'last', id)
+  redis.call('SADD', KEYS[5], ARGV[5])
+  if redis.call('RPUSH', KEYS[4], id) > logSize then
+    redis.call('LPOP', KEYS[4])
+    local oldest = redis.call('LINDEX', KEYS[4], 0)
+    if oldest then
+      redis.call('XTRIM', KEYS[3], 'MINID', '~', oldest)
+    end
+  end
+end
+redis.call('PUBLISH', ARGV[4], seq .. ':' .. epoch .. ':' .. id .. ':' .. ARGV[2])
+return {ms, n, seq, epoch}
