@@ -44,6 +44,8 @@ final class NodeLife {
   private final Runnable onNewId;
   private volatile String id = newId();
   private boolean registered;
+  /** Set by leave(): a heartbeat still in flight must not take the leaving node for evicted. */
+  private volatile boolean leaving;
   private boolean ticking;
   /** When this node's heartbeats last started succeeding without a break, or -1. */
   private long healthySinceNanos = -1;
@@ -81,7 +83,7 @@ final class NodeLife {
 
   /** One heartbeat, then a reap if this node has been healthy long enough. Engine thread. */
   void tick() {
-    if (ticking) {
+    if (ticking || leaving) {
       return;
     }
     ticking = true;
@@ -91,6 +93,9 @@ final class NodeLife {
             RedisOps.bytes(me), RedisOps.bytes(ttlMillis))
         : register().thenApply(v -> 1L);
     beat.thenComposeAsync(result -> {
+      if (leaving) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
       if (result == 0) {
         evicted();
         return CompletableFuture.completedFuture(null);
@@ -105,7 +110,11 @@ final class NodeLife {
       ticking = false;
       if (e != null) {
         healthySinceNanos = -1;
-        LOG.debug("Heartbeat failed; Redis is unavailable", e);
+        if (RedisOps.unavailable(e) instanceof dev.parley.chat.cluster.ClusterUnavailableException) {
+          LOG.debug("Heartbeat failed; Redis is unavailable", e);
+        } else {
+          LOG.error("Heartbeat failed", e);
+        }
       }
     }, exec);
   }
@@ -147,6 +156,7 @@ final class NodeLife {
 
   /** Leaves the cluster: this node's records go, with their Presence(left). */
   CompletionStage<Void> leave() {
+    leaving = true;
     return reap(keys.nodes(), id);
   }
 

@@ -167,8 +167,9 @@ final class RedisOps implements AutoCloseable {
 
   @Override
   public void close() {
-    pubSub.closeAsync();
-    connection.closeAsync();
+    // Closed before the client, so that no reconnect attempt races the client's shutdown.
+    pubSub.close();
+    connection.close();
     client.shutdown(java.time.Duration.ZERO, timeout);
   }
 }

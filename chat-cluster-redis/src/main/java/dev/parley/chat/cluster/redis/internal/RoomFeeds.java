@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,13 +102,13 @@ final class RoomFeeds {
       Feed feed = f;
       feed.follows++;
       feed.recent = Math.max(feed.recent, recent);
-      feed.subscribed.whenCompleteAsync((v, e) -> {
+      feed.subscribed.whenCompleteAsync(guard((v, e) -> {
         if (e != null) {
           abandon(feed);
           out.completeExceptionally(RedisOps.unavailable(e));
           return;
         }
-        readSnapshot(feed, recent).whenCompleteAsync((snap, e2) -> {
+        readSnapshot(feed, recent).whenCompleteAsync(guard((snap, e2) -> {
           if (e2 != null) {
             abandon(feed);
             out.completeExceptionally(RedisOps.unavailable(e2));
@@ -121,8 +122,8 @@ final class RoomFeeds {
             // entries that follow are exactly those after it.
             out.complete(new RoomSnapshot(oldestFirst(snap, feed.seq, recent), feed.lastMessageId));
           }
-        }, exec);
-      }, exec);
+        }), exec);
+      }), exec);
     });
     return out;
   }
@@ -191,7 +192,7 @@ final class RoomFeeds {
   }
 
   private void check(Feed f) {
-    redis.commands().hmget(keys.roomMeta(f.room), "seq", "epoch").whenCompleteAsync((kv, e) -> {
+    redis.commands().hmget(keys.roomMeta(f.room), "seq", "epoch").whenCompleteAsync(guard((kv, e) -> {
       if (e != null || feeds.get(f.room) != f || !f.live) {
         return;
       }
@@ -207,7 +208,7 @@ final class RoomFeeds {
           drain(f);
         }
       }
-    }, exec);
+    }), exec);
   }
 
   private void receive(String room, Pending p) {
@@ -265,7 +266,7 @@ final class RoomFeeds {
     redis.<List<Object>>eval(Script.RANGE, ScriptOutputType.MULTI,
             new String[] {keys.roomMeta(f.room), keys.roomLog(f.room)},
             RedisOps.bytes(f.streamId), RedisOps.bytes(FILL_BATCH))
-        .whenCompleteAsync((reply, e) -> {
+        .whenCompleteAsync(guard((reply, e) -> {
           f.filling = false;
           if (feeds.get(f.room) != f) {
             return;
@@ -282,7 +283,8 @@ final class RoomFeeds {
           }
           if (next != f.seq + 1) {
             if (next >= 0 || f.known > f.seq) {
-              LOG.debug("A room's log no longer holds entries this node missed; resetting the room");
+              LOG.debug("A room's log no longer holds entries this node missed (after {}, it starts at {}); "
+                  + "resetting the room", f.seq, next);
               reset(f);
             }
             return;
@@ -297,7 +299,7 @@ final class RoomFeeds {
           if ((reply.size() - 1) / 4 == FILL_BATCH && !f.filling && !f.resetting && f.known > f.seq) {
             fill(f);
           }
-        }, exec);
+        }), exec);
   }
 
   /** The room's log lost entries this node had not delivered: start over from its present state. */
@@ -311,7 +313,7 @@ final class RoomFeeds {
   }
 
   private void resnapshot(Feed f) {
-    readSnapshot(f, f.recent).whenCompleteAsync((snap, e) -> {
+    readSnapshot(f, f.recent).whenCompleteAsync(guard((snap, e) -> {
       if (feeds.get(f.room) != f) {
         return;
       }
@@ -328,7 +330,7 @@ final class RoomFeeds {
         LOG.error("LocalNode.onRoomReset failed", ex);
       }
       drain(f);
-    }, exec);
+    }), exec);
   }
 
   private void position(Feed f, Snap s) {
@@ -336,7 +338,13 @@ final class RoomFeeds {
     f.epoch = s.epoch();
     f.streamId = s.head();
     f.lastMessageId = s.last();
-    f.known = Math.max(f.known, s.seq());
+    // What was known before may belong to an epoch Redis lost; only this one's entries count.
+    f.known = s.seq();
+    for (Pending p : f.pending.values()) {
+      if (p.epoch().equals(s.epoch())) {
+        f.known = Math.max(f.known, p.seq());
+      }
+    }
   }
 
   private CompletionStage<Snap> readSnapshot(Feed f, int recent) {
@@ -381,6 +389,17 @@ final class RoomFeeds {
       LOG.error("Skipped a room entry that could not be decoded (another Parley version on the same keys?)", e);
       return null;
     }
+  }
+
+  /** A callback that throws is a bug, which must not pass silently inside a stage nobody reads. */
+  private static <T> BiConsumer<T, Throwable> guard(BiConsumer<T, Throwable> action) {
+    return (v, e) -> {
+      try {
+        action.accept(v, e);
+      } catch (RuntimeException bug) {
+        LOG.error("Room delivery failed", bug);
+      }
+    };
   }
 
   private static String emptyToNull(String s) {

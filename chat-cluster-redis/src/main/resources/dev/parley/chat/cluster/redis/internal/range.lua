@@ -4,7 +4,7 @@
 local out = {redis.call('HGET', KEYS[1], 'epoch') or ''}
 for _, e in ipairs(redis.call('XRANGE', KEYS[2], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))) do
   out[#out + 1] = e[1]
-  out[#out + 1] = e[2][2]
+  out[#out + 1] = tonumber(e[2][2])
   out[#out + 1] = e[2][4]
   out[#out + 1] = e[2][6]
 end
