@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -50,6 +51,7 @@ public final class RedisEngine implements ClusterEngine {
   private volatile LocalNode node;
   private volatile int logSize;
   private volatile String inbox;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   public RedisEngine(RedisClusterConfig config) {
     this.config = config;
@@ -74,16 +76,24 @@ public final class RedisEngine implements ClusterEngine {
       ops.pubSub().addListener(new RedisPubSubAdapter<>() {
         @Override
         public void message(String channel, byte[] message) {
-          if (channel.equals(inbox)) {
-            onInbox(message);
-          } else {
-            feeds.onChannelMessage(channel, message);
+          try {
+            if (channel.equals(inbox)) {
+              onInbox(message);
+            } else {
+              feeds.onChannelMessage(channel, message);
+            }
+          } catch (RejectedExecutionException closing) {
+            // The engine is closing: nothing is delivered any more.
           }
         }
 
         @Override
         public void subscribed(String channel, long count) {
-          feeds.onSubscribed(channel);
+          try {
+            feeds.onSubscribed(channel);
+          } catch (RejectedExecutionException closing) {
+            // as above
+          }
         }
       });
       inbox = keys.inboxPrefix() + life.id();
@@ -348,6 +358,9 @@ public final class RedisEngine implements ClusterEngine {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     RedisOps ops = redis;
     if (ops == null) {
       exec.shutdownNow();

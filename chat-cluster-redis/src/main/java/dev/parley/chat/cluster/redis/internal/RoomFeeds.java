@@ -193,13 +193,13 @@ final class RoomFeeds {
 
   private void check(Feed f) {
     redis.commands().hmget(keys.roomMeta(f.room), "seq", "epoch").whenCompleteAsync(guard((kv, e) -> {
-      if (e != null || feeds.get(f.room) != f || !f.live) {
+      if (e != null || feeds.get(f.room) != f || !f.live || f.filling || f.resetting) {
         return;
       }
       long seq = kv.get(0).hasValue() ? Long.parseLong(RedisOps.string(kv.get(0).getValue())) : 0;
       String epoch = kv.get(1).hasValue() ? RedisOps.string(kv.get(1).getValue()) : null;
       if (f.epoch != null && !f.epoch.equals(epoch)) {
-        reset(f);
+        reset(f, "its epoch changed (Redis lost it)");
       } else if (seq > f.seq) {
         f.known = Math.max(f.known, seq);
         if (f.pending.isEmpty()) {
@@ -225,7 +225,7 @@ final class RoomFeeds {
     while (f.live && !f.filling && !f.resetting && !f.pending.isEmpty()) {
       Pending p = f.pending.firstEntry().getValue();
       if (f.epoch != null && !f.epoch.equals(p.epoch())) {
-        reset(f);
+        reset(f, "an entry of another epoch arrived (Redis lost the room)");
         return;
       }
       if (p.seq() <= f.seq) {
@@ -262,6 +262,11 @@ final class RoomFeeds {
 
   /** Reads what is missing after the last delivered entry from the room's log. */
   private void fill(Feed f) {
+    if (f.filling || f.resetting) {
+      // One read at a time: a second one, from the same position, would find the entries the
+      // first delivered already gone from in front of it and take that for a gap.
+      return;
+    }
     f.filling = true;
     redis.<List<Object>>eval(Script.RANGE, ScriptOutputType.MULTI,
             new String[] {keys.roomMeta(f.room), keys.roomLog(f.room)},
@@ -278,14 +283,12 @@ final class RoomFeeds {
           String epoch = emptyToNull(RedisOps.string(reply.get(0)));
           long next = reply.size() > 1 ? (Long) reply.get(2) : -1;
           if (f.epoch != null && !f.epoch.equals(epoch)) {
-            reset(f);
+            reset(f, "its epoch changed (Redis lost it)");
             return;
           }
           if (next != f.seq + 1) {
             if (next >= 0 || f.known > f.seq) {
-              LOG.debug("A room's log no longer holds entries this node missed (after {}, it starts at {}); "
-                  + "resetting the room", f.seq, next);
-              reset(f);
+              reset(f, "its log no longer holds entries this node missed (after " + f.seq + " it has " + next + ")");
             }
             return;
           }
@@ -303,10 +306,11 @@ final class RoomFeeds {
   }
 
   /** The room's log lost entries this node had not delivered: start over from its present state. */
-  private void reset(Feed f) {
+  private void reset(Feed f, String why) {
     if (f.resetting) {
       return;
     }
+    LOG.info("Resetting a followed room: {}", why);
     f.resetting = true;
     f.pending.clear();
     resnapshot(f);

@@ -169,6 +169,43 @@ class FollowerFailureTest {
   }
 
   @Test
+  void redisRestartedWithItsData_keepsRoomsNamesAndNodes() throws Exception {
+    try (RedisProcess durable = RedisProcess.start(true); Nodes here = new Nodes(durable)) {
+      RecordingNode a = new RecordingNode();
+      RedisClusterEngine follower = here.start(a);
+      RedisClusterEngine sender = here.start(new RecordingNode());
+      String id = follower.nodeId();
+      get(follower.claim("bob", "c1", false));
+      get(follower.follow("r", 10));
+      get(sender.publish("r", message("r", "u", "before"), Exclusion.none()));
+      await(Duration.ofSeconds(5), () -> a.entries("r").size() == 1, "the first entry");
+
+      durable.kill();
+      durable.startAgain();
+      // Sent as soon as the sender is back, perhaps before the follower re-subscribed.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (true) {
+        try {
+          get(sender.publish("r", message("r", "u", "after"), Exclusion.none()));
+          break;
+        } catch (ExecutionException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(20); // the sender's connection is reconnecting
+        }
+      }
+
+      await(Duration.ofSeconds(10), () -> a.entries("r").size() == 2, "the entry sent after the restart");
+      assertThat(texts(a.entries("r"))).containsExactly("before", "after");
+      assertThat(a.resets).isEmpty();
+      assertThat(a.evictions).hasValue(0);
+      assertThat(follower.nodeId()).isEqualTo(id);
+      assertThat(get(sender.claim("bob", "c2", false))).as("bob's claim survived").isFalse();
+    }
+  }
+
+  @Test
   void whileRedisIsDown_callsFailFast_withClusterUnavailable() throws Exception {
     RedisClusterEngine e = nodes.start(new RecordingNode());
     redis.kill();
