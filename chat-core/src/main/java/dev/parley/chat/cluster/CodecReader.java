@@ -81,19 +81,11 @@ final class CodecReader {
     throw malformed("a number over 10 bytes");
   }
 
-  long readFixed64() {
-    need(8);
+  /** A big-endian number of {@code bytes} bytes. */
+  long readFixed(int bytes) {
+    need(bytes);
     long value = 0;
-    for (int i = 0; i < 8; i++) {
-      value = (value << 8) | (buf[pos++] & 0xFF);
-    }
-    return value;
-  }
-
-  int readFixed32() {
-    need(4);
-    int value = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < bytes; i++) {
       value = (value << 8) | (buf[pos++] & 0xFF);
     }
     return value;

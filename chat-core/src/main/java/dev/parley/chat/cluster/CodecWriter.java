@@ -49,16 +49,10 @@ final class CodecWriter {
     buf[pos++] = (byte) v;
   }
 
-  void writeFixed64(long value) {
-    ensure(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      buf[pos++] = (byte) (value >>> shift);
-    }
-  }
-
-  void writeFixed32(int value) {
-    ensure(4);
-    for (int shift = 24; shift >= 0; shift -= 8) {
+  /** The low {@code bytes} bytes of a number, big-endian. */
+  void writeFixed(long value, int bytes) {
+    ensure(bytes);
+    for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
       buf[pos++] = (byte) (value >>> shift);
     }
   }

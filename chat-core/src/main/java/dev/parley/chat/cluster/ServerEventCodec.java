@@ -251,10 +251,10 @@ public final class ServerEventCodec {
       out.writeZigZag(l);
     } else if (n instanceof Double d) {
       out.writeByte(DOUBLE);
-      out.writeFixed64(Double.doubleToRawLongBits(d));
+      out.writeFixed(Double.doubleToRawLongBits(d), 8);
     } else if (n instanceof Float f) {
       out.writeByte(FLOAT);
-      out.writeFixed32(Float.floatToRawIntBits(f));
+      out.writeFixed(Float.floatToRawIntBits(f), 4);
     } else if (n instanceof Short s) {
       out.writeByte(SHORT);
       out.writeZigZag(s);
@@ -455,9 +455,9 @@ public final class ServerEventCodec {
       case BYTE:
         return (byte) readRanged(in, Byte.MIN_VALUE, Byte.MAX_VALUE);
       case DOUBLE:
-        return Double.longBitsToDouble(in.readFixed64());
+        return Double.longBitsToDouble(in.readFixed(8));
       case FLOAT:
-        return Float.intBitsToFloat(in.readFixed32());
+        return Float.intBitsToFloat((int) in.readFixed(4));
       case BIG_INTEGER:
         return readBigInteger(in);
       case BIG_DECIMAL:
