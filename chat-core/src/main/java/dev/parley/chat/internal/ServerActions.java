@@ -11,9 +11,9 @@ import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * What server code does through {@link dev.parley.chat.ChatServer}'s actions. Nothing here waits:
@@ -42,24 +42,17 @@ final class ServerActions {
   }
 
   CompletionStage<Delivery> distributeMsg(String room, String sender, String text, Map<String, ?> data) {
-    try {
-      return toRoom(room, drafts.draft(MessageKind.ROOM, room, sender, null, text, data), new Exclusion(null, sender));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return Stages.failed(e);
-    }
+    return toRoom(room, () -> drafts.draft(MessageKind.ROOM, room, sender, null, text, data), new Exclusion(null, sender));
   }
 
   CompletionStage<Delivery> broadcast(String room, String text) {
-    try {
-      return toRoom(room, drafts.draft(MessageKind.NOTICE, room, null, null, text, Map.of()), Exclusion.none());
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return Stages.failed(e);
-    }
+    return toRoom(room, () -> drafts.draft(MessageKind.NOTICE, room, null, null, text, Map.of()), Exclusion.none());
   }
 
-  private CompletionStage<Delivery> toRoom(String room, ChatMessage draft, Exclusion except) {
+  /** The room is checked first: an unknown one fails with {@code UNKNOWN_ROOM} whatever the content. */
+  private CompletionStage<Delivery> toRoom(String room, Supplier<ChatMessage> draft, Exclusion except) {
     return Stages.forAction(registry.exists(room)
-        .thenCompose(exists -> exists ? registry.publish(room, draft, except) : Stages.failed(unknownRoom(room)))
+        .thenCompose(exists -> exists ? registry.publish(room, draft.get(), except) : Stages.failed(unknownRoom(room)))
         .thenCompose(this::delivery));
   }
 
@@ -76,16 +69,15 @@ final class ServerActions {
     return CompletableFuture.completedFuture(delivery);
   }
 
+  /** The user is checked first: an unknown one fails with {@code UNKNOWN_USER} whatever the content. */
   CompletionStage<Delivery> sendPrivate(String from, String to, String text, Map<String, ?> data) {
-    ChatMessage draft;
-    try {
-      Objects.requireNonNull(to, "to");
-      draft = drafts.draft(MessageKind.PRIVATE, null, from, to, text, data);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return Stages.failed(e);
+    if (to == null) {
+      return Stages.failed(new NullPointerException("to"));
     }
     return Stages.forAction(requests.mayReceive(to)
-        .thenCompose(online -> online ? drafts.finish(draft) : Stages.failed(Requests.unknownUser(to)))
+        .thenCompose(online -> online
+            ? drafts.finish(drafts.draft(MessageKind.PRIVATE, null, from, to, text, data))
+            : Stages.failed(Requests.unknownUser(to)))
         .thenCompose(inbox::deliver)
         .thenCompose(this::delivery));
   }
