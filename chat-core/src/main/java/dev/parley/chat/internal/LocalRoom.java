@@ -23,14 +23,11 @@ final class LocalRoom {
   private record PresenceChange(long seq, String user, boolean joined) {}
 
   final String name;
-  private final int historySize;
-  private final ArrayDeque<ChatMessage> mirror;
+  private final MessageLog mirror;
   /** Replaced, never mutated. */
   private volatile List<Session> members = List.of();
   /** Entries that came before the snapshot they follow was given; {@code null} once it was. */
   private List<RoomEntry> early = new ArrayList<>();
-  /** The id of the newest message of the room's order seen, or {@code null}. */
-  private String lastId;
   /** How many times the history was cleared (or reset): a read made before is stale. */
   private int clears;
   private long presenceSeq;
@@ -42,13 +39,12 @@ final class LocalRoom {
 
   LocalRoom(String name, int historySize) {
     this.name = name;
-    this.historySize = historySize;
-    this.mirror = new ArrayDeque<>(Math.min(historySize, 128));
+    this.mirror = new MessageLog(historySize);
   }
 
   /** The engine's snapshot arrived: the mirror starts from it, then the entries that came early. */
   void start(RoomSnapshot snapshot) {
-    load(snapshot);
+    mirror.reset(snapshot.recent(), snapshot.lastId());
     List<RoomEntry> waiting = early;
     early = null;
     for (RoomEntry entry : waiting) {
@@ -58,15 +54,6 @@ final class LocalRoom {
 
   boolean started() {
     return early == null;
-  }
-
-  private void load(RoomSnapshot snapshot) {
-    mirror.clear();
-    List<ChatMessage> recent = snapshot.recent();
-    for (int i = Math.max(0, recent.size() - historySize); i < recent.size(); i++) {
-      mirror.addLast(recent.get(i));
-    }
-    lastId = snapshot.lastId();
   }
 
   /**
@@ -81,10 +68,11 @@ final class LocalRoom {
     }
     ServerEvent event = entry.event();
     if (event instanceof ServerEvent.Message m) {
-      if (lastId != null && m.message().id().compareTo(lastId) <= 0) {
+      String newest = mirror.lastId();
+      if (newest != null && m.message().id().compareTo(newest) <= 0) {
         return 0; // already in the snapshot
       }
-      append(m.message());
+      mirror.append(m.message());
     } else if (event instanceof ServerEvent.HistoryCleared) {
       clears++;
       mirror.clear();
@@ -100,18 +88,7 @@ final class LocalRoom {
   /** The engine lost entries: the mirror starts again from its snapshot. */
   void reset(RoomSnapshot snapshot) {
     clears++;
-    load(snapshot);
-  }
-
-  private void append(ChatMessage message) {
-    lastId = message.id();
-    if (historySize == 0) {
-      return;
-    }
-    if (mirror.size() == historySize) {
-      mirror.removeFirst();
-    }
-    mirror.addLast(message);
+    mirror.reset(snapshot.recent(), snapshot.lastId());
   }
 
   /** Queues one event instance to each session, so the transport encodes it once. */
@@ -126,7 +103,7 @@ final class LocalRoom {
   }
 
   List<ChatMessage> history() {
-    return List.copyOf(mirror);
+    return mirror.recent(Integer.MAX_VALUE);
   }
 
   int clears() {
@@ -138,16 +115,9 @@ final class LocalRoom {
    * that id: {@code null} if the mirror may not hold all of them (more arrived than it keeps).
    */
   List<ChatMessage> historyAfter(String id) {
-    // The mirror is the newest suffix of the order: it holds everything after id if it reaches back
-    // to id, or if nothing entered the room after id (every message sets lastId).
-    if (historySize == 0 || (!mirror.isEmpty() && mirror.peekFirst().id().compareTo(id) > 0)) {
-      return lastId == null || lastId.compareTo(id) <= 0 ? List.of() : null;
-    }
-    List<ChatMessage> after = new ArrayList<>();
-    for (ChatMessage m : mirror) {
-      if (m.id().compareTo(id) > 0) {
-        after.add(m);
-      }
+    List<ChatMessage> after = mirror.after(id);
+    if (after == null && mirror.nothingAfter(id)) {
+      return List.of(); // the mirror does not reach back to id, but nothing came after it
     }
     return after;
   }

@@ -27,19 +27,12 @@ final class OfflineInbox {
   private final ClusterEngine engine;
   private final HistoryStore store;
   private final ChatConfig config;
-  private final Object[] inboxLocks = new Object[64];
+  private final Stripes inboxLocks = new Stripes(64);
 
   OfflineInbox(ClusterEngine engine, HistoryStore store, ChatConfig config) {
     this.engine = engine;
     this.store = store;
     this.config = config;
-    for (int i = 0; i < inboxLocks.length; i++) {
-      inboxLocks[i] = new Object();
-    }
-  }
-
-  private Object inboxLock(String user) {
-    return inboxLocks[(user.hashCode() & 0x7fffffff) % inboxLocks.length];
   }
 
   /**
@@ -54,7 +47,7 @@ final class OfflineInbox {
       return engine.toUser(to, event).thenApply(n -> new Published(message, n, Published.NOTHING_TO_KEEP));
     }
     // With an engine that answers at once, the check and the keeping both happen under the lock.
-    synchronized (inboxLock(to)) {
+    synchronized (inboxLocks.of(to)) {
       return engine.toUser(to, event).thenApply(n -> {
         if (n > 0) {
           return new Published(message, n, Published.NOTHING_TO_KEEP);
@@ -81,7 +74,7 @@ final class OfflineInbox {
     // The name is claimed and routable, so from now on senders deliver live. Taking the user's lock
     // once waits for a sender that saw the user offline to finish keeping its message, so the read
     // sees it.
-    synchronized (inboxLock(session.user())) {
+    synchronized (inboxLocks.of(session.user())) {
       // A barrier only: the read below may block and must not hold up other senders.
     }
     String inbox = HistoryStore.inbox(session.user());

@@ -33,7 +33,7 @@ final class RoomMembership {
   private final Recovery recovery;
   private final ChatConfig config;
   private final HookPolicy hooks;
-  private final Object[] presenceLocks = new Object[256];
+  private final Stripes presenceLocks = new Stripes(256);
 
   RoomMembership(
       ChatServer server, ClusterEngine engine, RoomRegistry registry, Recovery recovery, ChatConfig config, HookPolicy hooks) {
@@ -43,13 +43,6 @@ final class RoomMembership {
     this.recovery = recovery;
     this.config = config;
     this.hooks = hooks;
-    for (int i = 0; i < presenceLocks.length; i++) {
-      presenceLocks[i] = new Object();
-    }
-  }
-
-  private Object presenceLock(String user) {
-    return presenceLocks[(user.hashCode() & 0x7fffffff) % presenceLocks.length];
   }
 
   /** Answers a join of a room the session is already in: the room as it is now. */
@@ -67,7 +60,7 @@ final class RoomMembership {
    */
   void join(Session session, String requestId, String roomName, String since) {
     String user = session.user();
-    synchronized (presenceLock(user)) {
+    synchronized (presenceLocks.of(user)) {
       LocalRoom room = registry.acquire(roomName);
       boolean entered = false;
       boolean joined = false;
@@ -124,7 +117,7 @@ final class RoomMembership {
       return;
     }
     String user = session.user();
-    synchronized (presenceLock(user)) {
+    synchronized (presenceLocks.of(user)) {
       boolean member;
       synchronized (room) {
         member = room.remove(session);

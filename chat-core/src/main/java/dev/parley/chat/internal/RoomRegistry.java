@@ -47,26 +47,14 @@ final class RoomRegistry {
   private final ChatConfig config;
   private final Drafts drafts;
   private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
-  private final Object[] lifecycleLocks = locks();
-  private final Object[] orderLocks = locks();
+  private final Stripes lifecycleLocks = new Stripes(STRIPES);
+  private final Stripes orderLocks = new Stripes(STRIPES);
 
   RoomRegistry(ClusterEngine engine, HistoryStore store, ChatConfig config, Drafts drafts) {
     this.engine = engine;
     this.store = store;
     this.config = config;
     this.drafts = drafts;
-  }
-
-  private static Object[] locks() {
-    Object[] locks = new Object[STRIPES];
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
-    return locks;
-  }
-
-  private static Object stripe(Object[] locks, String name) {
-    return locks[(name.hashCode() & 0x7fffffff) % locks.length];
   }
 
   LocalRoom get(String name) {
@@ -81,7 +69,7 @@ final class RoomRegistry {
    * @throws ChatException {@code TOO_MANY_ROOMS} if this node holds as many rooms as it may
    */
   LocalRoom acquire(String name) {
-    synchronized (stripe(lifecycleLocks, name)) {
+    synchronized (lifecycleLocks.of(name)) {
       LocalRoom room = rooms.get(name);
       if (room != null) {
         room.holds++;
@@ -111,7 +99,7 @@ final class RoomRegistry {
 
   /** Ends a hold; the room's last one stops following it. */
   void release(LocalRoom room) {
-    synchronized (stripe(lifecycleLocks, room.name)) {
+    synchronized (lifecycleLocks.of(room.name)) {
       if (--room.holds > 0) {
         return;
       }
@@ -166,7 +154,7 @@ final class RoomRegistry {
    * happens under the room's order lock, so the store sees the room's order.
    */
   CompletionStage<Published> publish(String room, ChatMessage message, Exclusion except) {
-    synchronized (stripe(orderLocks, room)) {
+    synchronized (orderLocks.of(room)) {
       return engine.publish(room, new ServerEvent.Message(message), except).thenApply(ordered -> {
         Tally tally = TALLY.get();
         int queued = tally.event == ordered ? tally.queued : 0;
@@ -184,7 +172,7 @@ final class RoomRegistry {
 
   /** Clears a room's history, in its order: messages published after the clear stay. */
   CompletionStage<Void> clear(String room, String by) {
-    synchronized (stripe(orderLocks, room)) {
+    synchronized (orderLocks.of(room)) {
       return engine.publish(room, new ServerEvent.HistoryCleared(room, by), Exclusion.none())
           .thenCompose(cleared -> store.remove(room, null));
     }

@@ -1,8 +1,7 @@
 package dev.parley.chat.internal.cluster;
 
 import dev.parley.chat.ChatMessage;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import dev.parley.chat.internal.MessageLog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,8 +15,7 @@ import java.util.TreeMap;
  */
 final class EngineRoom {
   final String name;
-  private final int logSize;
-  private final ArrayDeque<ChatMessage> log;
+  final MessageLog log;
   /** Users in the room and their connections in it; sorted for member lists. */
   private final TreeMap<String, Set<String>> members = new TreeMap<>();
   /** How many times this node follows the room. */
@@ -25,66 +23,27 @@ final class EngineRoom {
   /** Set once the room is dropped from the engine's map; a caller that sees it looks again. */
   boolean removed;
   long lastActivityMillis;
-  /** The id of the newest message the room ever had, or {@code null}: the next one sorts after it. */
-  String lastId;
   /** How many times the log was cleared: a store read made before a clear is stale. */
   int clears;
 
   EngineRoom(String name, int logSize, long nowMillis, List<ChatMessage> stored) {
     this.name = name;
-    this.logSize = logSize;
-    this.log = new ArrayDeque<>(Math.min(logSize, 128));
+    this.log = new MessageLog(logSize);
     this.lastActivityMillis = nowMillis;
     for (ChatMessage message : stored) {
-      append(message, nowMillis);
+      log.append(message);
     }
   }
 
   void append(ChatMessage message, long nowMillis) {
     lastActivityMillis = nowMillis;
-    lastId = message.id();
-    if (logSize == 0) {
-      return;
-    }
-    if (log.size() == logSize) {
-      log.removeFirst();
-    }
-    log.addLast(message);
+    log.append(message);
   }
 
   void clear(long nowMillis) {
     lastActivityMillis = nowMillis;
     clears++;
     log.clear();
-  }
-
-  /** The newest messages, oldest first. */
-  List<ChatMessage> recent(int limit) {
-    int skip = Math.max(0, log.size() - limit);
-    List<ChatMessage> recent = new ArrayList<>(log.size() - skip);
-    for (ChatMessage m : log) {
-      if (skip-- <= 0) {
-        recent.add(m);
-      }
-    }
-    return recent;
-  }
-
-  /** The logged messages after an id, oldest first; {@code null} if they may not all be here. */
-  List<ChatMessage> after(String id) {
-    // The log is the newest suffix of the order: it holds everything after id only if it reaches
-    // back to id (or if it has never dropped anything, which an empty log of a room that keeps one
-    // shows).
-    if (logSize == 0 || (!log.isEmpty() && log.peekFirst().id().compareTo(id) > 0)) {
-      return null;
-    }
-    List<ChatMessage> after = new ArrayList<>();
-    for (ChatMessage m : log) {
-      if (m.id().compareTo(id) > 0) {
-        after.add(m);
-      }
-    }
-    return after;
   }
 
   /** Puts a connection in; returns whether it is its user's first. */

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -99,49 +100,33 @@ public final class InProcessEngine implements ClusterEngine {
   public CompletionStage<ServerEvent> publish(String room, ServerEvent event, Exclusion except) {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(except, "except");
-    return call(() -> {
-      for (;;) {
-        EngineRoom r = roomFor(room);
-        synchronized (r) {
-          if (r.removed) {
-            continue;
-          }
-          long now = clock.millis();
-          ServerEvent ordered = event;
-          if (event instanceof ServerEvent.Message m) {
-            long id = lastId.updateAndGet(last -> MessageIds.next(last, now));
-            ChatMessage message = m.message().toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
-            ordered = new ServerEvent.Message(message);
-            r.append(message, now);
-          } else if (event instanceof ServerEvent.HistoryCleared) {
-            r.clear(now);
-          } else if (!(event instanceof ServerEvent.Presence)) {
-            throw new IllegalArgumentException("Not a room entry: " + event.getClass().getSimpleName());
-          }
-          if (r.followers > 0) {
-            node.onRoomEntry(room, new RoomEntry(ordered, except));
-          }
-          dropIfDisposable(r);
-          return ordered;
-        }
+    return call(() -> inRoom(room, r -> {
+      long now = clock.millis();
+      ServerEvent ordered = event;
+      if (event instanceof ServerEvent.Message m) {
+        long id = lastId.updateAndGet(last -> MessageIds.next(last, now));
+        ChatMessage message = m.message().toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
+        ordered = new ServerEvent.Message(message);
+        r.append(message, now);
+      } else if (event instanceof ServerEvent.HistoryCleared) {
+        r.clear(now);
+      } else if (!(event instanceof ServerEvent.Presence)) {
+        throw new IllegalArgumentException("Not a room entry: " + event.getClass().getSimpleName());
       }
-    });
+      if (r.followers > 0) {
+        node.onRoomEntry(room, new RoomEntry(ordered, except));
+      }
+      dropIfDisposable(r);
+      return ordered;
+    }));
   }
 
   @Override
   public CompletionStage<RoomSnapshot> follow(String room, int recent) {
-    return call(() -> {
-      for (;;) {
-        EngineRoom r = roomFor(room);
-        synchronized (r) {
-          if (r.removed) {
-            continue;
-          }
-          r.followers++;
-          return new RoomSnapshot(r.recent(recent), r.lastId);
-        }
-      }
-    });
+    return call(() -> inRoom(room, r -> {
+      r.followers++;
+      return new RoomSnapshot(r.log.recent(recent), r.log.lastId());
+    }));
   }
 
   @Override
@@ -165,7 +150,7 @@ public final class InProcessEngine implements ClusterEngine {
       return done(List.of());
     }
     synchronized (r) {
-      return done(r.removed ? List.of() : r.recent(limit));
+      return done(r.removed ? List.of() : r.log.recent(limit));
     }
   }
 
@@ -210,8 +195,8 @@ public final class InProcessEngine implements ClusterEngine {
         }
         // The log covers everything after `known` unless more arrived than it holds; then the store
         // is read again, never under the lock, which a slow store would hold up every sender with.
-        List<ChatMessage> recent = room.after(known);
-        if (recent == null && room == readFor && (room.lastId == null || room.lastId.compareTo(known) <= 0)) {
+        List<ChatMessage> recent = room.log.after(known);
+        if (recent == null && room == readFor && room.log.nothingAfter(known)) {
           // Nothing entered the room since the read (every append sets lastId): it was complete.
           recent = List.of();
         }
@@ -280,17 +265,10 @@ public final class InProcessEngine implements ClusterEngine {
 
   @Override
   public CompletionStage<Boolean> enter(String room, String user, String connectionId) {
-    return call(() -> {
-      for (;;) {
-        EngineRoom r = roomFor(room);
-        synchronized (r) {
-          if (!r.removed) {
-            r.lastActivityMillis = clock.millis();
-            return r.enter(user, connectionId);
-          }
-        }
-      }
-    });
+    return call(() -> inRoom(room, r -> {
+      r.lastActivityMillis = clock.millis();
+      return r.enter(user, connectionId);
+    }));
   }
 
   @Override
@@ -367,6 +345,18 @@ public final class InProcessEngine implements ClusterEngine {
   }
 
   // ------------------------------------------------------------------ rooms
+
+  /** Does something to a room under its lock, creating the room if needed. */
+  private <T> T inRoom(String name, Function<EngineRoom, T> work) {
+    for (;;) {
+      EngineRoom r = roomFor(name);
+      synchronized (r) {
+        if (!r.removed) {
+          return work.apply(r);
+        }
+      }
+    }
+  }
 
   /**
    * The room, created if needed from the store's newest messages, read before the room is visible:
