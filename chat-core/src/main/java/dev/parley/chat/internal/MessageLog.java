@@ -14,6 +14,11 @@ public final class MessageLog {
   private final int size;
   private final ArrayDeque<ChatMessage> messages;
   private String lastId;
+  /**
+   * The oldest id the log can answer {@link #after} for: everything newer than it is here. {@code
+   * null} while the log holds the whole order (it never dropped a message, nor started from a part).
+   */
+  private String floor;
 
   /** @param size the most messages kept; 0 keeps none, only the newest id */
   public MessageLog(int size) {
@@ -27,23 +32,38 @@ public final class MessageLog {
       return;
     }
     if (messages.size() == size) {
-      messages.removeFirst();
+      floor = messages.removeFirst().id();
     }
     messages.addLast(message);
+  }
+
+  /**
+   * Starts from the newest part of an order kept elsewhere (a store).
+   *
+   * @param newest the newest messages, oldest first
+   * @param whole whether they are all the order ever had, so that the log may answer for any id
+   */
+  public void seed(List<ChatMessage> newest, boolean whole) {
+    reset(newest, newest.isEmpty() ? null : newest.get(newest.size() - 1).id());
+    if (whole) {
+      floor = null;
+    }
   }
 
   /** Empties the log; the newest id stays, so later messages still sort after it. */
   public void clear() {
     messages.clear();
+    floor = null; // what went before the clear is gone, not missed
   }
 
-  /** Starts again from a snapshot of the order. */
+  /** Starts again from a snapshot of the order, which may be only its newest part. */
   public void reset(List<ChatMessage> recent, String newestId) {
     messages.clear();
     for (int i = Math.max(0, recent.size() - size); i < recent.size(); i++) {
       messages.addLast(recent.get(i));
     }
     lastId = newestId;
+    floor = messages.isEmpty() ? newestId : messages.peekFirst().id();
   }
 
   public boolean isEmpty() {
@@ -74,9 +94,9 @@ public final class MessageLog {
 
   /** The kept messages after an id, oldest first; {@code null} if they may not all be here. */
   public List<ChatMessage> after(String id) {
-    // The log is the newest suffix of the order: it holds everything after id only if it reaches
-    // back to id (or if it has never dropped anything, which an empty log that keeps messages shows).
-    if (size == 0 || (!messages.isEmpty() && messages.peekFirst().id().compareTo(id) > 0)) {
+    // The log is the newest suffix of the order: it holds everything after id only if nothing after
+    // id was dropped (or left out of the part it started from).
+    if (size == 0 || (floor != null && floor.compareTo(id) > 0)) {
       return null;
     }
     List<ChatMessage> after = new ArrayList<>();

@@ -261,8 +261,33 @@ public abstract class ClusterEngineContract {
     assertEquals(Optional.of(sent.subList(4, 10)), join(reader.after("lobby", sent.get(3).id(), 6)), "at the limit");
     assertEquals(Optional.of(List.of()), join(reader.after("lobby", sent.get(9).id(), 100)), "nothing missed");
     assertEquals(Optional.empty(), join(reader.after("lobby", sent.get(3).id(), 5)), "more came than the limit");
-    assertEquals(Optional.empty(), join(reader.after("lobby", "not-an-id", 100)), "an id it does not know");
-    assertEquals(Optional.empty(), join(reader.after("empty", sent.get(3).id(), 100)), "an id of another room");
+    assertEquals(Optional.empty(), join(reader.after("lobby", "not-an-id", 100)), "not a message id");
+    String future = MessageIds.format(MessageIds.parse(sent.get(9).id()) + (1L << 40));
+    assertEquals(Optional.empty(), join(reader.after("lobby", future, 100)), "an id newer than any the cluster made");
+
+    // Ids are one sequence for all rooms: Socket.IO's offset, one for all of a client's rooms, is
+    // the id of a message of any of them.
+    ChatMessage elsewhere = publish(writer, "other", "elsewhere");
+    assertEquals(Optional.of(List.of(elsewhere)), join(reader.after("other", sent.get(3).id(), 100)),
+        "an id of another room");
+    assertEquals(Optional.of(List.of()), join(reader.after("empty", sent.get(3).id(), 100)),
+        "an id of another room, in a room with no messages");
+  }
+
+  @Test
+  void aLogPastItsSizeNeverAnswersWithAGap() {
+    Pair two = startPair();
+    List<ChatMessage> sent = new ArrayList<>();
+    for (int i = 0; i < LOG_SIZE + 20; i++) {
+      sent.add(publish(two.first(), "lobby", "m" + i));
+    }
+
+    // The log keeps at least LOG_SIZE; what it answers about the older part is all of it or nothing.
+    Optional<List<ChatMessage>> fromTheStart = join(two.second().engine().after("lobby", sent.get(0).id(), 1000));
+    fromTheStart.ifPresent(missed -> assertEquals(sent.subList(1, sent.size()), missed));
+    assertEquals(Optional.of(sent.subList(sent.size() - LOG_SIZE, sent.size())),
+        join(two.second().engine().after("lobby", sent.get(sent.size() - LOG_SIZE - 1).id(), 1000)),
+        "within the log's size");
   }
 
   @Test

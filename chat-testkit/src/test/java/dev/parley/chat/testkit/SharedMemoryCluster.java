@@ -44,6 +44,8 @@ final class SharedMemoryCluster {
     final List<ChatMessage> log = new ArrayList<>();
     final Map<String, Integer> followers = new HashMap<>();
     String lastId;
+    /** The newest id the log dropped to stay within its size; "" when none. Cleared ones were not missed. */
+    String droppedThrough = "";
   }
 
   private record Session(byte[] state, long expiresAtNanos) {}
@@ -91,7 +93,7 @@ final class SharedMemoryCluster {
           r.log.add(((ServerEvent.Message) ordered).message());
           r.lastId = newId;
           while (r.log.size() > logSize) {
-            r.log.remove(0);
+            r.droppedThrough = r.log.remove(0).id();
           }
         } else if (event instanceof ServerEvent.HistoryCleared) {
           r.log.clear();
@@ -136,17 +138,15 @@ final class SharedMemoryCluster {
     @Override
     public CompletionStage<Optional<List<ChatMessage>>> after(String room, String afterId, int limit) {
       synchronized (lock) {
+        long id = MessageIds.parse(afterId);
         Room r = rooms.get(room);
-        if (r == null) {
+        // Ids are one sequence for all rooms: any id the cluster made is a point in every room's log.
+        if (id < 0 || id > lastId || (r != null && afterId.compareTo(r.droppedThrough) < 0)) {
           return CompletableFuture.completedFuture(Optional.empty());
         }
-        for (int i = 0; i < r.log.size(); i++) {
-          if (r.log.get(i).id().equals(afterId)) {
-            List<ChatMessage> missed = List.copyOf(r.log.subList(i + 1, r.log.size()));
-            return CompletableFuture.completedFuture(missed.size() > limit ? Optional.empty() : Optional.of(missed));
-          }
-        }
-        return CompletableFuture.completedFuture(Optional.empty());
+        List<ChatMessage> missed = r == null ? List.of()
+            : r.log.stream().filter(m -> m.id().compareTo(afterId) > 0).toList();
+        return CompletableFuture.completedFuture(missed.size() > limit ? Optional.empty() : Optional.of(missed));
       }
     }
 

@@ -30,9 +30,8 @@ final class EngineRoom {
     this.name = name;
     this.log = new MessageLog(logSize);
     this.lastActivityMillis = nowMillis;
-    for (ChatMessage message : stored) {
-      log.append(message);
-    }
+    // The store was asked for as many as the log keeps (at least one): fewer is the whole room.
+    log.seed(stored, stored.size() < Math.max(1, logSize));
   }
 
   void append(ChatMessage message, long nowMillis) {
