@@ -1,10 +1,10 @@
 /**
  * Parley's test kit: a real ChatServer on an in-memory transport, and the contract tests of a
- * history store.
+ * history store and of a cluster engine.
  */
 module dev.parley.chat.testkit {
   requires transitive dev.parley.chat;
-  // HistoryStoreContract is a JUnit 5 test class that store implementations extend.
+  // HistoryStoreContract and ClusterEngineContract are JUnit 5 test classes that implementations extend.
   requires transitive org.junit.jupiter.api;
 
   exports dev.parley.chat.testkit;

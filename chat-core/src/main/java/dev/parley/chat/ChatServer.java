@@ -3,7 +3,7 @@ package dev.parley.chat;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.internal.DefaultChatServer;
-import dev.parley.chat.spi.Broker;
+import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import java.time.Clock;
@@ -42,12 +42,17 @@ import java.util.concurrent.Executor;
  *       pool of daemon threads owned by this server), so they may block.
  *   <li>The requests of one connection are handled one at a time, in the order they arrived: a
  *       connection's hooks never run concurrently with each other.
- *   <li>Messages to one room are delivered to all its members in a single order, the order in which
- *       they enter the room's history; in particular, messages from one sender to one room arrive in
- *       the order they were sent.
- *   <li>Actions return as soon as the message is queued to every recipient's connection; they never
- *       wait for a network. The returned stage is already complete unless a multi-node {@link Broker}
- *       is in use.
+ *   <li>Messages to one room are delivered to all its members in a single order, the room's order,
+ *       which its history keeps; in particular, messages from one sender to one room arrive in the
+ *       order they were sent.
+ *   <li>Actions never wait for a network: they return a stage. With the default, in-process {@link
+ *       dev.parley.chat.cluster.ClusterEngine} it completes as soon as the message is queued to every
+ *       recipient's connection (with {@link AckTiming#ON_COMMIT}, once the history store has also made
+ *       it durable); with an engine for several nodes, once the engine has ordered and routed it.
+ *   <li>Queries ({@link #rooms()}, {@link #members(String)}, {@link #history(String)}, {@link
+ *       #onlineUsers()}) answer for the whole cluster: they wait for the engine, which the in-process
+ *       one never makes them do. If the engine cannot answer they throw a {@link ChatException} with
+ *       {@link ErrorCodes#CLUSTER_UNAVAILABLE}.
  * </ul>
  */
 public interface ChatServer extends AutoCloseable {
@@ -190,7 +195,7 @@ public interface ChatServer extends AutoCloseable {
     private ChatConfig config = ChatConfig.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor hookExecutor;
-    private Broker broker;
+    private ClusterEngine cluster;
     private HistoryStore historyStore;
 
     private Builder() {}
@@ -258,11 +263,13 @@ public interface ChatServer extends AutoCloseable {
     }
 
     /**
-     * How messages reach the members of a room and the connections of a user. Default: in this
-     * process only.
+     * The cluster engine: what the server shares with other nodes (room order and log, names,
+     * presence, routing). Default: {@link ClusterEngine#inProcess(HistoryStore, Clock, int)} on the
+     * server's history store, clock and {@link ChatConfig#maxRooms()}: this process is the only node.
+     * The server starts the engine when it is built and closes it when it is closed.
      */
-    public Builder broker(Broker broker) {
-      this.broker = Objects.requireNonNull(broker, "broker");
+    public Builder cluster(ClusterEngine engine) {
+      this.cluster = Objects.requireNonNull(engine, "engine");
       return this;
     }
 
@@ -289,7 +296,7 @@ public interface ChatServer extends AutoCloseable {
           config,
           clock,
           hookExecutor,
-          broker,
+          cluster,
           historyStore);
     }
 

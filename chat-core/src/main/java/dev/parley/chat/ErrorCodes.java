@@ -56,7 +56,8 @@ public final class ErrorCodes {
   /** The connect hook refused the connection; the connection is closed after this error. */
   public static final String CONNECTION_REJECTED = "CONNECTION_REJECTED";
   /**
-   * The history store could not keep the message: its write queue is full (the message was not sent
+   * The history store could not keep the message: its write queue is full (a room message was
+   * delivered but is not kept; a private message for an offline user was not sent
    * to anyone), or, with {@link AckTiming#ON_COMMIT}, it failed to commit a message already delivered.
    */
   public static final String HISTORY_UNAVAILABLE = "HISTORY_UNAVAILABLE";

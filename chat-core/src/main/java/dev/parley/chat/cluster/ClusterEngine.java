@@ -1,7 +1,11 @@
 package dev.parley.chat.cluster;
 
+import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.internal.cluster.InProcessEngine;
 import dev.parley.chat.spi.ServerEvent;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -222,7 +226,23 @@ public interface ClusterEngine extends AutoCloseable {
    * @param store the server's history store
    * @return a new engine, for one server
    */
-  static ClusterEngine inProcess(dev.parley.chat.history.HistoryStore store) {
-    throw new UnsupportedOperationException("to be written");
+  static ClusterEngine inProcess(HistoryStore store) {
+    return inProcess(store, Clock.systemUTC(), ChatConfig.defaults().maxRooms());
+  }
+
+  /**
+   * As {@link #inProcess(HistoryStore)}, with the server's clock (message
+   * ids carry their time, so they must come from the clock the server checks recovery windows with)
+   * and a bound on the rooms it keeps. The server's default engine is this one, with its clock and
+   * {@link ChatConfig#maxRooms()}.
+   *
+   * @param store the server's history store
+   * @param clock the server's clock
+   * @param maxRooms rooms kept at most: past it, the least recently active room that nobody is in is
+   *     dropped (its messages stay in the store)
+   * @return a new engine, for one server
+   */
+  static ClusterEngine inProcess(HistoryStore store, Clock clock, int maxRooms) {
+    return new InProcessEngine(store, clock, maxRooms);
   }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 /** The server's state for one connection. Request handling runs on its serial executor. */
 final class Session implements ClientSession {
   private final String id = UUID.randomUUID().toString();
-  private final DefaultChatServer server;
+  private final Connections server;
   final ClientConnection connection;
   final SerialExecutor inbox;
   private final RateLimiter limiter;
@@ -32,7 +32,7 @@ final class Session implements ClientSession {
   /** The connect hook has accepted the connection. */
   volatile boolean accepted;
 
-  Session(DefaultChatServer server, ClientConnection connection, SerialExecutor inbox, RateLimiter limiter) {
+  Session(Connections server, ClientConnection connection, SerialExecutor inbox, RateLimiter limiter) {
     this.server = server;
     this.connection = connection;
     this.inbox = inbox;

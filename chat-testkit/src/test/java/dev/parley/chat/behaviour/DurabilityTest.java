@@ -172,8 +172,12 @@ class DurabilityTest {
     }
   }
 
+  /**
+   * The store is written once the room's order holds the message, and the order has already
+   * delivered it: a store that cannot queue it leaves it delivered but not kept, and says so.
+   */
   @Test
-  void aStoreThatCannotQueueRefusesTheMessageBeforeAnyoneSeesIt() {
+  void aStoreThatCannotQueue_leavesTheMessageDeliveredButNotKept_andItsSenderIsTold() {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit kit = kit(store, AckTiming.ON_RECEIPT)) {
       TestClient alice = joined(kit, "alice");
@@ -183,9 +187,12 @@ class DurabilityTest {
 
       alice.request(new ClientRequest.Send("s1", "lobby", "too much", null));
 
-      assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.HISTORY_UNAVAILABLE);
-      bob.assertNoMoreEvents();
-      assertThat(kit.server().history("lobby")).isEmpty();
+      ServerEvent.Error error = alice.takeError();
+      assertThat(error.requestId()).isEqualTo("s1");
+      assertThat(error.code()).isEqualTo(ErrorCodes.HISTORY_UNAVAILABLE);
+      alice.assertNoMoreEvents(); // no ack
+      assertThat(bob.takeMessage().text()).isEqualTo("too much");
+      assertThat(store.after("lobby", null, 10)).isEmpty();
       assertThat(kit.server().distributeMsg("lobby", "bot", "x").toCompletableFuture())
           .failsWithin(java.time.Duration.ZERO)
           .withThrowableOfType(java.util.concurrent.ExecutionException.class)

@@ -38,7 +38,8 @@ import javax.sql.DataSource;
  * This is a group commit: whatever queued up during one commit goes into the next, so many senders
  * share one commit (and one fsync), and {@code ON_COMMIT} keeps up under load.
  * When the queue is full (the database is slow or down) appends fail at once, and the server answers
- * the sender {@link dev.parley.chat.ErrorCodes#HISTORY_UNAVAILABLE} instead of delivering. Reads look
+ * the sender {@link dev.parley.chat.ErrorCodes#HISTORY_UNAVAILABLE}: the message was delivered but
+ * is not kept. Reads look
  * at the queue and the database together, so they see appends that are not committed yet. The writer
  * also deletes, every {@link Builder#trimInterval}, what the {@link Retention} no longer keeps; reads
  * never return such messages even before that.

@@ -1,0 +1,120 @@
+package dev.parley.chat.internal;
+
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatException;
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectionContext;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.spi.ClientConnection;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.CloseCodes;
+import dev.parley.chat.spi.ServerEvent;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection's life on this node: opened (the connect hook, a name it chose, the welcome, kept
+ * private messages), its requests, and its end (out of its rooms, its name released, the disconnect
+ * hook). Everything but {@link #open} runs on the session's inbox. Thread-safe; one per server.
+ */
+final class Connections {
+  private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
+
+  private final ChatServer server;
+  private final ChatConfig config;
+  private final Clock clock;
+  private final Executor executor;
+  private final HookPolicy hooks;
+  private final Identities identities;
+  private final RoomMembership membership;
+  private final OfflineInbox inbox;
+  private Requests requests;
+
+  Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, HookPolicy hooks,
+      Identities identities, RoomMembership membership, OfflineInbox inbox) {
+    this.server = server;
+    this.config = config;
+    this.clock = clock;
+    this.executor = executor;
+    this.hooks = hooks;
+    this.identities = identities;
+    this.membership = membership;
+    this.inbox = inbox;
+  }
+
+  /** Set once, before the first connection. */
+  void requests(Requests requests) {
+    this.requests = requests;
+  }
+
+  Session open(ClientConnection connection) {
+    Session session = new Session(this, connection, new SerialExecutor(executor, config.maxPendingRequests()),
+        new RateLimiter(clock, config.requestsPerSecond(), config.requestBurst()));
+    identities.opened(session);
+    session.inbox.force(() -> accept(session));
+    return session;
+  }
+
+  private void accept(Session session) {
+    if (session.isClosed()) {
+      return;
+    }
+    ConnectResult result = hooks.connect(session);
+    if (result == null) {
+      return; // refused when the hook's deadline passed
+    }
+    if (!result.accepted()) {
+      HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, result.reason());
+      return;
+    }
+    if (result.user() != null) {
+      if (!identities.names().isValidUsername(result.user())) {
+        log.error("connect hook chose an invalid username {}; refusing the connection", LogText.of(result.user()));
+        session.sendError(null, ErrorCodes.CONNECTION_REJECTED, "The server could not accept the connection");
+        session.connection.close(CloseCodes.POLICY_VIOLATION, "invalid identity");
+        return;
+      }
+      session.identityFixed = true;
+      boolean claimed;
+      try {
+        claimed = identities.claim(result.user(), session);
+      } catch (ChatException e) {
+        // The cluster cannot be asked: the client may try again later.
+        session.sendError(null, e.code(), e.getMessage());
+        session.connection.close(CloseCodes.GOING_AWAY, "try again later");
+        return;
+      }
+      if (!claimed) {
+        // A client already chose this name for itself at a join; the two cannot share it.
+        HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, "The name " + result.user() + " is in use by another connection");
+        return;
+      }
+    }
+    session.accepted = true;
+    session.send(new ServerEvent.Welcome(session.id(), session.user()));
+    if (session.user() != null) {
+      inbox.deliverTo(session);
+    }
+  }
+
+  /** Runs on the session's inbox. */
+  void handle(Session session, ClientRequest request) {
+    requests.handle(session, request);
+  }
+
+  /** Runs on the session's inbox, after every request it received before closing. */
+  void cleanUp(Session session) {
+    for (String room : List.copyOf(session.rooms)) {
+      membership.leave(session, room);
+    }
+    identities.closed(session);
+    if (session.accepted && hooks.hooks.disconnect() != null) {
+      HookPolicy.tell("disconnect", () -> hooks.hooks.disconnect().onDisconnect(new ConnectionContext(server, session.info())));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.parley.chat.internal;
+
+import dev.parley.chat.ChatException;
+import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.HookResult;
+import dev.parley.chat.spi.CloseCodes;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the server calls the application's hooks: those that decide (connect, join, message, clear
+ * history) are held to the hook deadline and their failures refuse the request; those that are told
+ * (leave, disconnect) have their failures logged. Thread-safe; one per server.
+ */
+final class HookPolicy implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
+
+  /** A hook that decides about a request. */
+  @FunctionalInterface
+  interface Decision {
+    HookResult call() throws Exception;
+  }
+
+  /** A hook that is told about something. */
+  @FunctionalInterface
+  interface Notice {
+    void call() throws Exception;
+  }
+
+  final DefaultChatServer.Hooks hooks;
+  private final HookDeadline deadline;
+
+  HookPolicy(DefaultChatServer.Hooks hooks, Clock clock, Duration timeout) {
+    this.hooks = hooks;
+    this.deadline = new HookDeadline(clock, timeout);
+  }
+
+  /**
+   * Asks the connect hook about a new connection.
+   *
+   * @return the decision (accept when there is no hook or it returned {@code null}); {@code null} if
+   *     the hook missed its deadline and the connection was already refused
+   */
+  ConnectResult connect(Session session) {
+    if (hooks.connect() == null) {
+      return ConnectResult.accept();
+    }
+    ConnectResult result;
+    try {
+      result = deadline.call(() -> hooks.connect().onConnect(session.connection.handshake()),
+          () -> refuse(session, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the connection in time"));
+    } catch (HookDeadline.Expired e) {
+      return null; // refused when the deadline passed: no name is claimed, no welcome sent
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.error("connect hook failed; refusing the connection", e);
+      return ConnectResult.reject("The server could not accept the connection");
+    }
+    return result == null ? ConnectResult.accept() : result;
+  }
+
+  /** Refuses a new connection: an error, then the close. Any thread. */
+  static void refuse(Session session, String code, String reason) {
+    session.sendError(null, code, reason);
+    session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
+  }
+
+  /**
+   * Calls a hook that decides about a request, held to the hook deadline. A hook that throws refuses
+   * the request: with its code if it threw a {@link ChatException}, else {@code INTERNAL_ERROR}.
+   *
+   * @throws HookDeadline.Expired if the hook missed it; the client got {@code HOOK_TIMEOUT}
+   */
+  HookResult decide(Session session, String requestId, Decision call) {
+    try {
+      HookResult result = deadline.call(call::call,
+          () -> session.sendError(requestId, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the request in time"));
+      return result == null ? HookResult.accept() : result;
+    } catch (HookDeadline.Expired e) {
+      throw e;
+    } catch (ChatException e) {
+      return HookResult.reject(e.code(), e.getMessage());
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.error("hook failed; the request is refused", e);
+      return HookResult.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
+    }
+  }
+
+  /** Calls a hook that is told about something; its failure is logged, nothing more. */
+  static void tell(String hook, Notice call) {
+    try {
+      call.call();
+    } catch (Throwable e) {
+      rethrowIfFatal(e);
+      log.error("{} hook failed", hook, e);
+    }
+  }
+
+  /** Hooks are application code: any failure is theirs, except the JVM running out of resources. */
+  static void rethrowIfFatal(Throwable e) {
+    if (e instanceof VirtualMachineError fatal) {
+      throw fatal;
+    }
+  }
+
+  @Override
+  public void close() {
+    deadline.close();
+  }
+}

@@ -1,0 +1,213 @@
+package dev.parley.chat.internal;
+
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatException;
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.cluster.ClusterEngine;
+import dev.parley.chat.cluster.Exclusion;
+import dev.parley.chat.cluster.RoomEntry;
+import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.spi.CloseCodes;
+import dev.parley.chat.spi.ServerEvent;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rooms this node has connections in, each following the room's order in the engine, and the
+ * way every entry enters a room's order: published to the engine, then (for a message) appended to
+ * the history store. Thread-safe.
+ *
+ * <p>Locks, always taken in this order, none held while waiting for anything but the engine: a
+ * room's lifecycle lock (striped by name; around following and unfollowing, so that a room is
+ * followed at most once at a time), a room's order lock (striped by name; around a publish and the
+ * store write after it, so that the store sees this node's entries of a room in their order), the
+ * engine's own locks, then a {@link LocalRoom}'s monitor (the engine delivers under its lock).
+ */
+final class RoomRegistry {
+  private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
+  private static final int STRIPES = 64;
+
+  /** The last delivery this thread made, so that an in-process publish can count its recipients. */
+  private static final class Tally {
+    ServerEvent event;
+    int queued;
+  }
+
+  private static final ThreadLocal<Tally> TALLY = ThreadLocal.withInitial(Tally::new);
+
+  private final ClusterEngine engine;
+  private final HistoryStore store;
+  private final ChatConfig config;
+  private final Drafts drafts;
+  private final ConcurrentHashMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+  private final Stripes lifecycleLocks = new Stripes(STRIPES);
+  private final Stripes orderLocks = new Stripes(STRIPES);
+
+  RoomRegistry(ClusterEngine engine, HistoryStore store, ChatConfig config, Drafts drafts) {
+    this.engine = engine;
+    this.store = store;
+    this.config = config;
+    this.drafts = drafts;
+  }
+
+  LocalRoom get(String name) {
+    return rooms.get(name);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * The local room, following the room's order, held for a join until {@link #release}.
+   *
+   * @throws ChatException {@code TOO_MANY_ROOMS} if this node holds as many rooms as it may
+   */
+  LocalRoom acquire(String name) {
+    synchronized (lifecycleLocks.of(name)) {
+      LocalRoom room = rooms.get(name);
+      if (room != null) {
+        room.holds++;
+        return room;
+      }
+      if (rooms.size() >= config.maxRooms()) {
+        throw new ChatException(ErrorCodes.TOO_MANY_ROOMS, "The server holds as many rooms as it may");
+      }
+      // Visible before it follows: the engine may deliver entries before the snapshot reaches us.
+      LocalRoom fresh = new LocalRoom(name, config.historySize());
+      rooms.put(name, fresh);
+      RoomSnapshot snapshot;
+      try {
+        snapshot = Stages.await(engine.follow(name, config.historySize()));
+      } catch (RuntimeException e) {
+        rooms.remove(name, fresh);
+        engine.unfollow(name); // in case it followed after all, late
+        throw e;
+      }
+      synchronized (fresh) {
+        fresh.start(snapshot);
+      }
+      fresh.holds++;
+      return fresh;
+    }
+  }
+
+  /** Ends a hold; the room's last one stops following it. */
+  void release(LocalRoom room) {
+    synchronized (lifecycleLocks.of(room.name)) {
+      if (--room.holds > 0) {
+        return;
+      }
+      synchronized (room) {
+        room.closed = true;
+      }
+      rooms.remove(room.name, room);
+      engine.unfollow(room.name);
+    }
+  }
+
+  // ---------------------------------------------------------------- from the engine
+
+  /** {@link dev.parley.chat.cluster.LocalNode#onRoomEntry}. */
+  int onRoomEntry(String name, RoomEntry entry) {
+    LocalRoom room = rooms.get(name);
+    int queued = 0;
+    if (room != null) {
+      synchronized (room) {
+        queued = room.deliver(entry);
+      }
+    }
+    Tally tally = TALLY.get();
+    tally.event = entry.event();
+    tally.queued = queued;
+    return queued;
+  }
+
+  /** {@link dev.parley.chat.cluster.LocalNode#onRoomReset}: members hold stale state, so they resync. */
+  void onRoomReset(String name, RoomSnapshot snapshot) {
+    LocalRoom room = rooms.get(name);
+    if (room == null) {
+      return;
+    }
+    List<Session> members;
+    synchronized (room) {
+      room.reset(snapshot);
+      members = room.members();
+    }
+    log.info("room {} lost entries in the cluster; its {} local connections reconnect", LogText.of(name), members.size());
+    for (Session session : members) {
+      // Reconnecting, a client asks to recover; the engine cannot vouch, so it gets recent history.
+      session.connection.close(CloseCodes.GOING_AWAY, "The room must be reloaded; reconnect");
+    }
+  }
+
+  // ---------------------------------------------------------------- into the order
+
+  /**
+   * Publishes an entry to a room's order; a message is then appended to the history store with its
+   * final id. With an engine whose stages complete at once (the in-process one), the store write
+   * happens under the room's order lock, so the store sees the room's order.
+   */
+  CompletionStage<Published> publish(String room, ChatMessage message, Exclusion except) {
+    synchronized (orderLocks.of(room)) {
+      return engine.publish(room, new ServerEvent.Message(message), except).thenApply(ordered -> {
+        Tally tally = TALLY.get();
+        int queued = tally.event == ordered ? tally.queued : 0;
+        tally.event = null;
+        ChatMessage kept = ((ServerEvent.Message) ordered).message();
+        return new Published(kept, queued, store.append(room, kept));
+      });
+    }
+  }
+
+  /** Publishes a presence change. */
+  CompletionStage<ServerEvent> publishPresence(String room, String user, boolean joined, Exclusion except) {
+    return engine.publish(room, new ServerEvent.Presence(room, user, joined), except);
+  }
+
+  /** Clears a room's history, in its order: messages published after the clear stay. */
+  CompletionStage<Void> clear(String room, String by) {
+    synchronized (orderLocks.of(room)) {
+      return engine.publish(room, new ServerEvent.HistoryCleared(room, by), Exclusion.none())
+          .thenCompose(cleared -> store.remove(room, null));
+    }
+  }
+
+  /** Whether a room exists anywhere in the cluster: it has members or kept messages. */
+  CompletionStage<Boolean> exists(String room) {
+    if (rooms.containsKey(room)) {
+      return CompletableFuture.completedFuture(true);
+    }
+    return engine.rooms().thenApply(all -> all.contains(room));
+  }
+
+  /** The room's recent messages: this node's mirror if it holds the room, else the engine's log. */
+  List<ChatMessage> history(String name) {
+    LocalRoom room = rooms.get(name);
+    if (room != null) {
+      synchronized (room) {
+        if (!room.closed) {
+          return room.history();
+        }
+      }
+    }
+    return Stages.await(engine.recent(name, config.historySize()));
+  }
+
+  /** A join or leave notice; under overload the store may refuse to keep it, and history goes without. */
+  void announce(String room, String text, Exclusion except) {
+    ChatMessage notice = drafts.notice(room, text);
+    publish(room, notice, except).whenComplete((published, failure) -> {
+      if (failure != null) {
+        log.warn("notice \"{}\" in {} not sent: {}", LogText.of(text), LogText.of(room), failure.toString());
+      } else if (published.refused()) {
+        log.warn("notice \"{}\" in {} not kept: the history store refused it", LogText.of(text), LogText.of(room));
+      }
+    });
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.chat.internal;
+
+import dev.parley.chat.cluster.LocalNode;
+import dev.parley.chat.cluster.RoomEntry;
+import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.spi.CloseCodes;
+import dev.parley.chat.spi.ServerEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** This node's connections as the engine reaches them: rooms through the registry, users through identities. */
+final class ThisNode implements LocalNode {
+  private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
+
+  private final RoomRegistry rooms;
+  private final Identities identities;
+
+  ThisNode(RoomRegistry rooms, Identities identities) {
+    this.rooms = rooms;
+    this.identities = identities;
+  }
+
+  @Override
+  public int onRoomEntry(String room, RoomEntry entry) {
+    return rooms.onRoomEntry(room, entry);
+  }
+
+  @Override
+  public void onRoomReset(String room, RoomSnapshot snapshot) {
+    rooms.onRoomReset(room, snapshot);
+  }
+
+  @Override
+  public int toUser(String user, ServerEvent event) {
+    return identities.toUser(user, event);
+  }
+
+  @Override
+  public boolean toConnection(String connectionId, ServerEvent event) {
+    return identities.toConnection(connectionId, event);
+  }
+
+  @Override
+  public int disconnect(String user, String reason) {
+    return identities.disconnect(user, reason);
+  }
+
+  @Override
+  public void onEvicted() {
+    log.warn("this node was evicted from the cluster; closing its connections");
+    identities.closeAll(CloseCodes.GOING_AWAY, "This server left the chat cluster; reconnect");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.parley.chat.internal.cluster;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.internal.MessageLog;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One room of the {@link InProcessEngine}: its log (the newest messages of its order, loaded from the
+ * history store when the room was created, then kept in step with every publish) and who is in it.
+ * Every method must be called while holding the room's monitor, which is what gives the room one
+ * order.
+ */
+final class EngineRoom {
+  final String name;
+  final MessageLog log;
+  /** Users in the room and their connections in it; sorted for member lists. */
+  private final TreeMap<String, Set<String>> members = new TreeMap<>();
+  /** How many times this node follows the room. */
+  int followers;
+  /** Set once the room is dropped from the engine's map; a caller that sees it looks again. */
+  boolean removed;
+  long lastActivityMillis;
+  /** How many times the log was cleared: a store read made before a clear is stale. */
+  int clears;
+
+  EngineRoom(String name, int logSize, long nowMillis, List<ChatMessage> stored) {
+    this.name = name;
+    this.log = new MessageLog(logSize);
+    this.lastActivityMillis = nowMillis;
+    // The store was asked for as many as the log keeps (at least one): fewer is the whole room.
+    log.seed(stored, stored.size() < Math.max(1, logSize));
+  }
+
+  void append(ChatMessage message, long nowMillis) {
+    lastActivityMillis = nowMillis;
+    log.append(message);
+  }
+
+  void clear(long nowMillis) {
+    lastActivityMillis = nowMillis;
+    clears++;
+    log.clear();
+  }
+
+  /** Puts a connection in; returns whether it is its user's first. */
+  boolean enter(String user, String connectionId) {
+    Set<String> connections = members.computeIfAbsent(user, u -> new HashSet<>(2));
+    return connections.add(connectionId) && connections.size() == 1;
+  }
+
+  /** Takes a connection out; returns whether it was its user's last. */
+  boolean exit(String user, String connectionId) {
+    Set<String> connections = members.get(user);
+    if (connections == null || !connections.remove(connectionId)) {
+      return false;
+    }
+    if (connections.isEmpty()) {
+      members.remove(user);
+      return true;
+    }
+    return false;
+  }
+
+  List<String> memberNames() {
+    return List.copyOf(members.keySet());
+  }
+
+  /** Nobody is in it and this node does not follow it: it may be dropped. */
+  boolean isIdle() {
+    return members.isEmpty() && followers == 0;
+  }
+
+  /** Idle, and keeping nothing that would be lost with it. */
+  boolean isDisposable() {
+    return isIdle() && log.isEmpty();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.parley.chat.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The example jar running in its own JVM, as a user starts it: {@code java -jar chat-examples.jar
+ * ARGS --port 0}. Started by {@link #start}, which returns once it listens; {@link #close} kills it.
+ * Its output is echoed with a prefix and kept. Used by one test thread.
+ */
+final class ExampleProcess implements AutoCloseable {
+  private static final Path JAR = Path.of("target/chat-examples.jar");
+  private static final Pattern RUNNING = Pattern.compile("open http://localhost:(\\d+)/");
+
+  private final Process process;
+  private final int port;
+  private final List<String> output;
+
+  private ExampleProcess(Process process, int port, List<String> output) {
+    this.process = process;
+    this.port = port;
+    this.output = output;
+  }
+
+  /** Starts the jar on a free port with these arguments and waits (up to a minute) for it to listen. */
+  static ExampleProcess start(String name, String... args) throws Exception {
+    assertThat(JAR).as("the example jar (mvn package builds it)").exists();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--port", "0"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          System.out.println("[" + name + "] " + line);
+          output.add(line);
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, name + "-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      for (;;) {
+        String line = lines.poll(60, TimeUnit.SECONDS);
+        assertThat(line).as("%s printed that it is running; so far: %s", name, output).isNotNull();
+        Matcher m = RUNNING.matcher(line);
+        if (m.find()) {
+          return new ExampleProcess(p, Integer.parseInt(m.group(1)), output);
+        }
+      }
+    } catch (Throwable e) {
+      p.destroyForcibly();
+      throw e;
+    }
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** What it printed so far. */
+  List<String> output() {
+    synchronized (output) {
+      return List.copyOf(output);
+    }
+  }
+
+  /** Stops it as Ctrl+C does (SIGTERM: its shutdown hook runs) and waits for it to end. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the example stopped").isTrue();
+  }
+
+  /** Kills it at once (SIGKILL, as {@code kill -9}): nothing of it runs after. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+}
