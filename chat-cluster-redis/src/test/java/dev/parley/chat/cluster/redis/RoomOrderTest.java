@@ -145,6 +145,20 @@ class RoomOrderTest {
   }
 
   @Test
+  void aLogCappedByPresence_answersOnlyForIdsAfterWhatItDropped() throws Exception {
+    RedisClusterEngine e = nodes.start(new RecordingNode());
+    ChatMessage m0 = ((ServerEvent.Message) get(e.publish("r", message("r", "u", "m0"), Exclusion.none()))).message();
+    ChatMessage m1 = ((ServerEvent.Message) get(e.publish("r", message("r", "u", "m1"), Exclusion.none()))).message();
+    // Past the cap of 4 x 50 + 100 entries, the oldest entries go, messages with them.
+    for (int i = 0; i < 500; i++) {
+      get(e.publish("r", new ServerEvent.Presence("r", "u" + i, i % 2 == 0), Exclusion.none()));
+    }
+    assertThat(get(e.recent("r", 10))).isEmpty();
+    assertThat(get(e.after("r", m0.id(), 10))).as("m1 was dropped").isEmpty();
+    assertThat(get(e.after("r", m1.id(), 10))).contains(List.of());
+  }
+
+  @Test
   void historyCleared_emptiesTheLogInOrder() throws Exception {
     RecordingNode a = new RecordingNode();
     RedisClusterEngine e = nodes.start(a);

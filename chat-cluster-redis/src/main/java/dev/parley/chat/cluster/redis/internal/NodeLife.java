@@ -124,7 +124,8 @@ final class NodeLife {
     id = newId();
     registered = false;
     healthySinceNanos = -1;
-    LOG.warn("This node was evicted from the cluster (it did not refresh its heartbeat in time); "
+    LOG.warn("This node was evicted from the cluster (it was reaped: it did not refresh its heartbeat in "
+        + "time, or Redis lost its data); "
         + "closing its connections and rejoining as a new node");
     onNewId.run();
     try {

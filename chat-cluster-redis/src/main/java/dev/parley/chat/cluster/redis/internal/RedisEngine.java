@@ -7,6 +7,7 @@ import dev.parley.chat.cluster.LocalNode;
 import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.spi.ServerEvent;
 import io.lettuce.core.ScriptOutputType;
@@ -43,7 +44,6 @@ public final class RedisEngine implements ClusterEngine {
 
   private final RedisClusterConfig config;
   private final Keys keys;
-  private final EntryCodec codec = PlaceholderCodec.INSTANCE;
   private final ScheduledThreadPoolExecutor exec;
   private volatile RedisOps redis;
   private volatile RoomFeeds feeds;
@@ -70,7 +70,7 @@ public final class RedisEngine implements ClusterEngine {
     this.logSize = Math.max(1, logSize);
     return RedisOps.connect(config).thenCompose(ops -> {
       redis = ops;
-      feeds = new RoomFeeds(ops, keys, codec, exec, localNode);
+      feeds = new RoomFeeds(ops, keys, exec, localNode);
       life = new NodeLife(ops, exec, keys, config.nodeTimeout().toMillis(), localNode, this::publishPresence,
           this::newInbox);
       ops.pubSub().addListener(new RedisPubSubAdapter<>() {
@@ -131,7 +131,7 @@ public final class RedisEngine implements ClusterEngine {
   @Override
   public CompletionStage<ServerEvent> publish(String room, ServerEvent event, Exclusion except) {
     String kind = Entries.kind(event);
-    byte[] payload = codec.encodeEntry(new RoomEntry(event, except));
+    byte[] payload = ServerEventCodec.encodeEntry(new RoomEntry(event, except));
     String[] k = {keys.idHash(), keys.roomMeta(room), keys.roomLog(room), keys.roomMsgs(room), keys.rooms(),
         keys.roomUsers(room)};
     return redis.<List<Object>>eval(Script.PUBLISH, ScriptOutputType.MULTI, k, RedisOps.bytes(kind), payload,
@@ -177,7 +177,8 @@ public final class RedisEngine implements ClusterEngine {
     if (id < 0) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return redis.<List<Object>>eval(Script.AFTER, ScriptOutputType.MULTI, new String[] {keys.roomLog(room)},
+    return redis.<List<Object>>eval(Script.AFTER, ScriptOutputType.MULTI,
+            new String[] {keys.roomLog(room), keys.roomMeta(room), keys.idHash()},
             RedisOps.bytes(Entries.streamId(id)), RedisOps.bytes(Math.max(0, limit)))
         .thenApply(reply -> {
           if ((Long) reply.get(0) == 0) {
@@ -278,7 +279,7 @@ public final class RedisEngine implements ClusterEngine {
 
   @Override
   public CompletionStage<Integer> toUser(String user, ServerEvent event) {
-    return route(user, inboxMessage(TO_USER, user, codec.encodeEvent(event)), () -> node.toUser(user, event));
+    return route(user, inboxMessage(TO_USER, user, ServerEventCodec.encodeEvent(event)), () -> node.toUser(user, event));
   }
 
   @Override
@@ -308,7 +309,7 @@ public final class RedisEngine implements ClusterEngine {
         if (ownerId == null || ownerId.equals(life.id())) {
           return CompletableFuture.completedFuture(false);
         }
-        byte[] message = inboxMessage(TO_CONNECTION, connectionId, codec.encodeEvent(event));
+        byte[] message = inboxMessage(TO_CONNECTION, connectionId, ServerEventCodec.encodeEvent(event));
         return RedisOps.mapped(redis.commands().publish(keys.inboxPrefix() + ownerId, message)).thenApply(n -> n > 0);
       });
     });
@@ -331,9 +332,9 @@ public final class RedisEngine implements ClusterEngine {
     exec.execute(() -> {
       try {
         if (kind == TO_USER) {
-          node.toUser(target, codec.decodeEvent(message, offset));
+          node.toUser(target, ServerEventCodec.decodeEvent(message, offset, message.length - offset));
         } else if (kind == TO_CONNECTION) {
-          node.toConnection(target, codec.decodeEvent(message, offset));
+          node.toConnection(target, ServerEventCodec.decodeEvent(message, offset, message.length - offset));
         } else if (kind == DISCONNECT) {
           node.disconnect(target, new String(message, offset, message.length - offset, StandardCharsets.UTF_8));
         }

@@ -5,6 +5,7 @@ import dev.parley.chat.cluster.LocalNode;
 import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.spi.ServerEvent;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
@@ -44,15 +45,13 @@ final class RoomFeeds {
 
   private final RedisOps redis;
   private final Keys keys;
-  private final EntryCodec codec;
   private final ScheduledExecutorService exec;
   private final LocalNode node;
   private final Map<String, Feed> feeds = new HashMap<>();
 
-  RoomFeeds(RedisOps redis, Keys keys, EntryCodec codec, ScheduledExecutorService exec, LocalNode node) {
+  RoomFeeds(RedisOps redis, Keys keys, ScheduledExecutorService exec, LocalNode node) {
     this.redis = redis;
     this.keys = keys;
-    this.codec = codec;
     this.exec = exec;
     this.node = node;
   }
@@ -155,7 +154,7 @@ final class RoomFeeds {
     int c2 = c1 < 0 ? -1 : indexOf(message, c1 + 1);
     int c3 = c2 < 0 ? -1 : indexOf(message, c2 + 1);
     if (c3 < 0) {
-      LOG.error("Dropped a malformed entry on a room channel (another Parley version on the same keys?)");
+      LOG.error("Dropped a malformed entry on a room channel (written by another Parley version?)");
       return;
     }
     long seq = Long.parseLong(Entries.ascii(message, 0, c1));
@@ -388,9 +387,9 @@ final class RoomFeeds {
 
   RoomEntry decode(byte[] bytes, int offset, String streamId) {
     try {
-      return Entries.withId(codec.decodeEntry(bytes, offset), streamId);
+      return Entries.withId(ServerEventCodec.decodeEntry(bytes, offset, bytes.length - offset), streamId);
     } catch (RuntimeException e) {
-      LOG.error("Skipped a room entry that could not be decoded (another Parley version on the same keys?)", e);
+      LOG.error("Skipped a room entry that could not be decoded (written by a newer Parley?)", e);
       return null;
     }
   }

@@ -15,22 +15,26 @@ import java.util.HexFormat;
  */
 record Script(String name, byte[] text, String sha) {
   static final Script NEXT_ID = load("next-id", "id");
-  static final Script PUBLISH = load("publish", "id");
-  static final Script SNAPSHOT = load("snapshot", null);
-  static final Script RANGE = load("range", null);
-  static final Script AFTER = load("after", null);
-  static final Script CLAIM = load("claim", null);
-  static final Script RELEASE = load("release", null);
-  static final Script ENTER = load("enter", null);
-  static final Script EXIT = load("exit", null);
-  static final Script REAP = load("reap", null);
-  static final Script ROUTE = load("route", null);
-  static final Script BEAT = load("beat", null);
-  static final Script REGISTER = load("register", null);
+  static final Script PUBLISH = load("publish", "order", "id");
+  static final Script SNAPSHOT = load("snapshot");
+  static final Script RANGE = load("range");
+  static final Script AFTER = load("after", "order");
+  static final Script CLAIM = load("claim");
+  static final Script RELEASE = load("release");
+  static final Script ENTER = load("enter");
+  static final Script EXIT = load("exit");
+  static final Script REAP = load("reap");
+  static final Script ROUTE = load("route");
+  static final Script BEAT = load("beat");
+  static final Script REGISTER = load("register");
 
-  /** The script {@code name}.lua, after the shared fragment {@code prefix}.lua if given. */
-  private static Script load(String name, String prefix) {
-    String text = (prefix == null ? "" : read(prefix) + "\n") + read(name);
+  /** The script {@code name}.lua, after the shared fragments {@code fragments}.lua. */
+  private static Script load(String name, String... fragments) {
+    StringBuilder all = new StringBuilder();
+    for (String fragment : fragments) {
+      all.append(read(fragment)).append('\n');
+    }
+    String text = all.append(read(name)).toString();
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     try {
       return new Script(name, bytes, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes)));

@@ -2,7 +2,7 @@
 -- number, the entry in the room's log stream under that id, and a PUBLISH of
 -- "seq:epoch:id:payload" on the room's channel; all in one atomic step, so that the channel's order
 -- is the log's order.
--- KEYS: 1 id hash, 2 room meta hash {seq, epoch, last}, 3 log stream, 4 list of the log's message
+-- KEYS: 1 id hash, 2 room meta hash {seq, epoch, last, floor}, 3 log stream, 4 list of the log's message
 --       ids (oldest first), 5 rooms set, 6 room users hash
 -- ARGV: 1 kind (m message, p presence, c history cleared), 2 payload, 3 log size (messages kept),
 --       4 channel, 5 room name
@@ -19,22 +19,32 @@ local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local kind = ARGV[1]
 local logSize = tonumber(ARGV[3])
 if kind == 'c' then
+  -- What went before a clear is gone, not missed: the log answers for older ids again.
+  redis.call('HDEL', KEYS[2], 'floor')
   redis.call('DEL', KEYS[3], KEYS[4])
   if redis.call('HLEN', KEYS[6]) == 0 then
     redis.call('SREM', KEYS[5], ARGV[5])
   end
 end
 -- The hard cap bounds a room whose log is mostly presence; messages are trimmed below by MINID.
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', logSize * 4 + 100, id, 's', seq, 't', kind, 'p', ARGV[2])
+-- The meta's floor is the newest message the log dropped: it answers for ids from there on.
+local cap = logSize * 4 + 100
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', cap, id, 's', seq, 't', kind, 'p', ARGV[2])
 if kind == 'm' then
   redis.call('HSET', KEYS[2], 'last', id)
   redis.call('SADD', KEYS[5], ARGV[5])
   if redis.call('RPUSH', KEYS[4], id) > logSize then
-    redis.call('LPOP', KEYS[4])
-    local oldest = redis.call('LINDEX', KEYS[4], 0)
-    if oldest then
-      redis.call('XTRIM', KEYS[3], 'MINID', '~', oldest)
-    end
+    redis.call('HSET', KEYS[2], 'floor', redis.call('LPOP', KEYS[4]))
+    redis.call('XTRIM', KEYS[3], 'MINID', '~', redis.call('LINDEX', KEYS[4], 0))
+  end
+end
+if redis.call('XLEN', KEYS[3]) >= cap then
+  -- The cap may have dropped messages the list still names.
+  local first = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', 1)[1][1]
+  local oldest = redis.call('LINDEX', KEYS[4], 0)
+  while oldest and older(oldest, first) do
+    redis.call('HSET', KEYS[2], 'floor', redis.call('LPOP', KEYS[4]))
+    oldest = redis.call('LINDEX', KEYS[4], 0)
   end
 end
 redis.call('PUBLISH', ARGV[4], seq .. ':' .. epoch .. ':' .. id .. ':' .. ARGV[2])

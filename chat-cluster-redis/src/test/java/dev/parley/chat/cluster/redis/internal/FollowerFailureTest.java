@@ -11,10 +11,12 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.cluster.ClusterUnavailableException;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.cluster.RoomEntry;
+import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.cluster.redis.Nodes;
 import dev.parley.chat.cluster.redis.RecordingNode;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.cluster.redis.RedisProcess;
+import dev.parley.chat.spi.ServerEvent;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -61,7 +63,7 @@ class FollowerFailureTest {
    */
   private static void publishLost(String room, String text) throws Exception {
     Keys k = new Keys("parley:");
-    byte[] payload = PlaceholderCodec.INSTANCE.encodeEntry(new RoomEntry(message(room, "u", text), Exclusion.none()));
+    byte[] payload = ServerEventCodec.encodeEntry(new RoomEntry(message(room, "u", text), Exclusion.none()));
     RedisClient client = RedisClient.create(redis.uri());
     try (StatefulRedisConnection<String, byte[]> c = client.connect(RedisOps.CODEC)) {
       c.sync().eval(Script.PUBLISH.text(), ScriptOutputType.MULTI,
@@ -150,7 +152,8 @@ class FollowerFailureTest {
     RedisClusterEngine e = nodes.start(a);
     String firstId = e.nodeId();
     get(e.follow("r", 10));
-    get(e.publish("r", message("r", "u", "before"), Exclusion.none()));
+    ChatMessage before =
+        ((ServerEvent.Message) get(e.publish("r", message("r", "u", "before"), Exclusion.none()))).message();
     await(Duration.ofSeconds(5), () -> a.entries("r").size() == 1, "the first entry");
 
     redis.kill();
@@ -166,6 +169,7 @@ class FollowerFailureTest {
     await(Duration.ofSeconds(5), () -> texts(a.entries("r")).contains("after"), "delivery in the new epoch");
     assertThat(texts(a.entries("r"))).containsExactly("before", "after");
     assertThat(get(e.claim("bob", "c1", false))).isTrue();
+    assertThat(get(e.after("r", before.id(), 10))).as("an id from before Redis lost its data").isEmpty();
   }
 
   @Test
