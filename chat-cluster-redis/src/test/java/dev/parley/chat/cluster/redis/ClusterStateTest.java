@@ -12,38 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Names, presence, routing and node liveness across two engines in one JVM. */
-class ClusterStateTest {
-  private static RedisProcess redis;
-  private Nodes nodes;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    redis.command("FLUSHALL");
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void tearDown() {
-    nodes.close();
-  }
-
+class ClusterStateTest extends RedisTest {
   @Test
   void names_areUniqueAcrossNodes_unlessSharedByEveryHolder() throws Exception {
     RedisClusterEngine a = nodes.start(new RecordingNode());

@@ -17,37 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RoomOrderTest {
-  private static RedisProcess redis;
-  private Nodes nodes;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    redis.command("FLUSHALL");
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void tearDown() {
-    nodes.close();
-  }
-
+class RoomOrderTest extends RedisTest {
   @Test
   void entriesFromTwoNodes_reachBothFollowersInOneOrder_withIncreasingIds() throws Exception {
     RecordingNode a = new RecordingNode();

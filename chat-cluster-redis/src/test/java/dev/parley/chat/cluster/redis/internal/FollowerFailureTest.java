@@ -16,6 +16,7 @@ import dev.parley.chat.cluster.redis.Nodes;
 import dev.parley.chat.cluster.redis.RecordingNode;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.cluster.redis.RedisProcess;
+import dev.parley.chat.cluster.redis.RedisTest;
 import dev.parley.chat.spi.ServerEvent;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
@@ -25,38 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a follower does when pub/sub loses entries, the log loses them too, or Redis goes away. */
-class FollowerFailureTest {
-  private static RedisProcess redis;
-  private Nodes nodes;
-
-  @BeforeAll
-  static void startRedis() throws Exception {
-    redis = RedisProcess.start(false);
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    redis.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
-    redis.command("FLUSHALL");
-    nodes = new Nodes(redis);
-  }
-
-  @AfterEach
-  void tearDown() {
-    nodes.close();
-  }
-
+class FollowerFailureTest extends RedisTest {
   /**
    * Appends a message to a room's order as publish() does, but publishes it on a channel nobody
    * listens to: the entry is in the log and the room's sequence, and no follower got it.
