@@ -9,7 +9,9 @@ import java.util.Arrays;
  * {@code PORT} environment variable, else 8080. The main example keeps its history in {@code
  * --data-dir} ({@code PARLEY_DATA_DIR}, default {@code ./parley-data}), or in the database at {@code
  * --history-url} ({@code PARLEY_HISTORY_URL}); so does the direct example, for the messages it
- * keeps. docs/examples.md describes each example.
+ * keeps. With {@code --redis-url} ({@code PARLEY_REDIS_URL}) the main example is one node of a chat
+ * that every example started with the same Redis belongs to (docs/cluster.md). docs/examples.md
+ * describes each example.
  */
 public final class Main {
   private Main() {}
@@ -19,9 +21,10 @@ public final class Main {
     int port = port(args);
     String historyUrl = option(args, "--history-url", "PARLEY_HISTORY_URL");
     String dataDirOption = option(args, "--data-dir", "PARLEY_DATA_DIR");
+    String redisUrl = option(args, "--redis-url", "PARLEY_REDIS_URL");
     Path dataDir = dataDirOption == null ? RoomsChatExample.DEFAULT_DATA_DIR : Path.of(dataDirOption);
     switch (name) {
-      case "main" -> RoomsChatExample.run(port, historyUrl, dataDir);
+      case "main" -> RoomsChatExample.run(port, historyUrl, dataDir, redisUrl);
       case "chatroom" -> ChatroomExample.run(port);
       case "rooms" -> RoomsExample.run(port);
       case "broadcast" -> BroadcastExample.run(port);
@@ -41,7 +44,8 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "Usage: java -jar chat-examples.jar [NAME] [--port N]   (docs/examples.md)",
       "  main         rooms, whispers and the browser client at / (the default); history in",
-      "               --data-dir DIR (default ./parley-data) or --history-url JDBC_URL",
+      "               --data-dir DIR (default ./parley-data) or --history-url JDBC_URL;",
+      "               --redis-url redis://HOST:PORT makes it one node of a cluster",
       "  chatroom     one room, whole room data on RetrieveChatRoomData",
       "  rooms        join room / new message / new pm, served by a ChatServer",
       "  broadcast    'chat' to every client, the sender included",

@@ -4,6 +4,9 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.HookResult;
 import dev.parley.chat.MessageKind;
+import dev.parley.chat.cluster.ClusterEngine;
+import dev.parley.chat.cluster.redis.RedisClusterConfig;
+import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
@@ -28,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * jdbc:postgresql://127.0.0.1:5432/test?user=postgres}. A message is acknowledged to its sender only
  * once committed there (the default {@code ackTiming}, ON_COMMIT), so a crash loses no
  * acknowledged message.
+ *
+ * <p>With {@code --redis-url redis://HOST:PORT} (or {@code PARLEY_REDIS_URL}) the server is one node
+ * of a cluster: every example started with the same Redis serves the same rooms, users and recent
+ * history, over both protocols. Give them the same {@code --history-url} too, so that older history
+ * is shared as well.
  */
 public final class RoomsChatExample {
   private static final Logger log = LoggerFactory.getLogger(RoomsChatExample.class);
@@ -37,9 +45,13 @@ public final class RoomsChatExample {
   /** The data directory when neither {@code --data-dir} nor {@code --history-url} says otherwise. */
   static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
 
-  static void run(int port, String historyUrl, Path dataDir) throws InterruptedException {
-    Running running = start(port, historyUrl, dataDir);
+  static void run(int port, String historyUrl, Path dataDir, String redisUrl) throws InterruptedException {
+    ClusterEngine cluster = redisUrl == null ? null : RedisClusterEngine.create(RedisClusterConfig.builder(redisUrl).build());
+    Running running = start(port, history(historyUrl, dataDir), cluster);
     System.out.println("History is kept in " + where(historyUrl, dataDir));
+    if (cluster != null) {
+      System.out.println("This is node " + cluster.nodeId() + " of the cluster on " + redisUrl);
+    }
     System.out.println("Parley chat is running: open http://localhost:" + running.server().port() + "/ (Ctrl+C stops it)");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,17 +69,9 @@ public final class RoomsChatExample {
     }
   }
 
-  /**
-   * Starts the example with its history in {@code historyUrl}, or, if that is {@code null}, in an
-   * SQLite file in {@code dataDir}.
-   */
-  static Running start(int port, String historyUrl, Path dataDir) {
-    return start(port, history(historyUrl, dataDir));
-  }
-
-  /** Starts the example with its history in an SQLite file in {@code dataDir}. */
+  /** Starts the example alone, with its history in an SQLite file in {@code dataDir}. */
   static Running start(int port, Path dataDir) {
-    return start(port, null, dataDir);
+    return start(port, history(null, dataDir), null);
   }
 
   static JdbcHistoryStore history(String historyUrl, Path dataDir) {
@@ -83,9 +87,16 @@ public final class RoomsChatExample {
     return dataDir.resolve("history.db");
   }
 
-  /** Starts the example with this history store, which {@link Running#stop()} closes. */
-  static Running start(int port, HistoryStore history) {
-    ChatServer chat = ChatServer.builder()
+  /**
+   * Starts the example with this history store and cluster engine ({@code null}: this process
+   * alone), which {@link Running#stop()} closes.
+   */
+  static Running start(int port, HistoryStore history, ClusterEngine cluster) {
+    ChatServer.Builder builder = ChatServer.builder();
+    if (cluster != null) {
+      builder.cluster(cluster);
+    }
+    ChatServer chat = builder
         // No ackTiming: the default, ON_COMMIT, acknowledges after the commit.
         .historyStore(history)
         .onJoin(join -> {
