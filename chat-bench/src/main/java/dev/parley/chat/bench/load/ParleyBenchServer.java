@@ -59,6 +59,7 @@ public final class ParleyBenchServer implements AutoCloseable {
         .maxConnections(19_850)
         .maxConnectionsPerAddress(19_850)
         .maxPendingHandshakes(19_850)
+        .maxPendingHandshakesPerAddress(19_850)
         .acceptsPerSecond(100_000)
         .acceptBurst(100_000)
         .build();

@@ -18,9 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,11 +186,10 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
     final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>(4)); // most join one or two
     /**
-     * Room messages this client sent; bounded like a recovery, past which recovery fails anyway.
-     * Null until the first. Guarded by this.
+     * Room messages this client sent, for as long as a recovery could replay them. Null until the
+     * first. Guarded by this.
      */
-    private LinkedHashSet<String> ownIds;
-    int maxOwnIds;
+    private OwnMessageIds ownIds;
     /**
      * Rooms a failed recovery joined and left again: their traffic is not this client's. Immutable,
      * replaced under this; nearly always empty.
@@ -231,29 +228,25 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       return id != null || pid == null ? id : UNACKED_ID + IDS.incrementAndGet(this);
     }
 
-    synchronized void sent(ChatMessage message) {
+    synchronized void sent(ChatMessage message, ChatConfig config) {
       if (ownIds == null) {
-        ownIds = new LinkedHashSet<>();
+        // Bounded like a recovery, past which recovery fails anyway.
+        ownIds = new OwnMessageIds(config.maxRecoveredMessages(), config.recoveryWindow().toMillis());
       }
-      ownIds.add(message.id());
-      if (ownIds.size() > maxOwnIds) {
-        Iterator<String> oldest = ownIds.iterator();
-        oldest.next();
-        oldest.remove();
-      }
+      ownIds.add(message);
     }
 
-    synchronized void sentBefore(Set<String> ids) {
-      if (!ids.isEmpty()) {
-        if (ownIds == null) {
-          ownIds = new LinkedHashSet<>();
-        }
-        ownIds.addAll(ids);
-      }
+    /**
+     * What the dropped socket this one recovers had sent. Before the socket exists, so before any
+     * message of its own: its client sends nothing until then.
+     */
+    synchronized void sentBefore(OwnMessageIds earlier) {
+      ownIds = earlier;
     }
 
-    synchronized Set<String> ownIds() {
-      return ownIds == null ? Set.of() : Set.copyOf(ownIds);
+    /** A copy, for the saved state once the socket dropped; {@code null} when it sent nothing. */
+    synchronized OwnMessageIds ownIds() {
+      return ownIds == null || ownIds.size() == 0 ? null : ownIds.copy();
     }
 
     synchronized boolean isOwn(String messageId) {
@@ -327,7 +320,6 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     State st = new State();
     st.pending = done;
     if (dropped != null) {
-      st.maxOwnIds = chat.config().maxRecoveredMessages();
       st.pid = NamespaceImpl.randomId();
       if (handshake.auth().get("pid") instanceof String pid) {
         RecoverableSessions.Saved saved = dropped.take(pid);
@@ -407,9 +399,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       synchronized (st.floors) {
         floors = new LinkedHashMap<>(st.floors);
       }
-      Set<String> own = st.ownIds();
       dropped.save(new RecoverableSessions.Saved(socket.id(), socket.pid(), st.user, List.copyOf(floors.keySet()),
-          Collections.unmodifiableMap(floors), st.lastRoom, own, System.nanoTime()));
+          Collections.unmodifiableMap(floors), st.lastRoom, st.ownIds(), System.nanoTime()));
     }
     st.session.closed();
   }
@@ -693,7 +684,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         reply(socket, st, mem.requestId(), Map.of("room", mem.room(), "members", mem.members()));
       } else if (event instanceof ServerEvent.Ack a) {
         if (st.pid != null && a.message() != null && offset(a.message()) != null) {
-          st.sent(a.message());
+          st.sent(a.message(), chat.config());
         }
         reply(socket, st, a.requestId(), a.message() == null ? null : payload(a.message()));
       } else if (event instanceof ServerEvent.Error e) {

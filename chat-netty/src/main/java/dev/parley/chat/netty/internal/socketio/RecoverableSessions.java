@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,7 +22,8 @@ final class RecoverableSessions {
    * @param rooms the rooms it was in, in the order it joined them
    * @param floors per room, the newest message id it had when it joined (from the join's history)
    * @param lastRoom the room its bare-text messages went to
-   * @param ownIds ids of room messages it sent itself, which it never received as events
+   * @param ownIds room messages it sent itself, which it never received as events; {@code null} if
+   *     none a recovery could replay
    * @param savedAtNanos when it dropped
    */
   record Saved(
@@ -33,7 +33,7 @@ final class RecoverableSessions {
       List<String> rooms,
       Map<String, String> floors,
       String lastRoom,
-      Set<String> ownIds,
+      OwnMessageIds ownIds,
       long savedAtNanos) {}
 
   private final long maxAgeNanos;

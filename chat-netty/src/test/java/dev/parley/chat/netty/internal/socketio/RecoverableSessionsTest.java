@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,7 @@ class RecoverableSessionsTest {
 
   private RecoverableSessions.Saved saved(String pid) {
     return new RecoverableSessions.Saved("sid-" + pid, pid, "user", List.of("room"), Map.of("room", "0000000000000"),
-        "room", Set.of(), now.get());
+        "room", null, now.get());
   }
 
   @Test
