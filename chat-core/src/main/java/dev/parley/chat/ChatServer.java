@@ -6,6 +6,7 @@ import dev.parley.chat.internal.DefaultChatServer;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.TransportLink;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +175,17 @@ public interface ChatServer extends AutoCloseable {
    * @return the server's side of the connection
    */
   ClientSession open(ClientConnection connection);
+
+  /**
+   * Links a transport to the same transport on the other nodes of the cluster: for transports, not
+   * for applications. See {@link TransportLink}.
+   *
+   * @param transport the transport's name, the same on every node (for example {@code "socket.io"}),
+   *     at most 255 bytes of UTF-8: relays reach the links of that name only
+   * @param receiver gets what links of that name on the other nodes relay
+   * @return the link, until closed
+   */
+  TransportLink link(String transport, TransportLink.Receiver receiver);
 
   /**
    * Stops the hook executor if this server created it and closes the history store, which makes what

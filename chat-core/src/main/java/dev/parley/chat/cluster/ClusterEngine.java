@@ -34,6 +34,8 @@ import java.util.concurrent.CompletionStage;
  *       #toUser}); a system message or a close reaches a connection or a user wherever it is.
  *   <li><b>Recovery state</b> of transports (Socket.IO's connection state recovery), kept where any
  *       node can take it over ({@link #keepSession}, {@link #takeSession}).
+ *   <li><b>Relay.</b> What transports broadcast outside chat rooms (a Socket.IO emit to a namespace
+ *       or to one of its rooms) reaches the other nodes ({@link #relay}).
  * </ul>
  *
  * <p>Parley ships an in-process engine (the default; one node) and, in {@code chat-cluster-redis},
@@ -213,6 +215,22 @@ public interface ClusterEngine extends AutoCloseable {
    * @return the state, or empty if none is kept (expired, taken, or never kept)
    */
   CompletionStage<Optional<byte[]>> takeSession(String sessionId);
+
+  // ------------------------------------------------------------------ transports' relay
+
+  /**
+   * Hands an opaque payload to every other node: each live node but this one gets it once, through
+   * {@link LocalNode#onRelay}. Transports use it for what they broadcast outside chat rooms.
+   * Delivery is at most once and without a log: a node that cannot be reached at that moment (its
+   * subscription is down) misses it. Each node gets the payloads relayed by one node in the order
+   * they were relayed.
+   *
+   * @param payload the bytes, passed on unchanged; the caller must not change them afterwards
+   * @return completes once the cluster has taken the payload (not once every node has it); fails
+   *     with {@link ClusterUnavailableException} if it could not. An engine that is the whole cluster
+   *     completes at once.
+   */
+  CompletionStage<Void> relay(byte[] payload);
 
   /** Leaves the cluster: this node's presence and claims go, and no more calls reach {@link LocalNode}. */
   @Override

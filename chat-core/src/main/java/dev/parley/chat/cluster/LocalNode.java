@@ -49,6 +49,14 @@ public interface LocalNode {
   int disconnect(String user, String reason);
 
   /**
+   * A payload another node {@linkplain ClusterEngine#relay relayed}; the server hands it to the
+   * transport that relayed it.
+   *
+   * @param payload the bytes as relayed; this node may keep them
+   */
+  void onRelay(byte[] payload);
+
+  /**
    * The cluster gave this node up (it was unreachable past the engine's timeout, and its users have
    * left their rooms elsewhere). The server closes every connection; clients reconnect as new.
    */

@@ -16,6 +16,7 @@ import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.TransportLink;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
@@ -61,6 +62,7 @@ public final class DefaultChatServer implements ChatServer {
   private final RoomRegistry registry;
   private final Connections connections;
   private final ServerActions actions;
+  private final TransportLinks links;
 
   /**
    * @param cluster the engine, or {@code null} for an in-process one on the store
@@ -99,8 +101,9 @@ public final class DefaultChatServer implements ChatServer {
         this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts);
     connections.requests(requests);
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts);
+    this.links = new TransportLinks(engine);
     try {
-      Stages.await(engine.start(new ThisNode(registry, identities), config.historySize()));
+      Stages.await(engine.start(new ThisNode(registry, identities, links), config.historySize()));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -125,6 +128,11 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public ClientSession open(ClientConnection connection) {
     return connections.open(connection);
+  }
+
+  @Override
+  public TransportLink link(String transport, TransportLink.Receiver receiver) {
+    return links.link(transport, receiver);
   }
 
   // ---------------------------------------------------------------- actions

@@ -8,16 +8,21 @@ import dev.parley.chat.spi.ServerEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** This node's connections as the engine reaches them: rooms through the registry, users through identities. */
+/**
+ * This node's connections as the engine reaches them: rooms through the registry, users through
+ * identities, relays through the transports' links.
+ */
 final class ThisNode implements LocalNode {
   private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
 
   private final RoomRegistry rooms;
   private final Identities identities;
+  private final TransportLinks links;
 
-  ThisNode(RoomRegistry rooms, Identities identities) {
+  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links) {
     this.rooms = rooms;
     this.identities = identities;
+    this.links = links;
   }
 
   @Override
@@ -43,6 +48,11 @@ final class ThisNode implements LocalNode {
   @Override
   public int disconnect(String user, String reason) {
     return identities.disconnect(user, reason);
+  }
+
+  @Override
+  public void onRelay(byte[] payload) {
+    links.onRelay(payload);
   }
 
   @Override

@@ -541,6 +541,39 @@ public abstract class ClusterEngineContract {
     assertNull(b.local().closeReason("b2"), "nobody else's");
   }
 
+  // ------------------------------------------------------------------ relay
+
+  @Test
+  void aRelayReachesEveryOtherNodeOnceInOrderAndNeverItsSender() {
+    List<Node> started = startUpTo(3);
+    Node sender = started.get(0);
+    List<byte[]> sent = List.of(new byte[] {0, 1, (byte) 0xff, '\n'}, new byte[0],
+        "ünïcode ✓".getBytes(StandardCharsets.UTF_8), "end".getBytes(StandardCharsets.UTF_8));
+
+    for (byte[] payload : sent) {
+      join(sender.engine().relay(payload));
+    }
+
+    if (started.size() == 1) {
+      assertTrue(sender.local().relayed().isEmpty(), "an engine of one node relays to nobody");
+      return;
+    }
+    for (Node other : started.subList(1, started.size())) {
+      List<byte[]> got = other.local().awaitRelayed(sent.size(), TIMEOUT);
+      assertEquals(sent.size(), got.size(), "each payload once");
+      for (int i = 0; i < sent.size(); i++) {
+        assertArrayEquals(sent.get(i), got.get(i), "payload " + i + ", unchanged and in order");
+      }
+    }
+    // Relayed by another node after it had the sender's last payload: had the sender been given its
+    // own payloads, they would have come first.
+    byte[] reply = {42};
+    join(started.get(1).engine().relay(reply));
+    List<byte[]> back = sender.local().awaitRelayed(1, TIMEOUT);
+    assertEquals(1, back.size(), "the sender got none of its own payloads");
+    assertArrayEquals(reply, back.get(0));
+  }
+
   // ------------------------------------------------------------------ recovery sessions
 
   @Test

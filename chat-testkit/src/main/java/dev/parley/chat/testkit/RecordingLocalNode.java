@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * A {@link LocalNode} that records what a {@link dev.parley.chat.cluster.ClusterEngine} gives it, for
  * tests of engines: the entries and resets of each room, the events queued to each of its
- * connections, the connections closed, and whether it was evicted. A test says which connections the
+ * connections, the connections closed, the payloads relayed to it, and whether it was evicted. A test says which connections the
  * node holds with {@link #connect}; {@link #toUser}, {@link #toConnection} and {@link #disconnect}
  * act on those, like a server's node.
  *
@@ -41,6 +41,7 @@ public final class RecordingLocalNode implements LocalNode {
   private final Map<String, String> closed = new HashMap<>();
   private final Set<String> roomsInCall = ConcurrentHashMap.newKeySet();
   private final AtomicInteger overlappingRoomCalls = new AtomicInteger();
+  private final List<byte[]> relayed = new ArrayList<>();
   private boolean evicted;
 
   /** A node with no connections and nothing recorded. */
@@ -131,6 +132,11 @@ public final class RecordingLocalNode implements LocalNode {
   }
 
   @Override
+  public void onRelay(byte[] payload) {
+    update(() -> relayed.add(payload.clone()));
+  }
+
+  @Override
   public void onEvicted() {
     update(() -> evicted = true);
   }
@@ -164,6 +170,11 @@ public final class RecordingLocalNode implements LocalNode {
    */
   public String closeReason(String connectionId) {
     return read(() -> closed.get(connectionId));
+  }
+
+  /** The payloads relayed to this node so far, in the order they came; copies. */
+  public List<byte[]> relayed() {
+    return read(() -> relayed.stream().map(byte[]::clone).toList());
   }
 
   /** Whether the engine evicted this node. */
@@ -215,6 +226,17 @@ public final class RecordingLocalNode implements LocalNode {
       List<ServerEvent> now = received.getOrDefault(connectionId, List.of());
       return now.size() >= count ? List.copyOf(now) : null;
     });
+  }
+
+  /**
+   * Waits until at least {@code count} payloads were relayed to this node.
+   *
+   * @return the payloads then, in order; copies
+   * @throws AssertionError if fewer came within the timeout
+   */
+  public List<byte[]> awaitRelayed(int count, Duration timeout) {
+    return await(timeout, count + " relayed payloads", () ->
+        relayed.size() >= count ? relayed.stream().map(byte[]::clone).toList() : null);
   }
 
   /**

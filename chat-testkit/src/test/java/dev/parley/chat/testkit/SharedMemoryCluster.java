@@ -313,6 +313,22 @@ final class SharedMemoryCluster {
     }
 
     @Override
+    public CompletionStage<Void> relay(byte[] payload) {
+      synchronized (lock) {
+        for (Node node : nodes.values()) {
+          if (node != this) {
+            byte[] copy = payload.clone();
+            node.deliver(() -> {
+              node.local.onRelay(copy);
+              return null;
+            });
+          }
+        }
+        return CompletableFuture.completedFuture(null);
+      }
+    }
+
+    @Override
     public void close() {
       synchronized (lock) {
         closed = true;

@@ -164,6 +164,11 @@ public final class RedisClusterEngine implements ClusterEngine {
   }
 
   @Override
+  public CompletionStage<Void> relay(byte[] payload) {
+    return engine.relay(payload);
+  }
+
+  @Override
   public CompletionStage<Void> keepSession(String sessionId, byte[] state, Duration ttl) {
     return engine.keepSession(sessionId, state, ttl);
   }

@@ -22,6 +22,7 @@ public final class RecordingNode implements LocalNode {
   public final List<String> toConnection = new CopyOnWriteArrayList<>();
   public final List<String> disconnected = new CopyOnWriteArrayList<>();
   public final AtomicInteger evictions = new AtomicInteger();
+  public final List<byte[]> relayed = new CopyOnWriteArrayList<>();
   /** Thread that called, to check that deliveries never come on Lettuce's threads. */
   public final List<String> threads = new CopyOnWriteArrayList<>();
   /** Connections and users this node "holds", for routing. */
@@ -94,6 +95,11 @@ public final class RecordingNode implements LocalNode {
   public int disconnect(String user, String reason) {
     disconnected.add(user + " " + reason);
     return users.contains(user) ? 1 : 0;
+  }
+
+  @Override
+  public void onRelay(byte[] payload) {
+    relayed.add(payload);
   }
 
   @Override

@@ -338,6 +338,12 @@ public final class InProcessEngine implements ClusterEngine {
     return done(sessions.take(sessionId));
   }
 
+  /** There is no other node. */
+  @Override
+  public CompletionStage<Void> relay(byte[] payload) {
+    return done(null);
+  }
+
   @Override
   public void close() {
     rooms.clear();

@@ -239,6 +239,11 @@ class InProcessEngineTest {
     }
 
     @Override
+    public void onRelay(byte[] payload) {
+      throw new AssertionError("the in-process engine has no other node to relay from");
+    }
+
+    @Override
     public void onEvicted() {
       throw new AssertionError("a single node is never evicted");
     }

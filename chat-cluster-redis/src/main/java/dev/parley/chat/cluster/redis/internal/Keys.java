@@ -83,6 +83,11 @@ final class Keys {
     return p + "room:";
   }
 
+  /** The one channel every node subscribes to for transports' relays. */
+  String relayChannel() {
+    return p + "relay";
+  }
+
   String inboxPrefix() {
     return p + "inbox:";
   }

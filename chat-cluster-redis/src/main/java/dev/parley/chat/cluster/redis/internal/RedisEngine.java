@@ -79,6 +79,8 @@ public final class RedisEngine implements ClusterEngine {
           try {
             if (channel.equals(inbox)) {
               onInbox(message);
+            } else if (channel.equals(keys.relayChannel())) {
+              onRelay(message);
             } else {
               feeds.onChannelMessage(channel, message);
             }
@@ -97,7 +99,7 @@ public final class RedisEngine implements ClusterEngine {
         }
       });
       inbox = keys.inboxPrefix() + life.id();
-      return RedisOps.mapped(ops.pubSub().async().subscribe(inbox))
+      return RedisOps.mapped(ops.pubSub().async().subscribe(inbox, keys.relayChannel()))
           .thenCompose(v -> CompletableFuture.supplyAsync(life::register, exec).thenCompose(s -> s))
           .thenRun(() -> {
             long beat = config.heartbeatInterval().toMillis();
@@ -340,6 +342,34 @@ public final class RedisEngine implements ClusterEngine {
         }
       } catch (RuntimeException e) {
         LOG.error("Could not deliver a message routed from another node", e);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ relay
+
+  /** One PUBLISH on the channel every node subscribes to: the sender's id, then the payload. */
+  @Override
+  public CompletionStage<Void> relay(byte[] payload) {
+    byte[] me = life.id().getBytes(StandardCharsets.UTF_8);
+    byte[] message = ByteBuffer.allocate(1 + me.length + payload.length).put((byte) me.length).put(me).put(payload)
+        .array();
+    return RedisOps.mapped(redis.commands().publish(keys.relayChannel(), message)).thenApply(n -> null);
+  }
+
+  /** From the pub/sub listener: a relay, which this node passes on unless it sent it itself. */
+  private void onRelay(byte[] message) {
+    int idLength = message[0] & 0xff;
+    String sender = new String(message, 1, idLength, StandardCharsets.UTF_8);
+    byte[] payload = java.util.Arrays.copyOfRange(message, 1 + idLength, message.length);
+    exec.execute(() -> {
+      if (sender.equals(life.id())) {
+        return;
+      }
+      try {
+        node.onRelay(payload);
+      } catch (RuntimeException e) {
+        LOG.error("Could not pass on a payload relayed from another node", e);
       }
     });
   }
