@@ -64,6 +64,7 @@ public final class NettyChatServer {
     if (b.socketIoConfig.enabled()) {
       this.socketIo = new SocketIoRuntime(b.socketIoConfig, workers);
       if (b.chat != null) {
+        socketIo.link(b.chat);
         ChatBridge.install(b.chat, b.chatEvents, socketIo.namespace("/"));
       }
       b.socketIoSetup.accept(socketIo);
@@ -144,6 +145,9 @@ public final class NettyChatServer {
    */
   public CompletionStage<Void> stop() {
     return server.stop().whenComplete((v, e) -> {
+      if (socketIo != null) {
+        socketIo.unlink();
+      }
       if (workers != null) {
         workers.shutdown();
       }

@@ -1,6 +1,7 @@
 package dev.parley.chat.socketio;
 
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A Socket.IO namespace: handlers for its sockets' events, and broadcasts to its sockets. Handlers
@@ -25,18 +26,21 @@ public interface Namespace {
   /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
   Namespace onDisconnect(DisconnectHandler handler);
 
-  /** Emits an event to every socket of this namespace. */
-  void emit(String event, Object... args);
+  /**
+   * Emits an event to every socket of this namespace, on every node of the cluster; see {@link
+   * Broadcast#emit}.
+   */
+  CompletionStage<Void> emit(String event, Object... args);
 
-  /** Starts a broadcast to the sockets in a room. */
+  /** Starts a broadcast to the sockets in a room, on every node of the cluster. */
   Broadcast to(String room);
 
-  /** Starts a broadcast to every socket except those in a room. */
+  /** Starts a broadcast to every socket except those in a room, on every node of the cluster. */
   Broadcast except(String room);
 
-  /** The connected socket with this id, if any. */
+  /** The connected socket with this id, if any, on this node. */
   Optional<SocketIoClient> socket(String id);
 
-  /** The number of connected sockets. */
+  /** The number of connected sockets on this node. */
   int size();
 }

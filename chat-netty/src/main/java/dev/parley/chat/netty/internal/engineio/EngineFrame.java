@@ -38,11 +38,13 @@ public final class EngineFrame {
     return new EngineFrame(null, data);
   }
 
-  boolean isBinary() {
+  /** Whether this is a binary message; else a text packet. */
+  public boolean isBinary() {
     return binary != null;
   }
 
-  byte[] binaryData() {
+  /** A binary message's bytes, shared: not to be changed; {@code null} for a text packet. */
+  public byte[] binaryData() {
     return binary;
   }
 

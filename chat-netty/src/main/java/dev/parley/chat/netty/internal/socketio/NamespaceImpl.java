@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,8 +149,8 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
-  public void emit(String event, Object... args) {
-    new BroadcastImpl(this, null).emit(event, args);
+  public CompletionStage<Void> emit(String event, Object... args) {
+    return new BroadcastImpl(this, null).emit(event, args);
   }
 
   @Override

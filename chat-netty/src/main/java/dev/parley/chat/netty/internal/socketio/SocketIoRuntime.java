@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.ChatServer;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.netty.internal.engineio.EngineListener;
@@ -7,11 +8,14 @@ import dev.parley.chat.netty.internal.engineio.EngineSession;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIo;
 import dev.parley.chat.socketio.SocketIoConfig;
+import dev.parley.chat.spi.TransportLink;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +38,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   private final SocketIoConfig config;
   private final Executor workers;
   private final ConcurrentHashMap<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
+  /** The same runtime on the other nodes, through the chat server; {@code null} without one. */
+  private volatile TransportLink link;
 
   public SocketIoRuntime(SocketIoConfig config, Executor workers) {
     this.config = config;
@@ -43,6 +49,52 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
 
   SocketIoConfig config() {
     return config;
+  }
+
+  /** The name this transport's relays and sessions go under on every node. */
+  public static final String LINK_NAME = "socket.io";
+
+  /**
+   * Links this runtime to the others of the cluster, through its chat server: broadcasts reach
+   * their sockets too, and the chat namespace keeps its sessions where they can take them over.
+   * Called once, before the server starts.
+   */
+  public void link(ChatServer chat) {
+    this.link = chat.link(LINK_NAME, this::onRelay);
+  }
+
+  /** The link, or {@code null} when this runtime serves no chat server. */
+  TransportLink link() {
+    return link;
+  }
+
+  /** Stops receiving other nodes' broadcasts (the server stopped). */
+  public void unlink() {
+    TransportLink l = link;
+    if (l != null) {
+      l.close();
+    }
+  }
+
+  /** Hands a broadcast to the other nodes; complete at once without a link. */
+  CompletionStage<Void> relay(RelayedEmit emit) {
+    TransportLink l = link;
+    return l == null ? CompletableFuture.completedFuture(null) : l.relay(emit.encode());
+  }
+
+  /** On an engine thread: another node's broadcast, for this node's sockets of its namespace. */
+  private void onRelay(byte[] payload) {
+    RelayedEmit emit;
+    try {
+      emit = RelayedEmit.decode(payload);
+    } catch (IllegalArgumentException e) {
+      log.error("Dropped a Socket.IO broadcast relayed from another node: {}", e.getMessage());
+      return;
+    }
+    NamespaceImpl ns = namespaces.get(emit.namespace());
+    if (ns != null) {
+      BroadcastImpl.deliver(ns, emit);
+    }
   }
 
   Executor workers() {

@@ -1,0 +1,130 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Socket.IO broadcast as it travels to the other nodes: the namespace, who it is for, and the
+ * packet already encoded (its text frame and any binary attachments), so that every node sends the
+ * same bytes without encoding it again. Immutable.
+ *
+ * <p>The form: a version byte, then the namespace, the rooms, the rooms left out and the socket
+ * left out (empty for none) as strings, then the frames, each a kind byte (0 text, 1 binary) and its
+ * bytes. A string or a frame is its length (an int) and its bytes; a list is its size, then its
+ * items.
+ *
+ * @param namespace the namespace's name
+ * @param rooms the rooms whose sockets get it; empty for every socket of the namespace
+ * @param exceptRooms the rooms whose sockets do not
+ * @param exceptSocket the id of a socket that does not, or {@code null}
+ * @param frames the encoded packet
+ */
+record RelayedEmit(String namespace, Set<String> rooms, Set<String> exceptRooms, String exceptSocket,
+    List<EngineFrame> frames) {
+  private static final int VERSION = 1;
+  private static final int TEXT = 0;
+  private static final int BINARY = 1;
+
+  byte[] encode() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + frames.get(0).utf8().length);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      write(out, namespace.getBytes(StandardCharsets.UTF_8));
+      writeAll(out, rooms);
+      writeAll(out, exceptRooms);
+      write(out, (exceptSocket == null ? "" : exceptSocket).getBytes(StandardCharsets.UTF_8));
+      out.writeInt(frames.size());
+      for (EngineFrame f : frames) {
+        out.writeByte(f.isBinary() ? BINARY : TEXT);
+        write(out, f.isBinary() ? f.binaryData() : f.utf8());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not from memory
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Reads what {@link #encode} wrote.
+   *
+   * @throws IllegalArgumentException if these are not such bytes (another version wrote them)
+   */
+  static RelayedEmit decode(byte[] payload) {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+      if (in.readByte() != VERSION) {
+        throw new IllegalArgumentException("a relayed Socket.IO emit of another version");
+      }
+      String namespace = string(in, payload.length);
+      Set<String> rooms = strings(in, payload.length);
+      Set<String> exceptRooms = strings(in, payload.length);
+      String exceptSocket = string(in, payload.length);
+      int count = count(in, payload.length);
+      List<EngineFrame> frames = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        int kind = in.readByte();
+        byte[] data = read(in, payload.length);
+        if (kind == TEXT) {
+          frames.add(EngineFrame.text(new String(data, StandardCharsets.UTF_8)));
+        } else if (kind == BINARY) {
+          frames.add(EngineFrame.binary(data));
+        } else {
+          throw new IllegalArgumentException("a frame of unknown kind " + kind);
+        }
+      }
+      if (frames.isEmpty() || in.available() > 0) {
+        throw new IllegalArgumentException("a relayed Socket.IO emit without frames, or with bytes after them");
+      }
+      return new RelayedEmit(namespace, rooms, exceptRooms, exceptSocket.isEmpty() ? null : exceptSocket, frames);
+    } catch (IOException e) { // EOFException: cut short
+      throw new IllegalArgumentException("a relayed Socket.IO emit cut short", e);
+    }
+  }
+
+  private static void writeAll(DataOutputStream out, Set<String> strings) throws IOException {
+    out.writeInt(strings.size());
+    for (String s : strings) {
+      write(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static void write(DataOutputStream out, byte[] data) throws IOException {
+    out.writeInt(data.length);
+    out.write(data);
+  }
+
+  private static Set<String> strings(DataInputStream in, int max) throws IOException {
+    int n = count(in, max);
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < n; i++) {
+      out.add(string(in, max));
+    }
+    return java.util.Collections.unmodifiableSet(out);
+  }
+
+  private static String string(DataInputStream in, int max) throws IOException {
+    return new String(read(in, max), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] read(DataInputStream in, int max) throws IOException {
+    byte[] data = new byte[count(in, max)];
+    in.readFully(data);
+    return data;
+  }
+
+  /** A length or a size, which no more than the payload's length can be. */
+  private static int count(DataInputStream in, int max) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > max) {
+      throw new IllegalArgumentException("a length of " + n + " in " + max + " bytes");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RelayedEmitTest {
+
+  @Test
+  void aBroadcastWithBinaryAttachmentsTravelsUnchanged() {
+    byte[] attachment = {0, 1, (byte) 0xff, 'x'};
+    List<EngineFrame> frames = SocketIoRuntime.encodeEvent("/admin", -1, "file",
+        new Object[] {Map.of("name", "ünïcode ✓", "data", attachment)});
+    assertThat(frames).hasSize(2); // the packet and its attachment
+    RelayedEmit emit = new RelayedEmit("/admin", Set.of("a", "b"), Set.of("muted"), "sid1", frames);
+
+    RelayedEmit back = RelayedEmit.decode(emit.encode());
+
+    assertThat(back.namespace()).isEqualTo("/admin");
+    assertThat(back.rooms()).containsExactlyInAnyOrder("a", "b");
+    assertThat(back.exceptRooms()).containsExactly("muted");
+    assertThat(back.exceptSocket()).isEqualTo("sid1");
+    assertThat(back.frames()).hasSize(2);
+    assertThat(back.frames().get(0).isBinary()).isFalse();
+    assertThat(back.frames().get(0).utf8()).isEqualTo(frames.get(0).utf8());
+    assertThat(back.frames().get(1).isBinary()).isTrue();
+    assertThat(back.frames().get(1).binaryData()).isEqualTo(attachment);
+  }
+
+  @Test
+  void noSocketLeftOutTravelsAsNone() {
+    RelayedEmit emit = new RelayedEmit("/", Set.of(), Set.of(), null,
+        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"}));
+
+    RelayedEmit back = RelayedEmit.decode(emit.encode());
+
+    assertThat(back.exceptSocket()).isNull();
+    assertThat(back.rooms()).isEmpty();
+    assertThat(new String(back.frames().get(0).utf8(), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("42[\"news\",\"hi\"]");
+  }
+
+  @Test
+  void bytesOfAnotherFormAreRefused() {
+    byte[] good = new RelayedEmit("/", Set.of("r"), Set.of(), null,
+        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"})).encode();
+
+    assertThatThrownBy(() -> RelayedEmit.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RelayedEmit.decode(Arrays.copyOf(good, good.length - 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RelayedEmit.decode(Arrays.copyOf(good, good.length + 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] otherVersion = good.clone();
+    otherVersion[0] = 2;
+    assertThatThrownBy(() -> RelayedEmit.decode(otherVersion)).isInstanceOf(IllegalArgumentException.class);
+    byte[] hugeLength = good.clone();
+    hugeLength[1] = 0x7f; // the namespace's length
+    assertThatThrownBy(() -> RelayedEmit.decode(hugeLength)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
