@@ -18,7 +18,6 @@ public final class SocketIoConfig {
   private final Duration upgradeTimeout;
   private final int maxPendingEvents;
   private final Duration connectionStateRecovery;
-  private final int maxRecoverableSessions;
   private final int maxBinaryEventBytes;
   private final Duration binaryEventTimeout;
 
@@ -30,7 +29,6 @@ public final class SocketIoConfig {
     this.upgradeTimeout = b.upgradeTimeout;
     this.maxPendingEvents = b.maxPendingEvents;
     this.connectionStateRecovery = b.connectionStateRecovery;
-    this.maxRecoverableSessions = b.maxRecoverableSessions;
     this.maxBinaryEventBytes = b.maxBinaryEventBytes;
     this.binaryEventTimeout = b.binaryEventTimeout;
   }
@@ -91,11 +89,6 @@ public final class SocketIoConfig {
     return !connectionStateRecovery.isZero();
   }
 
-  /** The most disconnected clients whose state is kept for recovery at once. */
-  public int maxRecoverableSessions() {
-    return maxRecoverableSessions;
-  }
-
   /**
    * Largest unfinished binary packet a client may have the server hold, in bytes: its header
    * packet's characters plus the bytes of the attachments received so far.
@@ -118,7 +111,6 @@ public final class SocketIoConfig {
     private Duration upgradeTimeout = Duration.ofSeconds(10);
     private int maxPendingEvents = 256;
     private Duration connectionStateRecovery = Duration.ofMinutes(2);
-    private int maxRecoverableSessions = 10_000;
     private int maxBinaryEventBytes = 1_000_000;
     private Duration binaryEventTimeout = Duration.ofSeconds(30);
 
@@ -184,22 +176,22 @@ public final class SocketIoConfig {
      * <p>While it is on, every room message the chat namespace emits carries its id as one more,
      * last argument (the offset the client hands back when it reconnects). {@link Duration#ZERO}
      * turns it off. Namespaces of your own never recover. Default 2 minutes: on, unlike Socket.IO's
-     * own server, because Parley recovers from the history it keeps anyway and holds only a small
-     * entry per recently dropped client.
+     * own server, because Parley recovers from the history it keeps anyway and keeps only a small
+     * state per client.
      *
-     * @param maxDisconnectionDuration how long a dropped client's state is kept; zero for off
+     * <p>That state (the socket id, username, rooms, and the ids of the room messages the client
+     * sent itself) is kept by the chat server's cluster engine, so that the client may recover on
+     * any node of a cluster, even after the node it was on died: it is written when the socket
+     * connects and whenever it changes (a join, a leave, a message the client sent; at most one
+     * write under way per socket, the changes meanwhile in one more), and again every half of this
+     * duration while nothing changes; it is kept for this duration after each write. The
+     * in-process engine keeps at most 100,000 states, the most recently written.
+     *
+     * @param maxDisconnectionDuration how long a client's state is kept after its last write; zero
+     *     for off
      */
     public Builder connectionStateRecovery(Duration maxDisconnectionDuration) {
       this.connectionStateRecovery = Objects.requireNonNull(maxDisconnectionDuration, "maxDisconnectionDuration");
-      return this;
-    }
-
-    /**
-     * The most dropped clients whose state is kept for recovery at once; past it, the state of the
-     * one that dropped first is forgotten and that client connects afresh. Default 10,000.
-     */
-    public Builder maxRecoverableSessions(int sessions) {
-      this.maxRecoverableSessions = sessions;
       return this;
     }
 
@@ -250,9 +242,6 @@ public final class SocketIoConfig {
       }
       if (connectionStateRecovery.isNegative()) {
         throw new IllegalArgumentException("connectionStateRecovery must not be negative");
-      }
-      if (maxRecoverableSessions < 1) {
-        throw new IllegalArgumentException("maxRecoverableSessions must be at least 1");
       }
       return new SocketIoConfig(this);
     }

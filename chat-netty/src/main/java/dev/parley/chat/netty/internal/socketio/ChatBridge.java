@@ -14,6 +14,9 @@ import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.TransportLink;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.Supplier;
@@ -33,14 +39,19 @@ import java.util.regex.Pattern;
  * chat requests and server events become emits, as {@link ChatEvents} names them. Acknowledgements
  * take the place of the JSON protocol's request ids.
  *
- * <p>Connection state recovery: a socket that drops leaves its chat state in {@link
- * RecoverableSessions}. When its client reconnects with the private id and the offset (the id of
- * the last room message it received), a new chat connection rejoins each room with that offset as
- * {@code since}, before the Socket.IO connect is answered: the chat server then replays exactly what
- * was missed, under each room's lock, ahead of live traffic, and all of it waits in {@link
+ * <p>Connection state recovery: each socket keeps its chat state ({@link SessionState}) in the
+ * cluster through the runtime's {@link TransportLink}, written as it changes ({@link SessionWriter}),
+ * so that it outlives the socket and even this node. When its client reconnects, to any node, with
+ * the private id and the offset (the id of the last room message it received), the state is taken
+ * and a new chat connection rejoins each room with that offset as {@code since}, before the
+ * Socket.IO connect is answered: the chat server then replays exactly what was missed (from the
+ * engine's log), under each room's lock, ahead of live traffic, and all of it waits in {@link
  * State#early} until the socket exists. Only if every room recovered does the socket keep its id.
+ * The node that took the state tells the others, so that a node still holding the client's old
+ * socket (not yet timed out) stops writing its state over the new one.
  */
 public final class ChatBridge implements NamespaceImpl.Listener {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatBridge.class);
   private static final Pattern PRIVATE = Pattern.compile("^\\s*@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
   /** What the chat server's message ids look like; anything else the client calls an offset is not one. */
   private static final Pattern MESSAGE_ID = Pattern.compile("[0-9A-HJKMNP-TV-Z]{13}");
@@ -59,8 +70,15 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   /** The events a client sends: each is a chat request. */
   private final Set<String> requestEvents;
   private final String namespace;
-  /** {@code null} when connection state recovery is off. */
-  private final RecoverableSessions dropped;
+  private final SocketIoRuntime runtime;
+  /** Where sockets' states are kept; {@code null} when connection state recovery is off. */
+  private final TransportLink sessions;
+  /** How long a state is kept after its last write. */
+  private final Duration window;
+  /** Where a recovery continues once the cluster gave the state. */
+  private final Executor workers;
+  /** This node's sockets that keep a state, by private id. */
+  private final ConcurrentHashMap<String, State> live = new ConcurrentHashMap<>();
   /** A fan-out hands every member the same event in a row: encode it once per thread. */
   private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
 
@@ -70,23 +88,22 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return config.maxRecoveredMessages() * config.maxRoomsPerConnection() + 1024;
   }
 
-  private ChatBridge(ChatServer chat, ChatEvents events, String namespace, RecoverableSessions dropped) {
+  private ChatBridge(ChatServer chat, ChatEvents events, NamespaceImpl ns, TransportLink sessions) {
     this.chat = chat;
     this.events = events;
     this.requestEvents = Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
         events.privateEvent(), events.historyEvent()));
-    this.namespace = namespace;
-    this.dropped = dropped;
+    this.namespace = ns.name();
+    this.runtime = ns.runtime();
+    this.sessions = sessions;
+    this.window = runtime.config().connectionStateRecovery();
+    this.workers = runtime.workers();
   }
 
   /** Serves {@code chat} on the namespace. */
   public static void install(ChatServer chat, ChatEvents events, NamespaceImpl ns) {
-    var config = ns.runtime().config();
-    RecoverableSessions dropped = config.recoversConnectionState()
-        ? new RecoverableSessions(config.connectionStateRecovery().toNanos(), config.maxRecoverableSessions(),
-            System::nanoTime)
-        : null;
-    ChatBridge bridge = new ChatBridge(chat, events, ns.name(), dropped);
+    TransportLink sessions = ns.runtime().config().recoversConnectionState() ? ns.runtime().link() : null;
+    ChatBridge bridge = new ChatBridge(chat, events, ns, sessions);
     ns.listener(bridge);
     ns.onInline(events.joinEvent(), (client, args, ack) -> {
       Map<?, ?> data = map(args);
@@ -178,6 +195,10 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     private Map<String, Ack> acks;
     /** The private session id this socket was given; {@code null} when recovery is off. */
     String pid;
+    /** Keeps this socket's state in the cluster, once the socket exists; {@code null} when recovery is off. */
+    volatile SessionWriter writer;
+    /** The client recovered this socket on another connection: its state is no longer this socket's to write. */
+    volatile boolean superseded;
     /** A recovery under way, until the socket exists. */
     Attempt attempt;
     /** The recovery succeeded: its replies are replayed, not dropped. */
@@ -244,9 +265,17 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       ownIds = earlier;
     }
 
-    /** A copy, for the saved state once the socket dropped; {@code null} when it sent nothing. */
-    synchronized OwnMessageIds ownIds() {
-      return ownIds == null || ownIds.size() == 0 ? null : ownIds.copy();
+    /** For the kept state: the ids, oldest first. */
+    synchronized long[] ownIdArray() {
+      return ownIds == null ? new long[0] : ownIds.ids();
+    }
+
+    /** The state changed: it is written again. */
+    void changed() {
+      SessionWriter w = writer;
+      if (w != null) {
+        w.changed();
+      }
     }
 
     synchronized boolean isOwn(String messageId) {
@@ -270,7 +299,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   /** Rejoining a dropped socket's rooms, before the Socket.IO connect is answered. */
   private static final class Attempt {
-    final RecoverableSessions.Saved saved;
+    final SessionState saved;
     final String offset;
     /** Set once the chat server welcomed the new connection. */
     NamespaceImpl.Decided done;
@@ -281,7 +310,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     final List<String> joined = new ArrayList<>();
     boolean failed;
 
-    Attempt(RecoverableSessions.Saved saved, String offset) {
+    Attempt(SessionState saved, String offset) {
       this.saved = saved;
       this.offset = offset;
     }
@@ -319,15 +348,60 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   public void authorize(dev.parley.chat.socketio.SocketIoHandshake handshake, NamespaceImpl.Decided done) {
     State st = new State();
     st.pending = done;
-    if (dropped != null) {
+    if (sessions != null) {
       st.pid = NamespaceImpl.randomId();
       if (handshake.auth().get("pid") instanceof String pid) {
-        RecoverableSessions.Saved saved = dropped.take(pid);
-        if (saved != null) {
-          Object offset = handshake.auth().get("offset");
-          st.attempt = new Attempt(saved, offset instanceof String o ? o : null);
+        String offset = handshake.auth().get("offset") instanceof String o ? o : null;
+        CompletableFuture<Optional<byte[]>> taking = sessions.takeSession(pid).toCompletableFuture();
+        if (taking.isDone()) {
+          open(st, handshake, taken(taking, pid), offset);
+        } else {
+          taking.whenCompleteAsync((kept, e) -> open(st, handshake, taken(taking, pid), offset), workers);
         }
+        return;
       }
+    }
+    open(st, handshake, null, null);
+  }
+
+  /** The state the cluster kept for a private id, or {@code null}; the node that held it is told. */
+  private SessionState taken(CompletableFuture<Optional<byte[]>> taking, String pid) {
+    SessionState saved;
+    try {
+      saved = taking.join().map(SessionState::decode).orElse(null);
+    } catch (RuntimeException e) {
+      // The cluster is unavailable, or a state of another version: the client connects afresh.
+      log.debug("no Socket.IO session to recover: {}", e.toString());
+      return null;
+    }
+    if (saved == null || !saved.pid().equals(pid)) {
+      return null;
+    }
+    supersede(pid);
+    runtime.relaySessionTaken(namespace, pid);
+    return saved;
+  }
+
+  /** Another connection took this private id's state: the socket still holding it here writes it no more. */
+  @Override
+  public void sessionTaken(String pid) {
+    supersede(pid);
+  }
+
+  private void supersede(String pid) {
+    State old = live.remove(pid);
+    if (old != null) {
+      old.superseded = true;
+      SessionWriter w = old.writer;
+      if (w != null) {
+        w.stop();
+      }
+    }
+  }
+
+  private void open(State st, dev.parley.chat.socketio.SocketIoHandshake handshake, SessionState saved, String offset) {
+    if (saved != null) {
+      st.attempt = new Attempt(saved, offset);
     }
     st.session = chat.open(new Connection(handshake.http().withAuth(handshake.auth()), st));
     if (st.attempt != null && st.attempt.untilStart.decrementAndGet() == 0) {
@@ -355,9 +429,13 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     State st = (State) state;
     socket.bridge = st;
     if (st.recovered) {
-      RecoverableSessions.Saved saved = st.attempt.saved;
+      SessionState saved = st.attempt.saved;
       st.lastRoom = saved.lastRoom();
-      st.sentBefore(saved.ownIds());
+      if (saved.ownIds().length > 0) {
+        ChatConfig config = chat.config();
+        st.sentBefore(OwnMessageIds.of(config.maxRecoveredMessages(), config.recoveryWindow().toMillis(),
+            saved.ownIds()));
+      }
     }
     Connection connection = st.connection;
     boolean closeEarly;
@@ -378,9 +456,22 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         connection.deliver(socket, event);
       }
     }
+    if (sessions != null && socket.pid() != null) {
+      st.writer = new SessionWriter(sessions, socket.pid(), window, () -> snapshot(socket, st), socket.loop());
+      live.put(socket.pid(), st);
+      st.writer.changed();
+    }
     if (closeEarly) {
       socket.disconnect();
     }
+  }
+
+  private static SessionState snapshot(SocketImpl socket, State st) {
+    Map<String, String> floors;
+    synchronized (st.floors) {
+      floors = new LinkedHashMap<>(st.floors);
+    }
+    return new SessionState(socket.id(), socket.pid(), st.user, floors, st.lastRoom, st.ownIdArray());
   }
 
   @Override
@@ -394,13 +485,17 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     if (st == null || st.session == null) {
       return;
     }
-    if (dropped != null && socket.pid() != null && RECOVERABLE.contains(reason)) {
-      Map<String, String> floors;
-      synchronized (st.floors) {
-        floors = new LinkedHashMap<>(st.floors);
+    SessionWriter writer = st.writer;
+    if (writer != null) {
+      live.remove(socket.pid(), st);
+      if (st.superseded) {
+        writer.stop();
+      } else if (RECOVERABLE.contains(reason)) {
+        writer.finish(); // what it wrote stays for the recovery window
+      } else {
+        writer.stop();
+        sessions.takeSession(socket.pid()); // a deliberate disconnect: nothing to recover
       }
-      dropped.save(new RecoverableSessions.Saved(socket.id(), socket.pid(), st.user, List.copyOf(floors.keySet()),
-          Collections.unmodifiableMap(floors), st.lastRoom, st.ownIds(), System.nanoTime()));
     }
     st.session.closed();
   }
@@ -528,7 +623,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
    * the user's inbox, not from rooms.
    */
   private String offset(ChatMessage m) {
-    return dropped != null && m.room() != null && m.kind() != MessageKind.PRIVATE ? m.id() : null;
+    return sessions != null && m.room() != null && m.kind() != MessageKind.PRIVATE ? m.id() : null;
   }
 
   private static ChatMessage last(List<ChatMessage> messages) {
@@ -664,6 +759,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
         st.user = j.user();
         st.unabandon(j.room());
         st.floors.put(j.room(), j.history().isEmpty() ? st.floors.get(j.room()) : last(j.history()).id());
+        st.changed();
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("room", j.room());
         payload.put("username", j.user());
@@ -673,6 +769,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       } else if (event instanceof ServerEvent.Left l) {
         if (!st.abandoned.contains(l.room())) {
           st.floors.remove(l.room());
+          st.changed();
         }
         reply(socket, st, l.requestId(), Map.of("room", l.room()));
       } else if (event instanceof ServerEvent.History h) {
@@ -685,6 +782,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       } else if (event instanceof ServerEvent.Ack a) {
         if (st.pid != null && a.message() != null && offset(a.message()) != null) {
           st.sent(a.message(), chat.config());
+          st.changed();
         }
         reply(socket, st, a.requestId(), a.message() == null ? null : payload(a.message()));
       } else if (event instanceof ServerEvent.Error e) {

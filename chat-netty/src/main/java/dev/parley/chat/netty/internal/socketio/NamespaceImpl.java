@@ -70,6 +70,13 @@ public final class NamespaceImpl implements Namespace {
     default boolean refused(SocketImpl socket, String event, Ack ack, String message) {
       return false;
     }
+
+    /**
+     * A connection on another node took the kept state of the private session id {@code pid}: a
+     * socket here that still holds it must not write it any more. On an engine thread; must not
+     * block.
+     */
+    default void sessionTaken(String pid) {}
   }
 
   /**

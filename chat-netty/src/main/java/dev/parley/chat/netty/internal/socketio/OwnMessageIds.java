@@ -77,9 +77,23 @@ final class OwnMessageIds {
     return ring.length;
   }
 
-  /** The same ids in an array just large enough: what a dropped socket leaves behind. */
+  /** The same ids in an array just large enough. */
   OwnMessageIds copy() {
     return new OwnMessageIds(max, windowMillis, inOrder(size), size);
+  }
+
+  /** The ids, oldest first: what a socket's kept state holds. */
+  long[] ids() {
+    return inOrder(size);
+  }
+
+  /**
+   * Ids a socket's kept state held, oldest first, within this node's bounds: past {@code max}, the
+   * newest.
+   */
+  static OwnMessageIds of(int max, long windowMillis, long[] ids) {
+    long[] newest = java.util.Arrays.copyOfRange(ids, Math.max(0, ids.length - max), ids.length);
+    return new OwnMessageIds(max, windowMillis, newest.length == 0 ? new long[1] : newest, newest.length);
   }
 
   private void append(long id) {

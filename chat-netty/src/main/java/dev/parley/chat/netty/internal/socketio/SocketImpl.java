@@ -83,6 +83,11 @@ public final class SocketImpl implements SocketIoClient {
     return pid;
   }
 
+  /** The event loop of the socket's Engine.IO session, for timers. */
+  io.netty.channel.EventLoop loop() {
+    return connection.session.loop();
+  }
+
   @Override
   public String namespace() {
     return ns.name();

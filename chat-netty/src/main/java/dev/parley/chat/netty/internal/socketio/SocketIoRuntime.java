@@ -82,8 +82,48 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     return l == null ? CompletableFuture.completedFuture(null) : l.relay(emit.encode());
   }
 
+  /** Marks a relay that is a {@link #relaySessionTaken} notice; an emit starts with its version, 1. */
+  private static final byte SESSION_TAKEN = 'T';
+
+  /**
+   * Tells the other nodes that a connection here took a private id's kept state, so that a socket
+   * of theirs that still holds it (its client left it without a word) stops writing it. A notice
+   * that is lost leaves that socket writing until it times out.
+   */
+  void relaySessionTaken(String namespace, String pid) {
+    TransportLink l = link;
+    if (l == null) {
+      return;
+    }
+    byte[] ns = namespace.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] p = pid.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    l.relay(java.nio.ByteBuffer.allocate(5 + ns.length + p.length).put(SESSION_TAKEN).putInt(ns.length).put(ns).put(p)
+        .array());
+  }
+
+  private void onSessionTaken(byte[] payload) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(payload, 1, payload.length - 1);
+    int length = b.remaining() < 4 ? -1 : b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      log.error("Dropped a malformed Socket.IO session notice relayed from another node");
+      return;
+    }
+    String ns = new String(payload, b.position(), length, java.nio.charset.StandardCharsets.UTF_8);
+    String pid = new String(payload, b.position() + length, b.remaining() - length,
+        java.nio.charset.StandardCharsets.UTF_8);
+    NamespaceImpl namespace = namespaces.get(ns);
+    NamespaceImpl.Listener l = namespace == null ? null : namespace.listener();
+    if (l != null) {
+      l.sessionTaken(pid);
+    }
+  }
+
   /** On an engine thread: another node's broadcast, for this node's sockets of its namespace. */
   private void onRelay(byte[] payload) {
+    if (payload.length > 0 && payload[0] == SESSION_TAKEN) {
+      onSessionTaken(payload);
+      return;
+    }
     RelayedEmit emit;
     try {
       emit = RelayedEmit.decode(payload);
