@@ -78,6 +78,11 @@ final class ExampleProcess implements AutoCloseable {
     return port;
   }
 
+  /** The operating system's id of the process. */
+  long pid() {
+    return process.pid();
+  }
+
   /** What it printed so far. */
   List<String> output() {
     synchronized (output) {
