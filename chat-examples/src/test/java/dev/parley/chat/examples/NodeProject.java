@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -46,5 +48,27 @@ final class NodeProject {
       assertThat(npm.exitValue()).as("npm ci exit code; output:%n%s", Files.readString(log)).isZero();
     }
     return to;
+  }
+
+  /**
+   * Runs one test file of an installed project with Node's test runner and this environment, prints
+   * its output, and fails unless it finished within 5 minutes with tests passed and none failed.
+   */
+  static void runTests(Path project, String testFile, Map<String, String> environment) throws Exception {
+    ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
+        .directory(project.toFile())
+        .redirectErrorStream(true);
+    run.environment().putAll(environment);
+    Process node = run.start();
+    node.getOutputStream().close();
+    String output;
+    try (var in = node.getInputStream()) {
+      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    boolean done = node.waitFor(5, TimeUnit.MINUTES);
+    System.out.println(output);
+    assertThat(done).as("node finished").isTrue();
+    assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
+    assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
   }
 }

@@ -2,11 +2,9 @@ package dev.parley.chat.examples;
 
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
-import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,21 +51,7 @@ class SeedExamplesIT {
   static void runAgainst(IntFunction<Running> example, String testFile, String urlVariable) throws Exception {
     Running running = example.apply(0);
     try {
-      ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
-          .directory(js.toFile())
-          .redirectErrorStream(true);
-      run.environment().put(urlVariable, "http://127.0.0.1:" + running.port());
-      Process node = run.start();
-      node.getOutputStream().close();
-      String output;
-      try (var in = node.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      boolean done = node.waitFor(5, TimeUnit.MINUTES);
-      System.out.println(output);
-      assertThat(done).as("node finished").isTrue();
-      assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
-      assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
+      NodeProject.runTests(js, testFile, Map.of(urlVariable, "http://127.0.0.1:" + running.port()));
     } finally {
       running.stop();
     }

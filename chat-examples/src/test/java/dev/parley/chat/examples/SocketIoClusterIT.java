@@ -1,14 +1,11 @@
 package dev.parley.chat.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.parley.chat.cluster.redis.RedisProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,23 +46,8 @@ class SocketIoClusterIT {
   @Test
   void socketIoAcrossNodes() throws Exception {
     Path js = NodeProject.install("src/test/js", "target/examples-js", "socket.io-client");
-    ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", "cluster.test.mjs")
-        .directory(js.toFile())
-        .redirectErrorStream(true);
-    run.environment().put("CLUSTER_URLS",
-        nodes.stream().map(n -> "http://127.0.0.1:" + n.port()).collect(Collectors.joining(",")));
-    run.environment().put("CLUSTER_PIDS",
-        nodes.stream().map(n -> Long.toString(n.pid())).collect(Collectors.joining(",")));
-    Process node = run.start();
-    node.getOutputStream().close();
-    String output;
-    try (var in = node.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    boolean done = node.waitFor(5, TimeUnit.MINUTES);
-    System.out.println(output);
-    assertThat(done).as("node finished").isTrue();
-    assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
-    assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [2-9]").contains("ℹ fail 0");
+    NodeProject.runTests(js, "cluster.test.mjs", Map.of(
+        "CLUSTER_URLS", nodes.stream().map(n -> "http://127.0.0.1:" + n.port()).collect(Collectors.joining(",")),
+        "CLUSTER_PIDS", nodes.stream().map(n -> Long.toString(n.pid())).collect(Collectors.joining(","))));
   }
 }
