@@ -146,6 +146,16 @@ final class RoomRegistry {
     }
   }
 
+  /**
+   * {@link dev.parley.chat.cluster.LocalNode#onDeparted}: a user of a dead node left the room; its
+   * presence entry is there already, the notice a leave adds is not.
+   */
+  void departed(String room, String user) {
+    if (config.announcePresence()) {
+      announce(room, user + " has left", Exclusion.none());
+    }
+  }
+
   // ---------------------------------------------------------------- into the order
 
   /**
