@@ -223,15 +223,20 @@ class ClusterIT extends ThreeNodes {
     assertThat(views.get(1)).isEqualTo(views.get(0));
     assertThat(views.get(2)).isEqualTo(views.get(0));
     List<String> afterClear = views.get(0).subList(views.get(0).indexOf("CLEARED") + 1, views.get(0).size());
+    List<String> beforeClear = views.get(0).subList(0, views.get(0).indexOf("CLEARED"));
 
     for (int node = 0; node < 3; node++) {
       Member joiner = member(node, room, "cjoin" + node);
       JsonObject joined = joiner.request("join", "\"room\":\"" + room + "\"");
       assertThat(ids(joined.getAsJsonArray("history"), roomMessageFrom(senderNames)))
           .as("history on node %s after the clear", node).isEqualTo(afterClear);
+      // The store keeps every message ordered after the clear; it may still hold a few ordered just
+      // before it that other nodes wrote late (docs/cluster.md), never one from further back.
       JsonObject page = joiner.request("history", "\"room\":\"" + room + "\",\"limit\":100");
-      assertThat(ids(page.getAsJsonArray("messages"), roomMessageFrom(senderNames)))
-          .as("the kept history, asked on node %s", node).isEqualTo(afterClear);
+      List<String> kept = ids(page.getAsJsonArray("messages"), roomMessageFrom(senderNames));
+      assertThat(kept).as("the kept history, asked on node %s", node).endsWith(afterClear.toArray(String[]::new));
+      assertThat(kept.subList(0, kept.size() - afterClear.size())).as("kept from before the clear")
+          .isSubsetOf(beforeClear).hasSizeLessThanOrEqualTo(4);
     }
   }
 
