@@ -28,6 +28,18 @@ public interface LocalNode {
   void onRoomReset(String room, RoomSnapshot snapshot);
 
   /**
+   * A user left a room for good without their node saying so: the node that held their last
+   * connection in it died, or was evicted. The engine has published their {@link
+   * ServerEvent.Presence} (left) in the room already, and calls this on exactly one node of the
+   * cluster, so that what a server adds to a leave (the "has left" notice) is said once. Engines of
+   * a single node never call it.
+   *
+   * @param room the room
+   * @param user the user who left it
+   */
+  default void onDeparted(String room, String user) {}
+
+  /**
    * Queues an event to this node's connections of a user.
    *
    * @return the number of connections it was queued to

@@ -146,6 +146,16 @@ final class RoomRegistry {
     }
   }
 
+  /**
+   * {@link dev.parley.chat.cluster.LocalNode#onDeparted}: a user of a dead node left the room; its
+   * presence entry is there already, the notice a leave adds is not.
+   */
+  void departed(String room, String user) {
+    if (config.announcePresence()) {
+      announce(room, user + " has left", Exclusion.none());
+    }
+  }
+
   // ---------------------------------------------------------------- into the order
 
   /**
@@ -170,11 +180,21 @@ final class RoomRegistry {
     return engine.publish(room, new ServerEvent.Presence(room, user, joined), except);
   }
 
-  /** Clears a room's history, in its order: messages published after the clear stay. */
+  /**
+   * Clears a room's history, in its order: messages published after the clear stay. The store loses
+   * the messages up to an id taken just before the clear, not all of them: other nodes may have
+   * appended messages ordered after the clear by the time the removal runs, and their ids are
+   * greater. (Messages ordered between that id and the clear, or appended by other nodes after the
+   * removal although ordered before the clear, stay in the store; docs/cluster.md.)
+   */
   CompletionStage<Void> clear(String room, String by) {
     synchronized (orderLocks.of(room)) {
-      return engine.publish(room, new ServerEvent.HistoryCleared(room, by), Exclusion.none())
-          .thenCompose(cleared -> store.remove(room, null));
+      return engine.nextId().thenCompose(before -> {
+        synchronized (orderLocks.of(room)) {
+          return engine.publish(room, new ServerEvent.HistoryCleared(room, by), Exclusion.none())
+              .thenCompose(cleared -> store.remove(room, before));
+        }
+      });
     }
   }
 

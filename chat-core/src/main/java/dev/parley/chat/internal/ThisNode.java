@@ -36,6 +36,11 @@ final class ThisNode implements LocalNode {
   }
 
   @Override
+  public void onDeparted(String room, String user) {
+    rooms.departed(room, user);
+  }
+
+  @Override
   public int toUser(String user, ServerEvent event) {
     return identities.toUser(user, event);
   }

@@ -1,7 +1,9 @@
 package dev.parley.chat.examples;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.ConnectResult;
 import dev.parley.chat.HookResult;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server already distributes room messages to everyone but the sender, delivers private
  * messages, and announces "X has joined"; the hooks here add a greeting and a {@code /who} command
- * and log what goes where.
+ * and log what goes where. Private messages to someone offline are kept for their next join, anyone
+ * in a room may clear its history, and {@code /chat?user=NAME} signs a connection in as NAME, a name
+ * every connection that asks for it shares (one person in several tabs).
  *
  * <p>Room history is kept in an SQLite file, {@code
  * parley-data/history.db} under the working directory, so it survives a restart; {@code --data-dir
@@ -97,8 +101,15 @@ public final class RoomsChatExample {
       builder.cluster(cluster);
     }
     ChatServer chat = builder
-        // No ackTiming: the default, ON_COMMIT, acknowledges after the commit.
+        // No ackTiming: the default, ON_COMMIT, acknowledges after the commit. Private messages to
+        // someone offline are kept until they next join.
+        .config(ChatConfig.builder().offlineMessages(true).build())
         .historyStore(history)
+        .onConnect(handshake -> handshake.queryParam("user")
+            // /chat?user=NAME signs in as NAME before any join: every connection that asks for the
+            // same name shares it (one person in several tabs, or on several nodes of a cluster).
+            .map(ConnectResult::acceptAs)
+            .orElseGet(ConnectResult::accept))
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());
           join.reply("Welcome to " + join.room() + ", " + join.user()
@@ -115,6 +126,11 @@ public final class RoomsChatExample {
             log.info("private message {} -> {}", msg.sender(), msg.recipient());
           }
           // Room messages go to the room except the sender; private ones to the recipient only.
+          return HookResult.accept();
+        })
+        .onClearHistory(clear -> {
+          // Anyone in a room may empty its history: this is a demo, not a moderated chat.
+          log.info("{} cleared {}", clear.user(), clear.room());
           return HookResult.accept();
         })
         .build();

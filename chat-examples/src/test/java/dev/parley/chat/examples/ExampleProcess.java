@@ -37,9 +37,16 @@ final class ExampleProcess implements AutoCloseable {
 
   /** Starts the jar on a free port with these arguments and waits (up to a minute) for it to listen. */
   static ExampleProcess start(String name, String... args) throws Exception {
+    return start(name, List.of(), args);
+  }
+
+  /** As {@link #start(String, String...)}, with options for the JVM (such as a heap size). */
+  static ExampleProcess start(String name, List<String> jvmOptions, String... args) throws Exception {
     assertThat(JAR).as("the example jar (mvn package builds it)").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toString()));
     command.addAll(List.of(args));
     command.addAll(List.of("--port", "0"));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -94,6 +101,26 @@ final class ExampleProcess implements AutoCloseable {
   void stop() throws InterruptedException {
     process.destroy();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the example stopped").isTrue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Freezes it as {@code kill -STOP} does: it stays alive but runs nothing until {@link #thaw}. */
+  void freeze() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a frozen process run again ({@code kill -CONT}). */
+  void thaw() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %s", name, process.pid())
+        .isTrue();
   }
 
   /** Kills it at once (SIGKILL, as {@code kill -9}): nothing of it runs after. */

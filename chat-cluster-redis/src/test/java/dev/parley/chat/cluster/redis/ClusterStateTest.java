@@ -129,6 +129,8 @@ class ClusterStateTest extends RedisTest {
 
     await(Duration.ofSeconds(10), () -> presence(na.entries("r")).contains("bob left"), "bob leaves r");
     assertThat(presence(na.entries("r"))).containsOnlyOnce("bob left");
+    await(Duration.ofSeconds(5), () -> !na.departed.isEmpty(), "a's server is told bob departed");
+    assertThat(na.departed).as("the reaper's server alone adds the notice").containsExactly("r bob");
     assertThat(get(a.members("r"))).containsExactly("carol");
     assertThat(get(a.onlineUsers())).containsExactly("carol");
     assertThat(get(a.claim("bob", "a2", false))).isTrue();
@@ -144,6 +146,8 @@ class ClusterStateTest extends RedisTest {
     get(b.release("bob", "b1"));
     assertThat(get(a.onlineUsers())).containsExactlyInAnyOrder("carol", "bob");
     assertThat(presence(na.entries("r"))).containsOnlyOnce("bob left");
+    assertThat(na.departed).containsExactly("r bob");
+    assertThat(nb.departed).isEmpty();
     assertThat(get(b.enter("r", "erin", "b3"))).as("b works again under its new id").isTrue();
   }
 

@@ -23,6 +23,8 @@ public final class RecordingNode implements LocalNode {
   public final List<String> disconnected = new CopyOnWriteArrayList<>();
   public final AtomicInteger evictions = new AtomicInteger();
   public final List<byte[]> relayed = new CopyOnWriteArrayList<>();
+  /** "room user" for each onDeparted. */
+  public final List<String> departed = new CopyOnWriteArrayList<>();
   /** Thread that called, to check that deliveries never come on Lettuce's threads. */
   public final List<String> threads = new CopyOnWriteArrayList<>();
   /** Connections and users this node "holds", for routing. */
@@ -74,6 +76,11 @@ public final class RecordingNode implements LocalNode {
   @Override
   public void onRoomReset(String room, RoomSnapshot snapshot) {
     resets(room).add(snapshot);
+  }
+
+  @Override
+  public void onDeparted(String room, String user) {
+    departed.add(room + " " + user);
   }
 
   @Override

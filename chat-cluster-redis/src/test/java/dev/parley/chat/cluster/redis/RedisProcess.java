@@ -74,6 +74,20 @@ public final class RedisProcess implements AutoCloseable {
     process.waitFor();
   }
 
+  /**
+   * Deletes what a persistent server wrote (its append-only files), so that the next {@link
+   * #startAgain} starts empty, as a server without persistence does. Only while it is stopped.
+   */
+  public void forgetData() throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!f.equals(dir) && !f.getFileName().toString().equals("redis.log")) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+
   /** Sends one inline command on a fresh connection and returns the raw reply. */
   public String command(String... args) throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {

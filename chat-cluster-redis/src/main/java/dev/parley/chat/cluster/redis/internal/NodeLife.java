@@ -141,15 +141,28 @@ final class NodeLife {
   }
 
   /** Runs reap.lua and publishes a Presence(left) for every user it took out of a room. */
-  private CompletionStage<Void> reap(String nodesKey, String leaving) {
+  private CompletionStage<Void> reap(String nodesKey, String leavingId) {
     return redis.<List<Object>>eval(Script.REAP, ScriptOutputType.MULTI, new String[] {nodesKey},
-            RedisOps.bytes(keys.prefix()), RedisOps.bytes(leaving))
+            RedisOps.bytes(keys.prefix()), RedisOps.bytes(leavingId))
         .thenCompose(left -> {
           List<CompletableFuture<ServerEvent>> sent = new ArrayList<>();
           for (int i = 0; i + 1 < left.size(); i += 2) {
             String room = RedisOps.string(left.get(i));
             String user = RedisOps.string(left.get(i + 1));
-            sent.add(publisher.apply(room, new ServerEvent.Presence(room, user, false)).toCompletableFuture());
+            sent.add(publisher.apply(room, new ServerEvent.Presence(room, user, false))
+                .thenApplyAsync(presence -> {
+                  if (!leavingId.isEmpty()) {
+                    return presence; // this node is closing: its server says nothing more
+                  }
+                  // This node alone removed the user, so this node alone has the server tell of it.
+                  try {
+                    node.onDeparted(room, user);
+                  } catch (RuntimeException e) {
+                    LOG.error("LocalNode.onDeparted failed", e);
+                  }
+                  return presence;
+                }, exec)
+                .toCompletableFuture());
           }
           return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
         });
