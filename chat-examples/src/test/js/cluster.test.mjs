@@ -167,11 +167,9 @@ describe("socket.io-client on a cluster of three nodes", () => {
     await recoversOnAnotherNode(0, 1, 2, async (lb) => lb.cut());
   });
 
-  // Not yet: the recovery's rejoin claims amy's name, which the killed node holds until the cluster
-  // reaps it, so she connects afresh (recovered false) when she comes back sooner.
-  it("recovers on another node after the first was killed with kill -9", {
-    todo: "the dead node holds the name until it is reaped",
-  }, async () => {
+  // The killed node still holds amy's name until the cluster gives it up; the recovered session
+  // continues her old chat connection and takes the name over from it.
+  it("recovers on another node after the first was killed with kill -9", async () => {
     await recoversOnAnotherNode(2, 0, 1, async () => process.kill(PIDS[2], "SIGKILL"));
   });
 });

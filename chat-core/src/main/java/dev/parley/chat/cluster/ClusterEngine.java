@@ -143,6 +143,22 @@ public interface ClusterEngine extends AutoCloseable {
   CompletionStage<Boolean> claim(String user, String connectionId, boolean shared);
 
   /**
+   * Claims a username for a connection that continues an earlier one: a transport resumed the
+   * client's session (Socket.IO's connection state recovery) on a new connection, perhaps on another
+   * node, while the earlier one may still hold the name (its node died and is not reaped yet, or its
+   * close is still under way). The earlier connection's claim on the name, wherever it is, passes to
+   * this one; then the name is claimed as by {@link #claim}. Only the server's transport says which
+   * connection continues which, never a client.
+   *
+   * @param user the name
+   * @param connectionId the new connection
+   * @param shared as for {@link #claim}
+   * @param earlierConnectionId the connection this one continues
+   * @return {@code true} if the connection now holds the name
+   */
+  CompletionStage<Boolean> takeOver(String user, String connectionId, boolean shared, String earlierConnectionId);
+
+  /**
    * Releases a connection's claim on a name; the user goes offline with their last connection.
    *
    * @param user the name

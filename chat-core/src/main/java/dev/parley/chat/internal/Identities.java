@@ -61,7 +61,10 @@ final class Identities {
   boolean claim(String user, Session session) {
     boolean claimed;
     try {
-      claimed = Stages.await(engine.claim(user, session.id(), session.identityFixed));
+      String earlier = session.connection.continues();
+      claimed = Stages.await(earlier == null
+          ? engine.claim(user, session.id(), session.identityFixed)
+          : engine.takeOver(user, session.id(), session.identityFixed, earlier));
     } catch (ChatException e) {
       engine.release(user, session.id()); // it may have been granted after we stopped waiting
       throw e;

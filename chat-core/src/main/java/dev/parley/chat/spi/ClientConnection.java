@@ -22,6 +22,20 @@ public interface ClientConnection {
   boolean send(ServerEvent event);
 
   /**
+   * The id of an earlier connection of the same client that this one continues, when the transport
+   * resumed the client's session (Socket.IO's connection state recovery): the name that connection
+   * held passes to this one at its first claim, even if the earlier connection's node died and has
+   * not been given up yet. Only the transport vouches for this, from state it kept itself; never take
+   * it from what a client sends.
+   *
+   * @return the earlier connection's id ({@link dev.parley.chat.ConnectionInfo#id()}), or
+   *     {@code null} (the default) for a new session
+   */
+  default String continues() {
+    return null;
+  }
+
+  /**
    * Closes the connection after the events already queued, with a code from {@link CloseCodes}.
    * The transport later calls {@link ClientSession#closed()}.
    *

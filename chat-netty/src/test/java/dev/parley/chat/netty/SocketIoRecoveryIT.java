@@ -72,10 +72,15 @@ class SocketIoRecoveryIT {
         assertThat(live.get(1).getAsJsonObject().get("message").getAsString())
             .as("no join acknowledgement, nothing twice: live traffic comes next").isEqualTo("live");
 
-        try (RawWebSocket thief = open()) {
-          JsonObject reused = connect(thief, "40{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
-          assertThat(reused.get("sid").getAsString()).as("a private id recovers once").isNotEqualTo(sid);
-          assertThat(reused.get("pid").getAsString()).isNotEqualTo(pid);
+        // The private id is the client's secret: a connection that presents it continues the session,
+        // even while the socket that had it is still connected (its client went away unnoticed).
+        try (RawWebSocket returning = open()) {
+          JsonObject continued = connect(returning, "40{\"pid\":\"" + pid + "\",\"offset\":\"" + live.get(2).getAsString() + "\"}");
+          assertThat(continued.get("sid").getAsString()).as("one session, one socket: the newest").isEqualTo(sid);
+          skipTo(back, f -> f.startsWith("41")); // the socket it superseded is disconnected
+          say(other, "after the takeover");
+          assertThat(event(skipTo(returning, f -> f.contains("after the takeover"))).get(1).getAsJsonObject()
+              .get("message").getAsString()).isEqualTo("after the takeover");
         }
       }
     }

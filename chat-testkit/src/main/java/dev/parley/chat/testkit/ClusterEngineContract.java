@@ -407,6 +407,59 @@ public abstract class ClusterEngineContract {
   }
 
   @Test
+  void aContinuingConnectionTakesOverTheNameOfTheOneItContinues() {
+    Pair two = startPair();
+    ClusterEngine a = two.first().engine();
+    ClusterEngine b = two.second().engine();
+    join(a.claim("alice", "a1", false));
+
+    assertFalse(join(b.claim("alice", "b1", false)), "held by a1");
+    assertTrue(join(b.takeOver("alice", "b1", false, "a1")), "b1 continues a1");
+    assertFalse(join(b.claim("alice", "b2", false)), "now b1's");
+    join(a.release("alice", "a1")); // the earlier connection closes late: the name stays b1's
+    assertFalse(join(a.claim("alice", "a2", false)), "still b1's");
+    assertTrue(join(a.onlineUsers()).contains("alice"));
+
+    join(a.claim("carol", "a3", false));
+    assertFalse(join(b.takeOver("carol", "b3", false, "a1")), "a1 never held carol: nothing passes");
+    assertTrue(join(b.takeOver("dave", "b4", false, "a9")), "a free name is claimed as usual");
+  }
+
+  @Test
+  void aTakeOverThatCannotClaimLeavesTheEarlierConnectionItsName() {
+    Pair two = startPair();
+    ClusterEngine a = two.first().engine();
+    ClusterEngine b = two.second().engine();
+    join(a.claim("bot", "a1", true));
+    join(a.claim("bot", "a2", true));
+
+    assertFalse(join(b.takeOver("bot", "b1", false, "a1")), "a2 shares it: it is nobody's alone");
+    join(a.release("bot", "a2"));
+    assertFalse(join(b.claim("bot", "b2", false)), "a1 still holds it");
+  }
+
+  @Test
+  void aNodeThatLeavesAfterATakeOverLeavesTheNameToItsNewHolder() {
+    List<Node> two = startSeveral(2);
+    Node staying = two.get(0);
+    Node leaving = two.get(1);
+    connect(leaving, "alice", "l1", false);
+    connect(leaving, "bob", "l2", false);
+    join(leaving.engine().enter("lobby", "alice", "l1"));
+    join(leaving.engine().enter("lobby", "bob", "l2"));
+    assertTrue(join(staying.engine().takeOver("alice", "s1", false, "l1")));
+    join(staying.engine().enter("lobby", "alice", "s1"));
+
+    close(leaving);
+
+    eventually("the leaving node's users are gone", () -> !join(staying.engine().onlineUsers()).contains("bob")
+        && !join(staying.engine().members("lobby")).contains("bob"));
+    assertTrue(join(staying.engine().onlineUsers()).contains("alice"), "alice is still online, through s1");
+    assertEquals(List.of("alice"), join(staying.engine().members("lobby")));
+    assertFalse(join(staying.engine().claim("alice", "s2", false)), "the name is still s1's");
+  }
+
+  @Test
   void aRaceForOneNameHasOneWinner() throws Exception {
     List<Node> all = startUpTo(3);
     int perNode = 8;

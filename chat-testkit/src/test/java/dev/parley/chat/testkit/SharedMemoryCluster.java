@@ -160,10 +160,22 @@ final class SharedMemoryCluster {
 
     @Override
     public CompletionStage<Boolean> claim(String user, String connectionId, boolean shared) {
+      return takeOver(user, connectionId, shared, null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> takeOver(String user, String connectionId, boolean shared, String earlier) {
       synchronized (lock) {
         Map<String, Boolean> holders = claims.computeIfAbsent(user, k -> new HashMap<>());
-        boolean free = holders.isEmpty() || (shared && holders.values().stream().allMatch(s -> s));
+        Map<String, Boolean> others = new HashMap<>(holders);
+        if (earlier != null) {
+          others.remove(earlier);
+        }
+        boolean free = others.isEmpty() || (shared && others.values().stream().allMatch(s -> s));
         if (free) {
+          if (earlier != null && holders.remove(earlier) != null) {
+            nodeOfConnection.remove(earlier);
+          }
           holders.put(connectionId, shared);
           nodeOfConnection.put(connectionId, id);
         }

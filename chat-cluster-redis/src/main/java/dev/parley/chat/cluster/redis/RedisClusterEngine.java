@@ -102,6 +102,11 @@ public final class RedisClusterEngine implements ClusterEngine {
   }
 
   @Override
+  public CompletionStage<Boolean> takeOver(String user, String connectionId, boolean shared, String earlierConnectionId) {
+    return engine.takeOver(user, connectionId, shared, earlierConnectionId);
+  }
+
+  @Override
   public CompletionStage<Void> release(String user, String connectionId) {
     return engine.release(user, connectionId);
   }

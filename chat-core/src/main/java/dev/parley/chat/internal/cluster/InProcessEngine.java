@@ -231,8 +231,19 @@ public final class InProcessEngine implements ClusterEngine {
 
   @Override
   public CompletionStage<Boolean> claim(String user, String connectionId, boolean shared) {
+    return takeOver(user, connectionId, shared, null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> takeOver(String user, String connectionId, boolean shared, String earlierConnectionId) {
     boolean[] claimed = {false};
-    claims.compute(user, (u, holders) -> {
+    claims.compute(user, (u, current) -> {
+      Map<String, Boolean> holders = current;
+      if (holders != null && earlierConnectionId != null && holders.containsKey(earlierConnectionId)) {
+        Map<String, Boolean> rest = new java.util.HashMap<>(holders);
+        rest.remove(earlierConnectionId);
+        holders = rest.isEmpty() ? null : Map.copyOf(rest);
+      }
       if (holders != null && holders.containsKey(connectionId)) {
         claimed[0] = true;
         return holders;
@@ -240,7 +251,7 @@ public final class InProcessEngine implements ClusterEngine {
       boolean free = holders == null
           || (shared && holders.values().stream().allMatch(Boolean::booleanValue));
       if (!free) {
-        return holders;
+        return current; // the earlier connection keeps its claim too: nothing passed
       }
       claimed[0] = true;
       Map<String, Boolean> next = holders == null ? new java.util.HashMap<>() : new java.util.HashMap<>(holders);

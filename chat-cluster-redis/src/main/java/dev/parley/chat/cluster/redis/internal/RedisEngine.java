@@ -209,11 +209,19 @@ public final class RedisEngine implements ClusterEngine {
 
   @Override
   public CompletionStage<Boolean> claim(String user, String connectionId, boolean shared) {
+    return takeOver(user, connectionId, shared, null);
+  }
+
+  @Override
+  public CompletionStage<Boolean> takeOver(String user, String connectionId, boolean shared, String earlierConnectionId) {
     String me = life.id();
     String[] k = {keys.user(user), keys.nodes(), keys.index(me), keys.online(), keys.connNode(), keys.connClaims()};
+    String earlier = earlierConnectionId == null ? "" : earlierConnectionId;
     return evicting(redis.<Long>eval(Script.CLAIM, ScriptOutputType.INTEGER, k, RedisOps.bytes(connectionId),
             RedisOps.bytes(me), RedisOps.bytes(shared ? "s" : "x"), RedisOps.bytes(user),
-            RedisOps.bytes(Keys.claimMember(user, connectionId))))
+            RedisOps.bytes(Keys.claimMember(user, connectionId)), RedisOps.bytes(earlier),
+            RedisOps.bytes(keys.prefix()),
+            RedisOps.bytes(earlier.isEmpty() ? "" : Keys.claimMember(user, earlier))))
         .thenApply(r -> r == 1);
   }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -204,6 +205,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     /** The recovery succeeded: its replies are replayed, not dropped. */
     volatile boolean recovered;
     volatile String user;
+    /** The chat connection's id, from its welcome: what a recovery of this socket continues. */
+    volatile String connectionId;
     /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
     final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>(4)); // most join one or two
     /**
@@ -270,12 +273,10 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       return ownIds == null ? new long[0] : ownIds.ids();
     }
 
-    /** The state changed: it is written again. */
-    void changed() {
+    /** The state changed: it is written again; the stage completes once that write landed. */
+    CompletionStage<Void> changed() {
       SessionWriter w = writer;
-      if (w != null) {
-        w.changed();
-      }
+      return w == null ? CompletableFuture.completedFuture(null) : w.changed();
     }
 
     synchronized boolean isOwn(String messageId) {
@@ -382,7 +383,11 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return saved;
   }
 
-  /** Another connection took this private id's state: the socket still holding it here writes it no more. */
+  /**
+   * Another connection took this private id's state: it continues this socket's session (its client
+   * came back, perhaps before this node noticed it had gone), so the socket still holding it here
+   * writes it no more and is disconnected: one session has one socket.
+   */
   @Override
   public void sessionTaken(String pid) {
     supersede(pid);
@@ -395,6 +400,10 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       SessionWriter w = old.writer;
       if (w != null) {
         w.stop();
+      }
+      SocketImpl socket = old.socket;
+      if (socket != null) {
+        socket.disconnect();
       }
     }
   }
@@ -471,7 +480,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     synchronized (st.floors) {
       floors = new LinkedHashMap<>(st.floors);
     }
-    return new SessionState(socket.id(), socket.pid(), st.user, floors, st.lastRoom, st.ownIdArray());
+    return new SessionState(socket.id(), socket.pid(), st.user, st.connectionId, floors, st.lastRoom, st.ownIdArray());
   }
 
   @Override
@@ -662,12 +671,20 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       return handshake;
     }
 
+    /** A recovering socket continues the chat connection its kept state names, and takes its name. */
+    @Override
+    public String continues() {
+      Attempt a = st.attempt;
+      return a == null ? null : a.saved.connectionId();
+    }
+
     /** Before the socket exists the chat server only accepts (welcome) or refuses (error, close). */
     private boolean whileConnecting(ServerEvent event) {
       NamespaceImpl.Decided done = st.pending;
       if (event instanceof ServerEvent.Welcome w && done != null) {
         st.pending = null;
         st.user = w.user();
+        st.connectionId = w.connectionId();
         if (st.attempt != null) {
           synchronized (st) {
             st.attempt.done = done;
@@ -780,11 +797,15 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       } else if (event instanceof ServerEvent.Members mem) {
         reply(socket, st, mem.requestId(), Map.of("room", mem.room(), "members", mem.members()));
       } else if (event instanceof ServerEvent.Ack a) {
+        Object answer = a.message() == null ? null : payload(a.message());
         if (st.pid != null && a.message() != null && offset(a.message()) != null) {
           st.sent(a.message(), chat.config());
-          st.changed();
+          // Acknowledged only once the kept state says the message is the client's own: a node
+          // that dies after the ack leaves a state from which a recovery never replays it to her.
+          st.changed().whenComplete((kept, e) -> reply(socket, st, a.requestId(), answer));
+        } else {
+          reply(socket, st, a.requestId(), answer);
         }
-        reply(socket, st, a.requestId(), a.message() == null ? null : payload(a.message()));
       } else if (event instanceof ServerEvent.Error e) {
         reply(socket, st, e.requestId(), error(e.code(), e.message()));
       }

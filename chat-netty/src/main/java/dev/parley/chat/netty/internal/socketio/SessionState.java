@@ -16,22 +16,25 @@ import java.util.Map;
  * What a chat socket's client needs to recover it on any node, as the cluster keeps it under the
  * socket's private id. Immutable (the array is not copied: neither side changes it).
  *
- * <p>The form: a version byte; the socket id and the private id; the user and the last room, each
- * a presence byte then the string; the rooms, a count then each room and its floor (presence byte,
+ * <p>The form: a version byte; the socket id and the private id; the user, the chat connection id
+ * and the last room, each a presence byte then the string; the rooms, a count then each room and its floor (presence byte,
  * string); the own message ids, a count then each as a long. A string is its length in UTF-8 bytes
  * (an unsigned short when below 65,535, else 65,535 and an int) then the bytes.
  *
  * @param sid its socket id, given back on recovery
  * @param pid its private session id
  * @param user its username, or {@code null} if it has none yet
+ * @param connectionId the id of its chat connection, which a recovery continues (it takes over that
+ *     connection's name, even if that connection's node died), or {@code null} before the welcome
  * @param floors the rooms it is in, in the order it joined them, each with the newest message id
  *     its join gave it ({@code null} when the room's history was empty)
  * @param lastRoom the room its bare-text messages go to, or {@code null}
  * @param ownIds the room messages it sent itself (which it never received as events), as numbers,
  *     oldest first
  */
-record SessionState(String sid, String pid, String user, Map<String, String> floors, String lastRoom, long[] ownIds) {
-  private static final int VERSION = 1;
+record SessionState(
+    String sid, String pid, String user, String connectionId, Map<String, String> floors, String lastRoom, long[] ownIds) {
+  private static final int VERSION = 2;
   private static final int LONG_STRING = 0xffff;
 
   /** The rooms, in the order they were joined. */
@@ -46,6 +49,7 @@ record SessionState(String sid, String pid, String user, Map<String, String> flo
       string(out, sid);
       string(out, pid);
       optional(out, user);
+      optional(out, connectionId);
       optional(out, lastRoom);
       out.writeInt(floors.size());
       for (Map.Entry<String, String> e : floors.entrySet()) {
@@ -75,6 +79,7 @@ record SessionState(String sid, String pid, String user, Map<String, String> flo
       String sid = string(in, state.length);
       String pid = string(in, state.length);
       String user = optional(in, state.length);
+      String connectionId = optional(in, state.length);
       String lastRoom = optional(in, state.length);
       int rooms = count(in, state.length);
       Map<String, String> floors = new LinkedHashMap<>();
@@ -88,7 +93,7 @@ record SessionState(String sid, String pid, String user, Map<String, String> flo
       if (in.available() > 0) {
         throw new IllegalArgumentException("a kept Socket.IO session with bytes after its end");
       }
-      return new SessionState(sid, pid, user, Collections.unmodifiableMap(floors), lastRoom, ownIds);
+      return new SessionState(sid, pid, user, connectionId, Collections.unmodifiableMap(floors), lastRoom, ownIds);
     } catch (IOException e) { // EOFException: cut short
       throw new IllegalArgumentException("a kept Socket.IO session cut short", e);
     }

@@ -2,6 +2,8 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.spi.TransportLink;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,10 @@ final class SessionWriter {
   private boolean again;
   private boolean stopped;
   private ScheduledFuture<?> refresh;
+  /** Completes when the write under way lands (or fails); null while none is. */
+  private CompletableFuture<Void> current;
+  /** Completes when the write after it lands: the one that takes the changes made meanwhile. */
+  private CompletableFuture<Void> next;
 
   /**
    * @param ttl how long the state is kept after each write: the recovery window
@@ -47,19 +53,30 @@ final class SessionWriter {
     this.loop = loop;
   }
 
-  /** The state changed: writes it, now or after the write under way. */
-  void changed() {
+  /**
+   * The state changed: writes it, now or after the write under way.
+   *
+   * @return completes once a write that holds this change has landed, or failed (then the state
+   *     kept is the previous one); at once if the writer was stopped
+   */
+  CompletionStage<Void> changed() {
+    CompletableFuture<Void> landed;
     synchronized (this) {
       if (stopped) {
-        return;
+        return CompletableFuture.completedFuture(null);
       }
       if (writing) {
         again = true;
-        return;
+        if (next == null) {
+          next = new CompletableFuture<>();
+        }
+        return next;
       }
       writing = true;
+      current = landed = new CompletableFuture<>();
     }
     write();
+    return landed;
   }
 
   private void write() {
@@ -79,16 +96,23 @@ final class SessionWriter {
       log.debug("could not keep a Socket.IO session's recovery state: {}", failure.toString());
     }
     boolean more;
+    CompletableFuture<Void> landed;
     synchronized (this) {
+      landed = current;
       more = again;
       again = false;
       writing = more;
+      current = more ? (next != null ? next : new CompletableFuture<>()) : null;
+      next = null;
       if (!more && !stopped) {
         if (refresh != null) {
           refresh.cancel(false);
         }
         refresh = loop.schedule(this::changed, Math.max(1, ttl.toMillis() / 2), TimeUnit.MILLISECONDS);
       }
+    }
+    if (landed != null) {
+      landed.complete(null); // failed too: the caller goes on, as without a kept state
     }
     if (more) {
       write();
@@ -108,10 +132,18 @@ final class SessionWriter {
    * No more writes at all: the socket is gone for good, or its client went on elsewhere. A write
    * under way still lands.
    */
-  synchronized void stop() {
-    stopped = true;
-    again = false;
-    cancelRefresh();
+  void stop() {
+    CompletableFuture<Void> dropped;
+    synchronized (this) {
+      stopped = true;
+      again = false;
+      dropped = next;
+      next = null;
+      cancelRefresh();
+    }
+    if (dropped != null) {
+      dropped.complete(null); // the write it waited for will not happen
+    }
   }
 
   private void cancelRefresh() {

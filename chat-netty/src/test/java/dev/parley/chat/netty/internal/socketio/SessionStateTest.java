@@ -22,11 +22,12 @@ class SessionStateTest {
     floors.put("alpha", "01HZX3J5K8N2Q");
     long[] own = {Long.MAX_VALUE, 1, 42};
 
-    SessionState back = roundTrip(new SessionState("sid", "pid", "amy", floors, "zebra", own));
+    SessionState back = roundTrip(new SessionState("sid", "pid", "amy", "c-1", floors, "zebra", own));
 
     assertThat(back.sid()).isEqualTo("sid");
     assertThat(back.pid()).isEqualTo("pid");
     assertThat(back.user()).isEqualTo("amy");
+    assertThat(back.connectionId()).isEqualTo("c-1");
     assertThat(back.lastRoom()).isEqualTo("zebra");
     assertThat(back.rooms()).containsExactly("zebra", "ünïcode ✓", "alpha");
     assertThat(back.floors()).containsExactlyEntriesOf(floors);
@@ -35,9 +36,10 @@ class SessionStateTest {
 
   @Test
   void aSocketWithNoNameNoRoomAndNothingSent() {
-    SessionState back = roundTrip(new SessionState("s", "p", null, Map.of(), null, new long[0]));
+    SessionState back = roundTrip(new SessionState("s", "p", null, null, Map.of(), null, new long[0]));
 
     assertThat(back.user()).isNull();
+    assertThat(back.connectionId()).isNull();
     assertThat(back.lastRoom()).isNull();
     assertThat(back.rooms()).isEmpty();
     assertThat(back.ownIds()).isEmpty();
@@ -46,13 +48,13 @@ class SessionStateTest {
   @Test
   void compact_andLongNamesStillFit() {
     Map<String, String> floors = Map.of("lobby", "01HZX3J5K8N2P");
-    byte[] small = new SessionState("abcdefghijklmnopqrst", "abcdefghijklmnopqrst", "amy", floors, "lobby",
+    byte[] small = new SessionState("abcdefghijklmnopqrst", "abcdefghijklmnopqrst", "amy", "c-1", floors, "lobby",
         new long[] {1, 2}).encode();
     // version, two ids, user, last room, one room with its floor, two ids: no field names, no padding.
     assertThat(small.length).isLessThan(120);
 
     String longRoom = "r".repeat(70_000);
-    SessionState back = roundTrip(new SessionState("s", "p", "amy", Map.of(longRoom, "01HZX3J5K8N2P"), longRoom,
+    SessionState back = roundTrip(new SessionState("s", "p", "amy", "c-1", Map.of(longRoom, "01HZX3J5K8N2P"), longRoom,
         new long[0]));
     assertThat(back.lastRoom()).isEqualTo(longRoom);
     assertThat(back.rooms()).containsExactly(longRoom);
@@ -60,7 +62,7 @@ class SessionStateTest {
 
   @Test
   void bytesOfAnotherFormAreRefused() {
-    byte[] good = new SessionState("s", "p", "amy", Map.of("lobby", "01HZX3J5K8N2P"), null, new long[] {7}).encode();
+    byte[] good = new SessionState("s", "p", "amy", "c-1", Map.of("lobby", "01HZX3J5K8N2P"), null, new long[] {7}).encode();
 
     assertThatThrownBy(() -> SessionState.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> SessionState.decode(Arrays.copyOf(good, good.length - 1)))

@@ -54,7 +54,7 @@ class SessionWriterTest {
 
   private SessionWriter writer(Duration ttl) {
     return new SessionWriter(link, "pid", ttl,
-        () -> new SessionState("sid", "pid", user.get(), Map.of(), null, new long[0]), loop);
+        () -> new SessionState("sid", "pid", user.get(), null, Map.of(), null, new long[0]), loop);
   }
 
   @Test
@@ -72,6 +72,36 @@ class SessionWriterTest {
     assertThat(written).containsExactly("v1 for 120000ms", "v3 for 120000ms");
     writes.get(1).complete(null);
     assertThat(written).hasSize(2);
+  }
+
+  @Test
+  void aChangeIsReportedKeptOnlyOnceAWriteThatHoldsItLanded() {
+    SessionWriter w = writer(Duration.ofMinutes(2));
+
+    CompletableFuture<Void> first = w.changed().toCompletableFuture();
+    user.set("v2");
+    CompletableFuture<Void> second = w.changed().toCompletableFuture();
+    CompletableFuture<Void> third = w.changed().toCompletableFuture();
+    assertThat(first).isNotDone();
+
+    writes.get(0).complete(null);
+    assertThat(first).as("the first write held it").isDone();
+    assertThat(second).as("made while the first was under way: the next write holds it").isNotDone();
+    writes.get(1).completeExceptionally(new IllegalStateException("Redis is unavailable"));
+    assertThat(second).as("failed: the caller goes on without it").isDone();
+    assertThat(third).isDone();
+  }
+
+  @Test
+  void aChangeWaitingForAWriteThatStopNeverMakesIsReleased() {
+    SessionWriter w = writer(Duration.ofMinutes(2));
+    w.changed();
+    CompletableFuture<Void> waiting = w.changed().toCompletableFuture();
+
+    w.stop();
+
+    assertThat(waiting).isDone();
+    assertThat(w.changed()).isDone();
   }
 
   @Test
