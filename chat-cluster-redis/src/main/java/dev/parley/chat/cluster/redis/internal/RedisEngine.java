@@ -45,6 +45,7 @@ public final class RedisEngine implements ClusterEngine {
   private final RedisClusterConfig config;
   private final Keys keys;
   private final ScheduledThreadPoolExecutor exec;
+  private final Backlog backlog;
   private volatile RedisOps redis;
   private volatile RoomFeeds feeds;
   private volatile NodeLife life;
@@ -62,6 +63,7 @@ public final class RedisEngine implements ClusterEngine {
       return t;
     });
     exec.setRemoveOnCancelPolicy(true);
+    this.backlog = new Backlog(exec, Backlog.MAX_QUEUED);
   }
 
   @Override
@@ -70,7 +72,7 @@ public final class RedisEngine implements ClusterEngine {
     this.logSize = Math.max(1, logSize);
     return RedisOps.connect(config).thenCompose(ops -> {
       redis = ops;
-      feeds = new RoomFeeds(ops, keys, exec, localNode);
+      feeds = new RoomFeeds(ops, keys, exec, backlog, localNode);
       life = new NodeLife(ops, exec, keys, config.nodeTimeout().toMillis(), localNode, this::publishPresence,
           this::newInbox);
       ops.pubSub().addListener(new RedisPubSubAdapter<>() {
@@ -339,7 +341,7 @@ public final class RedisEngine implements ClusterEngine {
     b.get(t);
     String target = new String(t, StandardCharsets.UTF_8);
     int offset = b.position();
-    exec.execute(() -> {
+    backlog.offer(() -> {
       try {
         if (kind == TO_USER) {
           node.toUser(target, ServerEventCodec.decodeEvent(message, offset, message.length - offset));
@@ -351,7 +353,7 @@ public final class RedisEngine implements ClusterEngine {
       } catch (RuntimeException e) {
         LOG.error("Could not deliver a message routed from another node", e);
       }
-    });
+    }, "a message routed from another node");
   }
 
   // ------------------------------------------------------------------ relay
@@ -370,7 +372,7 @@ public final class RedisEngine implements ClusterEngine {
     int idLength = message[0] & 0xff;
     String sender = new String(message, 1, idLength, StandardCharsets.UTF_8);
     byte[] payload = java.util.Arrays.copyOfRange(message, 1 + idLength, message.length);
-    exec.execute(() -> {
+    backlog.offer(() -> {
       if (sender.equals(life.id())) {
         return;
       }
@@ -379,7 +381,7 @@ public final class RedisEngine implements ClusterEngine {
       } catch (RuntimeException e) {
         LOG.error("Could not pass on a payload relayed from another node", e);
       }
-    });
+    }, "a relay from another node");
   }
 
   // ------------------------------------------------------------------ transport recovery state

@@ -47,12 +47,14 @@ final class RoomFeeds {
   private final Keys keys;
   private final ScheduledExecutorService exec;
   private final LocalNode node;
+  private final Backlog backlog;
   private final Map<String, Feed> feeds = new HashMap<>();
 
-  RoomFeeds(RedisOps redis, Keys keys, ScheduledExecutorService exec, LocalNode node) {
+  RoomFeeds(RedisOps redis, Keys keys, ScheduledExecutorService exec, Backlog backlog, LocalNode node) {
     this.redis = redis;
     this.keys = keys;
     this.exec = exec;
+    this.backlog = backlog;
     this.node = node;
   }
 
@@ -161,7 +163,9 @@ final class RoomFeeds {
     String epoch = Entries.ascii(message, c1 + 1, c2);
     String streamId = Entries.ascii(message, c2 + 1, c3);
     Pending p = new Pending(seq, epoch, streamId, decode(message, c3 + 1, streamId));
-    exec.execute(() -> receive(room, p));
+    // Dropped when the engine thread is too far behind: the next entry, or the position check,
+    // shows the gap, and the log fills it.
+    backlog.offer(() -> receive(room, p), "a room entry");
   }
 
   /** From the pub/sub listener: Lettuce (re)subscribed a channel, maybe after a reconnect. */
