@@ -122,7 +122,9 @@ public interface ChatServer extends AutoCloseable {
 
   /**
    * Sends a notice to one connection, for example a greeting or a system message. It is not kept in
-   * any history.
+   * any history. A connection on another node of a cluster is reached once it has a name (the
+   * cluster knows where a name's connections are); before that, only from its own node, which is
+   * where its hooks run.
    *
    * @param connectionId the id from {@link ConnectionInfo#id()}
    * @param text the text
