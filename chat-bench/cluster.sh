@@ -14,7 +14,8 @@
 #            same sweep on one node with the in-process engine
 #   pm       three nodes, private messages between users on the same node and on different nodes,
 #            alternating, N rounds
-# With --profile the Redis-engine node of the first single round records a JFR profile.
+# With --profile, one more single fan-out per engine, outside the rounds, records a JFR profile of
+# its node (<timestamp>-cluster-logs/fanout-<engine>.jfr).
 # Results: chat-bench/results/<timestamp>-cluster.jsonl, the tables in <timestamp>-cluster.md.
 set -euo pipefail
 
@@ -182,16 +183,22 @@ machine start
 echo "== single: one node, in-process engine against Redis engine"
 for round in $(seq 1 "$ROUNDS"); do
   for engine in inprocess redis; do
-    jvm=()
-    if $PROFILE && [ "$round" = 1 ] && [ "$engine" = redis ]; then
-      jvm=(-XX:StartFlightRecording=filename=$LOGS/single-redis.jfr,settings=profile,delay=8s,duration=15s)
-    fi
-    start_nodes "$engine" 1 "single-$engine-$round" "${jvm[@]+"${jvm[@]}"}"
+    start_nodes "$engine" 1 "single-$engine-$round"
     loadgen "$engine-1" "$round" --scenario fanout "${SINGLE[@]}"
     loadgen "$engine-1" "$round" --scenario pm "${SINGLE_PM[@]}"
     stop_nodes
   done
 done
+if $PROFILE; then
+  # Apart from the rounds, so that the recording's own cost is in no figure: each engine's node
+  # records the whole fan-out run (JFR's "profile" settings: a Java stack sample every 10 ms).
+  for engine in inprocess redis; do
+    start_nodes "$engine" 1 "profile-$engine" \
+      "-XX:StartFlightRecording=filename=$LOGS/fanout-$engine.jfr,settings=profile,dumponexit=true"
+    loadgen "$engine-1-jfr" 1 --scenario fanout "${SINGLE[@]}"
+    stop_nodes
+  done
+fi
 
 echo "== calls: three nodes, Redis commands per room message by room size"
 start_nodes redis 3 calls
