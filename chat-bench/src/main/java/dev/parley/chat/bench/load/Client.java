@@ -35,18 +35,23 @@ final class Client implements AutoCloseable {
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
   private final String host;
-  private final int port;
+  private final List<Integer> ports;
+  private final java.util.function.IntUnaryOperator nodeOf;
   private final List<InetSocketAddress> sources;
   final boolean epoll;
 
   /**
+   * A client of one server, or of several (a cluster's nodes): connection number {@code i} goes to
+   * {@code ports.get(nodeOf.applyAsInt(i))}.
+   *
    * @param sources local addresses to connect from, round robin; empty lets the kernel choose. Each
    *     source address has its own ephemeral port range, so several let one client open more
    *     connections to one server port than that range holds.
    */
-  Client(String host, int port, List<String> sources) {
+  Client(String host, List<Integer> ports, java.util.function.IntUnaryOperator nodeOf, List<String> sources) {
     this.host = host;
-    this.port = port;
+    this.ports = List.copyOf(ports);
+    this.nodeOf = nodeOf;
     this.sources = sources.stream().map(s -> new InetSocketAddress(s, 0)).toList();
     this.epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -70,6 +75,7 @@ final class Client implements AutoCloseable {
 
   /** Opens {@code c}'s connection with {@code driver}'s path; call on the event loop. */
   void connect(Conn c, Driver driver) {
+    int port = ports.get(nodeOf.applyAsInt(c.index));
     URI uri = URI.create("ws://" + host + ":" + port + driver.path());
     WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(uri)

@@ -18,111 +18,13 @@ public final class LoadGen {
   private final Settings s;
   private final Consumer<JsonObject> out;
   private final ServerProbe probe;
+  private ClusterMeter meter;
   private final long selfPid = ProcessHandle.current().pid();
 
   LoadGen(Settings s, Consumer<JsonObject> out) {
     this.s = s;
     this.out = out;
-    this.probe = new ServerProbe(s.serverPid, s.host, s.statsPort);
-  }
-
-  /** Everything a run is told on the command line. */
-  static final class Settings {
-    String scenario = "fanout";
-    String driver = "json";
-    String server = "server";
-    String round = "1";
-    String host = "127.0.0.1";
-    int port = 8080;
-    long serverPid = -1;
-    int statsPort = -1;
-    int sourceAddresses = -1;
-    String tag = Long.toString(System.nanoTime() % 1_000_000, 36);
-    // connect
-    int connections = 1000;
-    double ramp = 2000;
-    int maxInFlight = 256;
-    int checkpoints = 1;
-    double hold = 0;
-    // fanout, pm, sweep
-    int rooms = 10;
-    int roomSize = 100;
-    int senders = 1;
-    int users = 1000;
-    double rate = 100;
-    int window = 20;
-    double duration = 10;
-    double drain = 5;
-    double warmup = 3;
-    int messageBytes = 64;
-    // sweep
-    double startRate = 50;
-    double factor = 2;
-    int maxSteps = 8;
-    int refine = 2;
-    double p99Millis = 50;
-    long timeoutSeconds = 120;
-    // soak
-    double pmRate = 0;
-    double churnRate = 0;
-    double sampleEvery = 15;
-    double flatPercent = 1;
-    double flatFloorMib = 1;
-
-    static Settings parse(String... args) {
-      Flags f = Flags.parse(args);
-      Settings s = new Settings();
-      s.scenario = f.string("scenario", s.scenario);
-      s.driver = f.string("driver", s.driver);
-      s.server = f.string("server", s.server);
-      s.round = f.string("round", s.round);
-      s.host = f.string("host", s.host);
-      s.port = f.integer("port", s.port);
-      s.serverPid = f.longValue("server-pid", s.serverPid);
-      s.statsPort = f.integer("stats-port", s.statsPort);
-      s.sourceAddresses = f.integer("source-addresses", s.sourceAddresses);
-      s.tag = f.string("tag", s.tag);
-      s.connections = f.integer("connections", s.connections);
-      s.ramp = f.decimal("ramp", s.ramp);
-      s.maxInFlight = f.integer("max-in-flight", s.maxInFlight);
-      s.checkpoints = f.integer("checkpoints", s.checkpoints);
-      s.hold = f.decimal("hold", s.hold);
-      s.rooms = f.integer("rooms", s.rooms);
-      s.roomSize = f.integer("room-size", s.roomSize);
-      s.senders = f.integer("senders", s.senders);
-      s.users = f.integer("users", s.users);
-      s.rate = f.decimal("rate", s.rate);
-      s.window = f.integer("window", s.window);
-      boolean soak = s.scenario.equals("soak");
-      // A soak's defaults are a short run of its own; the documented run gives its length.
-      s.duration = f.decimal("duration", soak ? 300 : s.duration);
-      s.drain = f.decimal("drain", s.drain);
-      s.warmup = f.decimal("warmup", soak ? 60 : s.warmup);
-      s.messageBytes = f.integer("message-bytes", s.messageBytes);
-      s.startRate = f.decimal("start-rate", s.startRate);
-      s.factor = f.decimal("factor", s.factor);
-      s.maxSteps = f.integer("max-steps", s.maxSteps);
-      s.refine = f.integer("refine", s.refine);
-      s.p99Millis = f.decimal("p99-ms", s.p99Millis);
-      s.timeoutSeconds = f.longValue("timeout", s.timeoutSeconds);
-      s.pmRate = f.decimal("pm-rate", s.pmRate);
-      s.churnRate = f.decimal("churn-rate", s.churnRate);
-      s.sampleEvery = f.decimal("sample-every", s.sampleEvery);
-      s.flatPercent = f.decimal("flat-percent", s.flatPercent);
-      s.flatFloorMib = f.decimal("flat-floor-mib", s.flatFloorMib);
-      f.rejectUnknown();
-      return s;
-    }
-
-    /** Local addresses to connect from: 127.0.0.2 upwards, more once one port range may not do. */
-    List<String> sources(int total) {
-      int n = sourceAddresses >= 0 ? sourceAddresses : total > 10_000 ? 1 + total / 15_000 : 0;
-      List<String> list = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        list.add("127.0.0." + (2 + i));
-      }
-      return list;
-    }
+    this.probe = new ServerProbe(s.serverPids, s.host, s.statsPort);
   }
 
   /** Runs one scenario; exits with status 1 when a soak did not pass. */
@@ -139,6 +41,13 @@ public final class LoadGen {
 
   /** Runs the scenario; false only for a soak whose memory was not flat or whose connections failed. */
   boolean run() {
+    try (ClusterMeter m = new ClusterMeter(s, probe)) {
+      meter = m;
+      return runScenario();
+    }
+  }
+
+  private boolean runScenario() {
     switch (s.scenario) {
       case "connect" -> connect();
       case "fanout" -> fanout(false);
@@ -179,7 +88,7 @@ public final class LoadGen {
     points.add(base);
     counts.add(0);
     long t0 = System.nanoTime();
-    try (Client client = new Client(s.host, s.port, sources); Fleet fleet = new Fleet(client, driver)) {
+    try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, n), sources); Fleet fleet = new Fleet(client, driver)) {
       o.addProperty("epoll", client.epoll);
       int stages = Math.max(1, s.checkpoints);
       boolean allSettled = true;
@@ -270,14 +179,17 @@ public final class LoadGen {
 
   private void fanout(boolean sweep) {
     Driver driver = Driver.of(s.driver);
-    int n = s.rooms * s.roomSize;
-    try (Client client = new Client(s.host, s.port, s.sources(n)); Fleet fleet = new Fleet(client, driver)) {
-      if (!joinAll(fleet, n, i -> "f" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i)) {
+    int members = s.rooms * s.roomSize;
+    int n = members + s.idleRooms * s.roomSize;
+    try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, members), s.sources(n));
+        Fleet fleet = new Fleet(client, driver)) {
+      if (!joinAll(fleet, n, i -> i < members ? busyRoom(i / s.roomSize) : idleRoom((i - members) / s.roomSize),
+          i -> "u" + s.tag + "-" + i)) {
         return;
       }
       List<Conn> senders = new ArrayList<>();
       for (Conn c : fleet.joinedConns()) {
-        if (c.index % s.roomSize < s.senders) {
+        if (c.index < members && c.index % s.roomSize < s.senders) {
           senders.add(c);
         }
       }
@@ -287,6 +199,7 @@ public final class LoadGen {
         c.send(driver.roomMessage(c.room, Marker.text(stamp, s.messageBytes)));
       };
       warmUp(fleet, sweep ? s.startRate : s.rate, perMessage, sender);
+      meter.measureBackground(s.idleWindow);
       if (!sweep) {
         out.accept(step(fleet, "fanout", s.rate, perMessage, sender));
         return;
@@ -348,11 +261,38 @@ public final class LoadGen {
     return r;
   }
 
+  private String busyRoom(int r) {
+    return "f" + s.tag + "-" + r;
+  }
+
+  /** A room that gets no message, on the nodes after {@code --member-nodes}. */
+  private String idleRoom(int r) {
+    return "q" + s.tag + "-" + r;
+  }
+
+  /** The cluster's channels of the rooms that carry the load, and of the idle ones. */
+  private List<List<String>> roomChannels(boolean pm) {
+    List<String> busy = new ArrayList<>();
+    List<String> idle = new ArrayList<>();
+    if (!pm) {
+      for (int r = 0; r < s.rooms; r++) {
+        busy.add(s.redisPrefix + "room:" + busyRoom(r));
+      }
+      for (int r = 0; r < s.idleRooms; r++) {
+        idle.add(s.redisPrefix + "room:" + idleRoom(r));
+      }
+    }
+    return List.of(busy, idle);
+  }
+
   private void fanoutShape(JsonObject o) {
     o.addProperty("rooms", s.rooms);
     o.addProperty("roomSize", s.roomSize);
     o.addProperty("senders", s.senders);
     o.addProperty("messageBytes", s.messageBytes);
+    o.addProperty("nodeCount", s.ports.size());
+    o.addProperty("memberNodes", s.memberNodes);
+    o.addProperty("idleRooms", s.idleRooms);
   }
 
   private boolean joinAll(Fleet fleet, int n, java.util.function.IntFunction<String> rooms,
@@ -388,6 +328,7 @@ public final class LoadGen {
   private JsonObject step(Fleet fleet, String scenario, double rate, int perMessage, Fleet.Sender sender) {
     fleet.resetCounters();
     int closedBefore = fleet.onLoop(() -> fleet.closedAfterJoin);
+    ClusterMeter.Reading r0 = meter.read();
     long cpu0 = probe.cpuNanos();
     long self0 = ProcStats.cpuNanos(selfPid);
     long t0 = System.nanoTime();
@@ -398,11 +339,14 @@ public final class LoadGen {
     long t1 = System.nanoTime();
     long cpu1 = probe.cpuNanos();
     long self1 = ProcStats.cpuNanos(selfPid);
+    ClusterMeter.Reading r1 = meter.read();
     JsonObject o = header(scenario);
     if (!scenario.equals("pm")) {
       fanoutShape(o);
     } else {
       o.addProperty("users", s.users);
+      o.addProperty("nodeCount", s.ports.size());
+      o.addProperty("pmPairs", s.pmPairs);
     }
     o.addProperty("offeredRate", rate);
     o.addProperty("offeredDeliveriesPerSec", rate * perMessage);
@@ -437,6 +381,8 @@ public final class LoadGen {
       o.addProperty("ok", ok);
       return null;
     });
+    List<List<String>> channels = roomChannels(scenario.equals("pm"));
+    meter.report(o, r0, r1, sent, o.get("delivered").getAsLong(), channels.get(0), channels.get(1));
     return o;
   }
 
@@ -445,21 +391,37 @@ public final class LoadGen {
   private void pm() {
     Driver driver = Driver.of(s.driver);
     int n = s.users;
-    try (Client client = new Client(s.host, s.port, s.sources(n)); Fleet fleet = new Fleet(client, driver)) {
+    try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, n), s.sources(n));
+        Fleet fleet = new Fleet(client, driver)) {
       if (!joinAll(fleet, n, i -> "p" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i)) {
         return;
       }
       List<Conn> all = fleet.joinedConns();
+      // For --pm-pairs: the users on each node, and those on any other node.
+      List<List<Conn>> onNode = new ArrayList<>();
+      List<List<Conn>> offNode = new ArrayList<>();
+      for (int node = 0; node < s.ports.size(); node++) {
+        int k = node;
+        onNode.add(all.stream().filter(c -> s.nodeOf(c.index, n) == k).toList());
+        offNode.add(all.stream().filter(c -> s.nodeOf(c.index, n) != k).toList());
+      }
       SplittableRandom random = new SplittableRandom(42);
       Fleet.Sender sender = (seq, stamp) -> {
         Conn from = all.get(random.nextInt(all.size()));
-        Conn to = all.get(random.nextInt(all.size() - 1));
-        if (to == from) {
-          to = all.get(all.size() - 1);
+        int node = s.nodeOf(from.index, n);
+        List<Conn> to = switch (s.pmPairs) {
+          case "same-node" -> onNode.get(node);
+          case "cross-node" -> offNode.get(node);
+          default -> all;
+        };
+        Conn target = to.get(random.nextInt(to.size()));
+        if (target == from) {
+          target = to.get((to.indexOf(from) + 1) % to.size());
         }
-        from.send(driver.privateMessage(to.user, Marker.text(stamp, s.messageBytes)));
+        from.send(driver.privateMessage(target.user, Marker.text(stamp, s.messageBytes)));
       };
       warmUp(fleet, s.rate, 1, sender);
+      meter.measureBackground(s.idleWindow);
       out.accept(step(fleet, "pm", s.rate, 1, sender));
     }
   }

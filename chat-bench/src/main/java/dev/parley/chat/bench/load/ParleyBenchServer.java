@@ -3,6 +3,8 @@ package dev.parley.chat.bench.load;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.cluster.redis.RedisClusterConfig;
+import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
 import java.io.IOException;
@@ -21,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
  * by NettyChatServer over both protocols, plus the same {@code GET /stats} endpoint the peer servers
  * expose. Flags: {@code --port} (default 8080), {@code --stats-port} (default 8081), {@code
  * --presence true|false} (join/leave notices, default true), {@code --history N} (default 100),
- * {@code --host} (default 127.0.0.1). Prints {@code READY <port>} once both ports listen.
+ * {@code --host} (default 127.0.0.1), {@code --redis-url redis://HOST:PORT} (the cluster engine on
+ * that Redis instead of the in-process one: servers started with the same Redis are one chat).
+ * Prints {@code READY <port>} once both ports listen.
  */
 public final class ParleyBenchServer implements AutoCloseable {
   private final ChatServer chat;
@@ -37,12 +41,15 @@ public final class ParleyBenchServer implements AutoCloseable {
   /** Starts a server; port 0 picks free ports. */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history)
       throws IOException {
-    return start(host, port, statsPort, presence, history, 0);
+    return start(host, port, statsPort, presence, history, 0, null);
   }
 
-  /** As above, with {@code ioThreads} event loops (0: the {@link NettyConfig} default). */
+  /**
+   * As above, with {@code ioThreads} event loops (0: the {@link NettyConfig} default), and as a node
+   * of the cluster on the Redis at {@code redisUrl} ({@code null}: the in-process engine, alone).
+   */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history,
-      int ioThreads) throws IOException {
+      int ioThreads, String redisUrl) throws IOException {
     ChatConfig config = ChatConfig.builder()
         .announcePresence(presence)
         .historySize(history)
@@ -51,7 +58,11 @@ public final class ParleyBenchServer implements AutoCloseable {
         .requestsPerSecond(Integer.MAX_VALUE)
         .requestBurst(Integer.MAX_VALUE)
         .build();
-    ChatServer chat = ChatServer.builder().config(config).build();
+    ChatServer.Builder builder = ChatServer.builder().config(config);
+    if (redisUrl != null) {
+      builder.cluster(RedisClusterEngine.create(RedisClusterConfig.builder(redisUrl).build()));
+    }
+    ChatServer chat = builder.build();
     // The generator opens up to 19,800 connections from one to four loopback addresses at up to
     // 3,000 a second, past the default connection caps (which hold a process well below its
     // open-file limit and one address to 1,000); the peers measured beside Parley have no such caps.
@@ -124,12 +135,14 @@ public final class ParleyBenchServer implements AutoCloseable {
     boolean presence = flags.bool("presence", true);
     int history = flags.integer("history", 100);
     int ioThreads = flags.integer("io-threads", 0);
+    String redisUrl = flags.string("redis-url", null);
     flags.rejectUnknown();
-    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads);
+    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history
         + ", rate limits raised to Integer.MAX_VALUE requests/s (the defaults would throttle the load)"
-        + ", stats at http://" + host + ":" + s.statsPort() + "/stats");
+        + ", stats at http://" + host + ":" + s.statsPort() + "/stats"
+        + (redisUrl == null ? ", in-process engine" : ", cluster node on " + redisUrl));
     System.out.println("READY " + s.port());
     System.out.flush();
     new CountDownLatch(1).await();

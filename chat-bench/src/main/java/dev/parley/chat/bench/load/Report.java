@@ -29,7 +29,7 @@ import org.knowm.xchart.style.Styler;
  * PNGs. Flags: {@code --results FILE.jsonl}, {@code --images DIR} (none: no charts), {@code --parley
  * NAME} (the server label of Parley, default {@code parley}), {@code --driver socketio} (the driver
  * Parley is compared in; peers speak only Socket.IO). A soak's results get {@link SoakTable}'s
- * tables instead.
+ * tables instead, and a cluster run's {@link ClusterTable}'s.
  */
 public final class Report {
   /** One row of the table: how to read it from results, which way is better, the target ratio. */
@@ -118,6 +118,11 @@ public final class Report {
               + o.get("loadavg").getAsString() + ", " + o.get("cores") + " cores");
         }
       }
+    }
+    if (ClusterTable.present(results)) {
+      // chat-bench/cluster.sh: one node against another engine and several nodes, no peers.
+      System.out.print(ClusterTable.of(results));
+      return;
     }
     if (SoakTable.present(results)) {
       // A soak's file holds no comparison: its own tables, a row every five minutes.

@@ -8,19 +8,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the load generator learns about the server process: CPU time and RSS from /proc (given its
  * pid), heap after GC from its {@code GET /stats} endpoint (given its stats port). Either may be
- * absent; the results then leave those fields out.
+ * absent; the results then leave those fields out. For a cluster, CPU time is that of every node
+ * together; memory is the first node's.
  */
 final class ServerProbe {
   private final long pid;
+  private final List<Long> pids;
   private final String statsUrl;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ServerProbe(long pid, String host, int statsPort) {
-    this.pid = pid;
+  ServerProbe(List<Long> pids, String host, int statsPort) {
+    this.pids = List.copyOf(pids);
+    this.pid = pids.isEmpty() ? -1 : pids.get(0);
     this.statsUrl = statsPort > 0 ? "http://" + host + ":" + statsPort + "/stats" : null;
   }
 
@@ -28,8 +32,18 @@ final class ServerProbe {
     return pid > 0;
   }
 
+  /** CPU time of every server process together. */
   long cpuNanos() {
-    return pid > 0 ? ProcStats.cpuNanos(pid) : 0;
+    long sum = 0;
+    for (long[] node : nodeCpuNanos()) {
+      sum += node[1];
+    }
+    return sum;
+  }
+
+  /** Each server process's pid and CPU time, in the order the servers were given. */
+  List<long[]> nodeCpuNanos() {
+    return pids.stream().map(p -> new long[] {p, ProcStats.cpuNanos(p)}).toList();
   }
 
   /**

@@ -25,7 +25,7 @@ import java.util.function.IntFunction;
  * Fleet}'s; the scenario's thread only reads them through {@link Fleet#onLoop}.
  */
 final class Soak {
-  private final LoadGen.Settings s;
+  private final Settings s;
   private final Consumer<JsonObject> out;
   private final ServerProbe probe;
   private final Function<String, JsonObject> header;
@@ -41,7 +41,7 @@ final class Soak {
   private long skipped;
   private long expectedAtSend;
 
-  Soak(LoadGen.Settings s, Consumer<JsonObject> out, ServerProbe probe, Function<String, JsonObject> header) {
+  Soak(Settings s, Consumer<JsonObject> out, ServerProbe probe, Function<String, JsonObject> header) {
     this.s = s;
     this.out = out;
     this.probe = probe;
@@ -52,7 +52,7 @@ final class Soak {
   boolean run() {
     int n = s.connections;
     IntFunction<Driver> drivers = Driver.perConnection(s.driver);
-    try (Client client = new Client(s.host, s.port, s.sources(n)); Fleet fleet = new Fleet(client, drivers)) {
+    try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, Integer.MAX_VALUE), s.sources(n)); Fleet fleet = new Fleet(client, drivers)) {
       IntFunction<String> rooms = i -> "s" + s.tag + "-" + i / s.roomSize;
       fleet.connect(0, n, rooms, i -> user(i, 0), s.ramp, s.maxInFlight, s.timeoutSeconds);
       if (fleet.onLoop(() -> fleet.joined) < n) {

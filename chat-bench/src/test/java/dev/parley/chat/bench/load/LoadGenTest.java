@@ -32,7 +32,7 @@ class LoadGenTest {
     all.addAll(List.of("--port", Integer.toString(server.port()), "--stats-port", Integer.toString(server.statsPort()),
         "--server-pid", Long.toString(ProcessHandle.current().pid()), "--warmup", "0"));
     List<JsonObject> lines = new ArrayList<>();
-    new LoadGen(LoadGen.Settings.parse(all.toArray(String[]::new)), lines::add).run();
+    new LoadGen(Settings.parse(all.toArray(String[]::new)), lines::add).run();
     return lines;
   }
 
