@@ -189,6 +189,12 @@ public interface ClusterEngine extends AutoCloseable {
   /** The users with at least one connection. */
   CompletionStage<Set<String>> onlineUsers();
 
+  /**
+   * Whether a user has at least one connection: what a private message asks, once per message, so
+   * an engine answers it without listing every user.
+   */
+  CompletionStage<Boolean> isOnline(String user);
+
   // ------------------------------------------------------------------ routing
 
   /**

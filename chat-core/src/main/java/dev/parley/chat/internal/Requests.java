@@ -214,7 +214,7 @@ final class Requests {
     if (identities.isLocal(to) || (config.offlineMessages() && to != null && identities.names().isValidUsername(to))) {
       return CompletableFuture.completedFuture(true);
     }
-    return engine.onlineUsers().thenApply(online -> online.contains(to));
+    return engine.isOnline(to);
   }
 
   void checkContent(String text, Map<String, Object> data) {

@@ -519,12 +519,15 @@ public abstract class ClusterEngineContract {
     assertEquals(List.of("bob", "carol"), join(a.engine().members("lobby")), "in name order");
     assertEquals(Set.of("lobby", "games", "archive"), join(a.engine().rooms()));
     assertEquals(Set.of("bob", "carol"), join(a.engine().onlineUsers()));
+    assertTrue(join(a.engine().isOnline("bob")), "bob, from the other node");
+    assertFalse(join(a.engine().isOnline("dave")));
 
     join(b.exit("games", "bob", "b1"));
     join(b.release("bob", "b1"));
 
     assertEquals(Set.of("lobby", "archive"), join(a.engine().rooms()), "a room without members or messages goes");
     assertEquals(Set.of("carol"), join(a.engine().onlineUsers()));
+    assertFalse(join(a.engine().isOnline("bob")), "gone with his last connection");
   }
 
   // ------------------------------------------------------------------ routing

@@ -260,6 +260,14 @@ final class SharedMemoryCluster {
     }
 
     @Override
+    public CompletionStage<Boolean> isOnline(String user) {
+      synchronized (lock) {
+        Map<String, Boolean> holders = claims.get(user);
+        return CompletableFuture.completedFuture(holders != null && !holders.isEmpty());
+      }
+    }
+
+    @Override
     public CompletionStage<Integer> toUser(String user, ServerEvent event) {
       byte[] wire = ServerEventCodec.encodeEvent(event);
       List<CompletableFuture<Integer>> counts = new ArrayList<>();

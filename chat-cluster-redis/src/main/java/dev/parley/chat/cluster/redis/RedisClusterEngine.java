@@ -136,6 +136,11 @@ public final class RedisClusterEngine implements ClusterEngine {
     return engine.onlineUsers();
   }
 
+  @Override
+  public CompletionStage<Boolean> isOnline(String user) {
+    return engine.isOnline(user);
+  }
+
   /**
    * {@inheritDoc}
    *

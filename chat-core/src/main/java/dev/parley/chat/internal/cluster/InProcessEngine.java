@@ -319,6 +319,11 @@ public final class InProcessEngine implements ClusterEngine {
     return done(Collections.unmodifiableSet(new TreeSet<>(claims.keySet())));
   }
 
+  @Override
+  public CompletionStage<Boolean> isOnline(String user) {
+    return done(claims.containsKey(user));
+  }
+
   // ------------------------------------------------------------------ routing
 
   @Override

@@ -282,6 +282,11 @@ public final class RedisEngine implements ClusterEngine {
     return strings(keys.online());
   }
 
+  @Override
+  public CompletionStage<Boolean> isOnline(String user) {
+    return RedisOps.mapped(redis.commands().sismember(keys.online(), RedisOps.bytes(user)));
+  }
+
   private CompletionStage<Set<String>> strings(String setKey) {
     return RedisOps.mapped(redis.commands().smembers(setKey))
         .thenApply(members -> members.stream().map(RedisOps::string).collect(Collectors.toCollection(TreeSet::new)));
