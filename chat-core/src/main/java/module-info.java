@@ -15,5 +15,4 @@ module dev.parley.chat {
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.
   exports dev.parley.chat.internal.logging to dev.parley.chat.netty;
-  // Not API either: message ids as numbers, which Socket.IO recovery keeps per client.
 }

@@ -49,11 +49,15 @@ import java.util.concurrent.Executor;
  *   <li>Actions never wait for a network: they return a stage. With the default, in-process {@link
  *       dev.parley.chat.cluster.ClusterEngine} it completes as soon as the message is queued to every
  *       recipient's connection (with {@link AckTiming#ON_COMMIT}, once the history store has also made
- *       it durable); with an engine for several nodes, once the engine has ordered and routed it.
+ *       it durable); with an engine for several nodes, once the engine has ordered and routed it, on
+ *       one of the engine's threads (with {@code chat-cluster-redis}, a Lettuce I/O thread or {@code
+ *       parley-redis-engine}). Callbacks chained to such a stage run there: they must not block, nor
+ *       call a query, which would hold the thread that must bring its answer and fail; hand such work
+ *       to an executor of yours ({@code thenAcceptAsync(..., executor)}).
  *   <li>Queries ({@link #rooms()}, {@link #members(String)}, {@link #history(String)}, {@link
- *       #onlineUsers()}) answer for the whole cluster: they wait for the engine, which the in-process
- *       one never makes them do. If the engine cannot answer they throw a {@link ChatException} with
- *       {@link ErrorCodes#CLUSTER_UNAVAILABLE}.
+ *       #onlineUsers()}) answer for the whole cluster: they wait for the engine, for at most 10
+ *       seconds, which the in-process one never makes them do. If the engine cannot answer in time
+ *       they throw a {@link ChatException} with {@link ErrorCodes#CLUSTER_UNAVAILABLE}.
  * </ul>
  */
 public interface ChatServer extends AutoCloseable {
@@ -186,12 +190,16 @@ public interface ChatServer extends AutoCloseable {
    *     at most 255 bytes of UTF-8: relays reach the links of that name only
    * @param receiver gets what links of that name on the other nodes relay
    * @return the link, until closed
+   * @throws IllegalArgumentException if the name is empty or longer than 255 bytes of UTF-8
    */
   TransportLink link(String transport, TransportLink.Receiver receiver);
 
   /**
-   * Stops the hook executor if this server created it and closes the history store, which makes what
-   * it queued durable. Transports should be stopped first; this does not close connections.
+   * Closes the cluster engine, stops the hook executor if this server created it, and closes the
+   * history store, which makes what it queued durable. Transports should be stopped first; this does
+   * not close connections. An engine for several nodes leaves the cluster here, so this may block
+   * while it reaches the shared state: {@code chat-cluster-redis} for up to about three times its
+   * command timeout.
    */
   @Override
   void close();
@@ -268,8 +276,10 @@ public interface ChatServer extends AutoCloseable {
      * up to 256, whenever every thread is busy, then queues up to 10,000 tasks; {@link
      * ChatServer#close()} shuts it down. Each connection's work runs one task at a time on it, so a
      * blocked hook stalls only its own connection while the executor has threads to spare: an executor
-     * given here should grow too. It is not shut down by the server. {@code Runnable::run} runs everything on the transport's threads:
-     * only for hooks that never block.
+     * given here should grow too. It is not shut down by the server. {@code Runnable::run} runs
+     * everything on the transport's threads: only for hooks that never block, and not with an engine
+     * for several nodes, whose requests wait for the network and would stall the transport's I/O
+     * threads.
      */
     public Builder hookExecutor(Executor executor) {
       this.hookExecutor = Objects.requireNonNull(executor, "executor");
@@ -298,10 +308,13 @@ public interface ChatServer extends AutoCloseable {
     }
 
     /**
-     * Builds the server.
+     * Builds the server and starts its cluster engine, waiting for it for at most 10 seconds.
      *
      * @throws IllegalArgumentException if the recovery limits of the configuration exceed the history
-     *     store's retention
+     *     store's retention; the history store is closed
+     * @throws ChatException with {@link ErrorCodes#CLUSTER_UNAVAILABLE} if the engine could not start
+     *     in time or could not reach the cluster (for example Redis is unreachable); the engine, the
+     *     history store and the hook executor this server made are closed
      */
     public ChatServer build() {
       return new DefaultChatServer(

@@ -44,11 +44,14 @@ import java.util.concurrent.CompletionStage;
  * <h2>Threading and lifecycle</h2>
  *
  * The server calls {@link #start} once, before anything else, and {@link #close} once, last; the
- * engine belongs to one server. Every other method may be called from any thread, never blocks, and
- * returns a stage that completes on an engine thread (or at once). A stage fails with {@link
- * ClusterUnavailableException} when the engine cannot reach the shared state (for example Redis is
- * down); it must then fail quickly (within the engine's own timeout), never queue without bound.
- * Engines call {@link LocalNode} from their own threads; calls for one room come one at a time.
+ * engine belongs to one server. Every other method may be called from any thread and returns a stage
+ * that completes on an engine thread (or at once), so that callers never wait for the network. The
+ * in-process engine completes every stage at once, and so may block the caller for a history-store
+ * read: on a room's first use (its log is loaded from the store) and in {@link #after} beyond the
+ * log. A stage fails with {@link ClusterUnavailableException} when the engine cannot reach the
+ * shared state (for example Redis is down); it must then fail quickly (within the engine's own
+ * timeout), never queue without bound. Engines call {@link LocalNode} from their own threads; calls
+ * for one room come one at a time.
  *
  * <p>Ids: the engine gives each room message its final id and time at {@link #publish} (and each
  * message outside rooms at {@link #nextId}), with {@link MessageIds}, so that ids increase in each
@@ -61,12 +64,16 @@ public interface ClusterEngine extends AutoCloseable {
    *
    * @param node this node's connections, to which the engine delivers what other nodes send
    * @param logSize the engine keeps at least this many of each room's newest messages in its log;
-   *     the server asks for history and recovery within it
+   *     the server passes {@link ChatConfig#historySize()} and asks for history and recovery within it
    * @return completes when the engine is ready; the server does not accept connections before
    */
   CompletionStage<Void> start(LocalNode node, int logSize);
 
-  /** This node's id in the cluster: unique among the live nodes, new at every start. */
+  /**
+   * This node's id in the cluster, unique among the live nodes: valid once {@link #start}'s stage
+   * has completed. It is new at every start, and may change while the node runs: an engine that
+   * evicted the node (it was given up as dead) gives it a new id when it rejoins.
+   */
   String nodeId();
 
   // ------------------------------------------------------------------ order and log
@@ -254,7 +261,10 @@ public interface ClusterEngine extends AutoCloseable {
    */
   CompletionStage<Void> relay(byte[] payload);
 
-  /** Leaves the cluster: this node's presence and claims go, and no more calls reach {@link LocalNode}. */
+  /**
+   * Leaves the cluster: this node's presence and claims go, and no more calls reach {@link
+   * LocalNode}. May block while the engine tells the shared state (for a bounded time).
+   */
   @Override
   void close();
 

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * A {@link HistoryStore} in this process's memory: fast, and gone when the process ends. Appends are
  * durable as soon as they return. The default store of a {@link dev.parley.chat.ChatServer}.
  *
- * <p>Memory is bounded by the {@link Retention} per stream times the number of streams: rooms (at
- * most {@link dev.parley.chat.ChatConfig#maxRooms()}) and the inboxes of offline users.
+ * <p>Memory is bounded by the {@link Retention} per stream times the number of streams: every room
+ * that has kept messages and every inbox. A stream goes only when emptied ({@link #remove}), so the
+ * number of rooms is not bounded by {@link dev.parley.chat.ChatConfig#maxRooms()}.
  */
 public final class InMemoryHistoryStore implements HistoryStore {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * What a rejoining client missed since the id it last saw. The engine decides what it can vouch for
- * (its log, read through to the history store); the messages that reached this node's mirror of the
+ * (its log, which the in-process engine reads through to the history store); the messages that reached this node's mirror of the
  * room after the engine's answer are added under the room's lock, where the joiner's live delivery
  * starts, so the client gets each message once: in its join's history or live. One per server;
  * stateless but for the engine.

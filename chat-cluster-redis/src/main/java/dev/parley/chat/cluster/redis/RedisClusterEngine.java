@@ -34,10 +34,13 @@ import java.util.concurrent.CompletionStage;
  * </ul>
  *
  * <p><b>Threading and lifecycle.</b> As {@link ClusterEngine}: {@link #start} once, {@link #close}
- * once; the other methods from any thread. Stages complete on Lettuce's I/O threads; {@link
- * LocalNode} is called on the engine's own thread ({@code parley-redis-engine}), one call at a time,
- * never on Lettuce's I/O threads. {@link #close} blocks for up to twice the command timeout while it
- * removes this node's names and presence.
+ * once; the other methods from any thread, and none of them blocks. Stages complete on Lettuce's
+ * I/O threads or on the engine's own thread ({@code parley-redis-engine}), so what is chained to them
+ * must not block. {@link LocalNode} is called on the engine's thread, one call at a time, never on
+ * Lettuce's I/O threads. {@link #nodeId()} is valid once {@link #start}'s stage has completed, and
+ * changes when the node is evicted and rejoins. {@link #close} blocks for up to about three times
+ * the command timeout: up to twice while it removes this node's names and presence, then while
+ * Lettuce shuts down.
  */
 public final class RedisClusterEngine implements ClusterEngine {
   private final RedisEngine engine;

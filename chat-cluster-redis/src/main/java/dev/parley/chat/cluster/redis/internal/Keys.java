@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The names of the engine's keys and channels, all under one prefix. reap.lua builds the same names
- * itself; keep the two in step. Names end in a fixed suffix without a colon, so no room or user
- * name can make one room's key another's. Immutable.
+ * itself; keep the two in step. A room's keys end in a fixed suffix without a colon, so no room name
+ * can make one room's key another's. Immutable.
  */
 final class Keys {
   private final String p;
