@@ -101,7 +101,7 @@ public final class ChatConfig {
     return maxRoomsPerConnection;
   }
 
-  /** Most rooms the server holds at once. */
+  /** Most rooms with members on this node at once; also the in-process engine's bound on room logs. */
   public int maxRooms() {
     return maxRooms;
   }
@@ -229,8 +229,10 @@ public final class ChatConfig {
     }
 
     /**
-     * Most rooms the server holds at once. A room nobody is in is dropped, with its history, to make
-     * space for a new one. Default 10,000.
+     * Most rooms with members on this node at once: a join that would add one more is refused with
+     * {@link ErrorCodes#TOO_MANY_ROOMS}. The default, in-process engine also keeps the logs of at most
+     * this many rooms, forgetting the least recently active one nobody is in (its messages stay in
+     * the history store). Default 10,000.
      */
     public Builder maxRooms(int rooms) {
       this.maxRooms = rooms;

@@ -158,7 +158,7 @@ public interface ChatServer extends AutoCloseable {
    */
   CompletionStage<Void> clearHistory(String room);
 
-  /** The names of all rooms the server holds, sorted. */
+  /** The names of all rooms in the cluster (with members, or with messages in the engine's log), sorted. */
   Set<String> rooms();
 
   /** The users in a room, sorted; empty if there is no such room. */

@@ -33,7 +33,7 @@ public final class ErrorCodes {
   public static final String UNKNOWN_ROOM = "UNKNOWN_ROOM";
   /** A server action on a connection id that is not connected. */
   public static final String UNKNOWN_CONNECTION = "UNKNOWN_CONNECTION";
-  /** The connection is in as many rooms as allowed, or the server holds as many rooms as allowed. */
+  /** The connection is in as many rooms as allowed, or this node has members in as many rooms as allowed. */
   public static final String TOO_MANY_ROOMS = "TOO_MANY_ROOMS";
   /** A message text longer than the configured maximum. */
   public static final String MESSAGE_TOO_LONG = "MESSAGE_TOO_LONG";
@@ -63,7 +63,8 @@ public final class ErrorCodes {
   public static final String HISTORY_UNAVAILABLE = "HISTORY_UNAVAILABLE";
   /**
    * The nodes' shared state (for example Redis) cannot be reached: the join, message, name claim or
-   * query had no effect. The connection stays open; try again later.
+   * query had no effect. The connection stays open, except one whose connect hook named a user that
+   * could not be claimed: it is closed with 1001 next. Try again later.
    */
   public static final String CLUSTER_UNAVAILABLE = "CLUSTER_UNAVAILABLE";
   /**
