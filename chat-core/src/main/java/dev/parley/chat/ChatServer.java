@@ -52,8 +52,8 @@ import java.util.concurrent.Executor;
  *       it durable); with an engine for several nodes, once the engine has ordered and routed it, on
  *       one of the engine's threads (with {@code chat-cluster-redis}, a Lettuce I/O thread or {@code
  *       parley-redis-engine}). Callbacks chained to such a stage run there: they must not block, nor
- *       call a query, which would hold the thread that must bring its answer and fail; hand such work
- *       to an executor of yours ({@code thenAcceptAsync(..., executor)}).
+ *       call a query, which can hold the thread that must bring its answer and then fails; hand such
+ *       work to an executor of yours ({@code thenAcceptAsync(..., executor)}).
  *   <li>Queries ({@link #rooms()}, {@link #members(String)}, {@link #history(String)}, {@link
  *       #onlineUsers()}) answer for the whole cluster: they wait for the engine, for at most 10
  *       seconds, which the in-process one never makes them do. If the engine cannot answer in time
