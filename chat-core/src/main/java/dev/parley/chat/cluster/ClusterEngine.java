@@ -64,7 +64,8 @@ public interface ClusterEngine extends AutoCloseable {
    *
    * @param node this node's connections, to which the engine delivers what other nodes send
    * @param logSize the engine keeps at least this many of each room's newest messages in its log;
-   *     the server passes {@link ChatConfig#historySize()} and asks for history and recovery within it
+   *     the server passes the larger of {@link ChatConfig#historySize()} and {@link
+   *     ChatConfig#maxRecoveredMessages()} + 1, and asks for history and recovery within it
    * @return completes when the engine is ready; the server does not accept connections before
    */
   CompletionStage<Void> start(LocalNode node, int logSize);

@@ -103,7 +103,11 @@ public final class DefaultChatServer implements ChatServer {
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts);
     this.links = new TransportLinks(engine);
     try {
-      Stages.await(engine.start(new ThisNode(registry, identities, links), config.historySize()));
+      // The log must hold a join's history and, past the newest message a client has, as many as a
+      // recovery may hand back (plus one to tell that none were dropped): an engine that reads only
+      // its log (Redis) could otherwise never vouch for a full recovery.
+      int logSize = Math.max(config.historySize(), config.maxRecoveredMessages() + 1);
+      Stages.await(engine.start(new ThisNode(registry, identities, links), logSize));
     } catch (RuntimeException e) {
       close();
       throw e;

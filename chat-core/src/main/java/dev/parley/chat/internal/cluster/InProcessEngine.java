@@ -185,10 +185,12 @@ public final class InProcessEngine implements ClusterEngine {
           return Optional.empty();
         }
         clears = room.clears;
-        if (room == readFor && clears != clearsAtRead) {
-          // Cleared since the store was read: what the read found is gone, and so is all before.
+        if (readFor != null && (room != readFor || clears != clearsAtRead)) {
+          // Cleared since the store was read (or dropped and loaded again, which a clear of a room
+          // nobody is in does): what the read found may be gone, and so all before it.
           fetched.clear();
           known = afterId;
+          readFor = null;
         }
         if (fetched.size() > limit) {
           return Optional.empty();

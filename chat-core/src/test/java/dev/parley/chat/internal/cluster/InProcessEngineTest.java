@@ -205,6 +205,73 @@ class InProcessEngineTest {
   }
 
   /** Records what the engine hands this node. */
+  @Test
+  void aClearDuringARecoveryReadOfTheStoreBringsNothingClearedBack() {
+    RacingStore racing = new RacingStore(store);
+    ClusterEngine engine = new InProcessEngine(racing, clock, 10);
+    engine.start(node, 2).toCompletableFuture().join();
+    ChatMessage seen = publish(engine, "lobby", "seen");
+    for (int i = 1; i <= 5; i++) {
+      publish(engine, "lobby", "cleared " + i); // more than the log's 2: a recovery reads the store
+    }
+    // The read returns the five, then the room is cleared before the engine takes the room's lock.
+    racing.beforeNextAfter = () -> {
+      engine.publish("lobby", new ServerEvent.HistoryCleared("lobby", "alice"), Exclusion.none());
+      store.remove("lobby", null);
+    };
+
+    Optional<List<ChatMessage>> missed = engine.after("lobby", seen.id(), 10).toCompletableFuture().join();
+
+    assertThat(racing.beforeNextAfter).as("the race ran").isNull();
+    assertThat(missed.orElse(List.of())).extracting(ChatMessage::text).noneMatch(t -> t.startsWith("cleared"));
+  }
+
+  /** A store whose next {@code after} read runs a race first, having read: a race made to order. */
+  private static final class RacingStore implements dev.parley.chat.history.HistoryStore {
+    private final dev.parley.chat.history.HistoryStore inner;
+    volatile Runnable beforeNextAfter;
+
+    RacingStore(dev.parley.chat.history.HistoryStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Retention retention() {
+      return inner.retention();
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> append(String stream, ChatMessage message) {
+      return inner.append(stream, message);
+    }
+
+    @Override
+    public List<ChatMessage> before(String stream, String beforeId, int limit) {
+      return inner.before(stream, beforeId, limit);
+    }
+
+    @Override
+    public List<ChatMessage> after(String stream, String afterId, int limit) {
+      List<ChatMessage> read = inner.after(stream, afterId, limit);
+      Runnable race = beforeNextAfter;
+      if (race != null) {
+        beforeNextAfter = null;
+        race.run();
+      }
+      return read;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> remove(String stream, String throughId) {
+      return inner.remove(stream, throughId);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
   private static final class Recorder implements LocalNode {
     final List<RoomEntry> entries = new ArrayList<>();
     final List<String> routed = new ArrayList<>();
