@@ -2,7 +2,7 @@
 # Parley over several nodes on Redis (docs/benchmarks.md#cluster): every figure is a ratio or a
 # count within this one run, with the configurations it compares interleaved.
 #
-#   chat-bench/cluster.sh [--quick] [--rounds N] [--no-build] [--profile]
+#   chat-bench/cluster.sh [--quick] [--rounds N] [--no-build] [--profile] [--parts LIST] [--warmup S]
 #
 # A private redis-server on a free port (never the shared 6379), and Parley bench servers on free
 # ports, all pinned to core 1; the load generator on core 0. Parts:
@@ -14,6 +14,8 @@
 #            same sweep on one node with the in-process engine
 #   pm       three nodes, private messages between users on the same node and on different nodes,
 #            alternating, N rounds
+# --parts runs only some of them (comma-separated, e.g. single); --warmup sets the single part's
+# warm-up in seconds (10 by default), which the JIT may need more of on a busy machine.
 # With --profile, one more single fan-out per engine, outside the rounds, records a JFR profile of
 # its node (<timestamp>-cluster-logs/fanout-<engine>.jfr).
 # Results: chat-bench/results/<timestamp>-cluster.jsonl, the tables in <timestamp>-cluster.md.
@@ -27,8 +29,12 @@ QUICK=false
 ROUNDS=2
 BUILD=true
 PROFILE=false
+PARTS=single,calls,fanout,pm
+WARMUP=
 while [ $# -gt 0 ]; do
   case "$1" in
+    --parts) PARTS=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     --quick) QUICK=true ;;
     --rounds) ROUNDS=$2; shift ;;
     --no-build) BUILD=false ;;
@@ -37,6 +43,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+part() {
+  [[ ",$PARTS," == *",$1,"* ]]
+}
 
 SERVER_JVM=(-Xms256m -Xmx1g)
 LOADGEN_JVM=(-Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled)
@@ -180,6 +190,12 @@ machine() {
 echo "== redis on port $REDIS_PORT; rounds: $ROUNDS; results: $RESULTS"
 machine start
 
+if [ -n "$WARMUP" ]; then
+  SINGLE+=(--warmup "$WARMUP")
+  SINGLE_PM+=(--warmup "$WARMUP")
+fi
+
+if part single; then
 echo "== single: one node, in-process engine against Redis engine"
 for round in $(seq 1 "$ROUNDS"); do
   for engine in inprocess redis; do
@@ -199,7 +215,9 @@ if $PROFILE; then
     stop_nodes
   done
 fi
+fi
 
+if part calls; then
 echo "== calls: three nodes, Redis commands per room message by room size"
 start_nodes redis 3 calls
 for shape in "${CALL_SHAPES[@]}"; do
@@ -207,7 +225,9 @@ for shape in "${CALL_SHAPES[@]}"; do
   loadgen redis-3 1 --scenario fanout --rooms "$rooms" --room-size "$size" "${CALLS[@]}"
 done
 stop_nodes
+fi
 
+if part fanout; then
 echo "== fanout: sweep over three nodes, and over one node in-process"
 start_nodes redis 3 sweep-redis
 loadgen redis-3 1 --scenario sweep "${SWEEP[@]}"
@@ -215,7 +235,9 @@ stop_nodes
 start_nodes inprocess 1 sweep-inprocess
 loadgen inprocess-1 1 --scenario sweep "${SWEEP[@]}"
 stop_nodes
+fi
 
+if part pm; then
 echo "== pm: three nodes, private messages within a node and across nodes"
 for round in $(seq 1 "$ROUNDS"); do
   for pairs in same-node cross-node; do
@@ -224,6 +246,7 @@ for round in $(seq 1 "$ROUNDS"); do
     stop_nodes
   done
 done
+fi
 
 machine end
 echo
