@@ -324,7 +324,7 @@ public abstract class ClusterEngineContract {
     for (Node node : all) {
       join(node.engine().follow("lobby", 0));
     }
-    int perNode = 30;
+    int perNode = 15; // all of them fit in the log, so that recent() shows every one after the clear
     ServerEvent[] cleared = new ServerEvent[1];
 
     // Every node publishes while the last one clears, after the first few: where the clear lands
