@@ -97,7 +97,8 @@ public interface HistoryStore extends AutoCloseable {
 
   /**
    * Removes the messages of a stream up to and including an id. Never blocks; later reads no longer
-   * see them.
+   * see them. Sets no floor: a later append of an older id is kept (the offline inbox relies on it;
+   * a room's clear uses {@link #clear}).
    *
    * @param stream a room name or an inbox
    * @param throughId the newest id to remove; {@code null} removes every message of the stream
