@@ -82,14 +82,17 @@ public interface ClusterEngine extends AutoCloseable {
   /**
    * Appends an entry to a room's order and delivers it to every node that follows the room
    * (including this one, if it does). A {@link ServerEvent.Message} is given its final id and time;
-   * the other events keep theirs. A {@link ServerEvent.HistoryCleared} also empties the room's log,
-   * in order: messages published after it stay.
+   * the other events keep theirs. A {@link ServerEvent.HistoryCleared} is given its place: its
+   * {@code throughId} becomes the id of the newest message ordered before it in the room ({@code
+   * null} if none was), on this node and every follower, whatever the publisher passed. It also
+   * empties the room's log, in order: messages published after it stay.
    *
    * @param room the room
    * @param event a {@link ServerEvent.Message}, {@link ServerEvent.Presence} or {@link
    *     ServerEvent.HistoryCleared} of that room
    * @param except who of the room's members the entry is not delivered to
-   * @return the event as ordered (a message with its final id); completes once the order holds it
+   * @return the event as ordered (a message with its final id, a clear with its {@code throughId});
+   *     completes once the order holds it
    */
   CompletionStage<ServerEvent> publish(String room, ServerEvent event, Exclusion except);
 

@@ -42,7 +42,7 @@ import java.util.Map;
  * exclusion = connectionId:nstr user:nstr
  * event     = 1 message                     (Message)
  *           | 2 room:nstr user:nstr joined:bool   (Presence)
- *           | 3 room:nstr by:nstr                 (HistoryCleared)
+ *           | 3 room:nstr by:nstr throughId:nstr  (HistoryCleared; version 1 has no throughId)
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
  *             text:str data:map              kind 0 ROOM, 1 PRIVATE, 2 NOTICE
  * map       = count:var (key:nstr value)*
@@ -60,7 +60,8 @@ import java.util.Map;
  * a new message field) makes a new version; this codec writes the newest it knows and reads every
  * version it knows, and rejects any other with {@link IllegalArgumentException}, so that a node never
  * misreads what a newer node wrote. A cluster that moves to a new version therefore first runs, on
- * every node, a Parley that reads it.
+ * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
+ * 1 HistoryCleared reads with {@code throughId} {@code null}.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -70,8 +71,13 @@ import java.util.Map;
  * <p><b>Threading.</b> Stateless: every method may be called from any thread at once.
  */
 public final class ServerEventCodec {
-  /** The version this codec writes, and the only one it reads so far. */
-  public static final int FORMAT_VERSION = 1;
+  /** The version this codec writes; it reads this one and every earlier one. */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The oldest version this codec reads. */
+  private static final int OLDEST_VERSION = 1;
+  /** The first version whose HistoryCleared carries {@code throughId}. */
+  private static final int THROUGH_ID_VERSION = 2;
 
   /** How deep message data may nest; the data map itself is the first level. */
   public static final int MAX_DATA_DEPTH = 64;
@@ -166,6 +172,7 @@ public final class ServerEventCodec {
       out.writeByte(EVENT_HISTORY_CLEARED);
       out.writeNullableString(h.room());
       out.writeNullableString(h.by());
+      out.writeNullableString(h.throughId());
     } else {
       throw new IllegalArgumentException(
           "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence and "
@@ -298,10 +305,11 @@ public final class ServerEventCodec {
    */
   public static RoomEntry decodeEntry(byte[] bytes, int offset, int length) {
     CodecReader in = begin(bytes, offset, length, WHAT_ENTRY);
+    int version = bytes[offset];
     String connectionId = in.readNullableString();
     String user = in.readNullableString();
     Exclusion except = connectionId == null && user == null ? Exclusion.none() : new Exclusion(connectionId, user);
-    ServerEvent event = readEvent(in);
+    ServerEvent event = readEvent(in, version);
     in.expectEnd();
     return new RoomEntry(event, except);
   }
@@ -322,7 +330,7 @@ public final class ServerEventCodec {
    */
   public static ServerEvent decodeEvent(byte[] bytes, int offset, int length) {
     CodecReader in = begin(bytes, offset, length, WHAT_EVENT);
-    ServerEvent event = readEvent(in);
+    ServerEvent event = readEvent(in, bytes[offset]);
     in.expectEnd();
     return event;
   }
@@ -351,8 +359,9 @@ public final class ServerEventCodec {
   private static CodecReader begin(byte[] bytes, int offset, int length, int what) {
     CodecReader in = new CodecReader(bytes, offset, length);
     int version = in.readByte();
-    if (version != FORMAT_VERSION) {
-      throw in.malformed("format version " + version + ", and this codec reads only " + FORMAT_VERSION);
+    if (version < OLDEST_VERSION || version > FORMAT_VERSION) {
+      throw in.malformed("format version " + version + ", and this codec reads only " + OLDEST_VERSION + " to "
+          + FORMAT_VERSION);
     }
     int actual = in.readByte();
     if (actual != what) {
@@ -361,7 +370,7 @@ public final class ServerEventCodec {
     return in;
   }
 
-  private static ServerEvent readEvent(CodecReader in) {
+  private static ServerEvent readEvent(CodecReader in, int version) {
     int tag = in.readByte();
     switch (tag) {
       case EVENT_MESSAGE:
@@ -369,7 +378,8 @@ public final class ServerEventCodec {
       case EVENT_PRESENCE:
         return new ServerEvent.Presence(in.readNullableString(), in.readNullableString(), in.readBoolean());
       case EVENT_HISTORY_CLEARED:
-        return new ServerEvent.HistoryCleared(in.readNullableString(), in.readNullableString());
+        return new ServerEvent.HistoryCleared(in.readNullableString(), in.readNullableString(),
+            version >= THROUGH_ID_VERSION ? in.readNullableString() : null);
       default:
         throw in.malformed("unknown event " + tag);
     }

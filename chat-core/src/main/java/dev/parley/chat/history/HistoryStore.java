@@ -2,6 +2,7 @@ package dev.parley.chat.history;
 
 import dev.parley.chat.ChatMessage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -25,7 +26,8 @@ import java.util.concurrent.CompletionStage;
  *       relies on that to recover messages without gaps. A read that fails throws an unchecked
  *       exception; the client gets {@link dev.parley.chat.ErrorCodes#HISTORY_UNAVAILABLE}.
  *   <li>Messages of one stream are kept and returned in the order of their ids, whatever the order
- *       of the appends; an id appended twice is kept once.
+ *       of the appends; an id appended twice is kept once; an id at or below the stream's {@link
+ *       #clear floor} is not kept.
  *   <li>{@link Retention} bounds what is kept per stream; messages past it are never returned.
  *   <li>Every method is safe to call from any thread.
  * </ul>
@@ -95,13 +97,44 @@ public interface HistoryStore extends AutoCloseable {
 
   /**
    * Removes the messages of a stream up to and including an id. Never blocks; later reads no longer
-   * see them.
+   * see them. Sets no floor: a later append of an older id is kept (the offline inbox relies on it;
+   * a room's clear uses {@link #clear}).
    *
    * @param stream a room name or an inbox
    * @param throughId the newest id to remove; {@code null} removes every message of the stream
    * @return completes when the removal is durable
    */
   CompletionStage<Void> remove(String stream, String throughId);
+
+  /**
+   * Clears a room's history up to a place in its order, for good: removes the stream's messages up to
+   * and including {@code throughId}, and sets the stream's <em>floor</em> there. From then on the
+   * store keeps no id at or below the floor: a later {@link #append} of such an id is dropped (its
+   * stage completes normally, as if kept), and reads never return one. In a cluster, a message
+   * ordered before a clear may reach the store after it, appended late by another node; the floor
+   * keeps it from coming back. A floor only rises: a clear through an older id than the floor
+   * removes nothing more.
+   *
+   * <p>The server calls this, never {@link #remove}, for a room's {@link
+   * dev.parley.chat.spi.ServerEvent.HistoryCleared clear}, with the clear's {@code throughId}. An
+   * inbox is never cleared this way: its messages are removed as they are delivered, and a private
+   * message kept late must still be kept.
+   *
+   * <p>The default implementation only calls {@link #remove}, with no floor: a store that does not
+   * override it has the weaker guarantee that a message appended after the clear stays, even one
+   * ordered before it. Parley's stores override it.
+   *
+   * @param stream a room name
+   * @param throughId the id of the newest message ordered before the clear; {@code null} (no message
+   *     was) removes nothing and sets no floor
+   * @return completes when the removal and the floor are durable
+   */
+  default CompletionStage<Void> clear(String stream, String throughId) {
+    if (throughId == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return remove(stream, throughId);
+  }
 
   /**
    * Makes what was queued durable, then releases the store's resources. Appends after closing fail.

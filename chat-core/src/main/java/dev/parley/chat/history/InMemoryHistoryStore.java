@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * durable as soon as they return. The default store of a {@link dev.parley.chat.ChatServer}.
  *
  * <p>Memory is bounded by the {@link Retention} per stream times the number of streams: every room
- * that has kept messages and every inbox. A stream goes only when emptied ({@link #remove}), so the
- * number of rooms is not bounded by {@link dev.parley.chat.ChatConfig#maxRooms()}.
+ * that has kept messages and every inbox, plus one id for each room ever {@linkplain #clear cleared},
+ * its floor. A stream goes only when emptied ({@link #remove}), so the number of rooms is not
+ * bounded by {@link dev.parley.chat.ChatConfig#maxRooms()}.
  */
 public final class InMemoryHistoryStore implements HistoryStore {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -26,6 +27,11 @@ public final class InMemoryHistoryStore implements HistoryStore {
   private final Retention retention;
   private final Clock clock;
   private final ConcurrentHashMap<String, ArrayDeque<ChatMessage>> streams = new ConcurrentHashMap<>();
+  /**
+   * Each cleared stream's floor. Written and read only inside {@code streams.compute} of its stream,
+   * whose lock makes a clear and an append of one stream take turns.
+   */
+  private final ConcurrentHashMap<String, String> floors = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -61,6 +67,10 @@ public final class InMemoryHistoryStore implements HistoryStore {
       return CompletableFuture.failedFuture(new IllegalStateException("The history store is closed"));
     }
     streams.compute(stream, (name, messages) -> {
+      String floor = floors.get(name);
+      if (floor != null && message.id().compareTo(floor) <= 0) {
+        return messages; // ordered before a clear, and written after it: the clear has it gone
+      }
       ArrayDeque<ChatMessage> kept = messages == null ? new ArrayDeque<>() : messages;
       if (kept.isEmpty() || kept.peekLast().id().compareTo(message.id()) < 0) {
         kept.addLast(message);
@@ -131,13 +141,28 @@ public final class InMemoryHistoryStore implements HistoryStore {
   @Override
   public CompletionStage<Void> remove(String stream, String throughId) {
     streams.computeIfPresent(stream, (name, messages) -> {
-      if (throughId == null) {
-        return null;
-      }
-      while (!messages.isEmpty() && messages.peekFirst().id().compareTo(throughId) <= 0) {
-        messages.removeFirst();
-      }
-      return messages.isEmpty() ? null : messages;
+      return throughId == null ? null : dropThrough(messages, throughId);
+    });
+    return DONE;
+  }
+
+  /** Removes the messages up to and including an id; {@code null} when none is left. */
+  private static ArrayDeque<ChatMessage> dropThrough(ArrayDeque<ChatMessage> messages, String throughId) {
+    while (!messages.isEmpty() && messages.peekFirst().id().compareTo(throughId) <= 0) {
+      messages.removeFirst();
+    }
+    return messages.isEmpty() ? null : messages;
+  }
+
+  @Override
+  public CompletionStage<Void> clear(String stream, String throughId) {
+    Objects.requireNonNull(stream, "stream");
+    if (throughId == null) {
+      return DONE;
+    }
+    streams.compute(stream, (name, messages) -> {
+      floors.merge(name, throughId, (old, id) -> old.compareTo(id) >= 0 ? old : id);
+      return messages == null ? null : dropThrough(messages, throughId);
     });
     return DONE;
   }

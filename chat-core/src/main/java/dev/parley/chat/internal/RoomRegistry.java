@@ -181,20 +181,15 @@ final class RoomRegistry {
   }
 
   /**
-   * Clears a room's history, in its order: messages published after the clear stay. The store loses
-   * the messages up to an id taken just before the clear, not all of them: other nodes may have
-   * appended messages ordered after the clear by the time the removal runs, and their ids are
-   * greater. (Messages ordered between that id and the clear, or appended by other nodes after the
-   * removal although ordered before the clear, stay in the store; docs/cluster.md.)
+   * Clears a room's history, in its order: the engine places the clear after the newest message
+   * ordered before it, and the store clears through that message with a floor there. So the store
+   * loses exactly what was ordered before the clear, including a message another node appends late,
+   * and keeps everything ordered after it, whichever node appends it and when.
    */
   CompletionStage<Void> clear(String room, String by) {
     synchronized (orderLocks.of(room)) {
-      return engine.nextId().thenCompose(before -> {
-        synchronized (orderLocks.of(room)) {
-          return engine.publish(room, new ServerEvent.HistoryCleared(room, by), Exclusion.none())
-              .thenCompose(cleared -> store.remove(room, before));
-        }
-      });
+      return engine.publish(room, new ServerEvent.HistoryCleared(room, by, null), Exclusion.none())
+          .thenCompose(cleared -> store.clear(room, ((ServerEvent.HistoryCleared) cleared).throughId()));
     }
   }
 

@@ -90,8 +90,12 @@ public sealed interface ServerEvent {
    *
    * @param room the room
    * @param by the user who cleared it, or {@code null} when server code did
+   * @param throughId where the clear falls in the room's order: the id of the newest message ordered
+   *     before it, or {@code null} if none was. The {@link dev.parley.chat.cluster.ClusterEngine}
+   *     fills it in when it orders the clear; whatever a publisher passes is replaced. Clients are
+   *     not sent it.
    */
-  record HistoryCleared(String room, String by) implements ServerEvent {}
+  record HistoryCleared(String room, String by, String throughId) implements ServerEvent {}
 
   /**
    * A request failed, or the connection is being refused.

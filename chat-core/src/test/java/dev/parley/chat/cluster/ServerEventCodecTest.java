@@ -69,8 +69,8 @@ class ServerEventCodecTest {
         new ServerEvent.Message(full()),
         new ServerEvent.Presence("lobby", "alice", true),
         new ServerEvent.Presence("lobby", "bob", false),
-        new ServerEvent.HistoryCleared("lobby", "alice"),
-        new ServerEvent.HistoryCleared("lobby", null));
+        new ServerEvent.HistoryCleared("lobby", "alice", "0000000000001"),
+        new ServerEvent.HistoryCleared("lobby", null, null));
     List<Exclusion> exclusions = List.of(
         Exclusion.none(), new Exclusion("c1", null), new Exclusion(null, "alice"), new Exclusion("c1", "alice"));
 
@@ -231,7 +231,7 @@ class ServerEventCodecTest {
         ServerEventCodec.encodeEvent(new ServerEvent.Presence("lobby", "alice", true)),
         ServerEventCodec.encodeEntry(new RoomEntry(new ServerEvent.Message(full()), new Exclusion("c1", "alice"))),
         ServerEventCodec.encodeEntry(
-            new RoomEntry(new ServerEvent.HistoryCleared("lobby", "alice"), Exclusion.none())));
+            new RoomEntry(new ServerEvent.HistoryCleared("lobby", "alice", "0000000000001"), Exclusion.none())));
 
     for (byte[] payload : payloads) {
       for (int length = 0; length < payload.length; length++) {
@@ -251,6 +251,18 @@ class ServerEventCodecTest {
     assertThatThrownBy(() -> ServerEventCodec.decodeMessage(longer))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("after the end");
+  }
+
+  /** Version 1, which Redis logs written before version 2 still hold: a clear without throughId. */
+  @Test
+  void aVersion1ClearReadsWithoutThroughId() {
+    byte[] entry = {1, 1, 0, 0, 3, 6, 'l', 'o', 'b', 'b', 'y', 6, 'a', 'l', 'i', 'c', 'e'};
+    byte[] event = {1, 2, 3, 6, 'l', 'o', 'b', 'b', 'y', 1};
+    ServerEvent cleared = new ServerEvent.HistoryCleared("lobby", "alice", null);
+
+    assertThat(ServerEventCodec.decodeEntry(entry)).isEqualTo(new RoomEntry(cleared, Exclusion.none()));
+    assertThat(ServerEventCodec.decodeEvent(event)).isEqualTo(new ServerEvent.HistoryCleared("lobby", "", null));
+    assertThat(ServerEventCodec.encodeEvent(cleared)[0]).isEqualTo((byte) ServerEventCodec.FORMAT_VERSION);
   }
 
   @Test

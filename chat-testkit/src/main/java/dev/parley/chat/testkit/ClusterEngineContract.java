@@ -145,16 +145,18 @@ public abstract class ClusterEngineContract {
     Exclusion sender = new Exclusion("c1", null);
     Exclusion bob = new Exclusion(null, "bob");
     ServerEvent joined = new ServerEvent.Presence("lobby", "bob", true);
-    ServerEvent cleared = new ServerEvent.HistoryCleared("lobby", "alice");
     ServerEvent hi = join(publisher.engine().publish("lobby", new ServerEvent.Message(draft("lobby", "hi")), sender));
+    // Whatever throughId a publisher passes, the engine puts the clear's place in the order there.
+    ServerEvent cleared = new ServerEvent.HistoryCleared("lobby", "alice", message(hi).id());
     List<RoomEntry> expected = List.of(
         new RoomEntry(hi, sender),
         new RoomEntry(join(publisher.engine().publish("lobby", joined, bob)), bob),
-        new RoomEntry(join(publisher.engine().publish("lobby", cleared, none())), none()),
+        new RoomEntry(join(publisher.engine().publish("lobby",
+            new ServerEvent.HistoryCleared("lobby", "alice", "9999999999999"), none())), none()),
         new RoomEntry(new ServerEvent.Message(publish(publisher, "lobby", "last")), none()));
 
     assertEquals(joined, expected.get(1).event(), "events other than messages are kept as they are");
-    assertEquals(cleared, expected.get(2).event());
+    assertEquals(cleared, expected.get(2).event(), "a clear comes after the newest message before it");
     assertEquals(expected, follower.local().awaitEntries("lobby", expected.size(), TIMEOUT));
   }
 
@@ -292,12 +294,21 @@ public abstract class ClusterEngineContract {
 
   @Test
   void clearingHistoryEmptiesTheLogAndKeepsWhatCameAfter() {
-    Pair two = startPair();
-    Node writer = two.first();
-    Node clearer = two.second();
+    Pair pair = startPair();
+    Node writer = pair.first();
+    Node clearer = pair.second();
+    assertEquals(new ServerEvent.HistoryCleared("lobby", "alice", null), clear(clearer, "lobby"),
+        "a clear of a room without messages comes after none");
     publish(writer, "lobby", "one");
-    publish(writer, "lobby", "two");
-    join(clearer.engine().publish("lobby", new ServerEvent.HistoryCleared("lobby", "alice"), none()));
+    ChatMessage two = publish(writer, "lobby", "two");
+    join(writer.engine().publish("lobby", new ServerEvent.Presence("lobby", "bob", true), none()));
+    assertEquals(new ServerEvent.HistoryCleared("lobby", "alice", two.id()), clear(clearer, "lobby"),
+        "a clear comes after the room's newest message, whatever else came between");
+    assertEquals(new ServerEvent.HistoryCleared("lobby", "alice", two.id()), clear(clearer, "lobby"),
+        "a second clear falls where the first did: no message came between them");
+    publish(writer, "other", "elsewhere");
+    assertEquals(new ServerEvent.HistoryCleared("lobby", "alice", two.id()), clear(clearer, "lobby"),
+        "messages of other rooms do not count");
     ChatMessage three = publish(writer, "lobby", "three");
 
     assertEquals(List.of(three), join(clearer.engine().recent("lobby", 10)));
@@ -308,29 +319,41 @@ public abstract class ClusterEngineContract {
 
   @Test
   void aClearAmongMessagesFromOtherNodesKeepsExactlyThoseOrderedAfterIt() throws Exception {
-    Pair two = startPair();
-    Node writer = two.first();
-    Node clearer = two.second();
-    join(clearer.engine().follow("lobby", 0));
-    int count = 40;
+    List<Node> all = startUpTo(3);
+    Node clearer = all.get(all.size() - 1);
+    for (Node node : all) {
+      join(node.engine().follow("lobby", 0));
+    }
+    int perNode = 15; // all of them fit in the log, so that recent() shows every one after the clear
+    ServerEvent[] cleared = new ServerEvent[1];
 
-    inParallel(2, n -> () -> {
-      if (n == 0) {
-        for (int i = 0; i < count; i++) {
-          publish(writer, "lobby", "m" + i);
+    // Every node publishes while the last one clears, after the first few: where the clear lands
+    // among the publishers is the test's input.
+    inParallel(all.size() + 1, n -> () -> {
+      if (n < all.size()) {
+        for (int i = 0; i < perNode; i++) {
+          publish(all.get(n), "lobby", "node " + n + " #" + i);
         }
       } else {
-        // The clear races the messages, after the first few; where it lands is the test's input.
         clearer.local().awaitEntries("lobby", 10, TIMEOUT);
-        join(clearer.engine().publish("lobby", new ServerEvent.HistoryCleared("lobby", "alice"), none()));
+        cleared[0] = clear(clearer, "lobby");
       }
       return null;
     });
 
-    List<RoomEntry> order = clearer.local().awaitEntries("lobby", count + 1, TIMEOUT);
+    int total = perNode * all.size() + 1;
+    List<RoomEntry> order = clearer.local().awaitEntries("lobby", total, TIMEOUT);
     int clearAt = indexOfClear(order);
+    List<ChatMessage> orderedBefore = messagesOf(order.subList(0, clearAt));
     List<ChatMessage> orderedAfterClear = messagesOf(order.subList(clearAt + 1, order.size()));
-    assertEquals(orderedAfterClear, join(writer.engine().recent("lobby", LOG_SIZE)));
+    assertEquals(orderedAfterClear, join(all.get(0).engine().recent("lobby", LOG_SIZE)));
+    String through = orderedBefore.isEmpty() ? null : orderedBefore.get(orderedBefore.size() - 1).id();
+    assertEquals(new ServerEvent.HistoryCleared("lobby", "alice", through), cleared[0],
+        "the clear comes after the newest message ordered before it");
+    for (Node node : all) {
+      List<RoomEntry> seen = node.local().awaitEntries("lobby", total, TIMEOUT);
+      assertEquals(cleared[0], seen.get(indexOfClear(seen)).event(), "every node is told the same place");
+    }
   }
 
   // ------------------------------------------------------------------ ids
@@ -730,6 +753,11 @@ public abstract class ClusterEngineContract {
   private static void connect(Node node, String user, String connectionId, boolean shared) {
     node.local().connect(user, connectionId);
     assertTrue(join(node.engine().claim(user, connectionId, shared)), "claimed " + user);
+  }
+
+  /** Clears a room's history as alice, and returns the clear as the engine ordered it. */
+  private static ServerEvent clear(Node node, String room) {
+    return join(node.engine().publish(room, new ServerEvent.HistoryCleared(room, "alice", null), none()));
   }
 
   private static ChatMessage publish(Node node, String room, String text) {

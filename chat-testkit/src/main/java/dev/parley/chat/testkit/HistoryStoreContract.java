@@ -308,6 +308,106 @@ public abstract class HistoryStoreContract {
     assertEquals(List.of(after), store.after("lobby", null, 100));
   }
 
+  @Test
+  void removeSetsNoFloor_aLateAppendOfAnOlderIdIsKept() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 4);
+    awaitDurable(store.remove("lobby", sent.get(2).id()));
+
+    ChatMessage late = copy(sent.get(1), "kept late");
+    awaitDurable(store.append("lobby", late));
+
+    assertEquals(List.of(late, sent.get(3)), store.after("lobby", null, 100));
+  }
+
+  // ------------------------------------------------------------------ clearing, with a floor
+
+  @Test
+  void clearRemovesThroughTheIdAndDropsLaterAppendsAtOrBelowIt() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 6);
+
+    CompletionStage<Void> cleared = store.clear("lobby", sent.get(2).id());
+    assertEquals(sent.subList(3, 6), store.after("lobby", null, 100), "seen before the clear is durable");
+    // Ordered before the clear, written after it (another node's late append): each stage completes
+    // normally, and the message is not kept.
+    CompletionStage<Void> below = store.append("lobby", copy(sent.get(1), "late, below the floor"));
+    CompletionStage<Void> at = store.append("lobby", copy(sent.get(2), "late, at the floor"));
+    ChatMessage above = withId(roomMessage("lobby", "late, above the floor"), sent.get(2).id() + "5");
+    CompletionStage<Void> kept = store.append("lobby", above);
+
+    List<ChatMessage> expected = List.of(above, sent.get(3), sent.get(4), sent.get(5));
+    assertEquals(expected, store.after("lobby", null, 100), "while queued");
+    assertEquals(expected, store.before("lobby", null, 100), "while queued");
+    awaitDurable(cleared);
+    awaitDurable(below);
+    awaitDurable(at);
+    awaitDurable(kept);
+    assertEquals(expected, store.after("lobby", null, 100));
+    assertEquals(expected, store.before("lobby", null, 100));
+    assertEquals(expected, store.after("lobby", sent.get(0).id(), 100), "from an id below the floor");
+    assertEquals(List.of(above, sent.get(3)), store.before("lobby", sent.get(4).id(), 100));
+    assertEquals(List.of(), store.before("lobby", sent.get(2).id(), 100), "nothing at or below the floor");
+  }
+
+  @Test
+  void aFloorOnlyRises() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 6);
+
+    store.clear("lobby", sent.get(3).id());
+    awaitDurable(store.clear("lobby", sent.get(1).id()));
+    awaitDurable(store.append("lobby", copy(sent.get(2), "late, below the first floor")));
+
+    assertEquals(sent.subList(4, 6), store.after("lobby", null, 100));
+  }
+
+  @Test
+  void aClearThroughNoIdRemovesNothingAndSetsNoFloor() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 3);
+
+    awaitDurable(store.clear("lobby", null));
+    ChatMessage older = withId(roomMessage("lobby", "older"), "0000000000000");
+    awaitDurable(store.append("lobby", older));
+
+    List<ChatMessage> all = new ArrayList<>(List.of(older));
+    all.addAll(sent);
+    assertEquals(all, store.after("lobby", null, 100));
+  }
+
+  @Test
+  void aFloorIsTheStreamsOwn() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> lobby = appendAll(store, "lobby", 3);
+    awaitDurable(store.clear("lobby", lobby.get(2).id()));
+
+    ChatMessage other = copy(lobby.get(0), "in another room").toBuilder().room("other").build();
+    awaitDurable(store.append("other", other));
+    ChatMessage kept = withId(privateMessage("alice", "carol", "kept"), lobby.get(0).id());
+    awaitDurable(store.append(HistoryStore.inbox("carol"), kept));
+
+    assertEquals(List.of(other), store.after("other", null, 100));
+    assertEquals(List.of(kept), store.after(HistoryStore.inbox("carol"), null, 100));
+    assertEquals(List.of(), store.after("lobby", null, 100));
+  }
+
+  @Test
+  void aFloorSurvivesARestart() {
+    if (!persistent()) {
+      return; // nothing to restart: the store lives as long as its process
+    }
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 5);
+    store.clear("lobby", sent.get(2).id());
+
+    HistoryStore again = restart(store, ROOMY);
+    awaitDurable(again.append("lobby", copy(sent.get(1), "late, after the restart")));
+
+    assertEquals(sent.subList(3, 5), again.after("lobby", null, 100));
+    assertEquals(sent.subList(3, 5), again.before("lobby", null, 100));
+  }
+
   // ------------------------------------------------------------------ durability
 
   @Test
@@ -532,6 +632,15 @@ public abstract class HistoryStoreContract {
         .recipient(recipient)
         .data(data)
         .build();
+  }
+
+  /** Another message with the same id, as a late or repeated append of it would carry. */
+  private static ChatMessage copy(ChatMessage m, String text) {
+    return m.toBuilder().text(text).build();
+  }
+
+  private static ChatMessage withId(ChatMessage m, String id) {
+    return m.toBuilder().id(id).build();
   }
 
   private ChatMessage append(HistoryStore store, String stream, ChatMessage m) {

@@ -82,13 +82,13 @@ class HistoryTest {
       bob.take(ServerEvent.Joined.class);
       admin.takeUntil(ServerEvent.Message.class);
       bob.send("lobby", "hello");
-      admin.takeMessage();
+      String hello = admin.takeMessage().id();
 
       bob.clearHistory("lobby");
       assertThat(bob.takeError().message()).isEqualTo("Admins only");
 
       admin.clearHistory("lobby");
-      assertThat(admin.take(ServerEvent.HistoryCleared.class)).isEqualTo(new ServerEvent.HistoryCleared("lobby", "admin"));
+      assertThat(admin.take(ServerEvent.HistoryCleared.class)).isEqualTo(new ServerEvent.HistoryCleared("lobby", "admin", hello));
       assertThat(bob.take(ServerEvent.HistoryCleared.class).by()).isEqualTo("admin");
       assertThat(kit.server().history("lobby")).isEmpty();
     }

@@ -95,7 +95,8 @@ final class SharedMemoryCluster {
           while (r.log.size() > logSize) {
             r.droppedThrough = r.log.remove(0).id();
           }
-        } else if (event instanceof ServerEvent.HistoryCleared) {
+        } else if (event instanceof ServerEvent.HistoryCleared h) {
+          ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.lastId);
           r.log.clear();
         }
         byte[] wire = ServerEventCodec.encodeEntry(new RoomEntry(ordered, except));

@@ -135,13 +135,14 @@ class RoomOrderTest extends RedisTest {
     RecordingNode a = new RecordingNode();
     RedisClusterEngine e = nodes.start(a);
     get(e.follow("r", 10));
-    get(e.publish("r", message("r", "u", "before"), Exclusion.none()));
-    get(e.publish("r", new ServerEvent.HistoryCleared("r", "admin"), Exclusion.none()));
+    ServerEvent.Message before = (ServerEvent.Message) get(e.publish("r", message("r", "u", "before"), Exclusion.none()));
+    ServerEvent cleared = get(e.publish("r", new ServerEvent.HistoryCleared("r", "admin", null), Exclusion.none()));
     ServerEvent.Message after = (ServerEvent.Message) get(e.publish("r", message("r", "u", "after"), Exclusion.none()));
 
     assertThat(get(e.recent("r", 10))).extracting(ChatMessage::text).containsExactly("after");
     await(Duration.ofSeconds(5), () -> a.entries("r").size() == 3, "all three entries");
-    assertThat(a.entries("r").get(1).event()).isInstanceOf(ServerEvent.HistoryCleared.class);
+    assertThat(cleared).isEqualTo(new ServerEvent.HistoryCleared("r", "admin", before.message().id()));
+    assertThat(a.entries("r").get(1).event()).isEqualTo(cleared);
     RoomSnapshot snap = get(nodes.start(new RecordingNode()).follow("r", 10));
     assertThat(snap.recent()).extracting(ChatMessage::text).containsExactly("after");
     assertThat(snap.lastId()).isEqualTo(after.message().id());

@@ -73,8 +73,11 @@ final class EngineRoom {
     return members.isEmpty() && followers == 0;
   }
 
-  /** Idle, and keeping nothing that would be lost with it. */
+  /**
+   * Idle, and keeping nothing that would be lost with it: no message, and no newest id either, which
+   * a later clear is placed after (a cleared room's store no longer holds it).
+   */
   boolean isDisposable() {
-    return isIdle() && log.isEmpty();
+    return isIdle() && log.isEmpty() && log.lastId() == null;
   }
 }

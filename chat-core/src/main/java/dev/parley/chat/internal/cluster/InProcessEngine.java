@@ -108,7 +108,9 @@ public final class InProcessEngine implements ClusterEngine {
         ChatMessage message = m.message().toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
         ordered = new ServerEvent.Message(message);
         r.append(message, now);
-      } else if (event instanceof ServerEvent.HistoryCleared) {
+      } else if (event instanceof ServerEvent.HistoryCleared h) {
+        // The log's newest id was seeded from the store with the room: it covers earlier runs too.
+        ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.log.lastId());
         r.clear(now);
       } else if (!(event instanceof ServerEvent.Presence)) {
         throw new IllegalArgumentException("Not a room entry: " + event.getClass().getSimpleName());

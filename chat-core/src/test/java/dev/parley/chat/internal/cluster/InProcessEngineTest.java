@@ -157,10 +157,12 @@ class InProcessEngineTest {
     ClusterEngine engine = engine(10, 10);
     engine.enter("lobby", "alice", "c1");
     ChatMessage before = publish(engine, "lobby", "before");
-    engine.publish("lobby", new ServerEvent.HistoryCleared("lobby", null), Exclusion.none());
+    ServerEvent cleared = engine.publish("lobby", new ServerEvent.HistoryCleared("lobby", null, null), Exclusion.none())
+        .toCompletableFuture().join();
     store.remove("lobby", null);
     publish(engine, "lobby", "after");
 
+    assertThat(cleared).isEqualTo(new ServerEvent.HistoryCleared("lobby", null, before.id()));
     assertThat(engine.recent("lobby", 10).toCompletableFuture().join()).extracting(ChatMessage::text).containsExactly("after");
     assertThat(engine.after("lobby", before.id(), 10).toCompletableFuture().join().orElseThrow())
         .extracting(ChatMessage::text).containsExactly("after");

@@ -119,7 +119,7 @@ class JsonProtocolTest {
         .isEqualTo("{\"type\":\"presence\",\"room\":\"r\",\"user\":\"u\",\"state\":\"left\"}");
     assertThat(encode(new ServerEvent.Members("m", "r", List.of("a", "b"))))
         .isEqualTo("{\"type\":\"members\",\"id\":\"m\",\"room\":\"r\",\"members\":[\"a\",\"b\"]}");
-    assertThat(encode(new ServerEvent.HistoryCleared("r", null))).isEqualTo("{\"type\":\"cleared\",\"room\":\"r\",\"by\":null}");
+    assertThat(encode(new ServerEvent.HistoryCleared("r", null, "0000000000001"))).isEqualTo("{\"type\":\"cleared\",\"room\":\"r\",\"by\":null}");
     assertThat(encode(new ServerEvent.Error(null, "X", "y"))).isEqualTo("{\"type\":\"error\",\"code\":\"X\",\"message\":\"y\"}");
   }
 

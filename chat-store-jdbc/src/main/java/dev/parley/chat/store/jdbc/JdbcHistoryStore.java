@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -128,6 +129,22 @@ public final class JdbcHistoryStore implements HistoryStore {
   public CompletionStage<Void> remove(String stream, String throughId) {
     Objects.requireNonNull(stream, "stream");
     return engine.remove(stream, throughId);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The floor is kept in the database (the {@code <prefix>floors} table), so it holds for every
+   * store on the same tables (every node of a cluster) and across restarts. Queued like an append;
+   * appends queued after it that it drops complete normally.
+   */
+  @Override
+  public CompletionStage<Void> clear(String stream, String throughId) {
+    Objects.requireNonNull(stream, "stream");
+    if (throughId == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return engine.clear(stream, throughId);
   }
 
   /**
@@ -258,7 +275,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /**
      * Prefix of the table names, so that several stores (or applications) can share a database or
-     * schema: the tables are {@code <prefix>messages} and {@code <prefix>schema_version}. Default
+     * schema: the tables are {@code <prefix>messages}, {@code <prefix>floors} and {@code
+     * <prefix>schema_version}. Default
      * {@code parley_}.
      *
      * @param prefix letters, digits and underscores, not starting with a digit

@@ -69,8 +69,39 @@ class SchemaMigrationTest {
       assertThat(kept).extracting(ChatMessage::text).containsExactly("from version 1");
       assertThat(kept.get(0).data()).containsEntry("n", 1L);
     }
-    assertThat(version()).isEqualTo(2);
+    assertThat(version()).isEqualTo(3);
     assertThat(indexes()).contains(db.messagesTable() + "_time");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aVersion2DatabaseGetsFloorsThatClearsKeep(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.append("lobby", message("0000000000001", "before")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      // Version 2 as a release that knew steps 1 and 2 left it.
+      s.execute("DROP TABLE " + db.prefix + "floors");
+      s.executeUpdate("UPDATE " + db.prefix + "schema_version SET version = 2");
+    }
+
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.clear("lobby", "0000000000002").toCompletableFuture().get(20, TimeUnit.SECONDS);
+      store.append("lobby", message("0000000000002", "late")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+      assertThat(store.after("lobby", null, 10)).isEmpty();
+    }
+    assertThat(version()).isEqualTo(3);
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT through_id FROM " + db.prefix + "floors WHERE stream = 'lobby'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("0000000000002");
+    }
+  }
+
+  private static ChatMessage message(String id, String text) {
+    return ChatMessage.builder(id, Instant.now(), MessageKind.ROOM, text).room("lobby").sender("a").build();
   }
 
   @ParameterizedTest
@@ -114,7 +145,7 @@ class SchemaMigrationTest {
       stores.forEach(JdbcHistoryStore::close);
       pool.shutdownNow();
     }
-    assertThat(version()).isEqualTo(2);
+    assertThat(version()).isEqualTo(3);
   }
 
   /**

@@ -144,6 +144,7 @@ abstract class TestDatabase implements AutoCloseable {
       public void close() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
           s.execute("DROP TABLE IF EXISTS " + prefix + "messages");
+          s.execute("DROP TABLE IF EXISTS " + prefix + "floors");
           s.execute("DROP TABLE IF EXISTS " + prefix + "schema_version");
         }
       }

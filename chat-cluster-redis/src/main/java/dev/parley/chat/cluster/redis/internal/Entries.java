@@ -34,6 +34,11 @@ final class Entries {
     return event;
   }
 
+  /** A clear placed after the message {@code throughId} (null: after none), as the engine ordered it. */
+  static ServerEvent.HistoryCleared through(ServerEvent.HistoryCleared clear, String throughId) {
+    return new ServerEvent.HistoryCleared(clear.room(), clear.by(), throughId);
+  }
+
   static ChatMessage withId(ChatMessage message, long id) {
     return message.toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
   }

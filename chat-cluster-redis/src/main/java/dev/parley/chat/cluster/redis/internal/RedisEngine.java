@@ -140,7 +140,14 @@ public final class RedisEngine implements ClusterEngine {
         keys.roomUsers(room)};
     return redis.<List<Object>>eval(Script.PUBLISH, ScriptOutputType.MULTI, k, RedisOps.bytes(kind), payload,
             RedisOps.bytes(logSize), RedisOps.bytes(keys.roomChannelPrefix() + room), RedisOps.bytes(room))
-        .thenApply(reply -> Entries.withId(event, id(reply)));
+        .thenApply(reply -> {
+          ServerEvent ordered = Entries.withId(event, id(reply));
+          if (ordered instanceof ServerEvent.HistoryCleared h) {
+            String last = RedisOps.string(reply.get(4));
+            return Entries.through(h, last == null || last.isEmpty() ? null : MessageIds.format(Entries.id(last)));
+          }
+          return ordered;
+        });
   }
 
   private CompletionStage<ServerEvent> publishPresence(String room, ServerEvent presence) {

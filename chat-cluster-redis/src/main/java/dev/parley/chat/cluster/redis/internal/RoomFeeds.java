@@ -253,11 +253,16 @@ final class RoomFeeds {
     if (p.entry() == null) {
       return;
     }
-    if (p.entry().event() instanceof ServerEvent.Message m) {
+    RoomEntry entry = p.entry();
+    if (entry.event() instanceof ServerEvent.Message m) {
       f.lastMessageId = m.message().id();
+    } else if (entry.event() instanceof ServerEvent.HistoryCleared h) {
+      // Entries come here exactly once and in order, so the newest message delivered is the newest
+      // ordered before the clear: what publish.lua told the publishing node.
+      entry = new RoomEntry(Entries.through(h, f.lastMessageId), entry.except());
     }
     try {
-      node.onRoomEntry(f.room, p.entry());
+      node.onRoomEntry(f.room, entry);
     } catch (RuntimeException e) {
       LOG.error("LocalNode.onRoomEntry failed; the entry is not delivered on this node", e);
     }

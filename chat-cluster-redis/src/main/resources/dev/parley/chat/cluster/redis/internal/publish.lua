@@ -1,7 +1,8 @@
 -- Appends one entry to a room's order (after id.lua): a cluster-wide id, the room's next sequence
 -- number, the entry in the room's log stream under that id, and a PUBLISH of
 -- "seq:epoch:id:payload" on the room's channel; all in one atomic step, so that the channel's order
--- is the log's order.
+-- is the log's order. Returns {ms, n, seq, epoch, last}: last is, for a clear, the stream id of the
+-- room's newest message ordered before it ('' if none), which says where the clear falls.
 -- KEYS: 1 id hash, 2 room meta hash {seq, epoch, last, floor}, 3 log stream, 4 list of the log's message
 --       ids (oldest first), 5 rooms set, 6 room users hash
 -- ARGV: 1 kind (m message, p presence, c history cleared), 2 payload, 3 log size (messages kept),
@@ -18,7 +19,9 @@ end
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local kind = ARGV[1]
 local logSize = tonumber(ARGV[3])
+local last = ''
 if kind == 'c' then
+  last = redis.call('HGET', KEYS[2], 'last') or ''
   -- What went before a clear is gone, not missed: the log answers for older ids again.
   redis.call('HDEL', KEYS[2], 'floor')
   redis.call('DEL', KEYS[3], KEYS[4])
@@ -48,4 +51,4 @@ if redis.call('XLEN', KEYS[3]) >= cap then
   end
 end
 redis.call('PUBLISH', ARGV[4], seq .. ':' .. epoch .. ':' .. id .. ':' .. ARGV[2])
-return {ms, n, seq, epoch}
+return {ms, n, seq, epoch, last}

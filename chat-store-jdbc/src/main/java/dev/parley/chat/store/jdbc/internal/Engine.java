@@ -95,8 +95,8 @@ public final class Engine implements AutoCloseable {
     }
     this.pending = new Pending(settings.queueCapacity());
     this.reads = new ReadPool(this::openForReads, settings.readConnections(), settings.readTimeout());
-    this.reader = new Reader(settings, schema.messages(), pending, reads);
-    this.writer = new Writer(settings, schema.messages(), pending, writing);
+    this.reader = new Reader(settings, schema, pending, reads);
+    this.writer = new Writer(settings, schema, pending, writing);
   }
 
   /** The database this engine writes to. */
@@ -143,6 +143,11 @@ public final class Engine implements AutoCloseable {
   /** Queues a removal through an id, or of the whole stream for {@code null}. */
   public CompletableFuture<Void> remove(String stream, String throughId) {
     return offer(new Pending.Remove(stream, throughId, new CompletableFuture<>()));
+  }
+
+  /** Queues a removal through an id that also raises the stream's floor there. */
+  public CompletableFuture<Void> clear(String stream, String throughId) {
+    return offer(new Pending.Clear(stream, throughId, new CompletableFuture<>()));
   }
 
   private CompletableFuture<Void> offer(Pending.Op op) {

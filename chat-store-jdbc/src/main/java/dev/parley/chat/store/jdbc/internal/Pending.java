@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Pending {
   /** One queued write. */
-  sealed interface Op permits Append, Remove {
+  sealed interface Op permits Append, Remove, Clear {
     String stream();
 
     CompletableFuture<Void> done();
@@ -27,11 +27,15 @@ final class Pending {
   /** {@code throughId == null} removes the whole stream. */
   record Remove(String stream, String throughId, CompletableFuture<Void> done) implements Op {}
 
+  /** A removal through {@code throughId} that also raises the stream's floor there. */
+  record Clear(String stream, String throughId, CompletableFuture<Void> done) implements Op {}
+
   /**
    * What a read of one stream must combine with the database: the queued appends that no queued
    * removal took back, and how much of what is stored the queued removals take away.
    *
-   * @param appends queued messages, in queue order
+   * @param appends queued messages, in queue order, without those a queued removal took back or a
+   *     queued clear's floor will drop
    * @param removedAll a queued removal empties the stream
    * @param removedThrough stored ids up to this one are removed; {@code null} for none
    */
@@ -78,7 +82,9 @@ final class Pending {
     List<ChatMessage> kept = new ArrayList<>();
     boolean all = false;
     String through = null;
+    String floor = null;
     for (Op op : ops) {
+      String removedThrough = null;
       if (op instanceof Append a) {
         kept.add(a.message());
       } else if (op instanceof Remove r) {
@@ -86,14 +92,28 @@ final class Pending {
           all = true;
           kept.clear();
         } else {
-          kept.removeIf(m -> m.id().compareTo(r.throughId()) <= 0);
-          if (through == null || through.compareTo(r.throughId()) < 0) {
-            through = r.throughId();
-          }
+          removedThrough = r.throughId();
         }
+      } else if (op instanceof Clear c) {
+        removedThrough = c.throughId();
+        floor = max(floor, c.throughId());
+      }
+      if (removedThrough != null) {
+        String id = removedThrough;
+        kept.removeIf(m -> m.id().compareTo(id) <= 0);
+        through = max(through, id);
       }
     }
+    if (floor != null) {
+      // The writer drops appends below a floor even when they were queued after the clear.
+      String f = floor;
+      kept.removeIf(m -> m.id().compareTo(f) <= 0);
+    }
     return new View(kept, all, through);
+  }
+
+  private static String max(String a, String b) {
+    return a == null || a.compareTo(b) < 0 ? b : a;
   }
 
   /**

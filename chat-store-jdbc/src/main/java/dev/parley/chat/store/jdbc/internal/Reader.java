@@ -13,18 +13,22 @@ import java.util.TreeSet;
 
 /**
  * The store's reads: the database combined with the writes still queued, so that a read sees every
- * append and removal that returned before it, committed or not. Thread-safe; reads run on the
- * caller's thread, with a connection of the read pool.
+ * append and removal that returned before it, committed or not. A stream's floor counts both
+ * queued (a queued clear's) and committed (possibly another store's): queued appends at or below
+ * either are left out, as the writer will not insert them. Thread-safe; reads run on the caller's
+ * thread, with a connection of the read pool.
  */
 final class Reader {
   private final Engine.Settings settings;
   private final String table;
+  private final String floors;
   private final Pending pending;
   private final ReadPool reads;
 
-  Reader(Engine.Settings settings, String table, Pending pending, ReadPool reads) {
+  Reader(Engine.Settings settings, Schema schema, Pending pending, ReadPool reads) {
     this.settings = settings;
-    this.table = table;
+    this.table = schema.messages();
+    this.floors = schema.floors();
     this.pending = pending;
     this.reads = reads;
   }
@@ -65,6 +69,12 @@ final class Reader {
     TreeMap<String, ChatMessage> found = new TreeMap<>();
     String floor; // the oldest queued id the count retention keeps; null keeps every queued one
     if (view.removedAll()) {
+      if (!queued.isEmpty()) {
+        String stored = reads.read(c -> storedFloor(c, stream));
+        if (stored != null) {
+          queued.headMap(stored, true).clear();
+        }
+      }
       floor = queued.size() > max ? newest(queued.navigableKeySet(), max) : null;
     } else {
       String gone = view.removedThrough();
@@ -132,7 +142,8 @@ final class Reader {
    * commit, so the newest stored rows may be queued ones too, and counting both would cut the
    * stream short. Both statements read one snapshot, so the two agree.
    *
-   * @param queued the ids of the queued messages retention keeps by age
+   * @param queued the ids of the queued messages retention keeps by age; those at or below the
+   *     stream's stored floor are taken out of it
    */
   private Kept query(Range range, NavigableSet<String> queued) throws SQLException {
     int timeout = Engine.seconds(settings.readTimeout());
@@ -142,6 +153,12 @@ final class Reader {
         c.setAutoCommit(false);
       }
       Cut cut = new Cut(null, null, settings.retention().maxMessages());
+      if (!queued.isEmpty()) {
+        String stored = storedFloor(c, range.stream());
+        if (stored != null) {
+          queued.headSet(stored, true).clear();
+        }
+      }
       if (!queued.isEmpty()) {
         cut = cutAmongQueued(c, range, queued, timeout);
       }
@@ -164,6 +181,16 @@ final class Reader {
       }
       return new Kept(rows, cut.floor());
     });
+  }
+
+  /** The stream's committed floor, or {@code null} if it was never cleared. */
+  private String storedFloor(java.sql.Connection c, String stream) throws SQLException {
+    try (PreparedStatement q = new Sql("SELECT through_id FROM " + floors + " WHERE stream = ?", stream).prepare(c)) {
+      q.setQueryTimeout(Engine.seconds(settings.readTimeout()));
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   /**
@@ -193,7 +220,10 @@ final class Reader {
 
   private Sql rowsQuery(Range range, Cut cut) {
     Sql sql = new Sql("SELECT " + Rows.COLUMNS + " FROM " + table + " WHERE stream = ?", range.stream())
-        .add(" AND id > ?", orEmpty(range.lowerId()));
+        .add(" AND id > ?", orEmpty(range.lowerId()))
+        // Inserts skip ids at or below the floor, and the clear that set it removed the rest; this
+        // holds even for a row a store that knew no floors (an older Parley) wrote meanwhile.
+        .add(" AND id > COALESCE((SELECT through_id FROM " + floors + " WHERE stream = ?), '')", range.stream());
     if (range.upperId() != null) {
       sql.add(" AND id < ?", range.upperId());
     }

@@ -27,9 +27,13 @@ final class Rows {
 
   private Rows() {}
 
-  /** The insert statement of a table; see {@link #bindInsert}. */
-  static String insert(String table) {
-    return "INSERT INTO " + table + " (stream, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+  /**
+   * The insert statement of a table; see {@link #bindInsert}. A message at or below its stream's
+   * floor is not inserted: it was ordered before a clear and came after it.
+   */
+  static String insert(String table, String floors) {
+    return "INSERT INTO " + table + " (stream, " + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + floors + " WHERE stream = ? AND through_id >= ?)"
         + " ON CONFLICT DO NOTHING"; // an id appended twice is kept once
   }
 
@@ -48,6 +52,8 @@ final class Rows {
     } else {
       insert.setString(10, GSON.toJson(m.data()));
     }
+    insert.setString(11, stream);
+    insert.setString(12, m.id());
   }
 
   static ChatMessage read(ResultSet rs) throws SQLException {

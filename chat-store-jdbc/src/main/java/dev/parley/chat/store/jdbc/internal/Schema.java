@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
  * schema as it was; two processes starting at once take turns on the version row.
  *
  * @param messages the messages table
+ * @param floors each cleared stream's floor: the id at or below which it keeps nothing
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-public record Schema(String messages, String version, Dialect dialect) {
+public record Schema(String messages, String floors, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -32,7 +33,7 @@ public record Schema(String messages, String version, Dialect dialect) {
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "schema_version", dialect);
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "schema_version", dialect);
   }
 
   /**
@@ -56,7 +57,11 @@ public record Schema(String messages, String version, Dialect dialect) {
             + "data TEXT, "
             + "PRIMARY KEY (stream, id))"),
         // 2: trimming by age deletes by time across every stream.
-        List.of("CREATE INDEX IF NOT EXISTS " + messages + "_time ON " + messages + " (time_ms)"));
+        List.of("CREATE INDEX IF NOT EXISTS " + messages + "_time ON " + messages + " (time_ms)"),
+        // 3: clears keep a floor per stream, below which a late append is not kept (HistoryStore.clear).
+        List.of("CREATE TABLE IF NOT EXISTS " + floors + " ("
+            + "stream TEXT NOT NULL PRIMARY KEY, "
+            + "through_id " + dialect.idType() + " NOT NULL)"));
   }
 
   /** The version this code writes and reads. */

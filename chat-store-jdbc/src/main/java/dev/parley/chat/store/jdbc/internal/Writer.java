@@ -3,6 +3,7 @@ package dev.parley.chat.store.jdbc.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ final class Writer {
   private static final long MAX_BACKOFF_NANOS = Duration.ofSeconds(2).toNanos();
 
   private final Engine.Settings settings;
+  private final Schema schema;
   private final String table;
   private final String insertSql;
   private final Pending pending;
@@ -28,10 +30,11 @@ final class Writer {
   private final Trimmer trimmer;
   private final Thread thread;
 
-  Writer(Engine.Settings settings, String table, Pending pending, WriterConnection connection) {
+  Writer(Engine.Settings settings, Schema schema, Pending pending, WriterConnection connection) {
     this.settings = settings;
-    this.table = table;
-    this.insertSql = Rows.insert(table);
+    this.schema = schema;
+    this.table = schema.messages();
+    this.insertSql = Rows.insert(table, schema.floors());
     this.pending = pending;
     this.connection = connection;
     this.trimmer = new Trimmer(settings, table, connection);
@@ -78,8 +81,7 @@ final class Writer {
   private void writeBatch(List<Pending.Op> batch) throws InterruptedException {
     // Parts in queue order from the head: each is committed (or failed) before the next, so the
     // queue is taken off in order and appends stay before removals queued after them.
-    ArrayDeque<List<Pending.Op>> parts = new ArrayDeque<>();
-    parts.push(batch);
+    ArrayDeque<List<Pending.Op>> parts = clearsAlone(batch);
     while (!parts.isEmpty()) {
       List<Pending.Op> part = parts.pop();
       Failure failure = writeWithRetries(part);
@@ -110,6 +112,29 @@ final class Writer {
       pending.done(part);
       fail(part, failure.error());
     }
+  }
+
+  /**
+   * The batch in parts, in order, each clear in a part of its own: a clear's transaction takes its
+   * lock before anything else (see {@link #writeClear}), and one that held an insert's lock already
+   * could deadlock with another store's clear.
+   */
+  private static ArrayDeque<List<Pending.Op>> clearsAlone(List<Pending.Op> batch) {
+    ArrayDeque<List<Pending.Op>> parts = new ArrayDeque<>();
+    int start = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.get(i) instanceof Pending.Clear) {
+        if (i > start) {
+          parts.addLast(batch.subList(start, i));
+        }
+        parts.addLast(batch.subList(i, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < batch.size()) {
+      parts.addLast(batch.subList(start, batch.size()));
+    }
+    return parts;
   }
 
   /** Why a write did not commit: refused for good, or still failing after {@code retryFor}. */
@@ -163,6 +188,10 @@ final class Writer {
     Connection c = connection.get();
     // A statement stuck behind a lock gives up within the retry window, so close() is never stuck.
     int timeout = Engine.seconds(settings.retryFor());
+    if (batch.get(0) instanceof Pending.Clear clear) {
+      writeClear(c, clear, timeout);
+      return;
+    }
     try (PreparedStatement insert = c.prepareStatement(insertSql);
         PreparedStatement removeThrough = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ? AND id <= ?");
         PreparedStatement removeAll = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ?")) {
@@ -200,6 +229,39 @@ final class Writer {
       if (op instanceof Pending.Append) {
         trimmer.touched(op.stream());
       }
+    }
+  }
+
+  /**
+   * Raises a stream's floor and removes what is at or below it, in one transaction. Inserts skip ids
+   * at or below their stream's floor, as their statement sees it. In PostgreSQL an insert of another
+   * store (another node) could have checked the floor before this commits and commit after this
+   * removed: so the clear first takes a lock that waits for every transaction inserting into the
+   * table to end and holds new ones until it commits; their statements then see the floor. Clears
+   * are rare, and the lock lasts one delete. SQLite runs one write transaction at a time anyway.
+   */
+  private void writeClear(Connection c, Pending.Clear clear, int timeout) throws SQLException {
+    try (Statement lock = c.createStatement();
+        PreparedStatement floor = c.prepareStatement("INSERT INTO " + schema.floors() + " (stream, through_id)"
+            + " VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET through_id = excluded.through_id"
+            + " WHERE " + schema.floors() + ".through_id < excluded.through_id");
+        PreparedStatement remove = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ? AND id <= ?")) {
+      if (schema.dialect() == Dialect.POSTGRESQL) {
+        lock.setQueryTimeout(timeout);
+        lock.execute("LOCK TABLE " + table + " IN SHARE ROW EXCLUSIVE MODE");
+      }
+      floor.setQueryTimeout(timeout);
+      floor.setString(1, clear.stream());
+      floor.setString(2, clear.throughId());
+      floor.executeUpdate();
+      remove.setQueryTimeout(timeout);
+      remove.setString(1, clear.stream());
+      remove.setString(2, clear.throughId());
+      remove.executeUpdate();
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      Schema.rollbackQuietly(c, e);
+      throw e;
     }
   }
 
