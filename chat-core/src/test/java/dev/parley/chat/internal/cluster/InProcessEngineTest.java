@@ -218,7 +218,7 @@ class InProcessEngineTest {
     }
     // The read returns the five, then the room is cleared before the engine takes the room's lock.
     racing.beforeNextAfter = () -> {
-      engine.publish("lobby", new ServerEvent.HistoryCleared("lobby", "alice"), Exclusion.none());
+      engine.publish("lobby", new ServerEvent.HistoryCleared("lobby", "alice", null), Exclusion.none());
       store.remove("lobby", null);
     };
 
