@@ -367,6 +367,9 @@ public final class LoadGen {
       // between the two shows how much of the latency is the generator's.
       o.add("latencyFromSendUs", percentiles(fleet.latencyFromSend));
       o.addProperty("maxSendLagUs", fleet.maxSendLagNanos / 1000);
+      // Members the server closed before the step (in a warm-up, or as the joins settled) still
+      // count in what it expects: their rooms' messages show up as drops, and this says why.
+      o.addProperty("closedBeforeStep", closedBefore);
       o.addProperty("closedDuringStep", fleet.closedAfterJoin - closedBefore);
       o.addProperty("errors", fleet.errorsAfterJoin);
       if (probe.hasCpu() && delivered > 0) {

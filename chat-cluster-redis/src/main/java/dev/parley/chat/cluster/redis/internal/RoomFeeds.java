@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -195,8 +196,14 @@ final class RoomFeeds {
   }
 
   private void check(Feed f) {
+    // The answer tells of Redis when the check ran there, and entries published after that may be
+    // delivered (on the other connection) before it arrives. A room's first entries give it its
+    // epoch: an answer asked for before them still says "no epoch", which is no loss. So the answer
+    // is judged against the epoch held when it was asked, and only while the node still holds it.
+    String asked = f.epoch;
     redis.commands().hmget(keys.roomMeta(f.room), "seq", "epoch").whenCompleteAsync(guard((kv, e) -> {
-      if (e != null || feeds.get(f.room) != f || !f.live || f.filling || f.resetting) {
+      if (e != null || feeds.get(f.room) != f || !f.live || f.filling || f.resetting
+          || !Objects.equals(f.epoch, asked)) {
         return;
       }
       long seq = kv.get(0).hasValue() ? Long.parseLong(RedisOps.string(kv.get(0).getValue())) : 0;
