@@ -22,9 +22,10 @@ public final class Main {
     String historyUrl = option(args, "--history-url", "PARLEY_HISTORY_URL");
     String dataDirOption = option(args, "--data-dir", "PARLEY_DATA_DIR");
     String redisUrl = option(args, "--redis-url", "PARLEY_REDIS_URL");
+    boolean sharedNames = Arrays.asList(args).contains("--shared-names");
     Path dataDir = dataDirOption == null ? RoomsChatExample.DEFAULT_DATA_DIR : Path.of(dataDirOption);
     switch (name) {
-      case "main" -> RoomsChatExample.run(port, historyUrl, dataDir, redisUrl);
+      case "main" -> RoomsChatExample.run(port, historyUrl, dataDir, redisUrl, sharedNames);
       case "chatroom" -> ChatroomExample.run(port);
       case "rooms" -> RoomsExample.run(port);
       case "broadcast" -> BroadcastExample.run(port);
@@ -45,7 +46,8 @@ public final class Main {
       "Usage: java -jar chat-examples.jar [NAME] [--port N]   (docs/examples.md)",
       "  main         rooms, whispers and the browser client at / (the default); history in",
       "               --data-dir DIR (default ./parley-data) or --history-url JDBC_URL;",
-      "               --redis-url redis://HOST:PORT makes it one node of a cluster",
+      "               --redis-url redis://HOST:PORT makes it one node of a cluster;",
+      "               --shared-names lets /chat?user=NAME sign in as NAME (tests, demos: unchecked)",
       "  chatroom     one room, whole room data on RetrieveChatRoomData",
       "  rooms        join room / new message / new pm, served by a ChatServer",
       "  broadcast    'chat' to every client, the sender included",

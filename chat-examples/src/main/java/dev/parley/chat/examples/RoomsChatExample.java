@@ -49,9 +49,10 @@ public final class RoomsChatExample {
   /** The data directory when neither {@code --data-dir} nor {@code --history-url} says otherwise. */
   static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
 
-  static void run(int port, String historyUrl, Path dataDir, String redisUrl) throws InterruptedException {
+  static void run(int port, String historyUrl, Path dataDir, String redisUrl, boolean sharedNames)
+      throws InterruptedException {
     ClusterEngine cluster = redisUrl == null ? null : RedisClusterEngine.create(RedisClusterConfig.builder(redisUrl).build());
-    Running running = start(port, history(historyUrl, dataDir), cluster);
+    Running running = start(port, history(historyUrl, dataDir), cluster, sharedNames);
     System.out.println("History is kept in " + where(historyUrl, dataDir));
     if (cluster != null) {
       System.out.println("This is node " + cluster.nodeId() + " of the cluster on " + redisUrl);
@@ -75,7 +76,7 @@ public final class RoomsChatExample {
 
   /** Starts the example alone, with its history in an SQLite file in {@code dataDir}. */
   static Running start(int port, Path dataDir) {
-    return start(port, history(null, dataDir), null);
+    return start(port, history(null, dataDir), null, false);
   }
 
   static JdbcHistoryStore history(String historyUrl, Path dataDir) {
@@ -94,22 +95,27 @@ public final class RoomsChatExample {
   /**
    * Starts the example with this history store and cluster engine ({@code null}: this process
    * alone), which {@link Running#stop()} closes.
+   *
+   * @param sharedNames whether {@code /chat?user=NAME} signs a connection in as NAME, a name every
+   *     connection that asks for it shares (one person in several tabs, or on several nodes of a
+   *     cluster). Nothing checks who asks, so anyone may then speak as anyone: for tests and
+   *     demos only, off unless {@code --shared-names} is given.
    */
-  static Running start(int port, HistoryStore history, ClusterEngine cluster) {
+  static Running start(int port, HistoryStore history, ClusterEngine cluster, boolean sharedNames) {
     ChatServer.Builder builder = ChatServer.builder();
     if (cluster != null) {
       builder.cluster(cluster);
+    }
+    if (sharedNames) {
+      builder.onConnect(handshake -> handshake.queryParam("user")
+          .map(ConnectResult::acceptAs)
+          .orElseGet(ConnectResult::accept));
     }
     ChatServer chat = builder
         // No ackTiming: the default, ON_COMMIT, acknowledges after the commit. Private messages to
         // someone offline are kept until they next join.
         .config(ChatConfig.builder().offlineMessages(true).build())
         .historyStore(history)
-        .onConnect(handshake -> handshake.queryParam("user")
-            // /chat?user=NAME signs in as NAME before any join: every connection that asks for the
-            // same name shares it (one person in several tabs, or on several nodes of a cluster).
-            .map(ConnectResult::acceptAs)
-            .orElseGet(ConnectResult::accept))
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());
           join.reply("Welcome to " + join.room() + ", " + join.user()

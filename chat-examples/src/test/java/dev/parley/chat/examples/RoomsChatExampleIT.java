@@ -65,4 +65,19 @@ class RoomsChatExampleIT {
       assertThat(whisper).contains("\"kind\":\"private\"").contains("\"sender\":\"bob\"").contains("hello there");
     }
   }
+
+  @Test
+  void aNameInTheUrlIsNotAnIdentity_unlessTheExampleRunsWithSharedNames() throws Exception {
+    try (JsonClient alice = new JsonClient(port(), "?user=alice"); JsonClient mallory = new JsonClient(port(), "?user=alice")) {
+      alice.send("{\"type\":\"join\",\"room\":\"lobby\",\"username\":\"alice\"}");
+      alice.until("\"type\":\"joined\"");
+
+      mallory.send("{\"type\":\"join\",\"room\":\"lobby\",\"username\":\"alice\"}");
+      String answer;
+      do {
+        answer = mallory.next(); // past the welcome
+      } while (!answer.contains("\"type\":\"error\"") && !answer.contains("\"type\":\"joined\""));
+      assertThat(answer).contains("USERNAME_TAKEN");
+    }
+  }
 }

@@ -80,7 +80,8 @@ abstract class ThreeNodes {
         int n = i;
         starting.add(CompletableFuture.runAsync(() -> {
           try {
-            nodes[n] = ExampleProcess.start("node" + n, JVM, "--redis-url", redis.uri(), "--history-url", historyUrl());
+            nodes[n] = ExampleProcess.start("node" + n, JVM, "--redis-url", redis.uri(), "--history-url", historyUrl(),
+                "--shared-names");
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }
