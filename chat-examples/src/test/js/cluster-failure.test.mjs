@@ -174,7 +174,10 @@ describe("socket.io-client on a cluster when something fails", () => {
       // "io server disconnect" would leave a stock client disconnected for good.
       assert.notEqual(m.disconnects[0], "io server disconnect", m.username + " may reconnect by itself");
     }
-    for (const m of members) await rejoin(m, room);
+    for (const m of members) {
+      await rejoin(m, room);
+      assert.equal(m.socket.recovered, false, m.username + ": the kept states went with Redis's data");
+    }
     const text = "after the loss";
     const deadline = Date.now() + 20000;
     for (;;) {
