@@ -2,7 +2,7 @@
 // and one PostgreSQL database, started by SocketIoClusterFailureIT, which passes their URLs in
 // CLUSTER_URLS and, in CONTROL_URL, where to ask it for each failure (POST /redis/kill-pubsub,
 // /redis/kill, /redis/start, /redis/restart-empty,
-// /node/2/kill). The tests run in this order; the last kills node 2.
+// /nodes/rejoined, /node/2/kill). The tests run in this order; the last kills node 2.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { URLS, collect, connect, name } from "./cluster-helpers.mjs";
@@ -21,7 +21,7 @@ async function member(node, rooms, username) {
   const socket = await connect(URLS[node]);
   const got = collect(socket);
   for (const room of rooms) {
-    const joined = await socket.emitWithAck("join room", { roomname: room, username });
+    const joined = await socket.timeout(5000).emitWithAck("join room", { roomname: room, username });
     assert.equal(joined.room, room, JSON.stringify(joined));
   }
   const disconnects = [];
@@ -179,6 +179,8 @@ describe("socket.io-client on a cluster when something fails", () => {
       await when(m.socket, "connect", () => m.socket.connected, m.username + " reconnected");
     }
     forgotten = { room, members };
+    // A room reset closes clients too: only the nodes can tell that they all rejoined the cluster.
+    await control("nodes/rejoined");
   });
 
   // Known bug: a client closed by its node's eviction comes back with socket.recovered true but in

@@ -3,6 +3,7 @@ package dev.parley.chat.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -37,6 +38,16 @@ class SocketIoClusterFailureIT extends ThreeNodes {
           redis.forgetData();
           redis.startAgain();
           return "started without its data";
+        },
+        "nodes/rejoined", () -> {
+          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          for (ExampleProcess node : nodes) {
+            while (node.output().stream().noneMatch(line -> line.contains("Rejoined the cluster as a new node"))) {
+              assertThat(System.nanoTime()).as("every node rejoined the cluster").isLessThan(deadline);
+              Thread.sleep(50); // polling the nodes' output: there is nothing to wait on
+            }
+          }
+          return "rejoined";
         },
         "node/2/kill", () -> {
           nodes[2].close();
