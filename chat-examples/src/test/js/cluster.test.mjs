@@ -7,49 +7,15 @@ import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { io } from "socket.io-client";
+import WebSocket from "ws";
 import { within } from "./helpers.mjs";
+import { URLS, collect, connect, name } from "./cluster-helpers.mjs";
 
-const URLS = (process.env.CLUSTER_URLS || "").split(",").filter((u) => u);
 const PIDS = (process.env.CLUSTER_PIDS || "").split(",").map(Number);
-assert.equal(URLS.length, 3, "CLUSTER_URLS must name three nodes");
 const port = (url) => Number(new URL(url).port);
 
 const open = [];
 after(() => open.forEach((s) => s.close()));
-
-let unique = 0;
-const name = (base) => `${base}${++unique}${Date.now() % 100000}`;
-
-/** A client of one node (or of the proxy), connected. */
-async function connect(url, options = {}) {
-  const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, ...options });
-  open.push(socket);
-  await within(new Promise((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("connect_error", reject);
-  }), "connect to " + url);
-  return socket;
-}
-
-/** Every room message a socket gets, with the arguments after the payload. */
-function collect(socket) {
-  const got = [];
-  let waiting = [];
-  socket.on("new message", (m, ...rest) => {
-    if (m.type !== "generic") return;
-    got.push({ ...m, rest });
-    waiting = waiting.filter((w) => (w.done() ? (w.resolve(), false) : true));
-  });
-  const until = (done, what) => within(new Promise((resolve) => {
-    if (done()) resolve();
-    else waiting.push({ done, resolve });
-  }), what);
-  return {
-    got,
-    texts: (room) => got.filter((g) => g.room === room).map((g) => g.message),
-    has: (text) => until(() => got.some((g) => g.message === text), "the message '" + text + "'"),
-  };
-}
 
 /** A load balancer of one upstream at a time; with none, it turns connections away. */
 function proxy() {
@@ -90,6 +56,34 @@ function proxy() {
   })));
 }
 
+/** A JSON-protocol client of a node's /chat endpoint. */
+async function jsonClient(url) {
+  const ws = new WebSocket(url.replace("http", "ws") + "/chat");
+  open.push({ close: () => ws.close() });
+  const frames = [];
+  let waiting = [];
+  ws.on("message", (data) => {
+    frames.push(JSON.parse(data.toString()));
+    waiting = waiting.filter((w) => (w.done() ? (w.resolve(), false) : true));
+  });
+  await within(new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject)), "a JSON connection");
+  let ids = 0;
+  const send = (frame) => ws.send(JSON.stringify(frame));
+  return {
+    send,
+    /** Sends a request and resolves with the frame that answers it. */
+    request(frame) {
+      const id = "r" + ++ids;
+      send({ ...frame, id });
+      const reply = () => frames.find((f) => f.id === id);
+      return within(new Promise((resolve) => {
+        if (reply()) resolve(reply());
+        else waiting.push({ done: () => reply() !== undefined, resolve: () => resolve(reply()) });
+      }), "the reply to " + frame.type);
+    },
+  };
+}
+
 /** A client that reconnects by itself, as a stock client does, quickly. */
 const reconnecting = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 200, randomizationFactor: 0 };
 
@@ -116,6 +110,83 @@ describe("socket.io-client on a cluster of three nodes", () => {
       const others = [0, 1, 2].filter((from) => from !== n).map((from) => "from node " + from);
       assert.deepEqual(got[n].texts(room), others, "node " + n + ": every other node's message, once, in the room's order");
     }
+  });
+
+  it("a private message reaches the user's sockets on two other nodes", async () => {
+    const alice = await connect(URLS[0]);
+    await alice.emitWithAck("join room", { roomname: name("pm"), username: name("alice") });
+    // ?user=NAME signs a connection in as NAME, shared by every connection that asks for it.
+    const bob = name("bob");
+    const bobs = [await connect(URLS[1], { query: { user: bob } }), await connect(URLS[2], { query: { user: bob } })];
+    const got = bobs.map(collect);
+
+    const ack = await alice.emitWithAck("new pm", { target: bob, message: "to both of you" });
+    assert.equal(ack.error, undefined, JSON.stringify(ack));
+    for (const [n, bobGot] of got.entries()) {
+      const pms = () => bobGot.got.filter((g) => g.type === "private");
+      await bobGot.until(() => pms().length > 0, "the private message on node " + (n + 1));
+      assert.deepEqual(pms().map((m) => [m.id, m.username, m.target, m.message]),
+          [[ack.id, ack.username, bob, "to both of you"]], "bob's socket on node " + (n + 1));
+    }
+  });
+
+  it("of two sockets racing for a name on two nodes, one joins and the other gets USERNAME_TAKEN", async () => {
+    const room = name("race");
+    const winners = [];
+    for (let k = 0; k < 5; k++) {
+      const racer = name("racer");
+      const sockets = [await connect(URLS[k % 3]), await connect(URLS[(k + 1) % 3])];
+      const replies = await Promise.all(sockets.map((s) => s.emitWithAck("join room", { roomname: room, username: racer })));
+      const outcomes = replies.map((r) => (r.error ? r.code : r.room === room && r.username === racer ? "joined" : JSON.stringify(r)));
+      assert.deepEqual(outcomes.toSorted(), ["USERNAME_TAKEN", "joined"], "the race for " + racer + ": " + JSON.stringify(replies));
+      winners.push(racer);
+    }
+    const asker = name("zasker");
+    const joined = await (await connect(URLS[2])).emitWithAck("join room", { roomname: room, username: asker });
+    assert.deepEqual(joined.members.toSorted(), [...winners, asker].toSorted(), "the room's members, cluster-wide");
+  });
+
+  it("a clear takes one place among messages sent from other nodes, the same for sockets on every node", async () => {
+    const room = name("clear");
+    const observers = [];
+    for (let n = 0; n < 3; n++) {
+      const s = await connect(URLS[n]);
+      await s.emitWithAck("join room", { roomname: room, username: name("cobs") });
+      observers.push(collect(s));
+    }
+    const senders = [];
+    for (const n of [1, 2]) {
+      const s = await connect(URLS[n]);
+      const joined = await s.emitWithAck("join room", { roomname: room, username: name("csend") });
+      senders.push({ socket: s, username: joined.username });
+    }
+    // Socket.IO has no clear event: a JSON-protocol client on node 0 clears.
+    const clearer = await jsonClient(URLS[0]);
+    assert.equal((await clearer.request({ type: "join", room, username: name("cclearer") })).type, "joined");
+
+    const perSender = 20;
+    const sending = senders.map(async ({ socket, username }) => {
+      for (let i = 0; i < perSender; i++) {
+        const ack = await socket.emitWithAck("new message", { room, message: username + "-" + i });
+        assert.equal(ack.error, undefined, JSON.stringify(ack));
+      }
+    });
+    await observers[0].has(senders[0].username + "-5");
+    clearer.send({ type: "clear", id: "c", room });
+    await Promise.all(sending);
+
+    const fromSenders = new Set(senders.map((s) => s.username));
+    const views = [];
+    for (const o of observers) {
+      const view = () => o.got.flatMap((g) => (g.event === "history cleared" ? ["CLEARED"]
+        : g.event === "new message" && g.type === "generic" && fromSenders.has(g.username) ? [g.id] : []));
+      await o.until(() => view().length === 2 * perSender + 1, "every message and the clear", 10000);
+      views.push(view());
+    }
+    assert.equal(views[0].filter((v) => v === "CLEARED").length, 1, "one clear in " + views[0]);
+    assert.notEqual(views[0].indexOf("CLEARED"), 0, "the clear came after the sixth message");
+    assert.deepEqual(views[1], views[0], "node 1's sockets see the clear where node 0's do");
+    assert.deepEqual(views[2], views[0], "node 2's sockets see the clear where node 0's do");
   });
 
   /**

@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The example jar running in its own JVM, as a user starts it: {@code java -jar chat-examples.jar
- * ARGS --port 0}. Started by {@link #start}, which returns once it listens; {@link #close} kills it.
- * Its output is echoed with a prefix and kept. Used by one test thread.
+ * ARGS --port 0}; or, by {@link #startMain}, a server main of the test sources, on the test class
+ * path. Started by {@link #start}, which returns once it prints that it listens ({@code open
+ * http://localhost:PORT/}); {@link #close} kills it. Its output is echoed with a prefix and kept.
+ * Used by one test thread.
  */
 final class ExampleProcess implements AutoCloseable {
   private static final Path JAR = Path.of("target/chat-examples.jar");
@@ -43,10 +45,26 @@ final class ExampleProcess implements AutoCloseable {
   /** As {@link #start(String, String...)}, with options for the JVM (such as a heap size). */
   static ExampleProcess start(String name, List<String> jvmOptions, String... args) throws Exception {
     assertThat(JAR).as("the example jar (mvn package builds it)").exists();
+    return launch(name, jvmOptions, List.of("-jar", JAR.toString()), args);
+  }
+
+  /**
+   * Starts a main class of the test class path ({@code java -cp TEST_CLASS_PATH MAIN ARGS --port 0})
+   * with these JVM options, and waits (up to a minute) for it to print that it listens.
+   */
+  static ExampleProcess startMain(String name, Class<?> main, List<String> jvmOptions, String... args)
+      throws Exception {
+    // Failsafe names the test class path here; java.class.path may be only its manifest jar.
+    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    return launch(name, jvmOptions, List.of("-cp", classPath, main.getName()), args);
+  }
+
+  private static ExampleProcess launch(String name, List<String> jvmOptions, List<String> what, String... args)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-jar", JAR.toString()));
+    command.addAll(what);
     command.addAll(List.of(args));
     command.addAll(List.of("--port", "0"));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -61,13 +61,21 @@ final class NodeProject {
     run.environment().putAll(environment);
     Process node = run.start();
     node.getOutputStream().close();
-    String output;
-    try (var in = node.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    // Read on another thread, so that a test that hangs is cut off after 5 minutes.
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (var in = node.getInputStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "(could not read node's output: " + e + ")";
+      }
+    });
     boolean done = node.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      node.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    String output = read.get(10, TimeUnit.SECONDS);
     System.out.println(output);
-    assertThat(done).as("node finished").isTrue();
+    assertThat(done).as("node finished within 5 minutes; output above").isTrue();
     assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
     assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
   }

@@ -13,6 +13,7 @@ import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.TransportLink;
 import java.time.Duration;
@@ -179,8 +180,8 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     volatile boolean closeRequested;
     /** Events sent after the welcome but before the socket existed, replayed in order once it does. */
     final List<ServerEvent> early = new ArrayList<>();
-    /** A close asked for in that same window. */
-    boolean closeEarly;
+    /** A close asked for in that same window: its code, or 0 for none. */
+    int closeEarly;
     /** Set once the Socket.IO socket exists; until then the chat session is being accepted. */
     volatile SocketImpl socket;
     /** Until the socket exists: where the chat server's accept or refusal goes. */
@@ -447,7 +448,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       }
     }
     Connection connection = st.connection;
-    boolean closeEarly;
+    int closeEarly;
     // Until the socket is published, new events keep queueing behind the ones being flushed, so
     // replayed messages always go out before live ones.
     for (;;) {
@@ -470,7 +471,22 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       live.put(socket.pid(), st);
       st.writer.changed();
     }
-    if (closeEarly) {
+    if (closeEarly != 0) {
+      end(socket, closeEarly);
+    }
+  }
+
+  /**
+   * Ends a socket the chat server closed. A close as going away (this node left the cluster, a room
+   * must be reloaded) asks the client to come back, which a Socket.IO DISCONNECT would not do: a
+   * stock client stays away after "io server disconnect". So that one closes the client's whole
+   * connection, as a network failure does; the client reconnects by itself (to this node or
+   * another) and recovers if it can. Any other close is a DISCONNECT.
+   */
+  private static void end(SocketImpl socket, int code) {
+    if (code == CloseCodes.GOING_AWAY) {
+      socket.closeConnection("the chat server asked the client to reconnect");
+    } else {
       socket.disconnect();
     }
   }
@@ -863,11 +879,11 @@ public final class ChatBridge implements NamespaceImpl.Listener {
       synchronized (st) {
         socket = st.socket;
         if (socket == null) {
-          st.closeEarly = true;
+          st.closeEarly = code;
           return;
         }
       }
-      socket.disconnect();
+      end(socket, code);
     }
   }
 }

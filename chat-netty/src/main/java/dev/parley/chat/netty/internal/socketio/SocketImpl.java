@@ -220,6 +220,15 @@ public final class SocketImpl implements SocketIoClient {
     });
   }
 
+  /**
+   * Closes the client's whole connection (its Engine.IO session, every namespace on it) after what
+   * was sent to it before, as a network failure would: the client's sockets see a transport close,
+   * after which a stock client reconnects by itself and may recover.
+   */
+  void closeConnection(String reason) {
+    connection.session.close(reason);
+  }
+
   @Override
   public boolean connected() {
     return connected;

@@ -1,0 +1,58 @@
+package dev.parley.chat.examples;
+
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.cluster.redis.RedisClusterConfig;
+import dev.parley.chat.cluster.redis.RedisClusterEngine;
+import dev.parley.chat.netty.NettyChatServer;
+import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.socketio.Namespace;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A node of a cluster whose own code broadcasts over Socket.IO, for {@code SocketIoEmitIT}: {@code
+ * ShoutServer --redis-url URL --port N}. On namespace {@code /shout}, {@code enter ROOM} puts the
+ * socket in that Socket.IO room (acknowledged with {@code "in"}); {@code shout ROOM ARGS...} emits
+ * ARGS (binary ones too) as five events, in this order: {@code to everyone} (the namespace), {@code
+ * to the room} (ROOM), {@code outside the room} (everyone except ROOM), {@code from another socket}
+ * (everyone but the shouter) and {@code shout done}; it acknowledges {@code "sent"} once every emit
+ * was handed to the cluster, or {@code "failed"}. Runs until killed.
+ */
+public final class ShoutServer {
+  private ShoutServer() {}
+
+  public static void main(String[] args) throws Exception {
+    RedisClusterEngine cluster = RedisClusterEngine.create(
+        RedisClusterConfig.builder(Main.option(args, "--redis-url", "PARLEY_REDIS_URL")).build());
+    ChatServer chat = ChatServer.builder().cluster(cluster).build();
+    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(Main.port(args)).build())
+        .chat(chat)
+        .onSocketIo(io -> {
+          Namespace shout = io.of("/shout");
+          shout.on("enter", (client, a, ack) -> {
+            client.join((String) a.get(0));
+            ack.send("in");
+          });
+          shout.on("shout", (client, a, ack) -> {
+            String room = (String) a.get(0);
+            Object[] what = a.subList(1, a.size()).toArray();
+            List<CompletableFuture<Void>> emits = List.of(
+                shout.emit("to everyone", what).toCompletableFuture(),
+                shout.to(room).emit("to the room", what).toCompletableFuture(),
+                shout.except(room).emit("outside the room", what).toCompletableFuture(),
+                client.broadcast().emit("from another socket", what).toCompletableFuture(),
+                // Last: a socket that has it has every emit of this shout meant for it, since what
+                // one node emits reaches each socket in the order it was emitted.
+                shout.emit("shout done", what).toCompletableFuture());
+            CompletableFuture.allOf(emits.toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed"));
+          });
+        })
+        .build();
+    server.start().toCompletableFuture().join();
+    // ExampleProcess waits for this line.
+    System.out.println("Shouting node " + cluster.nodeId() + ": open http://localhost:" + server.port() + "/");
+    new CountDownLatch(1).await();
+  }
+}

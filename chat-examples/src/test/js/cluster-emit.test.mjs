@@ -1,0 +1,52 @@
+// Broadcasts from server code across the nodes of a cluster: three ShoutServer processes on one
+// private Redis, started by SocketIoEmitIT, which passes their URLs in CLUSTER_URLS. A `shout`
+// makes the shouter's node emit to the namespace, to a room, to everyone outside the room, to
+// everyone but the shouter, and then `shout done` (see ShoutServer).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { URLS, connect, name, waiter } from "./cluster-helpers.mjs";
+
+/** The events of a shout a socket gets, as "event text bytes". */
+function record(socket) {
+  const got = [];
+  const w = waiter();
+  socket.onAny((event, text, bytes) => {
+    got.push(`${event} ${text} ${ArrayBuffer.isView(bytes) || bytes instanceof ArrayBuffer ? Buffer.from(bytes).toString("hex") : bytes}`);
+    w.check();
+  });
+  return {
+    of: (text) => got.filter((g) => g.split(" ").includes(text)),
+    done: (text) => w.until(() => got.some((g) => g.startsWith("shout done " + text + " ")), "shout done " + text),
+  };
+}
+
+describe("server-side Socket.IO broadcasts on a cluster of three nodes", () => {
+  it("reach the matching sockets of every node, with binary attachments, and no others", async () => {
+    const room = name("room");
+    const sockets = [];
+    for (let n = 0; n < 3; n++) {
+      for (const inRoom of [true, false]) {
+        const socket = await connect(URLS[n] + "/shout");
+        if (inRoom) assert.equal(await socket.emitWithAck("enter", room), "in");
+        sockets.push({ socket, node: n, inRoom, got: record(socket) });
+      }
+    }
+
+    // From a socket in the room on node 0, one outside it on node 1, one in it on node 2.
+    for (const shouter of [sockets[0], sockets[3], sockets[4]]) {
+      const text = name("shout");
+      const bytes = Buffer.from([0, 1, 2, 250, shouter.node]);
+      assert.equal(await shouter.socket.emitWithAck("shout", room, text, bytes), "sent");
+      const hex = bytes.toString("hex");
+      for (const s of sockets) {
+        await s.got.done(text);
+        const expected = [`to everyone ${text} ${hex}`];
+        expected.push(s.inRoom ? `to the room ${text} ${hex}` : `outside the room ${text} ${hex}`);
+        if (s !== shouter) expected.push(`from another socket ${text} ${hex}`);
+        expected.push(`shout done ${text} ${hex}`);
+        assert.deepEqual(s.got.of(text), expected,
+            `a socket ${s.inRoom ? "in" : "outside"} the room on node ${s.node}, shouted at from node ${shouter.node}`);
+      }
+    }
+  });
+});
