@@ -115,7 +115,8 @@ describe("socket.io-client on a cluster of three nodes", () => {
   it("a private message reaches the user's sockets on two other nodes", async () => {
     const alice = await connect(URLS[0]);
     await alice.emitWithAck("join room", { roomname: name("pm"), username: name("alice") });
-    // ?user=NAME signs a connection in as NAME, shared by every connection that asks for it.
+    // ?user=NAME signs a connection in as NAME, shared by every connection that asks for it (the
+    // nodes run with --shared-names).
     const bob = name("bob");
     const bobs = [await connect(URLS[1], { query: { user: bob } }), await connect(URLS[2], { query: { user: bob } })];
     const got = bobs.map(collect);

@@ -29,7 +29,8 @@ class SocketIoClusterIT {
     redis = RedisProcess.start(false);
     for (int i = 0; i < 3; i++) {
       Path dir = Files.createDirectories(data.resolve("node" + i));
-      nodes.add(ExampleProcess.start("node" + i, "--redis-url", redis.uri(), "--data-dir", dir.toString()));
+      nodes.add(ExampleProcess.start("node" + i, "--redis-url", redis.uri(), "--data-dir", dir.toString(),
+          "--shared-names"));
     }
   }
 
