@@ -104,8 +104,8 @@ class ConnectionCapsIT {
     // The silent socket must outlast the test's refusal however slow the machine: a long handshake timeout.
     server = new TestServer(b -> {}, n -> n.maxPendingHandshakes(1).handshakeTimeout(Duration.ofMinutes(2)));
     try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice");
-        Socket silent = new Socket("127.0.0.1", server.port())) { // never sends its request
-      try (RawWebSocket refused = awaitRefusal()) {
+        Silent silent = new Silent(server.port())) { // never sends its request
+      try (RawWebSocket refused = awaitRefusal(silent)) {
         assertRefused(refused, BUSY, "1");
       }
       assertStillChatting(chatter, "still-here");
@@ -121,8 +121,8 @@ class ConnectionCapsIT {
     server = new TestServer(b -> {},
         n -> n.maxPendingHandshakesPerAddress(1).handshakeTimeout(Duration.ofMinutes(2)));
     try (WsClient chatter = WsClient.joined(server.port(), "lobby", "alice");
-        Socket silent = new Socket("127.0.0.1", server.port())) { // never sends its request
-      try (RawWebSocket refused = awaitRefusal()) {
+        Silent silent = new Silent(server.port())) { // never sends its request
+      try (RawWebSocket refused = awaitRefusal(silent)) {
         assertRefused(refused, ADDRESS_FULL, "10");
       }
       assertStillChatting(chatter, "still-here");
@@ -134,10 +134,12 @@ class ConnectionCapsIT {
   }
 
   /**
-   * The silent socket's accept may still be on its way when the next connection arrives, so that
-   * one may get in first: try until one is refused.
+   * The silent socket's accept may still be on its way when the next connection arrives, and the two
+   * are counted on different event loops: the attempt may get in first, and then the silent socket
+   * is the one refused (and closed), which no later attempt could be refused for. So: try until one
+   * is refused, opening the silent socket again whenever the server refused it.
    */
-  private RawWebSocket awaitRefusal() throws IOException {
+  private RawWebSocket awaitRefusal(Silent silent) throws IOException {
     Instant deadline = Instant.now().plus(WsClient.TIMEOUT);
     for (;;) {
       RawWebSocket attempt = RawWebSocket.connect(server.port());
@@ -145,10 +147,41 @@ class ConnectionCapsIT {
         return attempt;
       }
       attempt.close();
+      silent.reopenIfRefused();
       if (Instant.now().isAfter(deadline)) {
         throw new AssertionError("never refused");
       }
       pause();
+    }
+  }
+
+  /** A connection that never sends its request, holding a handshake slot. */
+  private static final class Silent implements AutoCloseable {
+    private final int port;
+    private Socket socket;
+
+    Silent(int port) throws IOException {
+      this.port = port;
+      this.socket = new Socket("127.0.0.1", port);
+    }
+
+    /** The server answers a silent connection only to refuse it: then it is opened again. */
+    void reopenIfRefused() throws IOException {
+      socket.setSoTimeout(1);
+      try {
+        socket.getInputStream().read();
+      } catch (java.net.SocketTimeoutException stillWaiting) {
+        return; // nothing came: it still holds its slot
+      } catch (IOException reset) {
+        // refused and reset: open it again
+      }
+      socket.close();
+      socket = new Socket("127.0.0.1", port);
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 
