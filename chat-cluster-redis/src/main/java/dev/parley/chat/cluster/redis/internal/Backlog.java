@@ -64,10 +64,12 @@ final class Backlog {
     long n = droppedSinceLog.incrementAndGet();
     long now = System.nanoTime();
     long last = lastLog.get();
-    // At most one line per interval: a node this far behind must not also flood its log.
+    // At most one line per interval: a node this far behind must not also flood its log. INFO, as
+    // for other load the server sheds: enough clients' traffic could bring it about, and no client
+    // may make the server log at WARN.
     if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
       droppedSinceLog.addAndGet(-n);
-      LOG.warn("this node's engine thread is {} deliveries behind; dropped {} ({} in all since the last"
+      LOG.info("this node's engine thread is {} deliveries behind; dropped {} ({} in all since the last"
           + " report): room entries are filled from the log, routed messages and relays are lost", max, what, n);
     }
   }
