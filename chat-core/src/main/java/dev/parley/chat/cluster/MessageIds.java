@@ -69,6 +69,17 @@ public final class MessageIds {
     return value;
   }
 
+  /**
+   * Whether a text has the form of a message id, as a transport checks what a client presents as
+   * one (Socket.IO's recovery offset) before handing it to the server.
+   *
+   * @param text any text, or {@code null}
+   * @return whether {@link #parse} reads a number from it
+   */
+  public static boolean isId(String text) {
+    return parse(text) >= 0;
+  }
+
   /** The time an id was made at. */
   public static Instant time(long id) {
     return Instant.ofEpochMilli(id >>> COUNTER_BITS);

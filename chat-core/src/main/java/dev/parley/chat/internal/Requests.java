@@ -15,12 +15,11 @@ import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.PrivatePrefix;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,6 @@ final class Requests {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   /** The most messages one history request returns. */
   static final int MAX_HISTORY_PAGE = 100;
-  /** "@name text": a private message typed into a room. */
-  private static final Pattern PRIVATE_PREFIX = Pattern.compile("^@([\\p{L}\\p{N}_.\\-]+)\\s+(.*)$", Pattern.DOTALL);
 
   private final ChatServer server;
   private final ChatConfig config;
@@ -74,7 +71,10 @@ final class Requests {
       } else if (request instanceof ClientRequest.Send send) {
         send(session, send);
       } else if (request instanceof ClientRequest.SendPrivate pm) {
-        sendPrivate(session, pm.requestId(), pm.to(), pm.text(), pm.data(), null);
+        if (pm.room() != null) {
+          checkSendsTo(session, pm.room());
+        }
+        sendPrivate(session, pm.requestId(), pm.to(), pm.text(), pm.data(), pm.room());
       } else if (request instanceof ClientRequest.Members members) {
         members(session, members);
       } else if (request instanceof ClientRequest.History page) {
@@ -142,15 +142,10 @@ final class Requests {
 
   private void send(Session session, ClientRequest.Send request) {
     String roomName = request.room();
-    if (session.rooms.isEmpty()) {
-      throw new ChatException(ErrorCodes.NOT_IN_ROOM, "You're not part of a room yet");
-    }
-    if (!session.rooms.contains(roomName)) {
-      throw notInRoom(roomName);
-    }
-    Matcher pm = PRIVATE_PREFIX.matcher(request.text());
-    if (pm.matches()) {
-      sendPrivate(session, request.requestId(), pm.group(1), pm.group(2), request.data(), roomName);
+    checkSendsTo(session, roomName);
+    PrivatePrefix pm = PrivatePrefix.parse(request.text()).orElse(null);
+    if (pm != null) {
+      sendPrivate(session, request.requestId(), pm.to(), pm.text(), request.data(), roomName);
       return;
     }
     checkContent(request.text(), request.data());
@@ -162,6 +157,16 @@ final class Requests {
     }
     ackWhenDurable(session, request.requestId(),
         Stages.await(registry.publish(roomName, message, new Exclusion(session.id(), null))));
+  }
+
+  /** Refuses a message to a room the connection is not in. */
+  private static void checkSendsTo(Session session, String roomName) {
+    if (session.rooms.isEmpty()) {
+      throw new ChatException(ErrorCodes.NOT_IN_ROOM, "You're not part of a room yet");
+    }
+    if (!session.rooms.contains(roomName)) {
+      throw notInRoom(roomName);
+    }
   }
 
   /**

@@ -44,7 +44,8 @@ public sealed interface ClientRequest {
   record Leave(String requestId, String room) implements ClientRequest {}
 
   /**
-   * Send a message to a room; a text starting with {@code @name } is sent privately to that user.
+   * Send a message to a room; a text starting with {@code @name } ({@link PrivatePrefix}) is sent
+   * privately to that user.
    *
    * @param requestId the client's request id, or {@code null}
    * @param room the room, which the client must have joined
@@ -55,15 +56,30 @@ public sealed interface ClientRequest {
       implements ClientRequest {}
 
   /**
-   * Send a private message to a user.
+   * Send a private message to a user, from no room or from a room the client is in (as the JSON
+   * protocol's {@code @name text} typed into a room: the message then carries that room, and the
+   * request is refused as a room message would be if the client is not in it).
    *
    * @param requestId the client's request id, or {@code null}
    * @param to the receiving user
    * @param text the text
    * @param data structured data, or {@code null}
+   * @param room the room it is sent from, which the client must have joined; or {@code null}
    */
-  record SendPrivate(String requestId, String to, String text, Map<String, Object> data)
-      implements ClientRequest {}
+  record SendPrivate(String requestId, String to, String text, Map<String, Object> data, String room)
+      implements ClientRequest {
+    /**
+     * A private message from no room.
+     *
+     * @param requestId the client's request id, or {@code null}
+     * @param to the receiving user
+     * @param text the text
+     * @param data structured data, or {@code null}
+     */
+    public SendPrivate(String requestId, String to, String text, Map<String, Object> data) {
+      this(requestId, to, text, data, null);
+    }
+  }
 
   /**
    * Ask who is in a room the client has joined.

@@ -94,6 +94,27 @@ class RoutingTest {
   }
 
   @Test
+  void privateRequestFromARoom_isTheAtNamePrefixWithoutTheText_andNeedsTheRoom() {
+    TestClient alice = joined("lobby", "alice");
+    TestClient bob = joined("kitchen", "bob");
+
+    // A name the @name grammar could not carry ("bo b") is not read as a room message either.
+    alice.request(new ClientRequest.SendPrivate("p1", "bob", "  from the lobby", Map.of("n", 1L), "lobby"));
+    ChatMessage m = bob.takeMessage();
+    assertThat(m.kind()).isEqualTo(MessageKind.PRIVATE);
+    assertThat(m.room()).isEqualTo("lobby");
+    assertThat(m.text()).isEqualTo("  from the lobby");
+    assertThat(m.data()).isEqualTo(Map.of("n", 1L));
+    assertThat(alice.take(ServerEvent.Ack.class).message().id()).isEqualTo(m.id());
+
+    alice.request(new ClientRequest.SendPrivate("p2", "bo b", "hi", null, "lobby"));
+    assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.UNKNOWN_USER);
+    alice.request(new ClientRequest.SendPrivate("p3", "bob", "hi", null, "kitchen"));
+    assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.NOT_IN_ROOM);
+    bob.assertNoMoreEvents();
+  }
+
+  @Test
   void privateMessageToUnknownUser_isAnErrorAndTheServerKeepsWorking() {
     TestClient alice = joined("lobby", "alice");
     TestClient bob = joined("lobby", "bob", alice);

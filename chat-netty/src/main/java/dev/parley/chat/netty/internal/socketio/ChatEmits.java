@@ -1,0 +1,136 @@
+package dev.parley.chat.netty.internal.socketio;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.MessageKind;
+import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.socketio.ChatEvents;
+import dev.parley.chat.spi.ServerEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * How chat events look to a Socket.IO client: the payloads of {@link ChatEvents}' events and
+ * acknowledgements, and the encoded packets of the events many sockets share. Thread-safe.
+ */
+final class ChatEmits {
+  private final ChatEvents events;
+  private final String namespace;
+  /** Whether room messages carry their id as the recovery offset. */
+  private final boolean offsets;
+  /** A fan-out hands every member the same event in a row: encode it once per thread. */
+  private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
+
+  ChatEmits(ChatEvents events, String namespace, boolean offsets) {
+    this.events = events;
+    this.namespace = namespace;
+    this.offsets = offsets;
+  }
+
+  ChatEvents events() {
+    return events;
+  }
+
+  /** A message as {@code new message} carries it. */
+  Map<String, Object> payload(ChatMessage m) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("id", m.id());
+    p.put("time", m.time().toEpochMilli());
+    if (m.room() != null) {
+      p.put("room", m.room());
+    }
+    p.put("type", m.kind() == MessageKind.ROOM ? events.genericType()
+        : m.kind() == MessageKind.PRIVATE ? events.privateType() : events.noticeType());
+    if (m.sender() != null) {
+      p.put("username", m.sender());
+    }
+    p.put("message", m.text());
+    if (m.recipient() != null) {
+      p.put("target", m.recipient());
+    }
+    if (!m.data().isEmpty()) {
+      p.put("data", m.data());
+    }
+    return p;
+  }
+
+  /**
+   * The offset a client hands back to recover: the id of a room's message. Private messages and
+   * notices outside rooms have none (the client keeps its last offset), as they are recovered from
+   * the user's inbox, not from rooms.
+   */
+  String offset(ChatMessage m) {
+    return offsets && m.room() != null && m.kind() != MessageKind.PRIVATE ? m.id() : null;
+  }
+
+  /** A refusal, as the rooms seed answers one. */
+  static Map<String, Object> error(String code, String message) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("error", true);
+    e.put("code", code);
+    e.put("msg", message);
+    return e;
+  }
+
+  /** The encoded {@code new message} of a message, with its offset if it has one; shared by a fan-out. */
+  List<EngineFrame> message(ServerEvent.Message event) {
+    return shared(event, events.messageEvent(), () -> {
+      String offset = offset(event.message());
+      Map<String, Object> payload = payload(event.message());
+      return offset == null ? new Object[] {payload} : new Object[] {payload, offset};
+    });
+  }
+
+  List<EngineFrame> presence(ServerEvent.Presence p) {
+    return shared(p, events.presenceEvent(), () -> {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("room", p.room());
+      payload.put("username", p.user());
+      payload.put("state", p.joined() ? "joined" : "left");
+      return new Object[] {payload};
+    });
+  }
+
+  List<EngineFrame> cleared(ServerEvent.HistoryCleared c) {
+    return shared(c, events.clearedEvent(), () -> {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("room", c.room());
+      payload.put("by", c.by());
+      return new Object[] {payload};
+    });
+  }
+
+  Map<String, Object> joined(ServerEvent.Joined j) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", j.room());
+    payload.put("username", j.user());
+    payload.put("members", j.members());
+    payload.put("history", j.history().stream().map(this::payload).toList());
+    return payload;
+  }
+
+  Map<String, Object> history(ServerEvent.History h) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", h.room());
+    payload.put("messages", h.messages().stream().map(this::payload).toList());
+    return payload;
+  }
+
+  /**
+   * Shared events (messages, presence, clears) are encoded once per fan-out: {@code args} runs only
+   * for the first recipient, so the others build no payload either.
+   */
+  private List<EngineFrame> shared(ServerEvent event, String name, Supplier<Object[]> args) {
+    Object[] last = lastEncoded.get();
+    if (last[0] == event) {
+      @SuppressWarnings("unchecked")
+      List<EngineFrame> frames = (List<EngineFrame>) last[1];
+      return frames;
+    }
+    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(namespace, -1, name, args.get());
+    last[0] = event;
+    last[1] = frames;
+    return frames;
+  }
+}
