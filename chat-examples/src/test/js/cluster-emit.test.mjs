@@ -50,3 +50,43 @@ describe("server-side Socket.IO broadcasts on a cluster of three nodes", () => {
     }
   });
 });
+
+describe("server code emitting to a chat room on a cluster of three nodes", () => {
+  for (const transport of ["websocket", "polling"]) {
+    it(`reaches the room's chat members on every node and no one else (${transport})`, async () => {
+      const [room, other] = [name("room"), name("other")];
+      const clients = [];
+      for (let n = 0; n < 3; n++) {
+        for (const role of ["member", "outsider", "leaver"]) {
+          const socket = await connect(URLS[n], { transports: [transport] });
+          const user = name(role);
+          if (role !== "outsider") {
+            await socket.emitWithAck("join room", { roomname: room, username: user });
+          }
+          if (role === "leaver") {
+            assert.deepEqual(await socket.emitWithAck("leave room", room), { room });
+          }
+          // Every client is in `other` too, whose shout comes last: once a client has it, it has
+          // had the first shout if that was meant for it (one node's emits keep their order).
+          await socket.emitWithAck("join room", { roomname: other, username: user });
+          const got = [];
+          const w = waiter();
+          socket.on("room shout", (text) => {
+            got.push(text);
+            w.check();
+          });
+          clients.push({ socket, node: n, role, got, w });
+        }
+      }
+      const text = name("hello");
+      const shouter = clients.find((c) => c.node === 1 && c.role === "outsider").socket;
+      assert.equal(await shouter.emitWithAck("shout to room", room, text), "sent");
+      assert.equal(await shouter.emitWithAck("shout to room", other, "done " + text), "sent");
+      for (const c of clients) {
+        await c.w.until(() => c.got.includes("done " + text), `the last shout on node ${c.node}`);
+        assert.deepEqual(c.got, c.role === "member" ? [text, "done " + text] : ["done " + text],
+          `a ${c.role} of the room on node ${c.node}`);
+      }
+    });
+  }
+});

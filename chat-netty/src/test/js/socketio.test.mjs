@@ -402,6 +402,95 @@ for (const mode of Object.keys(MODES)) {
         "nothing reached amy between the failed recovery and her rejoin, nor from the room she did not rejoin");
     });
 
+    it("answers members, leave room, clear history and unknown events with the JSON protocol's results and codes", async () => {
+      const [room, locked] = [name("room"), name("locked")];
+      const [an, bn] = [name("amy"), name("bo")];
+      const a = await connect(mode);
+      const b = await connect(mode);
+      await a.emitWithAck("join room", { roomname: room, username: an });
+      await b.emitWithAck("join room", { roomname: room, username: bn });
+      assert.deepEqual(await a.emitWithAck("members", { room }), { room, members: [an, bn].sort() });
+      assert.deepEqual(await a.emitWithAck("members", room), { room, members: [an, bn].sort() });
+      assert.equal((await a.emitWithAck("members", { room: name("elsewhere") })).code, "NOT_IN_ROOM");
+
+      await a.emitWithAck("new message", { room, message: "soon gone" });
+      const cleared = next(b, "history cleared");
+      assert.deepEqual(await a.emitWithAck("clear history", { room }), { room });
+      assert.deepEqual((await cleared)[0], { room, by: an });
+      const page = await a.emitWithAck("history", { room });
+      assert.deepEqual(page.messages.filter((m) => m.type === "generic"), [], "the clear-history hook allowed it");
+      await a.emitWithAck("join room", { roomname: locked });
+      assert.deepEqual(await a.emitWithAck("clear history", locked),
+        { error: true, code: "LOCKED", msg: "This room's history stays" });
+
+      assert.deepEqual(await b.emitWithAck("leave room", room), { room });
+      assert.deepEqual((await a.emitWithAck("members", room)).members, [an]);
+      assert.equal((await b.emitWithAck("leave room", { roomname: room })).code, "NOT_IN_ROOM");
+
+      assert.deepEqual(await a.emitWithAck("no such event", 1),
+        { error: true, code: "UNKNOWN_TYPE", msg: "Unknown event 'no such event'" });
+      assert.ok(a.connected, "the connection stays");
+    });
+
+    it("sends structured data with room and private messages, and refuses data that is no JSON object", async () => {
+      const room = name("room");
+      const [an, bn] = [name("amy"), name("bo")];
+      const a = await connect(mode);
+      const b = await connect(mode);
+      await a.emitWithAck("join room", { roomname: room, username: an });
+      await b.emitWithAck("join room", { roomname: room, username: bn });
+      const data = { mood: "happy", n: [1, 2.5, null], nested: { ok: true } };
+      const got = within(new Promise((resolve) => b.on("new message", (m) => m.type === "generic" && resolve(m))), "room message");
+      const ack = await a.emitWithAck("new message", { room, message: "with data", data });
+      assert.deepEqual(ack.data, data);
+      assert.deepEqual((await got).data, data);
+
+      const pm = within(new Promise((resolve) => b.on("new message", (m) => m.type === "private" && resolve(m))), "private message");
+      const pmAck = await a.emitWithAck("new pm", { target: bn, message: "", data: { ping: 1 } });
+      assert.deepEqual(pmAck.data, { ping: 1 });
+      const p = await pm;
+      assert.deepEqual(p.data, { ping: 1 });
+      assert.equal(p.message, "", "empty text is allowed with data, as in the JSON protocol");
+
+      assert.deepEqual(await a.emitWithAck("new message", { room, message: "x", data: "no" }),
+        { error: true, code: "BAD_REQUEST", msg: "Field 'data' must be an object" });
+      assert.deepEqual(await a.emitWithAck("new pm", { target: bn, message: "x", data: { file: Buffer.from([1]) } }),
+        { error: true, code: "BAD_REQUEST", msg: "Field 'data.file' is binary; message data is JSON only" });
+    });
+
+    it("makes every chat room a Socket.IO room, which server code emits to, until the member leaves", async () => {
+      const [room, other] = [name("room"), name("other")];
+      const member = await connect(mode);
+      const outsider = await connect(mode);
+      const leaver = await connect(mode);
+      await member.emitWithAck("join room", { roomname: room, username: name("mel") });
+      await outsider.emitWithAck("join room", { roomname: other, username: name("oz") });
+      await leaver.emitWithAck("join room", { roomname: room, username: name("lee") });
+      await leaver.emitWithAck("leave room", room);
+      const wrong = [];
+      outsider.on("shouted", (t) => wrong.push("outsider " + t));
+      leaver.on("shouted", (t) => wrong.push("leaver " + t));
+      const got = next(member, "shouted");
+      assert.equal(await outsider.emitWithAck("shout", room, "hello room"), "sent");
+      assert.deepEqual(await got, ["hello room"]);
+      // The emit was queued to every recipient before the shout's ack: a round trip proves it missed these.
+      await outsider.emitWithAck("members", other);
+      await leaver.emitWithAck("members", room);
+      assert.deepEqual(wrong, []);
+    });
+
+    it("tells server code the chat connection behind a socket", async () => {
+      const who = name("wes");
+      const s = await connect(mode);
+      const notice = within(new Promise((resolve) => s.on("new message", (m) => m.type === "notice" && resolve(m))), "notice");
+      const before = await s.emitWithAck("whoami");
+      assert.equal(before.user, null, "no name before the first join");
+      assert.equal((await notice).message, "hello null", "the id is the chat server's, which sendSystem takes");
+      await s.emitWithAck("join room", { roomname: name("room"), username: who });
+      const after = await s.emitWithAck("whoami");
+      assert.deepEqual(after, { id: before.id, user: who });
+    });
+
     it("pages back through a room's history with the history event", async () => {
       const room = name("room");
       const who = name("hal");

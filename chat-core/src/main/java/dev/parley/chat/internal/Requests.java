@@ -298,10 +298,12 @@ final class Requests {
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
-    if (result instanceof HookResult.Handled) {
-      return;
+    if (!(result instanceof HookResult.Handled)) {
+      Stages.await(registry.clear(roomName, session.user()));
     }
-    Stages.await(registry.clear(roomName, session.user()));
+    if (request.requestId() != null) {
+      session.send(new ServerEvent.Cleared(request.requestId(), roomName));
+    }
   }
 
   static ChatException notInRoom(String room) {

@@ -86,6 +86,18 @@ public sealed interface ServerEvent {
   record Members(String requestId, String room, List<String> members) implements ServerEvent {}
 
   /**
+   * The reply to a successful clear-history request that carried a request id: the room's history
+   * was cleared (every member, the requester included, also receives {@link HistoryCleared}), or the
+   * clear-history hook handled the request itself. A transport whose every request is answered
+   * (Socket.IO's acknowledgements) answers with it; the JSON protocol, whose {@code clear} has no
+   * reply of its own, sends nothing for it.
+   *
+   * @param requestId the request's id
+   * @param room the room
+   */
+  record Cleared(String requestId, String room) implements ServerEvent {}
+
+  /**
    * A room's history was cleared.
    *
    * @param room the room

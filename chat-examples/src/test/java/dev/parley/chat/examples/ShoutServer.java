@@ -17,7 +17,9 @@ import java.util.concurrent.CountDownLatch;
  * ARGS (binary ones too) as five events, in this order: {@code to everyone} (the namespace), {@code
  * to the room} (ROOM), {@code outside the room} (everyone except ROOM), {@code from another socket}
  * (everyone but the shouter) and {@code shout done}; it acknowledges {@code "sent"} once every emit
- * was handed to the cluster, or {@code "failed"}. Runs until killed.
+ * was handed to the cluster, or {@code "failed"}. On the chat namespace, {@code shout to room ROOM
+ * TEXT} emits {@code room shout TEXT} to the Socket.IO room ROOM, which holds the chat members of
+ * ROOM, and acknowledges the same way. Runs until killed.
  */
 public final class ShoutServer {
   private ShoutServer() {}
@@ -29,6 +31,10 @@ public final class ShoutServer {
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(Main.port(args)).build())
         .chat(chat)
         .onSocketIo(io -> {
+          // On the chat namespace, whose chat rooms are Socket.IO rooms: to(ROOM) reaches the chat
+          // members of ROOM on every node.
+          io.of("/").on("shout to room", (client, a, ack) -> io.of("/").to((String) a.get(0)).emit("room shout", a.get(1))
+              .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
           Namespace shout = io.of("/shout");
           shout.on("enter", (client, a, ack) -> {
             client.join((String) a.get(0));

@@ -11,10 +11,15 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code join room} {@code {roomname, username}}; acknowledged, if asked, with {@code {room,
  *       username, members, history}}.
- *   <li>{@code leave room} {@code {roomname}}.
- *   <li>{@code new message} with the text (to the room joined last) or {@code {room, message}}; a text
- *       starting {@code @name } is private. Acknowledged, if asked, with the message as delivered.
- *   <li>{@code new pm} with {@code "@name text"} or {@code {target, message}}.
+ *   <li>{@code leave room} {@code {roomname}} or the room name; acknowledged with {@code {room}}.
+ *   <li>{@code new message} with the text (to the room joined last) or {@code {room, message, data}};
+ *       a text starting {@code @name } is private. Acknowledged, if asked, with the message as
+ *       delivered.
+ *   <li>{@code new pm} with {@code "@name text"} or {@code {target, message, data}}.
+ *   <li>{@code members} {@code {room}} or the room name; acknowledged with {@code {room, members}}.
+ *   <li>{@code clear history} {@code {room}} or the room name, decided by the chat server's
+ *       clear-history hook; acknowledged with {@code {room}}, and every member gets {@code history
+ *       cleared}.
  *   <li>{@code history} {@code {room, before, limit}}: a page of the room's older messages, the
  *       newest {@code limit} (default 50, at most 100) with ids below {@code before} (omitted: the
  *       newest of all). Answered in the acknowledgement with {@code {room, messages}}, oldest first,
@@ -31,7 +36,8 @@ import java.util.Objects;
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
- *       else on {@code new message}.
+ *       else on {@code new message}. An event the namespace has no handler for, sent with an
+ *       acknowledgement, is answered with {@code UNKNOWN_TYPE}.
  * </ul>
  */
 public final class ChatEvents {
@@ -44,6 +50,8 @@ public final class ChatEvents {
   private final String presenceEvent;
   private final String clearedEvent;
   private final String historyEvent;
+  private final String membersEvent;
+  private final String clearEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -56,6 +64,8 @@ public final class ChatEvents {
     this.presenceEvent = b.presenceEvent;
     this.clearedEvent = b.clearedEvent;
     this.historyEvent = b.historyEvent;
+    this.membersEvent = b.membersEvent;
+    this.clearEvent = b.clearEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -106,6 +116,16 @@ public final class ChatEvents {
     return historyEvent;
   }
 
+  /** Event asking who is in a room. */
+  public String membersEvent() {
+    return membersEvent;
+  }
+
+  /** Event asking to clear a room's history. */
+  public String clearEvent() {
+    return clearEvent;
+  }
+
   /** {@code type} of room messages. */
   public String genericType() {
     return genericType;
@@ -130,6 +150,8 @@ public final class ChatEvents {
     private String presenceEvent = "presence";
     private String clearedEvent = "history cleared";
     private String historyEvent = "history";
+    private String membersEvent = "members";
+    private String clearEvent = "clear history";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -175,6 +197,18 @@ public final class ChatEvents {
     /** Default {@code "history"}. */
     public Builder historyEvent(String name) {
       this.historyEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "members"}. */
+    public Builder membersEvent(String name) {
+      this.membersEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "clear history"}. */
+    public Builder clearEvent(String name) {
+      this.clearEvent = Objects.requireNonNull(name);
       return this;
     }
 

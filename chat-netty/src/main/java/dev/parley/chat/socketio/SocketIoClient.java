@@ -1,12 +1,17 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectionInfo;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentMap;
 
-/** One client socket in one namespace. Safe to use from any thread. */
+/**
+ * One client socket in one namespace, from its connect until it disconnects (then its methods do
+ * nothing, and {@link #connected()} is false). Safe to use from any thread.
+ */
 public interface SocketIoClient {
   /** The socket's id, random and unguessable; also the name of a room only it is in. */
   String id();
@@ -49,6 +54,19 @@ public interface SocketIoClient {
   /** Whether the socket is still connected. */
   boolean connected();
 
-  /** Application data kept with the socket for its lifetime. */
+  /**
+   * On the namespace that serves a {@code ChatServer} (the main one, with {@code .chat(chat)}): this
+   * socket's chat connection, as the chat server's hooks see it, its {@link ConnectionInfo#id() id}
+   * (what {@code ChatServer.sendSystem} takes) and its username once it has one (after its first
+   * join, unless the connect hook gave one). A snapshot, taken at each call. Empty on other
+   * namespaces.
+   */
+  Optional<ConnectionInfo> chatConnection();
+
+  /**
+   * Application data kept with the socket for its lifetime, as socket.io's {@code socket.data} and
+   * netty-socketio's {@code client.set}/{@code get}: on this node only, not recovered with the
+   * socket, and gone at its disconnect.
+   */
   ConcurrentMap<String, Object> data();
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectionInfo;
+import dev.parley.chat.HookResult;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.io.IOException;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs src/test/js with Node's test runner and the official socket.io-client (installed from the npm
  * registry into target/) against a server set up here: the chat on the main namespace, and an
- * {@code /echo} namespace with auth, acks both ways, rooms and binary; and a second chat server for
+ * {@code /echo} namespace with auth, acks both ways, rooms and binary, handlers of its own on the chat
+ * namespace ({@code shout} emits to a chat room, {@code whoami} answers with the socket's chat
+ * connection), a clear-history hook that refuses rooms named {@code locked...}; and a second chat server for
  * connection state recovery (on by default), with offline messages and at most 20 messages recovered
  * per room.
  */
@@ -35,6 +39,8 @@ class SocketIoClientIT {
         .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned")
             : h.auth().get("name") instanceof String name ? ConnectResult.acceptAs(name)
             : ConnectResult.accept())
+        .onClearHistory(c -> c.room().startsWith("locked")
+            ? HookResult.reject("LOCKED", "This room's history stays") : HookResult.accept())
         .build();
     // Pings often enough for the heartbeat scenario to end well within its deadline, with a timeout
     // a busy machine can keep (with 200 ms, a client sometimes missed a pong under load and lost its
@@ -43,7 +49,21 @@ class SocketIoClientIT {
             .pingInterval(Duration.ofMillis(1000)).pingTimeout(Duration.ofMillis(800)).build())
         .chat(chat)
         .socketIo(SocketIoConfig.builder().connectTimeout(Duration.ofSeconds(2)).build())
-        .onSocketIo(io -> io.of("/echo")
+        .onSocketIo(io -> {
+          io.of("/")
+            // Server code reaching a chat room's members, which are a Socket.IO room of the same name.
+            .on("shout", (client, args, ack) -> io.of("/").to((String) args.get(0)).emit("shouted", args.get(1))
+                .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")))
+            // The chat connection behind a socket, as the chat server knows it.
+            .on("whoami", (client, args, ack) -> {
+              ConnectionInfo info = client.chatConnection().orElseThrow();
+              chat.sendSystem(info.id(), "hello " + info.user()).toCompletableFuture().join();
+              Map<String, Object> who = new java.util.HashMap<>();
+              who.put("id", info.id());
+              who.put("user", info.user());
+              ack.send(who);
+            });
+          io.of("/echo")
             .onConnect(h -> "secret".equals(h.auth().get("token"))
                 ? ConnectDecision.accept()
                 : ConnectDecision.reject("Not authorized", Map.of("reason", "bad token")))
@@ -69,7 +89,8 @@ class SocketIoClientIT {
             .on("ask-me-and-wait", (client, args, ack) -> client
                 .emitWithAck(Duration.ofMillis(200), "ignored-question")
                 .whenComplete((answer, error) -> client.emit("ack-timed-out", error != null)))
-            .on("kick-me", (client, args, ack) -> client.disconnect()))
+            .on("kick-me", (client, args, ack) -> client.disconnect());
+        })
         .build()
         .start().toCompletableFuture().join();
     // Recovery on a server of its own: offline messages on, few messages recoverable, and the

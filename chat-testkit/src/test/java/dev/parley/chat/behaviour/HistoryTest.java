@@ -4,6 +4,7 @@ import dev.parley.chat.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.testkit.ChatTestKit;
 import dev.parley.chat.testkit.TestClient;
@@ -91,6 +92,11 @@ class HistoryTest {
       assertThat(admin.take(ServerEvent.HistoryCleared.class)).isEqualTo(new ServerEvent.HistoryCleared("lobby", "admin", hello));
       assertThat(bob.take(ServerEvent.HistoryCleared.class).by()).isEqualTo("admin");
       assertThat(kit.server().history("lobby")).isEmpty();
+      admin.assertNoMoreEvents(); // without a request id, the cleared notice is the only answer
+
+      admin.request(new ClientRequest.ClearHistory("c1", "lobby"));
+      assertThat(admin.take(ServerEvent.HistoryCleared.class).by()).isEqualTo("admin");
+      assertThat(admin.take(ServerEvent.Cleared.class)).isEqualTo(new ServerEvent.Cleared("c1", "lobby"));
     }
   }
 

@@ -252,6 +252,11 @@ class HooksTest {
 
       alice.assertNoMoreEvents();
       assertThat(kit.server().history("lobby")).extracting(ChatMessage::text).contains("keep");
+
+      // With a request id the requester is answered all the same: the request is done.
+      alice.request(new ClientRequest.ClearHistory("c1", "lobby"));
+      assertThat(alice.take(ServerEvent.Cleared.class)).isEqualTo(new ServerEvent.Cleared("c1", "lobby"));
+      alice.assertNoMoreEvents();
     }
   }
 

@@ -39,6 +39,9 @@ final class NettyConnection implements ClientConnection {
   public boolean send(ServerEvent event) {
     // Encoding happens on the sending thread; a fan-out hands every member the same event in a row,
     // so JsonProtocol's per-thread cache encodes it once.
+    if (event instanceof ServerEvent.Cleared) {
+      return !out.isClosing(); // the JSON protocol's clear has no reply of its own: cleared says it
+    }
     return !out.isClosing() && out.text(protocol.encode(event));
   }
 

@@ -55,6 +55,18 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     return true;
   }
 
+  /**
+   * An event nobody handles, sent with an acknowledgement: answered as the JSON protocol answers an
+   * unknown type, in order with the socket's requests and counted against its rate limit, so that a
+   * client waiting for the acknowledgement is not left waiting.
+   */
+  @Override
+  public void unknown(SocketImpl socket, String event, Ack ack) {
+    ChatSocket st = (ChatSocket) socket.bridge;
+    String name = event.length() <= 40 ? event : event.substring(0, 40) + "…";
+    st.session.receive(new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.UNKNOWN_TYPE, "Unknown event '" + name + "'"));
+  }
+
   /** Opens the chat connection first, so that the chat's connect hook decides the Socket.IO connect. */
   @Override
   public void authorize(SocketIoHandshake handshake, NamespaceImpl.Decided done) {

@@ -123,8 +123,11 @@ final class ChatConnection implements ClientConnection {
       if (!st.abandoned.contains(l.room())) {
         st.floors.remove(l.room());
         st.changed();
+        socket.leave(l.room());
       }
       reply(socket, st.correlations.take(l.requestId()), Map.of("room", l.room()));
+    } else if (event instanceof ServerEvent.Cleared c) {
+      reply(socket, st.correlations.take(c.requestId()), Map.of("room", c.room()));
     } else if (event instanceof ServerEvent.History h) {
       reply(socket, st.correlations.take(h.requestId()), emits.history(h));
     } else if (event instanceof ServerEvent.Members mem) {
@@ -144,10 +147,13 @@ final class ChatConnection implements ClientConnection {
   private void joined(SocketImpl socket, ServerEvent.Joined j, Correlation why) {
     if (why instanceof Correlation.RecoveryJoin) {
       if (!isAbandoned(j.room())) {
+        socket.join(j.room());
         recovery.replay(socket, st, j, emits);
       }
       return;
     }
+    // Every chat room is a Socket.IO room: server code reaches its members with to(room).emit.
+    socket.join(j.room());
     st.user = j.user();
     st.unabandon(j.room());
     st.floors.put(j.room(), j.history().isEmpty() ? st.floors.get(j.room()) : last(j.history()).id());

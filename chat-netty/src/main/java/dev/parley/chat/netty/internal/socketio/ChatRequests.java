@@ -29,7 +29,7 @@ final class ChatRequests {
   /** The events a client sends: each is a chat request. */
   Set<String> names() {
     return Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
-        events.privateEvent(), events.historyEvent()));
+        events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent()));
   }
 
   /** Registers a handler for each request event on the namespace. */
@@ -42,6 +42,10 @@ final class ChatRequests {
     });
     on(ns, events.leaveEvent(), (st, args, ack) ->
         st.session.receive(new ClientRequest.Leave(st.ackId(ack), room(args))));
+    on(ns, events.membersEvent(), (st, args, ack) ->
+        st.session.receive(new ClientRequest.Members(st.ackId(ack), room(args))));
+    on(ns, events.clearEvent(), (st, args, ack) ->
+        st.session.receive(new ClientRequest.ClearHistory(st.ackId(ack), room(args))));
     on(ns, events.messageEvent(), (st, args, ack) -> st.session.receive(message(st, args, ack)));
     on(ns, events.historyEvent(), (st, args, ack) -> {
       Map<?, ?> data = map(args);
@@ -54,19 +58,25 @@ final class ChatRequests {
     on(ns, events.privateEvent(), (st, args, ack) -> st.session.receive(privateMessage(st, args, ack)));
   }
 
-  /** A room message: the text (to the room joined last) or {@code {room, message}}. */
+  /** A room message: the text (to the room joined last) or {@code {room, message, data}}. */
   private static ClientRequest message(ChatSocket st, List<Object> args, Ack ack) {
     Object first = args.isEmpty() ? null : args.get(0);
     String room = st.lastRoom;
     String text;
+    Object data = null;
     if (first instanceof Map<?, ?> m) {
       String r = text(m, "room", "roomname");
       room = r == null ? room : r;
       text = text(m, "message", "text");
+      data = m.get("data");
     } else {
       text = first == null ? null : String.valueOf(first);
     }
-    return new ClientRequest.Send(st.ownId(ack), orEmpty(room), orEmpty(text), null);
+    String bad = badData(data);
+    if (bad != null) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, bad);
+    }
+    return new ClientRequest.Send(st.ownId(ack), orEmpty(room), orEmpty(text), data(data));
   }
 
   /**
@@ -78,9 +88,11 @@ final class ChatRequests {
     Object first = args.isEmpty() ? null : args.get(0);
     String to = null;
     String text = null;
+    Object data = null;
     if (first instanceof Map<?, ?> m) {
       to = text(m, "target", "to");
       text = text(m, "message", "text");
+      data = m.get("data");
       if (to != null && to.startsWith("@")) {
         to = to.substring(1);
       }
@@ -94,7 +106,56 @@ final class ChatRequests {
     if (to == null || text == null) {
       return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, "Private messages are \"@name text\"");
     }
-    return new ClientRequest.SendPrivate(st.ackId(ack), to, text, null, st.lastRoom);
+    String bad = badData(data);
+    if (bad != null) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, bad);
+    }
+    return new ClientRequest.SendPrivate(st.ackId(ack), to, text, data(data), st.lastRoom);
+  }
+
+  /**
+   * Why a message's {@code data} cannot be taken, as the JSON protocol says it; {@code null} if it
+   * can. Numbers were checked when the packet was decoded; binary (which Socket.IO allows anywhere)
+   * is no JSON value, and no history store or cluster could keep it.
+   */
+  private static String badData(Object data) {
+    if (data == null) {
+      return null;
+    }
+    if (!(data instanceof Map<?, ?>)) {
+      return "Field 'data' must be an object";
+    }
+    String binary = binaryAt(data, "data");
+    return binary == null ? null : "Field '" + binary + "' is binary; message data is JSON only";
+  }
+
+  /** The path of the first binary value inside {@code value}, or {@code null}. */
+  private static String binaryAt(Object value, String path) {
+    if (value instanceof byte[]) {
+      return path;
+    }
+    if (value instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String found = binaryAt(e.getValue(), path + "." + e.getKey());
+        if (found != null) {
+          return found;
+        }
+      }
+    } else if (value instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        String found = binaryAt(l.get(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A checked {@code data}: an object whose keys JSON made strings, or {@code null} for none. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> data(Object data) {
+    return (Map<String, Object>) data;
   }
 
   /** The room a request names: the room name itself, or {@code {room}} ({@code roomname} also accepted). */

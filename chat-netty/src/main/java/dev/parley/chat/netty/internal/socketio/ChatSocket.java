@@ -2,12 +2,14 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.spi.ClientSession;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -55,6 +57,13 @@ final class ChatSocket {
    * replaced under this; nearly always empty.
    */
   volatile Set<String> abandoned = Set.of();
+
+  /** The chat connection as hooks see it, once the chat server welcomed it. */
+  Optional<ConnectionInfo> info() {
+    ChatConnection c = connection;
+    String id = connectionId;
+    return c == null || id == null ? Optional.empty() : Optional.of(new ConnectionInfo(id, user, c.handshake()));
+  }
 
   /** The request id for a client's request: one if it asked for an acknowledgement, else none. */
   String ackId(Ack ack) {

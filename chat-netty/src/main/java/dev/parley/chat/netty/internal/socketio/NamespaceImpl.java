@@ -72,6 +72,12 @@ public final class NamespaceImpl implements Namespace {
     }
 
     /**
+     * An event of {@code socket} that no handler takes, sent with an acknowledgement: the listener
+     * may answer it. Runs on the I/O thread; must not block.
+     */
+    default void unknown(SocketImpl socket, String event, Ack ack) {}
+
+    /**
      * A connection on another node took the kept state of the private session id {@code pid}: a
      * socket here that still holds it must not write it any more. On an engine thread; must not
      * block.

@@ -235,6 +235,11 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
+  public java.util.Optional<dev.parley.chat.ConnectionInfo> chatConnection() {
+    return bridge instanceof ChatSocket chat ? chat.info() : java.util.Optional.empty();
+  }
+
+  @Override
   public ConcurrentMap<String, Object> data() {
     ConcurrentMap<String, Object> d = data;
     if (d == null) {
@@ -253,6 +258,10 @@ public final class SocketImpl implements SocketIoClient {
     EventHandler handler = ns.handler(event);
     if (handler == null) {
       log.debug("no handler for event '{}' in {}", LogText.of(event), ns.name());
+      NamespaceImpl.Listener listener = ns.listener();
+      if (listener != null && ackId >= 0) {
+        listener.unknown(this, event, new AckImpl(ackId));
+      }
       return;
     }
     Ack ack = new AckImpl(ackId);
