@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * (src/test/js/cluster-emit.test.mjs): three {@link ShoutServer} processes (separate JVMs) on a
  * private redis-server, whose {@code namespace.emit}, {@code to(room)}, {@code except(room)} and
  * {@code socket.broadcast()} must reach the matching sockets of every node, binary attachments
- * included, and no others.
+ * included, and no others; and {@code to(room)} on the chat namespace, where a chat room is a
+ * Socket.IO room, must reach that room's chat members on every node, over WebSocket and over
+ * long-polling, and not the sockets outside it or that left it.
  */
 class SocketIoEmitIT {
   private static final List<String> JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
