@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { URLS, connect, name, waiter } from "./cluster-helpers.mjs";
+import { within } from "./helpers.mjs";
 
 /** The events of a shout a socket gets, as "event text bytes". */
 function record(socket) {
@@ -89,4 +90,42 @@ describe("server code emitting to a chat room on a cluster of three nodes", () =
       }
     });
   }
+});
+
+describe("server-side operations on a room's sockets on a cluster of three nodes", () => {
+  it("put them in another room, take them out and disconnect them, on every node", async () => {
+    const [from, to] = [name("from"), name("to")];
+    const sockets = [];
+    for (let n = 0; n < 3; n++) {
+      for (const inRoom of [true, false]) {
+        const socket = await connect(URLS[n] + "/shout");
+        if (inRoom) assert.equal(await socket.emitWithAck("enter", from), "in");
+        sockets.push({ socket, node: n, inRoom, got: record(socket) });
+      }
+    }
+    const shouter = sockets[3].socket; // outside the room, on node 1
+    assert.equal(await shouter.emitWithAck("gather", from, to), "sent");
+    const text = name("gathered");
+    assert.equal(await shouter.emitWithAck("shout", to, text, "x"), "sent");
+    for (const s of sockets) {
+      await s.got.done(text);
+      assert.deepEqual(s.got.of(text).filter((g) => g.startsWith("to the room")), s.inRoom ? [`to the room ${text} x`] : [],
+        `a socket ${s.inRoom ? "of" : "outside"} ${from} on node ${s.node}, after the gather`);
+    }
+
+    assert.equal(await shouter.emitWithAck("scatter", from, to), "sent");
+    const after = name("scattered");
+    assert.equal(await shouter.emitWithAck("shout", to, after, "x"), "sent");
+    for (const s of sockets) {
+      await s.got.done(after);
+      assert.deepEqual(s.got.of(after).filter((g) => g.startsWith("to the room")), [], `node ${s.node}, after the scatter`);
+    }
+
+    const kicked = sockets.filter((s) => s.inRoom).map((s) => within(new Promise((r) => s.socket.once("disconnect", r)), "disconnect"));
+    assert.equal(await shouter.emitWithAck("kick", from), "sent");
+    assert.deepEqual(await Promise.all(kicked), ["io server disconnect", "io server disconnect", "io server disconnect"]);
+    for (const s of sockets.filter((x) => !x.inRoom)) {
+      assert.equal(await s.socket.emitWithAck("enter", name("still")), "in", `a socket outside ${from} on node ${s.node} stays`);
+    }
+  });
 });

@@ -272,6 +272,31 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(late, false);
     });
 
+    it("puts a room's sockets in another room, takes them out, and disconnects them, from server code", async () => {
+      const [from, to] = [name("from"), name("to")];
+      const secret = { auth: { token: "secret" } };
+      const a = await connect(mode, "/echo", secret);
+      const b = await connect(mode, "/echo", secret);
+      const c = await connect(mode, "/echo", secret);
+      await a.emitWithAck("join", from);
+      await b.emitWithAck("join", from);
+      assert.equal(await c.emitWithAck("gather", from, to), "done");
+      assert.deepEqual(await a.emitWithAck("rooms"), [from, to, a.id].sort());
+      assert.deepEqual(await c.emitWithAck("rooms"), [c.id]);
+      const got = [next(a, "room-message"), next(b, "room-message")];
+      c.emit("to-room", to, "gathered");
+      assert.deepEqual(await Promise.all(got), [["gathered"], ["gathered"]]);
+
+      assert.equal(await c.emitWithAck("scatter", from, to), "done");
+      assert.deepEqual(await b.emitWithAck("rooms"), [from, b.id].sort());
+
+      const reasons = [next(a, "disconnect"), next(b, "disconnect")];
+      assert.equal(await c.emitWithAck("kick-room", from), "done");
+      assert.deepEqual((await Promise.all(reasons)).map((r) => r[0]), ["io server disconnect", "io server disconnect"]);
+      assert.ok(c.connected, "a socket outside the room stays");
+      assert.equal(await c.emitWithAck("echo-ack", "still here"), "still here");
+    });
+
     it("tells the client when the server disconnects it, and it does not reconnect", async () => {
       const s = await connect(mode, "/echo", { auth: { token: "secret" } });
       const reason = next(s, "disconnect");

@@ -19,7 +19,9 @@ import java.util.concurrent.CountDownLatch;
  * (everyone but the shouter) and {@code shout done}; it acknowledges {@code "sent"} once every emit
  * was handed to the cluster, or {@code "failed"}. On the chat namespace, {@code shout to room ROOM
  * TEXT} emits {@code room shout TEXT} to the Socket.IO room ROOM, which holds the chat members of
- * ROOM, and acknowledges the same way. Runs until killed.
+ * ROOM, and acknowledges the same way. On {@code /shout}, {@code gather FROM TO}, {@code scatter FROM
+ * TO} and {@code kick ROOM} put the sockets of FROM in TO, take them out of it, and disconnect the
+ * sockets of ROOM, on every node, acknowledged as a shout. Runs until killed.
  */
 public final class ShoutServer {
   private ShoutServer() {}
@@ -40,6 +42,13 @@ public final class ShoutServer {
             client.join((String) a.get(0));
             ack.send("in");
           });
+          // Server-side operations on the sockets of a room, on every node.
+          shout.on("gather", (client, a, ack) -> shout.to((String) a.get(0)).socketsJoin((String) a.get(1))
+              .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
+          shout.on("scatter", (client, a, ack) -> shout.to((String) a.get(0)).socketsLeave((String) a.get(1))
+              .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
+          shout.on("kick", (client, a, ack) -> shout.to((String) a.get(0)).disconnectSockets()
+              .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
           shout.on("shout", (client, a, ack) -> {
             String room = (String) a.get(0);
             Object[] what = a.subList(1, a.size()).toArray();

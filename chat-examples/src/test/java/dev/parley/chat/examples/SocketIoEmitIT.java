@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * {@code socket.broadcast()} must reach the matching sockets of every node, binary attachments
  * included, and no others; and {@code to(room)} on the chat namespace, where a chat room is a
  * Socket.IO room, must reach that room's chat members on every node, over WebSocket and over
- * long-polling, and not the sockets outside it or that left it.
+ * long-polling, and not the sockets outside it or that left it; and {@code socketsJoin}, {@code
+ * socketsLeave} and {@code disconnectSockets} of a room's sockets must act on every node.
  */
 class SocketIoEmitIT {
   private static final List<String> JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");

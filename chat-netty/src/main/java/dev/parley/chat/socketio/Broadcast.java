@@ -3,8 +3,9 @@ package dev.parley.chat.socketio;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A set of recipients being narrowed down, then an emit. The packet is encoded once and the same
- * bytes are sent to every recipient.
+ * A set of recipients being narrowed down, then an emit, or an operation on those sockets (socket.io's
+ * {@code socketsJoin}, {@code socketsLeave} and {@code disconnectSockets}). An emit's packet is
+ * encoded once and the same bytes are sent to every recipient.
  *
  * <p>In a cluster (a {@code ChatServer} on a cluster engine shared by several nodes), an emit
  * reaches the matching sockets of every node: each node picks them among its own sockets, by the
@@ -27,4 +28,34 @@ public interface Broadcast {
    *     it is complete at once.
    */
   CompletionStage<Void> emit(String event, Object... args);
+
+  /**
+   * Puts the matching sockets, on every node of the cluster, in a room, as socket.io's {@code
+   * socketsJoin}: at once on this node, through the cluster on the others (each applies it to the
+   * sockets it has when the relay arrives). On the chat namespace this is the Socket.IO room only:
+   * joining a Socket.IO room named like a chat room does not make a socket a member of the chat room.
+   *
+   * @param room the room to put them in
+   * @return as {@link #emit}: completes once the cluster has taken it for the other nodes
+   */
+  CompletionStage<Void> socketsJoin(String room);
+
+  /**
+   * Takes the matching sockets, on every node of the cluster, out of a room, as socket.io's {@code
+   * socketsLeave}; see {@link #socketsJoin} (on the chat namespace, they stay members of a chat room
+   * of that name).
+   *
+   * @param room the room to take them out of
+   * @return as {@link #emit}
+   */
+  CompletionStage<Void> socketsLeave(String room);
+
+  /**
+   * Disconnects the matching sockets, on every node of the cluster, as socket.io's {@code
+   * disconnectSockets()}: each client is told ({@code io server disconnect}) and does not reconnect
+   * by itself; a chat socket leaves its chat rooms and is not recovered.
+   *
+   * @return as {@link #emit}
+   */
+  CompletionStage<Void> disconnectSockets();
 }

@@ -38,6 +38,15 @@ public interface Namespace {
   /** Starts a broadcast to every socket except those in a room, on every node of the cluster. */
   Broadcast except(String room);
 
+  /** Puts every socket of this namespace, on every node, in a room; see {@link Broadcast#socketsJoin}. */
+  CompletionStage<Void> socketsJoin(String room);
+
+  /** Takes every socket of this namespace, on every node, out of a room; see {@link Broadcast#socketsLeave}. */
+  CompletionStage<Void> socketsLeave(String room);
+
+  /** Disconnects every socket of this namespace, on every node; see {@link Broadcast#disconnectSockets}. */
+  CompletionStage<Void> disconnectSockets();
+
   /** The connected socket with this id, if any, on this node. */
   Optional<SocketIoClient> socket(String id);
 

@@ -89,7 +89,14 @@ class SocketIoClientIT {
             .on("ask-me-and-wait", (client, args, ack) -> client
                 .emitWithAck(Duration.ofMillis(200), "ignored-question")
                 .whenComplete((answer, error) -> client.emit("ack-timed-out", error != null)))
-            .on("kick-me", (client, args, ack) -> client.disconnect());
+            .on("kick-me", (client, args, ack) -> client.disconnect())
+            // Server-side operations on a room's sockets, acknowledged once done.
+            .on("gather", (client, args, ack) -> io.of("/echo").to((String) args.get(0))
+                .socketsJoin((String) args.get(1)).whenComplete((done, failure) -> ack.send("done")))
+            .on("scatter", (client, args, ack) -> io.of("/echo").to((String) args.get(0))
+                .socketsLeave((String) args.get(1)).whenComplete((done, failure) -> ack.send("done")))
+            .on("kick-room", (client, args, ack) -> io.of("/echo").to((String) args.get(0))
+                .disconnectSockets().whenComplete((done, failure) -> ack.send("done")));
         })
         .build()
         .start().toCompletableFuture().join();

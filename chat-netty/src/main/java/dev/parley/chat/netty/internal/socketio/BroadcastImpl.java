@@ -39,31 +39,78 @@ final class BroadcastImpl implements Broadcast {
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
     List<EngineFrame> frames = SocketIoRuntime.encodeEvent(ns.name(), -1, event, args);
-    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms),
-        exceptSocket == null ? null : exceptSocket.id(), frames);
+    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(), frames);
     deliver(ns, emit);
-    return ns.runtime().relay(emit);
+    return ns.runtime().relay(emit.encode());
+  }
+
+  @Override
+  public CompletionStage<Void> socketsJoin(String room) {
+    return operate(RelayedOperation.Kind.JOIN, java.util.Objects.requireNonNull(room, "room"));
+  }
+
+  @Override
+  public CompletionStage<Void> socketsLeave(String room) {
+    return operate(RelayedOperation.Kind.LEAVE, java.util.Objects.requireNonNull(room, "room"));
+  }
+
+  @Override
+  public CompletionStage<Void> disconnectSockets() {
+    return operate(RelayedOperation.Kind.DISCONNECT, null);
+  }
+
+  /** Applies an operation to this node's matching sockets now, and relays it to the other nodes. */
+  private CompletionStage<Void> operate(RelayedOperation.Kind kind, String room) {
+    RelayedOperation op = new RelayedOperation(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(),
+        kind, room);
+    apply(ns, op);
+    return ns.runtime().relay(op.encode());
+  }
+
+  private String exceptId() {
+    return exceptSocket == null ? null : exceptSocket.id();
   }
 
   /** Sends an emit to this node's sockets of the namespace that it is for. */
   static void deliver(NamespaceImpl ns, RelayedEmit emit) {
-    Set<SocketImpl> excluded = new HashSet<>();
-    for (String room : emit.exceptRooms()) {
-      excluded.addAll(members(ns, room));
+    for (SocketImpl s : targets(ns, emit.rooms(), emit.exceptRooms(), emit.exceptSocket())) {
+      s.send(emit.frames());
     }
-    Collection<SocketImpl> targets;
-    if (emit.rooms().isEmpty()) {
-      targets = ns.sockets.values();
-    } else {
-      Set<SocketImpl> union = new LinkedHashSet<>();
-      emit.rooms().forEach(r -> union.addAll(members(ns, r)));
-      targets = union;
-    }
-    for (SocketImpl s : targets) {
-      if (!excluded.contains(s) && !s.id().equals(emit.exceptSocket())) {
-        s.send(emit.frames());
+  }
+
+  /** Applies an operation to this node's sockets of the namespace that it is for. */
+  static void apply(NamespaceImpl ns, RelayedOperation op) {
+    for (SocketImpl s : targets(ns, op.rooms(), op.exceptRooms(), op.exceptSocket())) {
+      switch (op.kind()) {
+        case JOIN -> s.join(op.room());
+        case LEAVE -> s.leave(op.room());
+        case DISCONNECT -> s.disconnect();
       }
     }
+  }
+
+  /** This node's sockets in any of {@code rooms} (all, for none) but in none of {@code exceptRooms}. */
+  private static List<SocketImpl> targets(NamespaceImpl ns, Set<String> rooms, Set<String> exceptRooms,
+      String exceptSocket) {
+    Set<SocketImpl> excluded = new HashSet<>();
+    for (String room : exceptRooms) {
+      excluded.addAll(members(ns, room));
+    }
+    Collection<SocketImpl> candidates;
+    if (rooms.isEmpty()) {
+      candidates = ns.sockets.values();
+    } else {
+      Set<SocketImpl> union = new LinkedHashSet<>();
+      rooms.forEach(r -> union.addAll(members(ns, r)));
+      candidates = union;
+    }
+    List<SocketImpl> targets = new java.util.ArrayList<>();
+    for (SocketImpl s : candidates) {
+      if (!excluded.contains(s) && !s.id().equals(exceptSocket)) {
+        targets.add(s);
+      }
+    }
+    return targets;
   }
 
   private static Set<SocketImpl> members(NamespaceImpl ns, String room) {

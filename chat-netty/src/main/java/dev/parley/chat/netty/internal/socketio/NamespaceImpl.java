@@ -177,6 +177,21 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
+  public CompletionStage<Void> socketsJoin(String room) {
+    return new BroadcastImpl(this, null).socketsJoin(room);
+  }
+
+  @Override
+  public CompletionStage<Void> socketsLeave(String room) {
+    return new BroadcastImpl(this, null).socketsLeave(room);
+  }
+
+  @Override
+  public CompletionStage<Void> disconnectSockets() {
+    return new BroadcastImpl(this, null).disconnectSockets();
+  }
+
+  @Override
   public Optional<SocketIoClient> socket(String id) {
     return Optional.ofNullable(sockets.get(id));
   }

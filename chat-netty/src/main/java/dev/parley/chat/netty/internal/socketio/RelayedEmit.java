@@ -88,19 +88,19 @@ record RelayedEmit(String namespace, Set<String> rooms, Set<String> exceptRooms,
     }
   }
 
-  private static void writeAll(DataOutputStream out, Set<String> strings) throws IOException {
+  static void writeAll(DataOutputStream out, Set<String> strings) throws IOException {
     out.writeInt(strings.size());
     for (String s : strings) {
       write(out, s.getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  private static void write(DataOutputStream out, byte[] data) throws IOException {
+  static void write(DataOutputStream out, byte[] data) throws IOException {
     out.writeInt(data.length);
     out.write(data);
   }
 
-  private static Set<String> strings(DataInputStream in, int max) throws IOException {
+  static Set<String> strings(DataInputStream in, int max) throws IOException {
     int n = count(in, max);
     Set<String> out = new java.util.LinkedHashSet<>();
     for (int i = 0; i < n; i++) {
@@ -109,18 +109,18 @@ record RelayedEmit(String namespace, Set<String> rooms, Set<String> exceptRooms,
     return java.util.Collections.unmodifiableSet(out);
   }
 
-  private static String string(DataInputStream in, int max) throws IOException {
+  static String string(DataInputStream in, int max) throws IOException {
     return new String(read(in, max), StandardCharsets.UTF_8);
   }
 
-  private static byte[] read(DataInputStream in, int max) throws IOException {
+  static byte[] read(DataInputStream in, int max) throws IOException {
     byte[] data = new byte[count(in, max)];
     in.readFully(data);
     return data;
   }
 
   /** A length or a size, which no more than the payload's length can be. */
-  private static int count(DataInputStream in, int max) throws IOException {
+  static int count(DataInputStream in, int max) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > max) {
       throw new IllegalArgumentException("a length of " + n + " in " + max + " bytes");

@@ -76,10 +76,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
   }
 
-  /** Hands a broadcast to the other nodes; complete at once without a link. */
-  CompletionStage<Void> relay(RelayedEmit emit) {
+  /** Hands a broadcast or an operation to the other nodes; complete at once without a link. */
+  CompletionStage<Void> relay(byte[] encoded) {
     TransportLink l = link;
-    return l == null ? CompletableFuture.completedFuture(null) : l.relay(emit.encode());
+    return l == null ? CompletableFuture.completedFuture(null) : l.relay(encoded);
   }
 
   /** Marks a relay that is a {@link #relaySessionTaken} notice; an emit starts with its version, 1. */
@@ -124,6 +124,10 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       onSessionTaken(payload);
       return;
     }
+    if (payload.length > 0 && payload[0] == RelayedOperation.MARKER) {
+      onOperation(payload);
+      return;
+    }
     RelayedEmit emit;
     try {
       emit = RelayedEmit.decode(payload);
@@ -134,6 +138,21 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     NamespaceImpl ns = namespaces.get(emit.namespace());
     if (ns != null) {
       BroadcastImpl.deliver(ns, emit);
+    }
+  }
+
+  /** On an engine thread: another node's socketsJoin, socketsLeave or disconnectSockets. */
+  private void onOperation(byte[] payload) {
+    RelayedOperation op;
+    try {
+      op = RelayedOperation.decode(payload);
+    } catch (IllegalArgumentException e) {
+      log.error("Dropped a Socket.IO operation relayed from another node: {}", e.getMessage());
+      return;
+    }
+    NamespaceImpl ns = namespaces.get(op.namespace());
+    if (ns != null) {
+      BroadcastImpl.apply(ns, op);
     }
   }
 

@@ -63,4 +63,22 @@ class RelayedEmitTest {
     hugeLength[1] = 0x7f; // the namespace's length
     assertThatThrownBy(() -> RelayedEmit.decode(hugeLength)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void anOperationOnSocketsTravelsUnchanged_andIsToldFromAnEmit() {
+    RelayedOperation op = new RelayedOperation("/admin", Set.of("a", "ü"), Set.of("muted"), "sid1",
+        RelayedOperation.Kind.JOIN, "vip");
+    byte[] bytes = op.encode();
+    assertThat(bytes[0]).isEqualTo(RelayedOperation.MARKER);
+    assertThat(RelayedOperation.decode(bytes)).isEqualTo(op);
+    RelayedOperation kick = new RelayedOperation("/", Set.of(), Set.of(), null, RelayedOperation.Kind.DISCONNECT, null);
+    assertThat(RelayedOperation.decode(kick.encode())).isEqualTo(kick);
+
+    assertThatThrownBy(() -> RelayedOperation.decode(Arrays.copyOf(bytes, bytes.length - 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] unknownKind = bytes.clone();
+    unknownKind[1] = 9;
+    assertThatThrownBy(() -> RelayedOperation.decode(unknownKind)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RelayedEmit.decode(bytes)).as("an emit's reader refuses it").isInstanceOf(IllegalArgumentException.class);
+  }
 }
