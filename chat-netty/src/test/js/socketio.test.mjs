@@ -297,6 +297,19 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(await c.emitWithAck("echo-ack", "still here"), "still here");
     });
 
+    it("runs a namespace's setup before the client is told it is connected", async () => {
+      const other = await connect(mode, "/setup");
+      const s = io(URL + "/setup", { ...MODES[mode], forceNew: true, reconnection: false });
+      open.push(s);
+      const early = within(new Promise((resolve) => s.once("during setup", resolve)), "the setup's emit");
+      const heard = within(new Promise((resolve) => s.once("set-up says", resolve)), "the room emit");
+      await within(new Promise((resolve) => s.once("connect", resolve)), "connect");
+      // At once on connect: the setup's room is already joined, though the setup took 300 ms.
+      assert.equal(await other.emitWithAck("to-set-up", "welcome"), "sent");
+      assert.equal(await heard, "welcome");
+      assert.equal(await early, "hello", "an emit of the setup reaches the client, which holds it until connected");
+    });
+
     it("tells the client when the server disconnects it, and it does not reconnect", async () => {
       const s = await connect(mode, "/echo", { auth: { token: "secret" } });
       const reason = next(s, "disconnect");

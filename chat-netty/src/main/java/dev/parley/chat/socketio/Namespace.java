@@ -17,8 +17,25 @@ public interface Namespace {
    */
   Namespace onConnect(ConnectHandler handler);
 
-  /** Called once a client is connected, before any of its events. */
+  /**
+   * Called once a client is connected, before any of its events, on the worker pool; the client was
+   * told it is connected already, so other clients may see it before this runs. For setup that must
+   * be done first, see {@link #onSetup}.
+   */
   Namespace onConnection(ConnectionHandler handler);
+
+  /**
+   * Runs once a client's connect was accepted (by {@link #onConnect}, and on the chat namespace by
+   * the chat server's connect hook), before the client is told it is connected, as socket.io's
+   * middlewares run: rooms it joins and wherever it registers the socket are in place before the
+   * client, or anyone it talks to, can act on the connect. On the worker pool, so it may block (the
+   * CONNECT answer waits for it); then {@link #onConnection} runs. The socket is already in the
+   * namespace: a broadcast meanwhile reaches it, and an emit it makes reaches the client before the
+   * CONNECT answer (socket.io clients hold such events until they are connected). If it throws, the
+   * client is connected all the same (the failure is logged); if the client goes away meanwhile, no
+   * other handler runs for it, not even {@link #onDisconnect}.
+   */
+  Namespace onSetup(ConnectionHandler handler);
 
   /** Handles a named event from a client. */
   Namespace on(String event, EventHandler handler);

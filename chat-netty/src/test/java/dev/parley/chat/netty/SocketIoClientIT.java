@@ -63,6 +63,16 @@ class SocketIoClientIT {
               who.put("user", info.user());
               ack.send(who);
             });
+          // Setup before the CONNECT answer: slow on purpose, so that a room joined after the answer
+          // (in onConnection) would still be missing when the client acts on its connect.
+          io.of("/setup")
+              .onSetup(client -> {
+                Thread.sleep(300);
+                client.join("set-up");
+                client.emit("during setup", "hello");
+              })
+              .on("to-set-up", (client, args, ack) -> io.of("/setup").to("set-up").emit("set-up says", args.get(0))
+                  .whenComplete((done, failure) -> ack.send("sent")));
           io.of("/echo")
             .onConnect(h -> "secret".equals(h.auth().get("token"))
                 ? ConnectDecision.accept()

@@ -30,6 +30,7 @@ public final class NamespaceImpl implements Namespace {
   private final SocketIoRuntime runtime;
   private volatile ConnectHandler connectHandler;
   private volatile ConnectionHandler connectionHandler;
+  private volatile ConnectionHandler setupHandler;
   private volatile DisconnectHandler disconnectHandler;
   private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
   /** Handlers that never block (Parley's own) run on the I/O thread, skipping the worker pool. */
@@ -149,6 +150,12 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
+  public Namespace onSetup(ConnectionHandler handler) {
+    this.setupHandler = once(this.setupHandler, handler, "onSetup");
+    return this;
+  }
+
+  @Override
   public Namespace onDisconnect(DisconnectHandler handler) {
     this.disconnectHandler = once(this.disconnectHandler, handler, "onDisconnect");
     return this;
@@ -251,8 +258,8 @@ public final class NamespaceImpl implements Namespace {
       if (!decision.accepted()) {
         c.connecting(name, false);
         refuse(c, decision);
-      } else if (!accept(c, handshake, state)) {
-        l.abandoned(state);
+      } else {
+        accept(c, handshake, state);
       }
     }));
   }
@@ -266,17 +273,52 @@ public final class NamespaceImpl implements Namespace {
     c.session.send(PacketCodec.encode(Packet.CONNECT_ERROR, name, -1, error));
   }
 
-  /** Returns {@code false} if the client went away meanwhile. */
-  private boolean accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
-    c.connecting(name, false);
-    if (!c.session.isOpen() || c.sockets.containsKey(name)) {
-      return false;
-    }
+  /**
+   * On the loop: the connect was accepted. The socket is made, the setup handler (if any) runs on
+   * the worker pool, and only then is the CONNECT answered; a client that went away meanwhile is
+   * let go (its state handed back to the listener as abandoned).
+   */
+  private void accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
     Listener l = listener;
+    if (!c.session.isOpen() || c.sockets.containsKey(name)) {
+      c.connecting(name, false);
+      if (l != null) {
+        l.abandoned(state);
+      }
+      return;
+    }
     Ids ids = l == null ? null : l.ids(state);
     String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
+    socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
     sockets.put(socket.id(), socket);
+    ConnectionHandler setup = setupHandler;
+    if (setup == null) {
+      connected(c, socket, state);
+      return;
+    }
+    // The CONNECT stays "being decided" while the setup runs: a repeated CONNECT is still ignored.
+    socket.run(() -> {
+      try {
+        setup.onConnection(socket);
+      } finally {
+        c.session.loop().execute(() -> connected(c, socket, state));
+      }
+    });
+  }
+
+  /** On the loop: answers the CONNECT, unless the client went away during the setup. */
+  private void connected(SocketIoRuntime.Connection c, SocketImpl socket, Object state) {
+    c.connecting(name, false);
+    Listener l = listener;
+    if (!c.session.isOpen() || c.sockets.containsKey(name)) {
+      socket.abandon();
+      sockets.remove(socket.id(), socket);
+      if (l != null) {
+        l.abandoned(state);
+      }
+      return;
+    }
     runtime.connected(c, socket);
     if (l != null) {
       l.connected(socket, state);
@@ -285,7 +327,6 @@ public final class NamespaceImpl implements Namespace {
     if (handler != null) {
       socket.run(() -> handler.onConnection(socket));
     }
-    return true;
   }
 
   /** 120 random bits, URL-safe: socket ids and private session ids. */

@@ -330,6 +330,21 @@ public final class SocketImpl implements SocketIoClient {
     return waiting;
   }
 
+  /**
+   * On the loop: the client went away before the socket was connected (during the setup handler):
+   * it leaves the rooms the setup put it in, and no handler is told, as none was told it connected.
+   */
+  void abandon() {
+    String[] joined;
+    synchronized (this) {
+      connected = false;
+      joined = rooms;
+    }
+    for (String room : joined) {
+      leave(room);
+    }
+  }
+
   /** On the loop: the socket is gone. */
   void closed(String reason) {
     if (!connected) {
