@@ -370,6 +370,10 @@ for (const mode of Object.keys(MODES)) {
       for (const g of amyGot.got) {
         assert.deepEqual(g.rest, [g.id], "a room message's offset, its id, is one more argument handlers see");
       }
+      // Her chat rooms are Socket.IO rooms again, without her joining them.
+      const shouted = next(amy.socket, "shouted");
+      assert.equal(await ben.emitWithAck("shout", kitchen, "to the recovered"), "sent");
+      assert.deepEqual(await shouted, ["to the recovered"]);
       await amyPrivate.count(1, "the private message kept while amy was away");
       assert.equal(amyPrivate.got[0].message, "psst");
       assert.deepEqual(amyPrivate.got[0].rest, [], "private messages carry no offset");

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A full chat with the Java socket.io client (io.socket:socket.io-client), over each transport. */
+/**
+ * A full chat with the Java socket.io client (io.socket:socket.io-client), over each transport: the
+ * rooms seed's events, members, data, an unknown event's answer, and server code emitting to a chat
+ * room.
+ */
 class JavaSocketIoClientIT {
   private ChatServer chat;
   private NettyChatServer server;
@@ -102,6 +106,20 @@ class JavaSocketIoClientIT {
       JSONObject error = alice.emitWithAck("new pm", "@nobody hello");
       assertThat(error.getBoolean("error")).isTrue();
       assertThat(error.getString("code")).isEqualTo("UNKNOWN_USER");
+
+      JSONObject members = alice.emitWithAck("members", "lobby");
+      assertThat(members.getJSONArray("members").toString()).isEqualTo("[\"alice\",\"bob\"]");
+      JSONObject withData = alice.emitWithAck("new message",
+          new JSONObject().put("room", "lobby").put("message", "with data").put("data", new JSONObject().put("k", 1)));
+      assertThat(withData.getJSONObject("data").getInt("k")).isEqualTo(1);
+      assertThat(bob.nextMessage().getJSONObject("data").getInt("k")).isEqualTo(1);
+      assertThat(alice.emitWithAck("no such event", 1).getString("code")).isEqualTo("UNKNOWN_TYPE");
+
+      // The chat room is a Socket.IO room that server code emits to.
+      CompletableFuture<Object> tick = new CompletableFuture<>();
+      bob.socket.on("tick", args -> tick.complete(args[0]));
+      server.socketIo().of("/").to("lobby").emit("tick", 7).toCompletableFuture().join();
+      assertThat(tick.get(10, TimeUnit.SECONDS)).isEqualTo(7);
 
       bob.close();
       JSONObject left = alice.nextMessage();

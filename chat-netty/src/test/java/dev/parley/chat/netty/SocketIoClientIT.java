@@ -117,6 +117,8 @@ class SocketIoClientIT {
         .build();
     NettyChatServer recovery = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
         .chat(recoveryChat)
+        .onSocketIo(io -> io.of("/").on("shout", (client, args, ack) -> io.of("/").to((String) args.get(0))
+            .emit("shouted", args.get(1)).whenComplete((done, failure) -> ack.send("sent"))))
         .build()
         .start().toCompletableFuture().join();
     try {

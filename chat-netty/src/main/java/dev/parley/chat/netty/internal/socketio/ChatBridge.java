@@ -30,9 +30,10 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   /** {@code null} when connection state recovery is off. */
   private final ChatRecovery recovery;
 
-  private ChatBridge(ChatServer chat, ChatEvents events, NamespaceImpl ns, TransportLink sessions) {
+  private ChatBridge(ChatServer chat, ChatEvents events, ChatRequests requests, NamespaceImpl ns,
+      TransportLink sessions) {
     this.chat = chat;
-    this.requestEvents = new ChatRequests(events).names();
+    this.requestEvents = requests.names();
     this.emits = new ChatEmits(events, ns.name(), sessions != null);
     this.recovery = sessions == null ? null : new ChatRecovery(sessions, ns.runtime(), ns.name(), chat.config());
   }
@@ -40,8 +41,9 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   /** Serves {@code chat} on the namespace. */
   public static void install(ChatServer chat, ChatEvents events, NamespaceImpl ns) {
     TransportLink sessions = ns.runtime().config().recoversConnectionState() ? ns.runtime().link() : null;
-    ns.listener(new ChatBridge(chat, events, ns, sessions));
-    new ChatRequests(events).install(ns);
+    ChatRequests requests = new ChatRequests(events);
+    ns.listener(new ChatBridge(chat, events, requests, ns, sessions));
+    requests.install(ns);
   }
 
   /** A chat event with a number out of range: refused as the JSON protocol refuses it, in order. */

@@ -60,7 +60,10 @@ public final class SocketImpl implements SocketIoClient {
   /** Created on first use. */
   private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
-  /** Parley's chat bridge keeps its per-socket state here. */
+  /**
+   * What the namespace's listener (Parley's chat bridge) keeps with the socket: the state it handed
+   * over when it accepted the connect, set before the setup handler runs.
+   */
   public volatile Object bridge;
 
   SocketImpl(
