@@ -136,6 +136,35 @@ class ClientLoggingIT {
     assertNoWarningOrError();
   }
 
+  @Test
+  void aSocketIoChatClientsBadRequestsAreAnsweredInTheirAcks_notLogged() throws Exception {
+    String base = "http://127.0.0.1:" + server.port() + "/socket.io/?EIO=4&transport=polling";
+    String open = HTTP.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String q = base + "&sid=" + open.replaceAll("(?s).*\"sid\":\"([^\"]+)\".*", "$1");
+    post(q, "40");
+    HTTP.send(HttpRequest.newBuilder(URI.create(q)).build(), HttpResponse.BodyHandlers.ofString()); // the CONNECT reply
+    String sep = "\u001e";
+    post(q, "421[\"nobody handles this\",1]"
+        + sep + "451-2[\"new message\",{\"message\":\"x\",\"data\":{\"f\":{\"_placeholder\":true,\"num\":0}}}]"
+        + sep + "bAQI=" // binary inside data
+        + sep + "423[\"new message\",{\"message\":\"x\",\"data\":\"no\"}]"
+        + sep + "424[\"clear history\",\"nowhere\"]"
+        + sep + "425[\"members\",{\"room\":\"nowhere\"}]");
+    StringBuilder answers = new StringBuilder();
+    long deadline = System.nanoTime() + SEEN.toNanos();
+    while (!answers.toString().contains("435[") && System.nanoTime() < deadline) {
+      answers.append(HTTP.send(HttpRequest.newBuilder(URI.create(q)).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+    String got = answers.toString();
+    assertThat(got).contains("431[{\"error\":true,\"code\":\"UNKNOWN_TYPE\"")
+        // Gson writes the apostrophes as \\u0027.
+        .contains("432[{\"error\":true,\"code\":\"BAD_REQUEST\",\"msg\":\"Field \\u0027data.f\\u0027 is binary")
+        .contains("433[{\"error\":true,\"code\":\"BAD_REQUEST\",\"msg\":\"Field \\u0027data\\u0027 must be an object\"")
+        .contains("434[{\"error\":true,\"code\":\"NOT_IN_ROOM\"")
+        .contains("435[{\"error\":true,\"code\":\"NOT_IN_ROOM\"");
+    assertNoWarningOrError();
+  }
+
   // ------------------------------------------------------------------ client text is escaped
 
   private void assertNeverRaw() {
