@@ -114,7 +114,7 @@ public final class DefaultChatServer implements ChatServer {
     Requests requests = new Requests(
         this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, metrics);
     connections.requests(requests);
-    this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts);
+    this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
     this.links = new TransportLinks(engine);
     try {
       // The log must hold a join's history and, past the newest message a client has, as many as a
