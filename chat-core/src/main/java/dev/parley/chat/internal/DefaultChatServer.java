@@ -242,7 +242,7 @@ public final class DefaultChatServer implements ChatServer {
     long start = System.nanoTime();
     engine.close();
     if (first && started) {
-      log.info("left the cluster (engine {} closed)", engine.nodeId());
+      log.info("closed the cluster engine: node {} left the cluster", engine.nodeId());
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();

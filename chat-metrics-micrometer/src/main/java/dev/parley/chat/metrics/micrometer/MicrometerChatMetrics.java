@@ -64,7 +64,8 @@ public final class MicrometerChatMetrics implements ChatMetrics {
   private final Timer[] hooks = new Timer[Hook.values().length];
   /** By operation, then success (0) or failure (1). */
   private final Timer[][] store = new Timer[StoreOperation.values().length][2];
-  private final Counter reconnects;
+  /** Registered once an engine for several nodes reports (its backlog gauge), so a single node has none. */
+  private volatile Counter reconnects;
   private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Map<ChatMetrics.Gauge, List<LongSupplier>> gauges = new EnumMap<>(ChatMetrics.Gauge.class);
 
@@ -104,9 +105,18 @@ public final class MicrometerChatMetrics implements ChatMetrics {
             .register(registry);
       }
     }
-    reconnects = Counter.builder("parley.cluster.reconnects")
-        .description("Connections to the cluster's shared state (Redis) regained after a loss")
-        .tags(this.tags).register(registry);
+  }
+
+  private Counter reconnects() {
+    Counter counter = reconnects;
+    if (counter == null) {
+      // The registry hands back the same counter if two threads get here.
+      counter = Counter.builder("parley.cluster.reconnects")
+          .description("Connections to the cluster's shared state (Redis) regained after a loss")
+          .tags(tags).register(registry);
+      reconnects = counter;
+    }
+    return counter;
   }
 
   /**
@@ -152,6 +162,9 @@ public final class MicrometerChatMetrics implements ChatMetrics {
         gauges.put(gauge, sources);
       }
       sources.add(value);
+    }
+    if (gauge == ChatMetrics.Gauge.CLUSTER_BACKLOG) {
+      reconnects(); // at zero from the start, next to the backlog
     }
     if (first) {
       List<LongSupplier> all = sources;
@@ -241,6 +254,6 @@ public final class MicrometerChatMetrics implements ChatMetrics {
 
   @Override
   public void clusterReconnected() {
-    reconnects.increment();
+    reconnects().increment();
   }
 }
