@@ -108,7 +108,7 @@ public interface ChatMetrics {
 
   /**
    * The transport closed a connection because more than {@code maxQueuedBytes} waited to be sent to
-   * it (close code 4002, or the Socket.IO equivalent).
+   * it (JSON clients get close code 4000; a Socket.IO session is closed).
    *
    * @param protocol its protocol
    */
