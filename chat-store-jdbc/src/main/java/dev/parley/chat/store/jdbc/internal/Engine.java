@@ -178,9 +178,13 @@ public final class Engine implements AutoCloseable {
    */
   public void check() throws SQLException {
     int timeout = seconds(settings.readTimeout());
-    if (!reads.read(c -> c.isValid(timeout))) {
-      throw new SQLException("the database did not answer within " + timeout + " s");
-    }
+    reads.read(c -> {
+      if (!c.isValid(timeout)) {
+        // Thrown, not returned, so that the pool drops the connection instead of keeping it.
+        throw new SQLException("the database did not answer within " + timeout + " s");
+      }
+      return null;
+    });
   }
 
   /** A JDBC query timeout: whole seconds, rounded up, at least 1 (0 would mean none). */
