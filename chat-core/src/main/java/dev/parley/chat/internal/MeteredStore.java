@@ -8,6 +8,7 @@ import dev.parley.chat.monitoring.ChatMetrics.StoreOperation;
 import dev.parley.chat.monitoring.Health;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The server's history store, timed for {@link ChatMetrics}: appends and removals until durable,
@@ -40,23 +41,19 @@ final class MeteredStore implements HistoryStore {
 
   @Override
   public List<ChatMessage> before(String stream, String beforeId, int limit) {
-    long start = System.nanoTime();
-    boolean failed = true;
-    try {
-      List<ChatMessage> page = store.before(stream, beforeId, limit);
-      failed = false;
-      return page;
-    } finally {
-      metrics.storeCompleted(StoreOperation.READ, System.nanoTime() - start, failed);
-    }
+    return read(() -> store.before(stream, beforeId, limit));
   }
 
   @Override
   public List<ChatMessage> after(String stream, String afterId, int limit) {
+    return read(() -> store.after(stream, afterId, limit));
+  }
+
+  private List<ChatMessage> read(Supplier<List<ChatMessage>> read) {
     long start = System.nanoTime();
     boolean failed = true;
     try {
-      List<ChatMessage> page = store.after(stream, afterId, limit);
+      List<ChatMessage> page = read.get();
       failed = false;
       return page;
     } finally {

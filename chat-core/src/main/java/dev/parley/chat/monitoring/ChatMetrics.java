@@ -115,8 +115,11 @@ public interface ChatMetrics {
   default void slowConsumerClosed(Protocol protocol) {}
 
   /**
-   * A client sent a message, before any check or hook: {@link MessageKind#ROOM} for a room message,
-   * {@link MessageKind#PRIVATE} for a private one (an {@code @name} one included).
+   * A client sent a message: {@link MessageKind#ROOM} for a room message, {@link
+   * MessageKind#PRIVATE} for a private one (an {@code @name} one included). Counted when the server
+   * handles the request, before its checks and hooks, so refused messages count too; a frame too
+   * malformed to be a message, or one dropped as {@code RATE_LIMITED} or {@code OVERLOADED} before it
+   * is handled, does not.
    *
    * @param kind its kind
    */
