@@ -168,14 +168,15 @@ public final class MicrometerChatMetrics implements ChatMetrics {
     }
     if (first) {
       List<LongSupplier> all = sources;
-      io.micrometer.core.instrument.Gauge.builder(gaugeName(gauge), () -> {
+      GaugeMeter meter = GaugeMeter.of(gauge);
+      io.micrometer.core.instrument.Gauge.builder(meter.name(), () -> {
             long sum = 0;
             for (LongSupplier s : all) {
               sum += s.getAsLong();
             }
             return sum;
           })
-          .description(gaugeDescription(gauge))
+          .description(meter.description())
           .baseUnit(gauge == ChatMetrics.Gauge.OUTBOUND_QUEUE_BYTES ? "bytes" : null)
           .tags(tags)
           .strongReference(true)
@@ -183,22 +184,18 @@ public final class MicrometerChatMetrics implements ChatMetrics {
     }
   }
 
-  private static String gaugeName(ChatMetrics.Gauge gauge) {
-    return switch (gauge) {
-      case ROOMS -> "parley.rooms";
-      case USERS -> "parley.users";
-      case OUTBOUND_QUEUE_BYTES -> "parley.outbound.queue";
-      case CLUSTER_BACKLOG -> "parley.cluster.backlog";
-    };
-  }
-
-  private static String gaugeDescription(ChatMetrics.Gauge gauge) {
-    return switch (gauge) {
-      case ROOMS -> "Rooms with a connection on this node";
-      case USERS -> "Users with a connection on this node";
-      case OUTBOUND_QUEUE_BYTES -> "Bytes queued for WebSocket clients, not yet handed to their sockets";
-      case CLUSTER_BACKLOG -> "Deliveries from the cluster waiting for this node's engine thread";
-    };
+  /** A supplied gauge's meter. */
+  private record GaugeMeter(String name, String description) {
+    static GaugeMeter of(ChatMetrics.Gauge gauge) {
+      return switch (gauge) {
+        case ROOMS -> new GaugeMeter("parley.rooms", "Rooms with a connection on this node");
+        case USERS -> new GaugeMeter("parley.users", "Users with a connection on this node");
+        case OUTBOUND_QUEUE_BYTES -> new GaugeMeter("parley.outbound.queue",
+            "Bytes queued for WebSocket clients, not yet handed to their sockets");
+        case CLUSTER_BACKLOG -> new GaugeMeter("parley.cluster.backlog",
+            "Deliveries from the cluster waiting for this node's engine thread");
+      };
+    }
   }
 
   @Override
