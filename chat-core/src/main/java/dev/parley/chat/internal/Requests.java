@@ -14,6 +14,7 @@ import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.PrivatePrefix;
 import dev.parley.chat.spi.ServerEvent;
@@ -43,9 +44,12 @@ final class Requests {
   private final RoomMembership membership;
   private final OfflineInbox inbox;
   private final Drafts drafts;
+  private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
-      Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts) {
+      Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
+      ChatMetrics metrics) {
+    this.metrics = metrics;
     this.server = server;
     this.config = config;
     this.hooks = hooks;
@@ -71,6 +75,7 @@ final class Requests {
       } else if (request instanceof ClientRequest.Send send) {
         send(session, send);
       } else if (request instanceof ClientRequest.SendPrivate pm) {
+        metrics.messageReceived(MessageKind.PRIVATE);
         if (pm.room() != null) {
           checkSendsTo(session, pm.room());
         }
@@ -116,7 +121,7 @@ final class Requests {
       return;
     }
     if (hooks.hooks.join() != null) {
-      HookResult result = hooks.decide(session, request.requestId(),
+      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
           () -> hooks.hooks.join().onJoin(new RoomContext(server, session.info(), roomName)));
       if (result instanceof HookResult.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
@@ -142,8 +147,9 @@ final class Requests {
 
   private void send(Session session, ClientRequest.Send request) {
     String roomName = request.room();
-    checkSendsTo(session, roomName);
     PrivatePrefix pm = PrivatePrefix.parse(request.text()).orElse(null);
+    metrics.messageReceived(pm != null ? MessageKind.PRIVATE : MessageKind.ROOM);
+    checkSendsTo(session, roomName);
     if (pm != null) {
       sendPrivate(session, request.requestId(), pm.to(), pm.text(), request.data(), roomName);
       return;
@@ -242,7 +248,7 @@ final class Requests {
       return message;
     }
     ChatMessage draft = message;
-    HookResult result = hooks.decide(session, requestId,
+    HookResult result = hooks.decide(session, requestId, ChatMetrics.Hook.MESSAGE,
         () -> hooks.hooks.message().onMessage(new MessageContext(server, session.info(), draft)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
@@ -293,7 +299,7 @@ final class Requests {
     if (hooks.hooks.clearHistory() == null) {
       throw new ChatException(ErrorCodes.FORBIDDEN, "Clearing history is not allowed on this server");
     }
-    HookResult result = hooks.decide(session, request.requestId(),
+    HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CLEAR_HISTORY,
         () -> hooks.hooks.clearHistory().onClearHistory(new RoomContext(server, session.info(), roomName)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
