@@ -118,41 +118,33 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
   }
 
-  /** On an engine thread: another node's broadcast, for this node's sockets of its namespace. */
+  /**
+   * On an engine thread: another node's broadcast or operation on sockets (socketsJoin, socketsLeave,
+   * disconnectSockets), for this node's sockets of its namespace; or a session-taken notice.
+   */
   private void onRelay(byte[] payload) {
     if (payload.length > 0 && payload[0] == SESSION_TAKEN) {
       onSessionTaken(payload);
-      return;
-    }
-    if (payload.length > 0 && payload[0] == RelayedOperation.MARKER) {
-      onOperation(payload);
-      return;
-    }
-    RelayedEmit emit;
-    try {
-      emit = RelayedEmit.decode(payload);
-    } catch (IllegalArgumentException e) {
-      log.error("Dropped a Socket.IO broadcast relayed from another node: {}", e.getMessage());
-      return;
-    }
-    NamespaceImpl ns = namespaces.get(emit.namespace());
-    if (ns != null) {
-      BroadcastImpl.deliver(ns, emit);
+    } else if (payload.length > 0 && payload[0] == RelayedOperation.MARKER) {
+      relayed(payload, "operation", RelayedOperation::decode, RelayedOperation::namespace, BroadcastImpl::apply);
+    } else {
+      relayed(payload, "broadcast", RelayedEmit::decode, RelayedEmit::namespace, BroadcastImpl::deliver);
     }
   }
 
-  /** On an engine thread: another node's socketsJoin, socketsLeave or disconnectSockets. */
-  private void onOperation(byte[] payload) {
-    RelayedOperation op;
+  /** Decodes what another node relayed and carries it out on its namespace here, if this node has it. */
+  private <T> void relayed(byte[] payload, String what, java.util.function.Function<byte[], T> decode,
+      java.util.function.Function<T, String> namespace, java.util.function.BiConsumer<NamespaceImpl, T> action) {
+    T relayed;
     try {
-      op = RelayedOperation.decode(payload);
+      relayed = decode.apply(payload);
     } catch (IllegalArgumentException e) {
-      log.error("Dropped a Socket.IO operation relayed from another node: {}", e.getMessage());
+      log.error("Dropped a Socket.IO {} relayed from another node: {}", what, e.getMessage());
       return;
     }
-    NamespaceImpl ns = namespaces.get(op.namespace());
+    NamespaceImpl ns = namespaces.get(namespace.apply(relayed));
     if (ns != null) {
-      BroadcastImpl.apply(ns, op);
+      action.accept(ns, relayed);
     }
   }
 
