@@ -521,7 +521,7 @@ for (const mode of Object.keys(MODES)) {
       assert.deepEqual(wrong, []);
     });
 
-    it("tells server code the chat connection behind a socket", async () => {
+    it("tells server code the chat connection behind a socket, whose data the chat hooks share", async () => {
       const who = name("wes");
       const s = await connect(mode);
       const notice = within(new Promise((resolve) => s.on("new message", (m) => m.type === "notice" && resolve(m))), "notice");
@@ -529,8 +529,11 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(before.user, null, "no name before the first join");
       assert.equal((await notice).message, "hello null", "the id is the chat server's, which sendSystem takes");
       await s.emitWithAck("join room", { roomname: name("room"), username: who });
+      const room = name("room");
+      await s.emitWithAck("join room", { roomname: room });
       const after = await s.emitWithAck("whoami");
-      assert.deepEqual(after, { id: before.id, user: who });
+      assert.deepEqual(after, { id: before.id, user: who, joined: room },
+        "what the join hook kept with the chat connection is the socket's data");
     });
 
     it("pages back through a room's history with the history event", async () => {

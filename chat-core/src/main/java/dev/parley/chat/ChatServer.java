@@ -13,8 +13,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -138,6 +140,20 @@ public interface ChatServer extends AutoCloseable {
    *     ErrorCodes#UNKNOWN_CONNECTION})
    */
   CompletionStage<Delivery> sendSystem(String connectionId, String text);
+
+  /**
+   * Data of the application's, kept with one connection of this node for as long as it is open, as
+   * socket.io's {@code socket.data} and netty-socketio's {@code client.set}: a hook can keep what it
+   * learnt about the connection under its id ({@code ctx.connection().id()}), and later hooks of
+   * the same connection, or server code, find it there. On the Socket.IO chat namespace, a socket's
+   * {@code SocketIoClient.data()} is this same map, so Socket.IO handlers and hooks share it. A
+   * thread-safe map, on this node only (the cluster does not share it); it goes when the connection
+   * closes, and a Socket.IO client's recovered socket starts with an empty one.
+   *
+   * @param connectionId the id from {@link ConnectionInfo#id()}
+   * @return the connection's map, or empty if no connection with this id is open on this node
+   */
+  Optional<ConcurrentMap<String, Object>> connectionData(String connectionId);
 
   /**
    * Disconnects every connection of a user. Each is closed with {@link

@@ -23,9 +23,11 @@ import java.time.Clock;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -176,6 +178,11 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public CompletionStage<Delivery> sendSystem(String connectionId, String text) {
     return actions.sendSystem(connectionId, text);
+  }
+
+  @Override
+  public Optional<ConcurrentMap<String, Object>> connectionData(String connectionId) {
+    return actions.connectionData(connectionId);
   }
 
   @Override

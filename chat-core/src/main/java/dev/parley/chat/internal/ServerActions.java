@@ -86,6 +86,12 @@ final class ServerActions {
         .thenCompose(this::delivery));
   }
 
+  /** The data of a connection open on this node, or empty. */
+  java.util.Optional<java.util.concurrent.ConcurrentMap<String, Object>> connectionData(String connectionId) {
+    Session local = connectionId == null ? null : identities.session(connectionId);
+    return local == null || local.isClosed() ? java.util.Optional.empty() : java.util.Optional.of(local.data());
+  }
+
   CompletionStage<Delivery> sendSystem(String connectionId, String text) {
     ChatMessage draft;
     try {

@@ -31,6 +31,22 @@ final class Session implements ClientSession {
   volatile boolean identityFixed;
   /** The connect hook has accepted the connection. */
   volatile boolean accepted;
+  /** The application's data for this connection; made at its first use, as most have none. */
+  private volatile java.util.concurrent.ConcurrentMap<String, Object> data;
+
+  /** See {@link dev.parley.chat.ChatServer#connectionData}. */
+  java.util.concurrent.ConcurrentMap<String, Object> data() {
+    java.util.concurrent.ConcurrentMap<String, Object> d = data;
+    if (d == null) {
+      synchronized (this) {
+        d = data;
+        if (d == null) {
+          data = d = new java.util.concurrent.ConcurrentHashMap<>();
+        }
+      }
+    }
+    return d;
+  }
 
   Session(Connections server, ClientConnection connection, SerialExecutor inbox, RateLimiter limiter) {
     this.server = server;

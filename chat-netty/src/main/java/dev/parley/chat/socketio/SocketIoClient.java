@@ -66,7 +66,8 @@ public interface SocketIoClient {
   /**
    * Application data kept with the socket for its lifetime, as socket.io's {@code socket.data} and
    * netty-socketio's {@code client.set}/{@code get}: on this node only, not recovered with the
-   * socket, and gone at its disconnect.
+   * socket, and gone at its disconnect. On the chat namespace it is the chat connection's data,
+   * {@code ChatServer.connectionData(chatConnection().id())}, which the chat server's hooks share.
    */
   ConcurrentMap<String, Object> data();
 }

@@ -39,6 +39,11 @@ class SocketIoClientIT {
         .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned")
             : h.auth().get("name") instanceof String name ? ConnectResult.acceptAs(name)
             : ConnectResult.accept())
+        // Keeps the room joined last with the connection, where its Socket.IO socket's data() finds it.
+        .onJoin(j -> {
+          j.server().connectionData(j.connection().id()).orElseThrow().put("joined", j.room());
+          return HookResult.accept();
+        })
         .onClearHistory(c -> c.room().startsWith("locked")
             ? HookResult.reject("LOCKED", "This room's history stays") : HookResult.accept())
         .build();
@@ -61,6 +66,7 @@ class SocketIoClientIT {
               Map<String, Object> who = new java.util.HashMap<>();
               who.put("id", info.id());
               who.put("user", info.user());
+              who.put("joined", client.data().get("joined"));
               ack.send(who);
             });
           // Setup before the CONNECT answer: slow on purpose, so that a room joined after the answer

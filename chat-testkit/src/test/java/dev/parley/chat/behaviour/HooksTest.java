@@ -243,6 +243,34 @@ class HooksTest {
   }
 
   @Test
+  void connectionData_isKeptWithTheConnectionForLaterHooks_andGoesWithIt() {
+    java.util.List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b
+        .onJoin(j -> {
+          j.server().connectionData(j.connection().id()).orElseThrow().merge("joins", 1, (x, y) -> (Integer) x + (Integer) y);
+          return HookResult.accept();
+        })
+        .onMessage(m -> {
+          seen.add(m.server().connectionData(m.connection().id()).orElseThrow().get("joins"));
+          return HookResult.accept();
+        }))) {
+      TestClient alice = joined(kit, "lobby", "alice");
+      alice.join("kitchen", "alice").take(ServerEvent.Joined.class);
+      TestClient bob = joined(kit, "lobby", "bob");
+      alice.send("lobby", "one");
+      bob.send("lobby", "two");
+      alice.takeUntil(ServerEvent.Message.class); // bob's message has been handled
+      assertThat(seen).containsExactly(2, 1);
+
+      String id = alice.connectionId();
+      assertThat(kit.server().connectionData(id)).hasValueSatisfying(d -> assertThat(d).containsEntry("joins", 2));
+      alice.disconnect();
+      assertThat(kit.server().connectionData(id)).as("gone with the connection").isEmpty();
+      assertThat(kit.server().connectionData("no-such-connection")).isEmpty();
+    }
+  }
+
+  @Test
   void clearHookReturningHandled_clearsNothing() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> HookResult.handled()))) {
       TestClient alice = joined(kit, "lobby", "alice");

@@ -96,8 +96,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     if (saved != null) {
       st.attempt = new ChatRecovery.Attempt(saved, offset);
     }
-    st.session = chat.open(new ChatConnection(handshake.http().withAuth(handshake.auth()), st, emits, recovery,
-        chat.config()));
+    st.session = chat.open(new ChatConnection(handshake.http().withAuth(handshake.auth()), st, emits, recovery, chat));
     if (st.attempt != null && st.attempt.untilStart.decrementAndGet() == 0) {
       recovery.recover(st);
     }

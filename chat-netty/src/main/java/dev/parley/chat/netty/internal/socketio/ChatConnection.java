@@ -2,6 +2,7 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ChatServer;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.socketio.ConnectDecision;
@@ -25,14 +26,16 @@ final class ChatConnection implements ClientConnection {
   private final ChatEmits emits;
   /** {@code null} when recovery is off. */
   private final ChatRecovery recovery;
+  private final ChatServer chat;
   private final ChatConfig config;
 
-  ChatConnection(Handshake handshake, ChatSocket st, ChatEmits emits, ChatRecovery recovery, ChatConfig config) {
+  ChatConnection(Handshake handshake, ChatSocket st, ChatEmits emits, ChatRecovery recovery, ChatServer chat) {
     this.handshake = handshake;
     this.st = st;
     this.emits = emits;
     this.recovery = recovery;
-    this.config = config;
+    this.chat = chat;
+    this.config = chat.config();
     st.connection = this;
   }
 
@@ -87,6 +90,7 @@ final class ChatConnection implements ClientConnection {
       st.pending = null;
       st.user = w.user();
       st.connectionId = w.connectionId();
+      st.data = chat.connectionData(w.connectionId()).orElse(null);
       if (st.attempt != null) {
         if (ChatRecovery.welcomed(st, done)) {
           recovery.recover(st);

@@ -45,6 +45,8 @@ final class ChatSocket {
   volatile String user;
   /** The chat connection's id, from its welcome: what a recovery of this socket continues. */
   volatile String connectionId;
+  /** The chat connection's data ({@code ChatServer.connectionData}), from its welcome: the socket's data. */
+  volatile java.util.concurrent.ConcurrentMap<String, Object> data;
   /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
   final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>(4)); // most join one or two
   /**

@@ -244,6 +244,9 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public ConcurrentMap<String, Object> data() {
+    if (bridge instanceof ChatSocket chat && chat.data != null) {
+      return chat.data; // the chat connection's, which hooks share
+    }
     ConcurrentMap<String, Object> d = data;
     if (d == null) {
       synchronized (this) {
