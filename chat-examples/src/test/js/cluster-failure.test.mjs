@@ -32,6 +32,26 @@ async function member(node, rooms, username) {
 /** A client that reconnects by itself, as a stock client does, quickly. */
 const reconnecting = { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 200, randomizationFactor: 0 };
 
+/**
+ * Joins again unless recovered, as a client does on connect: while its node is still finding
+ * out that Redis lost it, a join may fail with CLUSTER_UNAVAILABLE or the node's rejoin close the
+ * connection again; so it waits to be connected, joins, and tries again until the join holds.
+ */
+async function rejoin(m, room) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (!m.socket.connected) {
+      await when(m.socket, "connect", () => m.socket.connected, m.username + " reconnected");
+    }
+    if (m.socket.recovered) return; // back in its rooms
+    const reply = await m.socket.timeout(3000).emitWithAck("join room", { roomname: room, username: m.username })
+      .catch((e) => ({ error: true, code: e.message }));
+    if (!reply.error && m.socket.connected) return;
+    assert.ok(Date.now() < deadline, m.username + " joined again; last: " + JSON.stringify(reply));
+    await pause(250); // paces the retries
+  }
+}
+
 /** Resolves once `done()` holds, checked now and at each `event` of the socket; rejects after 20 s. */
 function when(socket, event, done, what) {
   let timer;
@@ -137,16 +157,18 @@ describe("socket.io-client on a cluster when something fails", () => {
     }
   });
 
-  it("Redis back without its data: stock clients are told to reconnect, and do so by themselves", async () => {
+  it("Redis back without its data: stock clients are told to reconnect, do so by themselves, and are back in their room or join again", async () => {
     const room = name("forgotten");
     const members = [];
     for (let n = 0; n < 3; n++) {
       const socket = await connect(URLS[n], reconnecting);
       const username = name("n");
       const disconnects = [];
+      const connects = [];
       socket.on("disconnect", (reason) => disconnects.push(reason));
+      socket.on("connect", () => connects.push({ id: socket.id, recovered: socket.recovered }));
       assert.equal((await socket.emitWithAck("join room", { roomname: room, username })).room, room);
-      members.push({ socket, username, disconnects, got: collect(socket) });
+      members.push({ socket, username, disconnects, connects, got: collect(socket) });
     }
 
     await control("redis/restart-empty");
@@ -158,6 +180,22 @@ describe("socket.io-client on a cluster when something fails", () => {
     }
     // A room reset closes clients too: only the nodes can tell that they all rejoined the cluster.
     await control("nodes/rejoined");
+
+    // A recovered socket is in its room again; one that was not joins again, as its app does.
+    for (const m of members) await rejoin(m, room);
+    const text = "after the loss";
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const ack = await members[0].socket.timeout(5000).emitWithAck("new message", { room, message: text });
+      if (!ack.error) break;
+      assert.notEqual(ack.code, "NOT_IN_ROOM", members[0].username + " is in its room: " + JSON.stringify(members[0].connects));
+      assert.ok(Date.now() < deadline, "a message went through after the loss; last: " + JSON.stringify(ack));
+      await pause(250); // paces the retries
+    }
+    for (const m of members.slice(1)) {
+      // Never recovered but in no room: it would miss the room's messages for good.
+      await m.got.has(text).catch((e) => assert.fail(m.username + " is in its room: " + JSON.stringify(m.connects) + "; " + e.message));
+    }
   });
 
   it("kill -9 of a node: its users leave every room once within 15 s, and chat goes on", async () => {
