@@ -18,11 +18,13 @@ final class ThisNode implements LocalNode {
   private final RoomRegistry rooms;
   private final Identities identities;
   private final TransportLinks links;
+  private final ClusterRepair repair;
 
-  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links) {
+  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ClusterRepair repair) {
     this.rooms = rooms;
     this.identities = identities;
     this.links = links;
+    this.repair = repair;
   }
 
   @Override
@@ -63,6 +65,7 @@ final class ThisNode implements LocalNode {
   @Override
   public void onEvicted() {
     log.warn("this node was evicted from the cluster; closing its connections");
+    repair.forget();
     identities.closeAll(CloseCodes.GOING_AWAY, "This server left the chat cluster; reconnect");
   }
 }
