@@ -169,12 +169,12 @@ describe("socket.io-client on a cluster when something fails", () => {
       assert.equal(m.socket.id, ids[i], m.username + "'s socket is the same");
     }
     // c joined just before Redis went away, often before its node published that: it is told once
-    // Redis is back (the node tries every second), and once.
+    // Redis is back (the node tries every second). Twice if Redis took the entry but was killed
+    // before it answered (docs/cluster.md, presence in flight).
     for (const m of [a, b]) {
       await m.got.until(() => presence(m, room, c.username, "joined") > 0, m.username + " told rc joined", 5000);
+      assert.equal(presence(m, room, c.username, "left"), 0, m.username + " never told rc left");
     }
-    await markers(room, a, b, c);
-    for (const m of [a, b]) assert.deepEqual(presenceOf(m, room, c.username), ["joined"], m.username + " told of rc");
   });
 
   it("Redis back without its data: stock clients are told to reconnect, do so by themselves, and are back in their room or join again", async () => {
