@@ -12,6 +12,7 @@ module dev.parley.chat {
   exports dev.parley.chat;
   exports dev.parley.chat.cluster;
   exports dev.parley.chat.history;
+  exports dev.parley.chat.monitoring;
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.
   exports dev.parley.chat.internal.logging to dev.parley.chat.netty;

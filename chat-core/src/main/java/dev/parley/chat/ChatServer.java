@@ -4,6 +4,8 @@ import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.internal.DefaultChatServer;
 import dev.parley.chat.cluster.ClusterEngine;
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.TransportLink;
@@ -174,6 +176,29 @@ public interface ChatServer extends AutoCloseable {
   ChatConfig config();
 
   /**
+   * The listener this server reports to, {@link ChatMetrics#NONE} unless one was given to {@link
+   * Builder#metrics(ChatMetrics)}: for transports and cluster engines, which report to it too.
+   *
+   * @return the listener
+   */
+  default ChatMetrics metrics() {
+    return ChatMetrics.NONE;
+  }
+
+  /**
+   * Whether this server is ready: UP once built and until closed, with its history store reachable
+   * and its cluster engine connected. Its parts are {@code "server"}, {@code "store"} ({@link
+   * HistoryStore#health()}) and {@code "cluster"} ({@link ClusterEngine#health()}). Safe from any
+   * thread; it asks the store, which may take a database round trip, so call it from a thread that
+   * may block (not a transport's I/O thread). A check that throws counts as DOWN.
+   *
+   * @return the health, a new value each call
+   */
+  default Health health() {
+    return Health.up("");
+  }
+
+  /**
    * Connects a client: for transports, not for applications. The returned session receives the
    * client's requests; the server answers through {@code connection}.
    *
@@ -196,7 +221,8 @@ public interface ChatServer extends AutoCloseable {
 
   /**
    * Closes the cluster engine, stops the hook executor if this server created it, and closes the
-   * history store, which makes what it queued durable. Transports should be stopped first; this does
+   * history store, which makes what it queued durable; logs at INFO that it left the cluster, closed
+   * the store, and how long that took. Transports should be stopped first; this does
    * not close connections. An engine for several nodes leaves the cluster here, so this may block
    * while it reaches the shared state: {@code chat-cluster-redis} for up to about three times its
    * command timeout.
@@ -219,6 +245,7 @@ public interface ChatServer extends AutoCloseable {
     private Executor hookExecutor;
     private ClusterEngine cluster;
     private HistoryStore historyStore;
+    private ChatMetrics metrics = ChatMetrics.NONE;
 
     private Builder() {}
 
@@ -308,6 +335,16 @@ public interface ChatServer extends AutoCloseable {
     }
 
     /**
+     * Where the server, its transport and its cluster engine report what to count, for metrics; for
+     * example {@code MicrometerChatMetrics} from {@code chat-metrics-micrometer}. Default {@link
+     * ChatMetrics#NONE}, which costs nothing. See {@link ChatMetrics} for the threads it is called on.
+     */
+    public Builder metrics(ChatMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
      * Builds the server and starts its cluster engine, waiting for it for at most 10 seconds.
      *
      * @throws IllegalArgumentException if the recovery limits of the configuration exceed the history
@@ -324,7 +361,8 @@ public interface ChatServer extends AutoCloseable {
           clock,
           hookExecutor,
           cluster,
-          historyStore);
+          historyStore,
+          metrics);
     }
 
     private static <T> T once(T existing, T hook, String name) {

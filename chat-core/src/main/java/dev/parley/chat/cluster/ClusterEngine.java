@@ -266,6 +266,17 @@ public interface ClusterEngine extends AutoCloseable {
   CompletionStage<Void> relay(byte[] payload);
 
   /**
+   * Whether this node is connected to the cluster's shared state now, for {@link
+   * dev.parley.chat.ChatServer#health()}. Called from any thread, when someone asks; must not block
+   * for long. The default answers UP, as the in-process engine, which is the whole cluster, does.
+   *
+   * @return UP or DOWN, with a detail
+   */
+  default dev.parley.chat.monitoring.Health health() {
+    return dev.parley.chat.monitoring.Health.up("");
+  }
+
+  /**
    * Leaves the cluster: this node's presence and claims go, and no more calls reach {@link
    * LocalNode}. May block while the engine tells the shared state (for a bounded time).
    */

@@ -1,5 +1,6 @@
 package dev.parley.chat.cluster;
 
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ServerEvent;
 
 /**
@@ -73,4 +74,15 @@ public interface LocalNode {
    * left their rooms elsewhere). The server closes every connection; clients reconnect as new.
    */
   void onEvicted();
+
+  /**
+   * Where an engine reports what it counts ({@link ChatMetrics#clusterReconnected()}, {@link
+   * ChatMetrics.Gauge#CLUSTER_BACKLOG}): the server's {@link dev.parley.chat.ChatServer#metrics()}.
+   * Read it in {@link ClusterEngine#start}. The default counts nothing.
+   *
+   * @return the listener
+   */
+  default ChatMetrics metrics() {
+    return ChatMetrics.NONE;
+  }
 }

@@ -1,6 +1,7 @@
 package dev.parley.chat.history;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.monitoring.Health;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -134,6 +135,18 @@ public interface HistoryStore extends AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     return remove(stream, throughId);
+  }
+
+  /**
+   * Whether the store can be reached now, for {@link dev.parley.chat.ChatServer#health()}. Called
+   * from any thread, when someone asks (a health endpoint, a probe); it may block briefly (a
+   * database round trip, bounded by a timeout of the store's) but never on the hot path. The default
+   * answers UP; a store that can be unreachable, or is closed, says so.
+   *
+   * @return UP or DOWN, with a detail
+   */
+  default Health health() {
+    return Health.up("");
   }
 
   /**

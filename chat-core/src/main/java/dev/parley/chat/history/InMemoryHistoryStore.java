@@ -1,6 +1,7 @@
 package dev.parley.chat.history;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.monitoring.Health;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -165,6 +166,13 @@ public final class InMemoryHistoryStore implements HistoryStore {
       return messages == null ? null : dropThrough(messages, throughId);
     });
     return DONE;
+  }
+
+  /** UP until closed. */
+  @Override
+  public Health health() {
+    return closed ? Health.down("closed")
+        : Health.up("in memory");
   }
 
   @Override

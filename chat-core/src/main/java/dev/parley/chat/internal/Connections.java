@@ -7,6 +7,7 @@ import dev.parley.chat.ConnectResult;
 import dev.parley.chat.ConnectionContext;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.CloseCodes;
@@ -33,10 +34,12 @@ final class Connections {
   private final Identities identities;
   private final RoomMembership membership;
   private final OfflineInbox inbox;
+  final ChatMetrics metrics;
   private Requests requests;
 
   Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, HookPolicy hooks,
-      Identities identities, RoomMembership membership, OfflineInbox inbox) {
+      Identities identities, RoomMembership membership, OfflineInbox inbox, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.server = server;
     this.config = config;
     this.clock = clock;
@@ -114,7 +117,7 @@ final class Connections {
     }
     identities.closed(session);
     if (session.accepted && hooks.hooks.disconnect() != null) {
-      HookPolicy.tell("disconnect", () -> hooks.hooks.disconnect().onDisconnect(new ConnectionContext(server, session.info())));
+      hooks.tell(ChatMetrics.Hook.DISCONNECT, () -> hooks.hooks.disconnect().onDisconnect(new ConnectionContext(server, session.info())));
     }
   }
 }

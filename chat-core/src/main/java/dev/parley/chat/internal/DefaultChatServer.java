@@ -14,6 +14,8 @@ import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.TransportLink;
@@ -26,6 +28,9 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one {@link ChatServer} implementation: a façade that wires this node's parts to its cluster
@@ -35,6 +40,7 @@ import java.util.concurrent.ExecutorService;
  * {@link HookPolicy} calls the hooks. Thread-safe.
  */
 public final class DefaultChatServer implements ChatServer {
+  private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
 
   /**
    * The application's hooks; any may be {@code null}.
@@ -64,24 +70,31 @@ public final class DefaultChatServer implements ChatServer {
   private final Connections connections;
   private final ServerActions actions;
   private final TransportLinks links;
+  private final ChatMetrics metrics;
+  private volatile boolean started;
+  private volatile boolean closed;
 
   /**
    * @param cluster the engine, or {@code null} for an in-process one on the store
    * @param store the history store, or {@code null} for an in-memory one
+   * @param metrics the listener, {@link ChatMetrics#NONE} for none
    */
-  public DefaultChatServer(
-      Hooks hooks, ChatConfig config, Clock clock, Executor hookExecutor, ClusterEngine cluster, HistoryStore store) {
-    this.store = store != null ? store : new InMemoryHistoryStore(
+  public DefaultChatServer(Hooks hooks, ChatConfig config, Clock clock, Executor hookExecutor, ClusterEngine cluster,
+      HistoryStore store, ChatMetrics metrics) {
+    HistoryStore given = store != null ? store : new InMemoryHistoryStore(
         Retention.messages(Math.max(config.historySize(), config.maxRecoveredMessages() + 1)), clock);
     try {
-      checkRecoveryFitsRetention(config, this.store.retention());
+      checkRecoveryFitsRetention(config, given.retention());
     } catch (IllegalArgumentException e) {
-      this.store.close(); // the server owns the store from here on, even one it refuses
+      given.close(); // the server owns the store from here on, even one it refuses
       throw e;
     }
+    this.metrics = metrics;
+    // Without a listener the store is called directly: timing it would cost a stage callback per append.
+    this.store = metrics == ChatMetrics.NONE ? given : new MeteredStore(given, metrics);
     this.config = config;
     this.engine = cluster != null ? cluster : ClusterEngine.inProcess(this.store, clock, config.maxRooms());
-    this.hooks = new HookPolicy(hooks, clock, config.hookTimeout());
+    this.hooks = new HookPolicy(hooks, clock, config.hookTimeout(), metrics);
     Executor executor;
     if (hookExecutor == null) {
       this.ownedExecutor = HookThreads.create();
@@ -99,22 +112,26 @@ public final class DefaultChatServer implements ChatServer {
     RoomMembership membership = new RoomMembership(
         this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
     OfflineInbox inbox = new OfflineInbox(engine, this.store, config);
-    this.connections = new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox);
+    this.connections =
+        new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, metrics);
     Requests requests = new Requests(
-        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts);
+        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, metrics);
     connections.requests(requests);
-    this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts);
+    this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
     this.links = new TransportLinks(engine);
     try {
       // The log must hold a join's history and, past the newest message a client has, as many as a
       // recovery may hand back (plus one to tell that none were dropped): an engine that reads only
       // its log (Redis) could otherwise never vouch for a full recovery.
       int logSize = Math.max(config.historySize(), config.maxRecoveredMessages() + 1);
-      Stages.await(engine.start(new ThisNode(registry, identities, links, repair), logSize));
+      Stages.await(engine.start(new ThisNode(registry, identities, links, metrics, repair), logSize));
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+    metrics.gauge(ChatMetrics.Gauge.ROOMS, registry::size);
+    metrics.gauge(ChatMetrics.Gauge.USERS, identities::users);
+    started = true;
   }
 
   /**
@@ -202,13 +219,43 @@ public final class DefaultChatServer implements ChatServer {
   }
 
   @Override
+  public ChatMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public Health health() {
+    Health server = closed ? Health.down("closed") : started ? Health.up("") : Health.down("starting");
+    return Health.of(Map.of("server", server, "store", check(store::health), "cluster", check(engine::health)));
+  }
+
+  /** A part whose check fails is down, whatever the failure: a health check must answer. */
+  private static Health check(java.util.function.Supplier<Health> part) {
+    try {
+      return part.get();
+    } catch (RuntimeException e) {
+      return Health.down(e.toString());
+    }
+  }
+
+  @Override
   public void close() {
+    boolean first = !closed;
+    closed = true;
+    long start = System.nanoTime();
     repair.close();
     engine.close();
+    if (first && started) {
+      log.info("closed the cluster engine: node {} left the cluster", engine.nodeId());
+    }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
     hooks.close();
     store.close();
+    if (first && started) {
+      log.info("history store closed, what it had queued made durable; chat server closed in {} ms",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
   }
 }

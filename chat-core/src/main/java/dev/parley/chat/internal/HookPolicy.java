@@ -4,6 +4,7 @@ import dev.parley.chat.ChatException;
 import dev.parley.chat.ConnectResult;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.HookResult;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.CloseCodes;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +33,26 @@ final class HookPolicy implements AutoCloseable {
 
   final DefaultChatServer.Hooks hooks;
   private final HookDeadline deadline;
+  private final ChatMetrics metrics;
+  /** Whether hooks are timed: not for {@link ChatMetrics#NONE}, which would only throw the time away. */
+  private final boolean timed;
 
-  HookPolicy(DefaultChatServer.Hooks hooks, Clock clock, Duration timeout) {
+  HookPolicy(DefaultChatServer.Hooks hooks, Clock clock, Duration timeout, ChatMetrics metrics) {
     this.hooks = hooks;
     this.deadline = new HookDeadline(clock, timeout);
+    this.metrics = metrics;
+    this.timed = metrics != ChatMetrics.NONE;
+  }
+
+  private long start() {
+    return timed ? System.nanoTime() : 0;
+  }
+
+  /** Reports how long a hook took, late ones included: the hook's own time, not the deadline's. */
+  private void done(ChatMetrics.Hook hook, long start) {
+    if (timed) {
+      metrics.hookCompleted(hook, System.nanoTime() - start);
+    }
   }
 
   /**
@@ -49,6 +66,7 @@ final class HookPolicy implements AutoCloseable {
       return ConnectResult.accept();
     }
     ConnectResult result;
+    long start = start();
     try {
       result = deadline.call(() -> hooks.connect().onConnect(session.connection.handshake()),
           () -> refuse(session, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the connection in time"));
@@ -58,6 +76,8 @@ final class HookPolicy implements AutoCloseable {
       rethrowIfFatal(e);
       log.error("connect hook failed; refusing the connection", e);
       return ConnectResult.reject("The server could not accept the connection");
+    } finally {
+      done(ChatMetrics.Hook.CONNECT, start);
     }
     return result == null ? ConnectResult.accept() : result;
   }
@@ -74,7 +94,8 @@ final class HookPolicy implements AutoCloseable {
    *
    * @throws HookDeadline.Expired if the hook missed it; the client got {@code HOOK_TIMEOUT}
    */
-  HookResult decide(Session session, String requestId, Decision call) {
+  HookResult decide(Session session, String requestId, ChatMetrics.Hook hook, Decision call) {
+    long start = start();
     try {
       HookResult result = deadline.call(call::call,
           () -> session.sendError(requestId, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the request in time"));
@@ -87,16 +108,21 @@ final class HookPolicy implements AutoCloseable {
       rethrowIfFatal(e);
       log.error("hook failed; the request is refused", e);
       return HookResult.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
+    } finally {
+      done(hook, start);
     }
   }
 
   /** Calls a hook that is told about something; its failure is logged, nothing more. */
-  static void tell(String hook, Notice call) {
+  void tell(ChatMetrics.Hook hook, Notice call) {
+    long start = start();
     try {
       call.call();
     } catch (Throwable e) {
       rethrowIfFatal(e);
-      log.error("{} hook failed", hook, e);
+      log.error("{} hook failed", hook.name().toLowerCase(java.util.Locale.ROOT), e);
+    } finally {
+      done(hook, start);
     }
   }
 

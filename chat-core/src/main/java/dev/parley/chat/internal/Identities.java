@@ -34,6 +34,11 @@ final class Identities {
     this.names = names;
   }
 
+  /** How many users have a connection on this node now. */
+  int users() {
+    return users.size();
+  }
+
   Names names() {
     return names;
   }

@@ -14,6 +14,7 @@ import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.Map;
@@ -46,9 +47,12 @@ final class Requests {
   private final RoomMembership membership;
   private final OfflineInbox inbox;
   private final Drafts drafts;
+  private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
-      Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts) {
+      Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
+      ChatMetrics metrics) {
+    this.metrics = metrics;
     this.server = server;
     this.config = config;
     this.hooks = hooks;
@@ -74,6 +78,7 @@ final class Requests {
       } else if (request instanceof ClientRequest.Send send) {
         send(session, send);
       } else if (request instanceof ClientRequest.SendPrivate pm) {
+        metrics.messageReceived(MessageKind.PRIVATE);
         sendPrivate(session, pm.requestId(), pm.to(), pm.text(), pm.data(), null);
       } else if (request instanceof ClientRequest.Members members) {
         members(session, members);
@@ -116,7 +121,7 @@ final class Requests {
       return;
     }
     if (hooks.hooks.join() != null) {
-      HookResult result = hooks.decide(session, request.requestId(),
+      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
           () -> hooks.hooks.join().onJoin(new RoomContext(server, session.info(), roomName)));
       if (result instanceof HookResult.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
@@ -142,14 +147,16 @@ final class Requests {
 
   private void send(Session session, ClientRequest.Send request) {
     String roomName = request.room();
+    Matcher pm = PRIVATE_PREFIX.matcher(request.text());
+    boolean isPrivate = pm.matches();
+    metrics.messageReceived(isPrivate ? MessageKind.PRIVATE : MessageKind.ROOM);
     if (session.rooms.isEmpty()) {
       throw new ChatException(ErrorCodes.NOT_IN_ROOM, "You're not part of a room yet");
     }
     if (!session.rooms.contains(roomName)) {
       throw notInRoom(roomName);
     }
-    Matcher pm = PRIVATE_PREFIX.matcher(request.text());
-    if (pm.matches()) {
+    if (isPrivate) {
       sendPrivate(session, request.requestId(), pm.group(1), pm.group(2), request.data(), roomName);
       return;
     }
@@ -237,7 +244,7 @@ final class Requests {
       return message;
     }
     ChatMessage draft = message;
-    HookResult result = hooks.decide(session, requestId,
+    HookResult result = hooks.decide(session, requestId, ChatMetrics.Hook.MESSAGE,
         () -> hooks.hooks.message().onMessage(new MessageContext(server, session.info(), draft)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
@@ -288,7 +295,7 @@ final class Requests {
     if (hooks.hooks.clearHistory() == null) {
       throw new ChatException(ErrorCodes.FORBIDDEN, "Clearing history is not allowed on this server");
     }
-    HookResult result = hooks.decide(session, request.requestId(),
+    HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CLEAR_HISTORY,
         () -> hooks.hooks.clearHistory().onClearHistory(new RoomContext(server, session.info(), roomName)));
     if (result instanceof HookResult.Reject reject) {
       throw new ChatException(reject.code(), reject.message());

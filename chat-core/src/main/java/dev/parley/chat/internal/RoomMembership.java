@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
@@ -148,7 +149,7 @@ final class RoomMembership {
       }
     }
     if (hooks.hooks.leave() != null) {
-      HookPolicy.tell("leave", () -> hooks.hooks.leave().onLeave(new RoomContext(server, session.info(), roomName)));
+      hooks.tell(ChatMetrics.Hook.LEAVE, () -> hooks.hooks.leave().onLeave(new RoomContext(server, session.info(), roomName)));
     }
   }
 

@@ -57,6 +57,11 @@ final class RoomRegistry {
     this.drafts = drafts;
   }
 
+  /** How many rooms this node holds now. */
+  int size() {
+    return rooms.size();
+  }
+
   LocalRoom get(String name) {
     return rooms.get(name);
   }

@@ -9,6 +9,7 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +31,11 @@ final class ServerActions {
   private final Requests requests;
   private final Drafts drafts;
 
+  private final ChatMetrics metrics;
+
   ServerActions(ChatConfig config, ClusterEngine engine, Identities identities, RoomRegistry registry,
-      OfflineInbox inbox, Requests requests, Drafts drafts) {
+      OfflineInbox inbox, Requests requests, Drafts drafts, ChatMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.engine = engine;
     this.identities = identities;
@@ -93,7 +97,9 @@ final class ServerActions {
       ServerEvent event = new ServerEvent.Message(message);
       Session local = identities.session(connectionId);
       if (local != null) {
-        return CompletableFuture.completedFuture(new Delivery(message, local.connection.send(event) ? 1 : 0));
+        int queued = local.connection.send(event) ? 1 : 0;
+        metrics.delivered(MessageKind.NOTICE, queued); // past the engine, so not counted by ThisNode
+        return CompletableFuture.completedFuture(new Delivery(message, queued));
       }
       return engine.toConnection(connectionId, event).thenApply(queued -> {
         if (!queued) {

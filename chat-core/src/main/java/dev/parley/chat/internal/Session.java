@@ -83,6 +83,7 @@ final class Session implements ClientSession {
   }
 
   void sendError(String requestId, String code, String message) {
+    server.metrics.refused(code);
     connection.send(new ServerEvent.Error(requestId, code, message));
   }
 

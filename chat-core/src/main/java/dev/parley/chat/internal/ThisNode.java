@@ -3,6 +3,7 @@ package dev.parley.chat.internal;
 import dev.parley.chat.cluster.LocalNode;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
 import org.slf4j.Logger;
@@ -18,18 +19,34 @@ final class ThisNode implements LocalNode {
   private final RoomRegistry rooms;
   private final Identities identities;
   private final TransportLinks links;
+  private final ChatMetrics metrics;
   private final ClusterRepair repair;
 
-  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ClusterRepair repair) {
+  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ChatMetrics metrics, ClusterRepair repair) {
+    this.metrics = metrics;
+    this.repair = repair;
     this.rooms = rooms;
     this.identities = identities;
     this.links = links;
-    this.repair = repair;
   }
 
   @Override
   public int onRoomEntry(String room, RoomEntry entry) {
-    return rooms.onRoomEntry(room, entry);
+    int queued = rooms.onRoomEntry(room, entry);
+    counted(entry.event(), queued);
+    return queued;
+  }
+
+  /** Every fan-out to this node's connections passes here, once: counted per fan-out, not per recipient. */
+  private void counted(ServerEvent event, int queued) {
+    if (event instanceof ServerEvent.Message m) {
+      metrics.delivered(m.message().kind(), queued);
+    }
+  }
+
+  @Override
+  public ChatMetrics metrics() {
+    return metrics;
   }
 
   @Override
@@ -44,12 +61,16 @@ final class ThisNode implements LocalNode {
 
   @Override
   public int toUser(String user, ServerEvent event) {
-    return identities.toUser(user, event);
+    int queued = identities.toUser(user, event);
+    counted(event, queued);
+    return queued;
   }
 
   @Override
   public boolean toConnection(String connectionId, ServerEvent event) {
-    return identities.toConnection(connectionId, event);
+    boolean queued = identities.toConnection(connectionId, event);
+    counted(event, queued ? 1 : 0);
+    return queued;
   }
 
   @Override

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * once committed there (the default {@code ackTiming}, ON_COMMIT), so a crash loses no
  * acknowledged message.
  *
+ * <p>{@code GET /metrics} serves the server's meters in Prometheus text, {@code GET /health} its
+ * readiness (200 when UP, else 503), see {@link OpsRoutes}.
+ *
  * <p>With {@code --redis-url redis://HOST:PORT} (or {@code PARLEY_REDIS_URL}) the server is one node
  * of a cluster: every example started with the same Redis serves the same rooms, users and recent
  * history, over both protocols. Give them the same {@code --history-url} too, so that older history
@@ -102,7 +105,8 @@ public final class RoomsChatExample {
    *     demos only, off unless {@code --shared-names} is given.
    */
   static Running start(int port, HistoryStore history, ClusterEngine cluster, boolean sharedNames) {
-    ChatServer.Builder builder = ChatServer.builder();
+    OpsRoutes ops = new OpsRoutes(); // GET /metrics and GET /health
+    ChatServer.Builder builder = ChatServer.builder().metrics(ops.metrics());
     if (cluster != null) {
       builder.cluster(cluster);
     }
@@ -141,8 +145,9 @@ public final class RoomsChatExample {
         })
         .build();
 
-    NettyChatServer server = NettyChatServer.create(chat,
-        NettyConfig.builder().port(port).staticResources("web").build());
+    NettyChatServer server = ops.addTo(NettyChatServer.builder(
+        NettyConfig.builder().port(port).staticResources("web").build()).chat(chat)).build();
+    ops.serving(server);
     server.start().toCompletableFuture().join();
     return new Running(chat, server);
   }

@@ -1,6 +1,8 @@
 package dev.parley.chat.netty;
 
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.netty.internal.HttpRoutes;
 import dev.parley.chat.netty.internal.JsonEndpoint;
 import dev.parley.chat.netty.internal.NettyServer;
@@ -44,9 +46,12 @@ public final class NettyChatServer {
   private final EngineIoServer engineIo;
   private final SocketIoRuntime socketIo;
   private final ExecutorService workers;
+  private final ChatServer chat;
   private volatile InetSocketAddress address;
 
   private NettyChatServer(Builder b) {
+    this.chat = b.chat;
+    ChatMetrics metrics = b.chat == null ? ChatMetrics.NONE : b.chat.metrics();
     if (b.chat != null && b.socketIoConfig.enabled() && (b.config.path() + "/").startsWith(b.socketIoConfig.path())) {
       throw new IllegalArgumentException("The JSON endpoint's path " + b.config.path()
           + " clashes with the Socket.IO path " + b.socketIoConfig.path());
@@ -78,10 +83,11 @@ public final class NettyChatServer {
         b.socketIoConfig.maxPayload(),
         b.socketIoConfig.upgradeTimeout().toMillis(),
         b.config.maxQueuedBytes(),
-        b.config.allowedOrigins()), socketIo);
+        b.config.allowedOrigins()), socketIo, metrics);
     this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config),
         engineIo == null ? List.of() : List.of(engineIo),
         b.httpRoutes.isEmpty() ? null : new HttpRoutes(b.httpRoutes, workers));
+    metrics.gauge(ChatMetrics.Gauge.OUTBOUND_QUEUE_BYTES, server::queuedBytes);
   }
 
   /**
@@ -137,9 +143,26 @@ public final class NettyChatServer {
   }
 
   /**
+   * Whether this server is ready for clients: {@link ChatServer#health()} of the chat server it
+   * serves (its parts {@code "server"}, {@code "store"}, {@code "cluster"}), with a part {@code
+   * "transport"} that is UP from the end of {@link #start()} until {@link #stop()} begins. Without a
+   * chat server, only {@code "transport"}. Call it from a thread that may block briefly (an {@link
+   * HttpRoute} does): the chat server asks its history store.
+   *
+   * @return the health, a new value each call
+   */
+  public Health health() {
+    Health transport = server.listening() ? Health.up("listening on port " + port())
+        : Health.down(address == null ? "not started" : "stopped");
+    Health whole = chat == null ? Health.of(java.util.Map.of()) : chat.health();
+    return whole.with("transport", transport);
+  }
+
+  /**
    * Stops accepting connections, sends every client close 1001 ("server shutting down") and every
    * Socket.IO client a close, waits up to {@link NettyConfig#shutdownTimeout()} for them to close,
-   * closes the rest, and stops the I/O threads. Safe to call more than once.
+   * closes the rest, and stops the I/O threads. Safe to call more than once. Logs at INFO what it
+   * closed, how many bytes of pending writes it flushed first, and how long it took.
    *
    * @return a stage completed when everything is closed
    */

@@ -3,6 +3,7 @@ package dev.parley.chat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.spi.CloseCodes;
 import java.io.EOFException;
@@ -209,8 +210,9 @@ class LimitsIT {
   void aReaderTooSlowIsDisconnectedAndNobodyElseIsAffected() throws Exception {
     int maxMessages = 5_000;
     int batch = 10;
+    RecordingMetrics metrics = new RecordingMetrics();
     server = new TestServer(
-        b -> b.config(ChatConfig.builder().requestsPerSecond(100_000).requestBurst(100_000)
+        b -> b.metrics(metrics).config(ChatConfig.builder().requestsPerSecond(100_000).requestBurst(100_000)
             .maxPendingRequests(10_000).historySize(0).announcePresence(false).build()),
         n -> n.maxQueuedBytes(64 * 1024));
     String padding = "x".repeat(3900); // under the 4000-char message limit
@@ -237,6 +239,8 @@ class LimitsIT {
       }
       await("the slow reader to be dropped", () -> !server.chat.members("lobby").contains("slow"));
       assertThat(slow.serverClosedConnection()).isTrue();
+      assertThat(metrics.slowConsumers(ChatMetrics.Protocol.JSON)).isEqualTo(1);
+      assertThat(metrics.slowConsumers(ChatMetrics.Protocol.SOCKET_IO)).isZero();
       assertThat(reader.isOpen()).isTrue();
       sender.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"after\"}");
       assertThat(reader.skipTo("message").getAsJsonObject("message").get("text").getAsString()).isEqualTo("after");

@@ -64,6 +64,15 @@ public final class RedisClusterEngine implements ClusterEngine {
     return engine.start(node, logSize);
   }
 
+  /**
+   * UP while both connections to Redis (commands and pub/sub) are open; DOWN before {@link #start},
+   * after {@link #close()}, and while Lettuce reconnects. Does not ask Redis: it never blocks.
+   */
+  @Override
+  public dev.parley.chat.monitoring.Health health() {
+    return engine.health();
+  }
+
   @Override
   public String nodeId() {
     return engine.nodeId();

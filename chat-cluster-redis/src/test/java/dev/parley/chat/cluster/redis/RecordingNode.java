@@ -31,6 +31,13 @@ public final class RecordingNode implements LocalNode {
   public final List<String> connections = new CopyOnWriteArrayList<>();
   public final List<String> users = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch freeze;
+  /** What {@link #metrics()} gives the engine. */
+  public volatile dev.parley.chat.monitoring.ChatMetrics metrics = dev.parley.chat.monitoring.ChatMetrics.NONE;
+
+  @Override
+  public dev.parley.chat.monitoring.ChatMetrics metrics() {
+    return metrics;
+  }
 
   public List<RoomEntry> entries(String room) {
     return entries.computeIfAbsent(room, r -> new CopyOnWriteArrayList<>());

@@ -2,6 +2,7 @@ package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
@@ -31,14 +32,18 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
   private final ChatServer chat;
   private final JsonProtocol protocol;
   private final NettyConfig config;
+  private final ChatMetrics metrics;
+  private final Runnable slowConsumer;
   private NettyConnection connection;
   private ScheduledFuture<?> pinger;
   private ScheduledFuture<?> pongCheck;
   private long lastReadNanos;
   private long pingSentNanos;
 
-  ChatFrameHandler(ChatServer chat, JsonProtocol protocol, NettyConfig config) {
+  ChatFrameHandler(ChatServer chat, JsonProtocol protocol, NettyConfig config, Runnable slowConsumer) {
     this.chat = chat;
+    this.metrics = chat.metrics();
+    this.slowConsumer = slowConsumer;
     this.protocol = protocol;
     this.config = config;
   }
@@ -50,7 +55,8 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       Channel channel = ctx.channel();
       connection = new NettyConnection(
           Handshakes.of(channel, handshake.requestUri(), handshake.requestHeaders()),
-          protocol, new OutboundQueue(channel, config.maxQueuedBytes()));
+          protocol, new OutboundQueue(channel, config.maxQueuedBytes(), slowConsumer));
+      metrics.connectionOpened(ChatMetrics.Protocol.JSON);
       lastReadNanos = System.nanoTime();
       long interval = config.pingInterval().toNanos();
       pinger = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), interval, interval, TimeUnit.NANOSECONDS);
@@ -105,8 +111,11 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     if (pongCheck != null) {
       pongCheck.cancel(false);
     }
-    if (connection != null && connection.session() != null) {
-      connection.session().closed();
+    if (connection != null) {
+      metrics.connectionClosed(ChatMetrics.Protocol.JSON);
+      if (connection.session() != null) {
+        connection.session().closed();
+      }
     }
     super.channelInactive(ctx);
   }

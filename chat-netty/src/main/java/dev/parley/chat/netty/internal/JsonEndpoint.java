@@ -1,6 +1,7 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.netty.NettyConfig;
 import io.netty.channel.ChannelHandler;
 import java.util.function.Supplier;
@@ -11,6 +12,8 @@ public final class JsonEndpoint {
 
   public static Supplier<ChannelHandler> factory(ChatServer chat, NettyConfig config) {
     JsonProtocol protocol = new JsonProtocol();
-    return () -> new ChatFrameHandler(chat, protocol, config);
+    ChatMetrics metrics = chat.metrics();
+    Runnable slowConsumer = () -> metrics.slowConsumerClosed(ChatMetrics.Protocol.JSON);
+    return () -> new ChatFrameHandler(chat, protocol, config, slowConsumer);
   }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,7 @@ public final class NettyServer {
         log.info("listening on {} ({})", address, epoll ? "epoll" : "nio");
         started.complete(address);
       } else {
-        shutdownGroups();
+        shutdownGroups(() -> {});
         started.completeExceptionally(f.cause());
       }
     });
@@ -114,21 +115,24 @@ public final class NettyServer {
       }
       stopping = true;
     }
+    long start = System.nanoTime();
     Channel listener = serverChannel;
+    int sessions = engines.stream().mapToInt(EngineIoServer::sessionCount).sum();
     (listener == null ? GlobalEventExecutor.INSTANCE.newSucceededFuture(null) : listener.close()).addListener(f -> {
       // Sessions first, so that a waiting long-poll is answered with its close packet before the
       // plain HTTP connections are closed.
       CompletableFuture.allOf(engines.stream().map(EngineIoServer::closeAll).toArray(CompletableFuture[]::new))
           .orTimeout(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete((v, e) -> closeChannels());
+          .whenComplete((v, e) -> closeChannels(start, sessions));
     });
     return stopped;
   }
 
-  private void closeChannels() {
+  private void closeChannels(long start, int sessions) {
     // Every queue stops taking frames before the first close frame goes out: otherwise a client
     // that closes first would have its departure ("alice has left") announced to those still open.
     List<OutboundQueue> closing = new ArrayList<>();
+    int others = 0;
     for (Channel ch : channels) {
       OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
       if (out != null) {
@@ -136,22 +140,61 @@ public final class NettyServer {
           closing.add(out);
         }
       } else if (!(ch instanceof ServerChannel)) {
+        others++;
         ch.close();
       }
     }
+    long pending = 0;
+    for (OutboundQueue out : closing) {
+      pending += out.queuedBytes();
+    }
     closing.forEach(out -> out.sendClose(CloseCodes.GOING_AWAY, "server shutting down"));
-    var forced = GlobalEventExecutor.INSTANCE.schedule(
-        () -> channels.close(), config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    AtomicInteger forcedCount = new AtomicInteger();
+    var forced = GlobalEventExecutor.INSTANCE.schedule(() -> {
+      forcedCount.set(openChannels());
+      channels.close();
+    }, config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    int webSockets = closing.size();
+    int plain = others;
+    long flushed = pending;
     channels.newCloseFuture().addListener(all -> {
       forced.cancel(false);
-      shutdownGroups();
+      shutdownGroups(() -> log.info("stopped in {} ms: {} Socket.IO sessions closed, {} WebSocket"
+          + " connections sent close 1001 after {} bytes of pending writes were flushed, {} HTTP connections"
+          + " closed, {} connections still open after the shutdown timeout ({} ms) closed without waiting",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), sessions, webSockets, flushed, plain,
+          forcedCount.get(), config.shutdownTimeout().toMillis()));
     });
   }
 
-  private void shutdownGroups() {
+  /** Stops the event loops; {@code report} runs once they have, just before {@link #stop()}'s stage completes. */
+  private void shutdownGroups(Runnable report) {
     var boss = bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     var workers = workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    boss.addListener(b -> workers.addListener(w -> stopped.complete(null)));
+    boss.addListener(b -> workers.addListener(w -> {
+      report.run();
+      stopped.complete(null);
+    }));
+  }
+
+  /**
+   * Bytes queued for WebSocket clients (both protocols) and not yet handed to their sockets, for
+   * metrics: one pass over the open channels. Any thread.
+   */
+  public long queuedBytes() {
+    long bytes = 0;
+    for (Channel ch : channels) {
+      OutboundQueue out = ch.attr(OutboundQueue.KEY).get();
+      if (out != null) {
+        bytes += out.queuedBytes();
+      }
+    }
+    return bytes;
+  }
+
+  /** Whether the server listens: started, and not stopping. */
+  public synchronized boolean listening() {
+    return serverChannel != null && !stopping;
   }
 
   /** Open client channels, for tests and metrics. */

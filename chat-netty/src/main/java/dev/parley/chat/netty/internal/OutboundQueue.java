@@ -62,11 +62,24 @@ public final class OutboundQueue {
   private volatile int drainScheduled;
   private volatile int closing;
   private final Runnable drain = this::drain;
+  /** Told once when the peer is dropped for reading too slowly: the endpoint's metrics. Shared. */
+  private final Runnable onSlowConsumer;
 
   public OutboundQueue(Channel channel, long maxQueuedBytes) {
+    this(channel, maxQueuedBytes, () -> {});
+  }
+
+  /** As above; {@code onSlowConsumer} runs once if the peer is dropped for reading too slowly. */
+  public OutboundQueue(Channel channel, long maxQueuedBytes, Runnable onSlowConsumer) {
     this.channel = channel;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.onSlowConsumer = onSlowConsumer;
     channel.attr(KEY).set(this);
+  }
+
+  /** Bytes queued and not yet handed to the socket, for metrics. Any thread. */
+  public long queuedBytes() {
+    return queuedBytes;
   }
 
   /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
@@ -182,6 +195,8 @@ public final class OutboundQueue {
   private void slowConsumer() {
     if (CLOSING.compareAndSet(this, 0, 1)) {
       log.info("closing {}: more than {} bytes waiting to be sent", channel.remoteAddress(), maxQueuedBytes);
+      onSlowConsumer.run();
+      QUEUED_BYTES.set(this, 0); // cleared below: nothing of it will be sent
       queue.clear();
       // The close frame waits behind what the socket already holds (at most the write-buffer high
       // mark); a peer that reads nothing at all is dropped when the close timeout runs out.

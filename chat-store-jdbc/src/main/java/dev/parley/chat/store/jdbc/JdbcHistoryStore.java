@@ -3,6 +3,7 @@ package dev.parley.chat.store.jdbc;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.Retention;
+import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.store.jdbc.internal.ConnectionSource;
 import dev.parley.chat.store.jdbc.internal.Engine;
 import java.io.IOException;
@@ -153,6 +154,21 @@ public final class JdbcHistoryStore implements HistoryStore {
    * {@code retryFor}: a writer stuck longer (in a statement whose timeout the driver cannot enforce)
    * has its connection cut off, and what it had not committed fails.
    */
+  /**
+   * UP when a read connection answers {@link java.sql.Connection#isValid} within {@link
+   * Builder#readTimeout}; DOWN when it does not, when every read connection stays busy that long, or
+   * once the store is closed. Blocks for at most about twice the read timeout.
+   */
+  @Override
+  public Health health() {
+    try {
+      engine.check();
+      return Health.up(engine.dialect().toString());
+    } catch (SQLException | RuntimeException e) {
+      return Health.down(e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     engine.close();

@@ -1,5 +1,7 @@
 package dev.parley.chat.cluster.redis.internal;
 
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
@@ -72,6 +74,9 @@ public final class RedisEngine implements ClusterEngine {
     this.logSize = Math.max(1, logSize);
     return RedisOps.connect(config).thenCompose(ops -> {
       redis = ops;
+      ChatMetrics metrics = localNode.metrics();
+      ops.onReconnect(metrics::clusterReconnected);
+      metrics.gauge(ChatMetrics.Gauge.CLUSTER_BACKLOG, backlog::size);
       feeds = new RoomFeeds(ops, keys, exec, backlog, localNode);
       life = new NodeLife(ops, exec, keys, config.nodeTimeout().toMillis(), localNode, this::publishPresence,
           this::newInbox);
@@ -123,6 +128,19 @@ public final class RedisEngine implements ClusterEngine {
     inbox = keys.inboxPrefix() + life.id();
     redis.pubSub().async().unsubscribe(old);
     redis.pubSub().async().subscribe(inbox);
+  }
+
+  /** DOWN before it started, once closed, and while either Redis connection is lost. */
+  @Override
+  public Health health() {
+    RedisOps ops = redis;
+    if (closed.get()) {
+      return Health.down("closed");
+    }
+    if (ops == null) {
+      return Health.down("not started");
+    }
+    return ops.connected() ? Health.up("connected to Redis") : Health.down("Redis connection lost; reconnecting");
   }
 
   @Override

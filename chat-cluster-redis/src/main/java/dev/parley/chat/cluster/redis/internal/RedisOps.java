@@ -80,6 +80,33 @@ final class RedisOps implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Runs {@code reconnected} each time either connection is back after Lettuce lost it (not for the
+   * first connect). On a Lettuce thread; it must not block.
+   */
+  void onReconnect(Runnable reconnected) {
+    client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+      private final java.util.Set<Object> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+      @Override
+      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> handler) {
+        lost.add(handler);
+      }
+
+      @Override
+      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> handler, java.net.SocketAddress remote) {
+        if (lost.remove(handler)) {
+          reconnected.run();
+        }
+      }
+    });
+  }
+
+  /** Whether both connections are up now. */
+  boolean connected() {
+    return connection.isOpen() && pubSub.isOpen();
+  }
+
   RedisAsyncCommands<String, byte[]> commands() {
     return connection.async();
   }

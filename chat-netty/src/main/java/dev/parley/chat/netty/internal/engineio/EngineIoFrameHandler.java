@@ -43,7 +43,7 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     }
     ServerInitializer.upgraded(ctx.pipeline());
     Channel channel = ctx.channel();
-    out = new OutboundQueue(channel, server.settings().maxQueuedBytes());
+    out = new OutboundQueue(channel, server.settings().maxQueuedBytes(), server.slowConsumer());
     List<String> sid = new QueryStringDecoder(handshake.requestUri()).parameters().get("sid");
     if (sid == null) {
       EngineSession fresh = server.newSession(channel.eventLoop(),

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.engineio;
 
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.internal.Handshakes;
 import io.netty.buffer.Unpooled;
@@ -52,11 +53,29 @@ public final class EngineIoServer {
   private final Cors cors;
   private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final ChatMetrics metrics;
+  private final Runnable slowConsumer;
 
   public EngineIoServer(Settings settings, EngineListener listener) {
+    this(settings, listener, ChatMetrics.NONE);
+  }
+
+  /** As above, reporting its sessions as {@link ChatMetrics.Protocol#SOCKET_IO} connections. */
+  public EngineIoServer(Settings settings, EngineListener listener, ChatMetrics metrics) {
     this.settings = settings;
     this.listener = listener;
     this.cors = new Cors(settings.allowedOrigins());
+    this.metrics = metrics;
+    this.slowConsumer = () -> metrics.slowConsumerClosed(ChatMetrics.Protocol.SOCKET_IO);
+  }
+
+  ChatMetrics metrics() {
+    return metrics;
+  }
+
+  /** Runs when a session is dropped for reading too slowly. */
+  Runnable slowConsumer() {
+    return slowConsumer;
   }
 
   public Settings settings() {
@@ -170,6 +189,7 @@ public final class EngineIoServer {
     String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     EngineSession session = new EngineSession(id, loop, handshake, this, state);
     sessions.put(id, session);
+    metrics.connectionOpened(ChatMetrics.Protocol.SOCKET_IO);
     return session;
   }
 

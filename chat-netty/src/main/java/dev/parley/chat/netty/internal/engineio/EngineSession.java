@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.engineio;
 
+import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.internal.OutboundQueue;
 import dev.parley.chat.spi.CloseCodes;
@@ -234,6 +235,7 @@ public final class EngineSession {
         pollQueueBytes += Math.min(frame.size(), server.settings().maxQueuedBytes() / 2);
         if (pollQueueBytes > server.settings().maxQueuedBytes()) {
           log.info("closing session {}: more than {} bytes waiting for a poll", id, server.settings().maxQueuedBytes());
+          server.slowConsumer().run();
           pollQueue.clear();
           close("transport error", false);
           return;
@@ -560,6 +562,7 @@ public final class EngineSession {
       probe.closeNow(CloseCodes.NORMAL, "");
     }
     log.debug("session {} closed: {}", id, reason);
+    server.metrics().connectionClosed(ChatMetrics.Protocol.SOCKET_IO);
     server.listener().onClose(this, reason);
   }
 }

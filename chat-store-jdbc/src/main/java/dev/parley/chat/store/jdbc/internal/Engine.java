@@ -170,6 +170,23 @@ public final class Engine implements AutoCloseable {
     return reader.after(stream, afterId, limit);
   }
 
+  /**
+   * Whether the database answers now: a read connection from the pool, checked with {@link
+   * Connection#isValid} within the read timeout.
+   *
+   * @throws SQLException if it does not, or the store is closed
+   */
+  public void check() throws SQLException {
+    int timeout = seconds(settings.readTimeout());
+    reads.read(c -> {
+      if (!c.isValid(timeout)) {
+        // Thrown, not returned, so that the pool drops the connection instead of keeping it.
+        throw new SQLException("the database did not answer within " + timeout + " s");
+      }
+      return null;
+    });
+  }
+
   /** A JDBC query timeout: whole seconds, rounded up, at least 1 (0 would mean none). */
   static int seconds(Duration timeout) {
     long rounded = timeout.plusNanos(999_999_999).getSeconds();

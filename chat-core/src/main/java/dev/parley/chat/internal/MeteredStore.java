@@ -1,0 +1,89 @@
+package dev.parley.chat.internal;
+
+import dev.parley.chat.ChatMessage;
+import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.history.Retention;
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.monitoring.ChatMetrics.StoreOperation;
+import dev.parley.chat.monitoring.Health;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The server's history store, timed for {@link ChatMetrics}: appends and removals until durable,
+ * reads until they return. Only put in place when the server has a listener other than {@link
+ * ChatMetrics#NONE}, so that a server without metrics calls its store directly. Thread-safe.
+ */
+final class MeteredStore implements HistoryStore {
+  private final HistoryStore store;
+  private final ChatMetrics metrics;
+
+  MeteredStore(HistoryStore store, ChatMetrics metrics) {
+    this.store = store;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Retention retention() {
+    return store.retention();
+  }
+
+  @Override
+  public boolean persistent() {
+    return store.persistent();
+  }
+
+  @Override
+  public CompletionStage<Void> append(String stream, ChatMessage message) {
+    return timed(StoreOperation.APPEND, System.nanoTime(), store.append(stream, message));
+  }
+
+  @Override
+  public List<ChatMessage> before(String stream, String beforeId, int limit) {
+    return read(() -> store.before(stream, beforeId, limit));
+  }
+
+  @Override
+  public List<ChatMessage> after(String stream, String afterId, int limit) {
+    return read(() -> store.after(stream, afterId, limit));
+  }
+
+  private List<ChatMessage> read(Supplier<List<ChatMessage>> read) {
+    long start = System.nanoTime();
+    boolean failed = true;
+    try {
+      List<ChatMessage> page = read.get();
+      failed = false;
+      return page;
+    } finally {
+      metrics.storeCompleted(StoreOperation.READ, System.nanoTime() - start, failed);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> remove(String stream, String throughId) {
+    return timed(StoreOperation.REMOVE, System.nanoTime(), store.remove(stream, throughId));
+  }
+
+  @Override
+  public CompletionStage<Void> clear(String stream, String throughId) {
+    return timed(StoreOperation.REMOVE, System.nanoTime(), store.clear(stream, throughId));
+  }
+
+  /** The same stage (callers may test it for completion), reported when it completes. */
+  private CompletionStage<Void> timed(StoreOperation operation, long start, CompletionStage<Void> stage) {
+    stage.whenComplete((done, failure) -> metrics.storeCompleted(operation, System.nanoTime() - start, failure != null));
+    return stage;
+  }
+
+  @Override
+  public Health health() {
+    return store.health();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}
