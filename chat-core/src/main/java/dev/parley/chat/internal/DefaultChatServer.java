@@ -66,6 +66,7 @@ public final class DefaultChatServer implements ChatServer {
   private final ExecutorService ownedExecutor;
   private final HookPolicy hooks;
   private final ClusterEngine engine;
+  private final ClusterRepair repair;
   private final HistoryStore store;
   private final RoomRegistry registry;
   private final Connections connections;
@@ -106,10 +107,12 @@ public final class DefaultChatServer implements ChatServer {
     }
     Names names = new Names(config.maxUsernameLength(), config.maxRoomNameLength());
     Drafts drafts = new Drafts(clock, engine);
-    Identities identities = new Identities(engine, names);
     this.registry = new RoomRegistry(engine, this.store, config, drafts);
-    RoomMembership membership =
-        new RoomMembership(this, engine, registry, new Recovery(engine, config, clock), config, this.hooks);
+    Stripes presenceLocks = new Stripes(256);
+    this.repair = new ClusterRepair(engine, registry, presenceLocks);
+    Identities identities = new Identities(engine, names, repair);
+    RoomMembership membership = new RoomMembership(
+        this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
     OfflineInbox inbox = new OfflineInbox(engine, this.store, config);
     this.connections =
         new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, metrics);
@@ -123,7 +126,7 @@ public final class DefaultChatServer implements ChatServer {
       // recovery may hand back (plus one to tell that none were dropped): an engine that reads only
       // its log (Redis) could otherwise never vouch for a full recovery.
       int logSize = Math.max(config.historySize(), config.maxRecoveredMessages() + 1);
-      Stages.await(engine.start(new ThisNode(registry, identities, links, metrics), logSize));
+      Stages.await(engine.start(new ThisNode(registry, identities, links, metrics, repair), logSize));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -247,6 +250,7 @@ public final class DefaultChatServer implements ChatServer {
     boolean first = !closed;
     closed = true;
     long start = System.nanoTime();
+    repair.close();
     engine.close();
     if (first && started) {
       log.info("closed the cluster engine: node {} left the cluster", engine.nodeId());

@@ -23,11 +23,13 @@ final class Identities {
 
   private final ClusterEngine engine;
   private final Names names;
+  private final ClusterRepair repair;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   /** Username to this node's connections of that user; the lists are replaced, never mutated. */
   private final ConcurrentHashMap<String, List<Session>> users = new ConcurrentHashMap<>();
 
-  Identities(ClusterEngine engine, Names names) {
+  Identities(ClusterEngine engine, Names names, ClusterRepair repair) {
+    this.repair = repair;
     this.engine = engine;
     this.names = names;
   }
@@ -130,7 +132,9 @@ final class Identities {
       return next.isEmpty() ? null : List.copyOf(next);
     });
     engine.release(user, session.id()).exceptionally(e -> {
-      log.warn("could not release the name of connection {}: {}", session.id(), e.toString());
+      // Made up for once the cluster answers again, so not a warning: every closing client makes one.
+      log.info("could not release the name of connection {} yet: {}", session.id(), e.toString());
+      repair.releaseFailed(user, session.id());
       return null;
     });
   }

@@ -34,16 +34,19 @@ final class RoomMembership {
   private final Recovery recovery;
   private final ChatConfig config;
   private final HookPolicy hooks;
-  private final Stripes presenceLocks = new Stripes(256);
+  private final Stripes presenceLocks;
+  private final ClusterRepair repair;
 
-  RoomMembership(
-      ChatServer server, ClusterEngine engine, RoomRegistry registry, Recovery recovery, ChatConfig config, HookPolicy hooks) {
+  RoomMembership(ChatServer server, ClusterEngine engine, RoomRegistry registry, Recovery recovery, ChatConfig config,
+      HookPolicy hooks, Stripes presenceLocks, ClusterRepair repair) {
     this.server = server;
     this.engine = engine;
     this.registry = registry;
     this.recovery = recovery;
     this.config = config;
     this.hooks = hooks;
+    this.presenceLocks = presenceLocks;
+    this.repair = repair;
   }
 
   /** Answers a join of a room the session is already in: the room as it is now. */
@@ -68,6 +71,7 @@ final class RoomMembership {
       try {
         boolean first = Stages.await(engine.enter(roomName, user, session.id()));
         entered = true;
+        repair.entered(roomName, user, session.id());
         Recovery.Attempt recovering = recovery.start(roomName, since);
         for (int tries = 1; !joined; tries++) {
           if (recovering != null) {
@@ -94,7 +98,7 @@ final class RoomMembership {
         }
         if (first) {
           Exclusion others = new Exclusion(null, user);
-          tell(registry.publishPresence(roomName, user, true, others), roomName);
+          tell(registry.publishPresence(roomName, user, true, others), roomName, user, true);
           if (config.announcePresence()) {
             registry.announce(roomName, user + " has joined", others);
           }
@@ -131,13 +135,14 @@ final class RoomMembership {
       try {
         last = Stages.await(engine.exit(roomName, user, session.id()));
       } catch (ChatException e) {
-        // The cluster drops a node's presence that it cannot reach; nothing more to do here.
-        log.warn("could not take connection {} out of a room: {}", session.id(), e.getMessage());
+        // Made up for once the cluster answers again (with the presence entry, if it was the last).
+        log.info("could not take connection {} out of a room yet: {}", session.id(), e.getMessage());
+        repair.exitFailed(roomName, user, session.id());
         last = false;
       }
       if (last) {
         Exclusion nobody = Exclusion.none();
-        tell(registry.publishPresence(roomName, user, false, nobody), roomName);
+        tell(registry.publishPresence(roomName, user, false, nobody), roomName, user, false);
         if (config.announcePresence()) {
           registry.announce(roomName, user + " has left", nobody);
         }
@@ -148,10 +153,20 @@ final class RoomMembership {
     }
   }
 
-  private static void tell(java.util.concurrent.CompletionStage<?> presence, String room) {
+  /**
+   * Follows a presence entry's publishing: one that fails is owed to the room until the cluster
+   * answers again. Publishes complete in the order they were made (one engine, one connection), so
+   * the latest change of a user's presence is the one owed.
+   */
+  private void tell(java.util.concurrent.CompletionStage<?> presence, String room, String user, boolean joined) {
     presence.whenComplete((done, failure) -> {
       if (failure != null) {
-        log.warn("presence change in {} not sent: {}", dev.parley.chat.internal.logging.LogText.of(room), failure.toString());
+        // Made up for, so not a warning: the count of these follows the clients' joins and leaves.
+        log.info("presence change in {} not sent yet: {}", dev.parley.chat.internal.logging.LogText.of(room),
+            failure.toString());
+        repair.untold(room, user, joined);
+      } else {
+        repair.told(room, user);
       }
     });
   }

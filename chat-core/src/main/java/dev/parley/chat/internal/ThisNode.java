@@ -20,9 +20,11 @@ final class ThisNode implements LocalNode {
   private final Identities identities;
   private final TransportLinks links;
   private final ChatMetrics metrics;
+  private final ClusterRepair repair;
 
-  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ChatMetrics metrics) {
+  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ChatMetrics metrics, ClusterRepair repair) {
     this.metrics = metrics;
+    this.repair = repair;
     this.rooms = rooms;
     this.identities = identities;
     this.links = links;
@@ -84,6 +86,7 @@ final class ThisNode implements LocalNode {
   @Override
   public void onEvicted() {
     log.warn("this node was evicted from the cluster; closing its connections");
+    repair.forget();
     identities.closeAll(CloseCodes.GOING_AWAY, "This server left the chat cluster; reconnect");
   }
 }

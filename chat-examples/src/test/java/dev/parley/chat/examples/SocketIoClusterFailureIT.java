@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,32 @@ import org.junit.jupiter.api.Test;
 /**
  * Socket.IO on a cluster when something fails, with the official socket.io-client
  * (src/test/js/cluster-failure.test.mjs), on {@link ThreeNodes}' cluster: a killed pub/sub
- * subscription, Redis down and back with its data and without it, a node killed with {@code kill -9}. The JavaScript test asks
+ * subscription, Redis down and back with its data and without it, one room reset on one node (it missed more than the
+ * room's log holds), a node frozen past the node timeout, a node killed with {@code kill -9}. The JavaScript test asks
  * for each failure, when its clients are ready, through a {@link TestControl}.
  */
 class SocketIoClusterFailureIT extends ThreeNodes {
+  /** What a node logs when it resets a room (RoomRegistry), and when it rejoined after an eviction (NodeLife). */
+  private static final String RESET = "lost entries in the cluster";
+  private static final String REJOINED = "Rejoined the cluster as a new node";
+
+  /** Node 2's count of each when it was frozen; set and read on the control's one thread. */
+  private long resets;
+  private long rejoins;
+
+  private static long count(ExampleProcess node, String text) {
+    return node.output().stream().filter(line -> line.contains(text)).count();
+  }
+
+  /** Waits up to 20 s for a node to log something. */
+  private static void await(BooleanSupplier done, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(50); // polling the nodes' output: there is nothing to wait on
+    }
+  }
+
   @Test
   void socketIoClientsWhenSomethingFails() throws Exception {
     Map<String, Callable<String>> actions = Map.of(
@@ -40,13 +63,26 @@ class SocketIoClusterFailureIT extends ThreeNodes {
           return "started without its data";
         },
         "nodes/rejoined", () -> {
-          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-          for (ExampleProcess node : nodes) {
-            while (node.output().stream().noneMatch(line -> line.contains("Rejoined the cluster as a new node"))) {
-              assertThat(System.nanoTime()).as("every node rejoined the cluster").isLessThan(deadline);
-              Thread.sleep(50); // polling the nodes' output: there is nothing to wait on
-            }
-          }
+          await(() -> Stream.of(nodes).allMatch(node -> count(node, REJOINED) > 0), "every node rejoined the cluster");
+          return "rejoined";
+        },
+        "node/2/freeze", () -> {
+          resets = count(nodes[2], RESET);
+          rejoins = count(nodes[2], REJOINED);
+          nodes[2].freeze();
+          return "frozen";
+        },
+        "node/2/thaw", () -> {
+          nodes[2].thaw();
+          return "running";
+        },
+        "node/2/room-reset", () -> {
+          await(() -> count(nodes[2], RESET) > resets, "node 2 reset the room");
+          assertThat(count(nodes[2], REJOINED)).as("a reset alone: node 2 was not evicted").isEqualTo(rejoins);
+          return "reset";
+        },
+        "node/2/evicted", () -> {
+          await(() -> count(nodes[2], REJOINED) > rejoins, "node 2 rejoined the cluster as a new node");
           return "rejoined";
         },
         "node/2/kill", () -> {

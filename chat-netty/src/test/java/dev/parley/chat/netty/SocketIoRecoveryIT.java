@@ -144,6 +144,22 @@ class SocketIoRecoveryIT {
     }
   }
 
+  /**
+   * A socket in no room has nothing to recover: {@code recovered: true} would tell its client not to
+   * join, though it may never have (its join was in flight, or failed as when Redis lost its data).
+   */
+  @Test
+  void aSocketInNoRoomDoesNotRecover_soItsClientJoins() throws Exception {
+    RawWebSocket wire = open();
+    JsonObject first = connect(wire, "40");
+    wire.close(); // dropped before it joined anything
+    try (RawWebSocket back = open()) {
+      JsonObject again = connect(back, "40{\"pid\":\"" + first.get("pid").getAsString() + "\"}");
+      assertThat(again.get("sid").getAsString()).as("not recovered: a new socket").isNotEqualTo(first.get("sid").getAsString());
+      join(back, "wire"); // and it joins as any new socket does
+    }
+  }
+
   @Test
   void namespacesOfTheApplicationOfferNoRecovery() throws Exception {
     try (RawWebSocket ws = open()) {

@@ -189,7 +189,8 @@ final class ChatRecovery {
     synchronized (a) {
       // The client takes the last string argument of any event for an offset: one of the
       // application's own events may have left it something that says nothing about the rooms.
-      a.failed = a.offset != null && !MessageIds.isId(a.offset);
+      // A state in no room has nothing to give back: its client is told to join.
+      a.failed = !a.saved.inAnyRoom() || (a.offset != null && !MessageIds.isId(a.offset));
       for (int i = 0; i < rooms.size() && !a.failed; i++) {
         String room = rooms.get(i);
         String since = a.since(room);

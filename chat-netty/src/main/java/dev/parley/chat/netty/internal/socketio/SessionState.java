@@ -42,6 +42,18 @@ record SessionState(
     return List.copyOf(floors.keySet());
   }
 
+  /**
+   * Whether a recovery could give the client back anything it built: a room. A socket in no room
+   * has nothing to recover, and {@code recovered: true} would tell its client that it need not join
+   * (Socket.IO's pattern: join on {@code connect} unless recovered). Such a socket is often one whose
+   * client has not joined yet: its join was in flight when the connection dropped, or it had just
+   * connected afresh after a failed recovery and its joins failed, as when Redis lost its data and
+   * the node is closed twice in a row (its rooms reset, then its eviction).
+   */
+  boolean inAnyRoom() {
+    return !floors.isEmpty();
+  }
+
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 32 * floors.size() + 8 * ownIds.length);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
