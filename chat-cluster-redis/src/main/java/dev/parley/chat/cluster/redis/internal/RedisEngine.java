@@ -191,7 +191,9 @@ public final class RedisEngine implements ClusterEngine {
   public CompletionStage<List<ChatMessage>> recent(String room, int limit) {
     return redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI,
             new String[] {keys.roomMeta(room), keys.roomLog(room)}, RedisOps.bytes(Math.max(0, limit)))
-        .thenApply(reply -> {
+        .thenApply(all -> {
+          @SuppressWarnings("unchecked")
+          List<Object> reply = (List<Object>) all.get(0); // snapshot.lua reads many rooms; this is one
           List<ChatMessage> out = new ArrayList<>();
           for (int i = reply.size() - 3; i >= 4; i -= 3) {
             message(reply.get(i), reply.get(i + 2)).ifPresent(out::add);
