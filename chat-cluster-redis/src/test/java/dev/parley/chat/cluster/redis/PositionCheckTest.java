@@ -37,17 +37,21 @@ class PositionCheckTest extends RedisTest {
    * room for lost (a reset, which makes the server close the room's local connections). Seen in
    * the cluster benchmark as members dropped from new rooms during a burst of joins.
    */
+  /** Frequent checks; heartbeats that outlast the held replies, so that nobody reaps this node. */
+  private static RedisClusterConfig checkingOften(ReplyHold proxy) {
+    return RedisClusterConfig.builder(proxy.uri())
+        .commandTimeout(Duration.ofSeconds(10))
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .nodeTimeout(Duration.ofSeconds(30))
+        .checkInterval(Duration.ofMillis(50))
+        .build();
+  }
+
   @Test
   void aCheckAnsweredAfterTheRoomsFirstEntry_butRunBeforeIt_doesNotResetTheRoom() throws Exception {
     try (ReplyHold proxy = new ReplyHold(redis.port())) {
       RecordingNode a = new RecordingNode();
-      // Frequent checks; heartbeats that outlast the held replies, so that nobody reaps this node.
-      RedisClusterEngine follower = nodes.start(a, RedisClusterConfig.builder(proxy.uri())
-          .commandTimeout(Duration.ofSeconds(10))
-          .heartbeatInterval(Duration.ofSeconds(1))
-          .nodeTimeout(Duration.ofSeconds(30))
-          .checkInterval(Duration.ofMillis(50))
-          .build());
+      RedisClusterEngine follower = nodes.start(a, checkingOften(proxy));
       RedisClusterEngine publisher = nodes.start(new RecordingNode());
       get(follower.follow("r", 10));
 
@@ -81,12 +85,7 @@ class PositionCheckTest extends RedisTest {
   void entriesStillOnTheirWay_acrossAClear_areDeliveredWithoutAReset() throws Exception {
     try (ReplyHold proxy = new ReplyHold(redis.port())) {
       RecordingNode a = new RecordingNode();
-      RedisClusterEngine follower = nodes.start(a, RedisClusterConfig.builder(proxy.uri())
-          .commandTimeout(Duration.ofSeconds(10))
-          .heartbeatInterval(Duration.ofSeconds(1))
-          .nodeTimeout(Duration.ofSeconds(30))
-          .checkInterval(Duration.ofMillis(50))
-          .build());
+      RedisClusterEngine follower = nodes.start(a, checkingOften(proxy));
       RedisClusterEngine publisher = nodes.start(new RecordingNode());
       get(follower.follow("r", 10));
 
