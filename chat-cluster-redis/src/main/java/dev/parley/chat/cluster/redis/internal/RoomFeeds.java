@@ -211,12 +211,29 @@ final class RoomFeeds {
       if (f.epoch != null && !f.epoch.equals(epoch)) {
         reset(f, "its epoch changed (Redis lost it)");
       } else if (seq > f.seq) {
-        f.known = Math.max(f.known, seq);
-        if (f.pending.isEmpty()) {
-          fill(f);
-        } else {
-          drain(f);
-        }
+        afterChannel(f, seq);
+      }
+    }), exec);
+  }
+
+  /**
+   * The check found entries up to {@code seq} this node has not delivered. They may still be on
+   * their way on the pub/sub connection, which keeps no order with the command connection: reading
+   * them from the log now could find them gone behind a clear and reset the room for nothing. A
+   * PING on the pub/sub connection, sent after the check ran in Redis, is answered after every
+   * message published before it, and those are queued to this thread before its answer is; what is
+   * still missing then was lost. If the PING fails, the log is read anyway.
+   */
+  private void afterChannel(Feed f, long seq) {
+    redis.pubSub().async().ping().whenCompleteAsync(guard((pong, e) -> {
+      if (feeds.get(f.room) != f || !f.live || f.filling || f.resetting || seq <= f.seq) {
+        return;
+      }
+      f.known = Math.max(f.known, seq);
+      if (f.pending.isEmpty()) {
+        fill(f);
+      } else {
+        drain(f);
       }
     }), exec);
   }
