@@ -230,8 +230,8 @@ class StoreUnderServerTest {
     db = TestDatabase.named(database, dir);
     ChatConfig config = ChatConfig.builder().keepPresenceNotices(keep).build();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       send(alice, "r1", "before the restart");
       alice.takeUntil(ServerEvent.Ack.class); // after bob's presence and its notice
       bob.disconnect();
