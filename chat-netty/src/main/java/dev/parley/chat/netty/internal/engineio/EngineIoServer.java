@@ -130,7 +130,7 @@ public final class EngineIoServer {
         if (transport.equals("websocket")) {
           // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
           // close, as the reference server does: clients see a clean close, not an HTTP error.
-          session.loop().execute(session::upgradeAnnounced);
+          session.loop().execute(session.upgrade::announce);
           upgrade.run();
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
@@ -141,10 +141,10 @@ public final class EngineIoServer {
         pollingStarted.run();
         // Always through the loop's task queue, never inline: that keeps requests in order with
         // what other connections queued for this session before them (an announced upgrade).
-        session.loop().execute(() -> session.onPoll(ctx, keepAlive));
+        session.loop().execute(() -> session.transport.onPoll(ctx, keepAlive));
       } else if (request.method().equals(HttpMethod.POST)) {
         String body = request.content().toString(StandardCharsets.UTF_8);
-        session.loop().execute(() -> session.onPost(ctx, body, keepAlive));
+        session.loop().execute(() -> session.transport.onPost(ctx, body, keepAlive));
       } else {
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
       }
@@ -164,7 +164,7 @@ public final class EngineIoServer {
       pollingStarted.run();
       EngineSession session = newSession(ctx.channel().eventLoop(), handshake, EngineSession.State.POLLING);
       EngineHttp.text(ctx, openPacket(session, true), "text/plain; charset=UTF-8", keepAlive, cors, handshake);
-      session.opened(null, null);
+      session.transport.opened(null, null);
     }
   }
 
@@ -217,7 +217,7 @@ public final class EngineIoServer {
         .map(s -> {
           java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
           s.loop().execute(() -> {
-            s.close("server shutting down", false);
+            s.closing.close("server shutting down", false);
             done.complete(null);
           });
           return done;
@@ -229,7 +229,7 @@ public final class EngineIoServer {
   /** Whether a long-poll of this session is waiting for data (for tests and metrics). */
   public boolean hasPendingPoll(String sid) {
     EngineSession s = sessions.get(sid);
-    return s != null && s.hasPendingPoll();
+    return s != null && s.poll.waiting() != null;
   }
 
   /** Whether this session exists and is not closed (for tests and metrics). */
