@@ -5,6 +5,7 @@ import dev.parley.chat.netty.internal.NettyServer;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import dev.parley.chat.netty.internal.engineio.EngineListener;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.netty.internal.engineio.EngineSession;
 import dev.parley.chat.netty.internal.socketio.SocketIoRuntime;
 import dev.parley.chat.socketio.Namespace;
@@ -83,6 +84,6 @@ final class ConformanceExample {
     }
 
     @Override
-    public void onClose(EngineSession session, String reason) {}
+    public void onClose(EngineSession session, CloseReason reason) {}
   }
 }

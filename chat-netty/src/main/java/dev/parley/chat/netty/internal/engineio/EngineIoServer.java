@@ -217,7 +217,7 @@ public final class EngineIoServer {
         .map(s -> {
           java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
           s.loop().execute(() -> {
-            s.closing.close("server shutting down", false);
+            s.closing.close(CloseReason.SERVER_SHUTTING_DOWN, false);
             done.complete(null);
           });
           return done;

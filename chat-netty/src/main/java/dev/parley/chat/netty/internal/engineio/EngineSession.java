@@ -16,14 +16,11 @@ import java.util.List;
  *
  * <p>Threading: all state is confined to {@link #loop()}: requests and frames arriving on other
  * channels hop onto it, so nothing here needs a lock. {@link #send}, {@link #runInOrder} and
- * {@link #close(String)} are safe from any thread. Lifecycle: opened by {@link EngineIoServer} with a
+ * {@link #close(CloseReason)} are safe from any thread. Lifecycle: opened by {@link EngineIoServer} with a
  * handshake, closed once (by either side, a timeout or shutdown), then forgotten by the server.
  */
 public final class EngineSession {
   enum State { POLLING, UPGRADING, WEBSOCKET, CLOSED }
-
-  /** The close reason of a Socket.IO disconnect by the server, whose packet must still reach the client. */
-  public static final String SERVER_DISCONNECT = "server namespace disconnect";
 
   private final String id;
   private final EventLoop loop;
@@ -112,7 +109,7 @@ public final class EngineSession {
   }
 
   /** Closes the session after the packets sent before; safe from any thread. */
-  public void close(String reason) {
+  public void close(CloseReason reason) {
     order.hop(() -> closing.close(reason, false));
   }
 }

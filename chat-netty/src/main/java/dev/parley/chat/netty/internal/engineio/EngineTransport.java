@@ -36,7 +36,7 @@ final class EngineTransport {
   void enqueue(List<EngineFrame> frames) {
     if (session.state == EngineSession.State.WEBSOCKET) {
       if (!write(session.ws, frames)) {
-        session.closing.close("transport error", false);
+        session.closing.close(CloseReason.TRANSPORT_ERROR, false);
       }
     } else {
       frames.forEach(this::enqueue);
@@ -47,12 +47,12 @@ final class EngineTransport {
     switch (session.state) {
       case WEBSOCKET -> {
         if (!write(session.ws, frame)) {
-          session.closing.close("transport error", false);
+          session.closing.close(CloseReason.TRANSPORT_ERROR, false);
         }
       }
       case POLLING, UPGRADING -> {
         if (!session.poll.add(frame)) {
-          session.closing.close("transport error", false);
+          session.closing.close(CloseReason.TRANSPORT_ERROR, false);
         }
       }
       case CLOSED -> { }
@@ -92,7 +92,7 @@ final class EngineTransport {
     if (session.poll.waiting() != null) {
       // Two GETs at once: the client is confused or hostile. The reference server ends the session.
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, session.server.cors(), session.handshake());
-      session.closing.close("poll overlap", false);
+      session.closing.close(CloseReason.POLL_OVERLAP, false);
       return;
     }
     session.poll.park(ctx, keepAlive);
@@ -119,7 +119,7 @@ final class EngineTransport {
     List<Object> packets = PollingPayload.decode(body);
     if (packets == null) {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, session.server.cors(), session.handshake());
-      session.closing.close("parse error", false);
+      session.closing.close(CloseReason.PARSE_ERROR, false);
       return;
     }
     EngineHttp.text(ctx, "ok", "text/html", keepAlive, session.server.cors(), session.handshake());
@@ -139,12 +139,12 @@ final class EngineTransport {
   private void onPacket(String packet) {
     char type = packet.charAt(0);
     switch (type) {
-      case '1' -> session.closing.close("client close", true);
+      case '1' -> session.closing.close(CloseReason.CLIENT_CLOSE, true);
       case '2' -> enqueue(EngineFrame.PONG);
       case '3' -> session.heartbeat.onPong();
       case '4' -> session.server.listener().onMessage(session, packet.substring(1));
       case '6' -> { }
-      default -> session.closing.close("parse error", false);
+      default -> session.closing.close(CloseReason.PARSE_ERROR, false);
     }
   }
 
@@ -159,7 +159,7 @@ final class EngineTransport {
       return;
     }
     if (text.isEmpty()) {
-      session.closing.close("parse error", false);
+      session.closing.close(CloseReason.PARSE_ERROR, false);
       return;
     }
     onPacket(text);
@@ -177,7 +177,7 @@ final class EngineTransport {
     if (session.upgrade.isProbe(channel)) {
       session.upgrade.abort();
     } else if (channel == session.wsChannel) {
-      session.closing.close("transport close", false);
+      session.closing.close(CloseReason.TRANSPORT_CLOSE, false);
     }
   }
 

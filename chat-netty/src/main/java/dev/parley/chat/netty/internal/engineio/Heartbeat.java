@@ -26,7 +26,7 @@ final class Heartbeat {
         return;
       }
       session.transport.enqueue(EngineFrame.PING);
-      pongTimer = session.loop().schedule(() -> session.closing.close("ping timeout", false),
+      pongTimer = session.loop().schedule(() -> session.closing.close(CloseReason.PING_TIMEOUT, false),
           Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }, interval, TimeUnit.MILLISECONDS);
   }

@@ -92,7 +92,7 @@ final class LongPoll {
       if (waiting == ctx) {
         waiting = null;
         dropped = null;
-        session.closing.close("poll request cancelled", false);
+        session.closing.close(CloseReason.POLL_CANCELLED, false);
       }
     });
     ctx.channel().closeFuture().addListener(dropped);

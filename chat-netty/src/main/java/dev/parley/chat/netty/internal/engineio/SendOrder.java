@@ -32,7 +32,7 @@ final class SendOrder {
     OutboundQueue out = direct;
     if (out != null && hops.get() == 0) {
       if (!EngineTransport.write(out, frames)) {
-        hop(() -> session.closing.close("transport error", false));
+        hop(() -> session.closing.close(CloseReason.TRANSPORT_ERROR, false));
       }
     } else {
       hop(() -> session.transport.enqueue(frames));

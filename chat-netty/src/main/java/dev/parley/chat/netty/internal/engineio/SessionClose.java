@@ -24,7 +24,7 @@ final class SessionClose {
    */
   private ArrayDeque<String> lastWords;
   /** A close the server asked for while the client was busy upgrading; done once the upgrade ends. */
-  private String afterUpgrade;
+  private CloseReason afterUpgrade;
 
   SessionClose(EngineSession session) {
     this.session = session;
@@ -55,13 +55,13 @@ final class SessionClose {
    * Ends the session. A poll that is waiting gets a noop when the client asked to close, a close
    * packet otherwise.
    */
-  void close(String reason, boolean byClient) {
+  void close(CloseReason reason, boolean byClient) {
     EngineSession.State state = session.state;
     if (state == EngineSession.State.CLOSED) {
       return;
     }
     if (state == EngineSession.State.UPGRADING && !byClient && !session.poll.isEmpty()
-        && !reason.equals("ping timeout") && !reason.equals("server shutting down")) {
+        && reason != CloseReason.PING_TIMEOUT && reason != CloseReason.SERVER_SHUTTING_DOWN) {
       // The client stopped polling to probe the WebSocket: the queued packets (a Socket.IO
       // disconnect, say) can only reach it once the upgrade ends, which the upgrade timeout bounds.
       afterUpgrade = reason;
@@ -77,7 +77,7 @@ final class SessionClose {
     // payload's close at once and its other packets a tick later, so the application would be told
     // "transport close" instead of "io server disconnect". As engine.io does, the close follows in
     // the next poll.
-    boolean disconnectFirst = !queued.isEmpty() && reason.equals(EngineSession.SERVER_DISCONNECT);
+    boolean disconnectFirst = !queued.isEmpty() && reason == CloseReason.SERVER_NAMESPACE_DISCONNECT;
     boolean pollWaiting = session.poll.waiting() != null;
     if (pollWaiting && !disconnectFirst) {
       session.poll.answer(queued.isEmpty() ? terminal : queued + PollingPayload.SEPARATOR + terminal);
@@ -95,7 +95,7 @@ final class SessionClose {
       session.server.remove(session);
     }
     if (session.ws != null) {
-      session.ws.close(reason.equals("server shutting down") ? CloseCodes.GOING_AWAY : CloseCodes.NORMAL, "");
+      session.ws.close(reason == CloseReason.SERVER_SHUTTING_DOWN ? CloseCodes.GOING_AWAY : CloseCodes.NORMAL, "");
     }
     session.upgrade.closed(upgrading);
     log.debug("session {} closed: {}", session.id(), reason);

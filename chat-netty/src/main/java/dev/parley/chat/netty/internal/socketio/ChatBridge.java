@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.socketio.Ack;
@@ -140,7 +141,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   }
 
   @Override
-  public void disconnected(SocketImpl socket, String reason) {
+  public void disconnected(SocketImpl socket, CloseReason reason) {
     ChatSocket st = (ChatSocket) socket.bridge;
     if (st == null || st.session == null) {
       return;

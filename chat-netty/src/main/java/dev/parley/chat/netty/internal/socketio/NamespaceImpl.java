@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.ConnectDecision;
@@ -53,7 +54,7 @@ public final class NamespaceImpl implements Namespace {
     /** The client went away before it was connected. */
     void abandoned(Object state);
 
-    void disconnected(SocketImpl socket, String reason);
+    void disconnected(SocketImpl socket, CloseReason reason);
 
     /**
      * The ids of the socket about to be created from {@code state}: a recovered session keeps its
@@ -337,7 +338,7 @@ public final class NamespaceImpl implements Namespace {
   }
 
   /** On the session's loop, when a socket is gone. */
-  void disconnected(SocketImpl socket, String reason) {
+  void disconnected(SocketImpl socket, CloseReason reason) {
     sockets.remove(socket.id(), socket);
     Listener l = listener;
     if (l != null) {
@@ -345,7 +346,7 @@ public final class NamespaceImpl implements Namespace {
     }
     DisconnectHandler handler = disconnectHandler;
     if (handler != null) {
-      socket.run(() -> handler.onDisconnect(socket, reason));
+      socket.run(() -> handler.onDisconnect(socket, reason.socketIoReason()));
     }
   }
 }

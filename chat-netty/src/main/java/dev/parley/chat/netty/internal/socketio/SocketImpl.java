@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
@@ -218,7 +219,7 @@ public final class SocketImpl implements SocketIoClient {
         return;
       }
       connection.session.send(PacketCodec.encode(Packet.DISCONNECT, ns.name(), -1, null));
-      closed("server namespace disconnect");
+      closed(CloseReason.SERVER_NAMESPACE_DISCONNECT);
       ns.runtime().removed(connection, this);
     });
   }
@@ -228,7 +229,7 @@ public final class SocketImpl implements SocketIoClient {
    * was sent to it before, as a network failure would: the client's sockets see a transport close,
    * after which a stock client reconnects by itself and may recover.
    */
-  void closeConnection(String reason) {
+  void closeConnection(CloseReason reason) {
     connection.session.close(reason);
   }
 
@@ -303,7 +304,7 @@ public final class SocketImpl implements SocketIoClient {
     if (!queued) {
       log.info("closing session {}: more than {} events waiting", connection.session.id(),
           ns.runtime().config().maxPendingEvents());
-      connection.session.close("too many pending events");
+      connection.session.close(CloseReason.TOO_MANY_PENDING_EVENTS);
     }
   }
 
@@ -352,7 +353,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   /** On the loop: the socket is gone. */
-  void closed(String reason) {
+  void closed(CloseReason reason) {
     if (!connected) {
       return;
     }
@@ -366,7 +367,7 @@ public final class SocketImpl implements SocketIoClient {
     }
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
     if (waiting != null) {
-      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
+      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason.socketIoReason())));
       waiting.clear();
     }
     ns.disconnected(this, reason);
