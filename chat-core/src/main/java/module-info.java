@@ -16,4 +16,6 @@ module dev.parley.chat {
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.
   exports dev.parley.chat.internal.logging to dev.parley.chat.netty;
+  // Not API: the one serial runner and thread helpers, shared with Parley's own transport.
+  exports dev.parley.chat.internal.concurrent to dev.parley.chat.netty;
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
@@ -58,11 +59,8 @@ public final class NettyChatServer {
     }
     if (b.socketIoConfig.enabled() || !b.httpRoutes.isEmpty()) {
       AtomicInteger count = new AtomicInteger();
-      this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {
-        Thread t = new Thread(r, "parley-socketio-" + count.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      this.workers = Executors.newFixedThreadPool(Threads.defaultPoolSize(),
+          r -> Threads.daemon(r, "parley-socketio-" + count.incrementAndGet()));
     } else {
       this.workers = null;
     }

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
@@ -230,9 +231,7 @@ public final class NamespaceImpl implements Namespace {
       try {
         decision = handler.onConnect(handshake);
       } catch (Throwable e) {
-        if (e instanceof VirtualMachineError fatal) {
-          throw fatal;
-        }
+        Threads.rethrowIfFatal(e);
         log.error("connect handler failed; refusing the connection", e);
         decision = ConnectDecision.reject("Server error");
       }

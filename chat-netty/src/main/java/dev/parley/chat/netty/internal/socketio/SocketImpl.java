@@ -1,5 +1,7 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.concurrent.Threads;
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
@@ -41,7 +43,7 @@ public final class SocketImpl implements SocketIoClient {
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
   private final SocketIoHandshake handshake;
-  private final SerialQueue serial;
+  private final SerialExecutor serial;
   /**
    * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
    * socket's lock. Most sockets are in one or two rooms, which an array holds in a few bytes.
@@ -74,7 +76,7 @@ public final class SocketImpl implements SocketIoClient {
     this.ns = ns;
     this.connection = connection;
     this.handshake = handshake;
-    this.serial = new SerialQueue(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
+    this.serial = new SerialExecutor(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
   }
 
   @Override
@@ -277,7 +279,7 @@ public final class SocketImpl implements SocketIoClient {
       try {
         handler.onEvent(this, arguments, ack);
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         log.error("handler for '{}' failed", LogText.of(event), e);
       }
     } else {
@@ -297,7 +299,7 @@ public final class SocketImpl implements SocketIoClient {
       try {
         call.run();
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         log.error("Socket.IO handler failed", e);
       }
     });
@@ -308,12 +310,6 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
-  /** Handlers are application code: any failure is theirs, except the JVM running out of resources. */
-  private static void rethrowIfFatal(Throwable e) {
-    if (e instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
-  }
 
   /** On the loop: the client acknowledged one of our events. */
   void onAck(long ackId, List<Object> args) {
