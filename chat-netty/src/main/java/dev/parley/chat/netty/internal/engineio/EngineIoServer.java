@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.engineio;
 
+import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.internal.Handshakes;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -52,7 +52,6 @@ public final class EngineIoServer {
   private final EngineListener listener;
   private final Cors cors;
   private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
   private final ChatMetrics metrics;
   private final Runnable slowConsumer;
 
@@ -184,9 +183,7 @@ public final class EngineIoServer {
   }
 
   EngineSession newSession(EventLoop loop, Handshake handshake, EngineSession.State state) {
-    byte[] bytes = new byte[15];
-    random.nextBytes(bytes);
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String id = RandomIds.next();
     EngineSession session = new EngineSession(id, loop, handshake, this, state);
     sessions.put(id, session);
     metrics.connectionOpened(ChatMetrics.Protocol.SOCKET_IO);

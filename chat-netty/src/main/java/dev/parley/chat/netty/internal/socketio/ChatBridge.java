@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
@@ -76,7 +77,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     ChatSocket st = new ChatSocket();
     st.pending = done;
     if (recovery != null) {
-      st.pid = NamespaceImpl.randomId();
+      st.pid = RandomIds.next();
       if (handshake.auth().get("pid") instanceof String pid) {
         String offset = handshake.auth().get("offset") instanceof String o ? o : null;
         recovery.take(pid, offset, (saved, o) -> open(st, handshake, saved, o));

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.socketio.Ack;
@@ -12,7 +13,6 @@ import dev.parley.chat.socketio.EventHandler;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 /** A namespace: its handlers, sockets and rooms. */
 public final class NamespaceImpl implements Namespace {
   private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String name;
   private final SocketIoRuntime runtime;
@@ -288,7 +287,7 @@ public final class NamespaceImpl implements Namespace {
       return;
     }
     Ids ids = l == null ? null : l.ids(state);
-    String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
+    String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? RandomIds.next() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
     sockets.put(socket.id(), socket);
@@ -327,13 +326,6 @@ public final class NamespaceImpl implements Namespace {
     if (handler != null) {
       socket.run(() -> handler.onConnection(socket));
     }
-  }
-
-  /** 120 random bits, URL-safe: socket ids and private session ids. */
-  public static String randomId() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /** On the session's loop, when a socket is gone. */
