@@ -60,7 +60,7 @@ final class EngineTransport {
   }
 
   private static boolean write(OutboundQueue out, EngineFrame frame) {
-    return frame.isBinary() ? out.binary(frame.binaryData()) : out.text(frame.utf8());
+    return out.frame(frame.webSocketFrame());
   }
 
   /** Writes frames to a WebSocket's queue as one unit, never split; false if the queue refused them. */
