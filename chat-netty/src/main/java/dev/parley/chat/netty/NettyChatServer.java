@@ -157,7 +157,10 @@ public final class NettyChatServer {
     return address;
   }
 
-  /** For tests in this module: the Engine.IO server, or {@code null}. */
+  /**
+   * The Engine.IO server, or {@code null}: package-private test access, for tests that must know a
+   * long-poll reached the server (which no client can see) before they go on.
+   */
   EngineIoServer engineIo() {
     return engineIo;
   }

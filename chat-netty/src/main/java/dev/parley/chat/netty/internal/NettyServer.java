@@ -227,8 +227,8 @@ public final class NettyServer {
     return serverChannel != null && !stopping;
   }
 
-  /** Open client channels, for tests and metrics. */
-  public int openChannels() {
+  /** Open client channels, for the shutdown report. */
+  private int openChannels() {
     return (int) channels.stream().filter(c -> !(c instanceof ServerChannel)).count();
   }
 }

@@ -223,14 +223,17 @@ public final class EngineIoServer {
     return java.util.concurrent.CompletableFuture.allOf(closed);
   }
 
-  /** Whether a long-poll of this session is waiting for data (for tests and metrics). */
-  public boolean hasPendingPoll(String sid) {
+  /**
+   * Whether a long-poll of this session is waiting for data. Package-private: only tests ask,
+   * through their helper in this package, to know a poll reached the server before they go on.
+   */
+  boolean hasPendingPoll(String sid) {
     EngineSession s = sessions.get(sid);
     return s != null && s.poll.waiting() != null;
   }
 
-  /** Whether this session exists and is not closed (for tests and metrics). */
-  public boolean isOpen(String sid) {
+  /** Whether this session exists and is not closed. Package-private, as {@link #hasPendingPoll}. */
+  boolean isOpen(String sid) {
     EngineSession s = sessions.get(sid);
     return s != null && s.isOpen();
   }
