@@ -83,6 +83,13 @@ final class LocalRoom {
         presence.removeFirst();
       }
     }
+    if (event instanceof ServerEvent.Presence p && p.notice() != null) {
+      // Clients get the presence as any other, then its live notice: in the room's order right after
+      // it, never in the mirror.
+      int queued = sendAll(members, new ServerEvent.Presence(p.room(), p.user(), p.joined()), entry.except());
+      sendAll(members, new ServerEvent.Message(p.notice()), entry.except());
+      return queued;
+    }
     return sendAll(members, event, entry.except());
   }
 
