@@ -95,7 +95,7 @@ class SpringBootApplicationIT {
     ChatServer chat = app.getBean(ChatServer.class);
     app.close();
 
-    assertThat(alice.closeCode.get(10, TimeUnit.SECONDS)).as("the JSON client's close code").isEqualTo(1001);
+    assertThat(alice.awaitClose()).as("the JSON client's close code").isEqualTo(1001);
     assertThat(chat.health().components().get("server").isUp()).as("the chat server is closed").isFalse();
     try (ServerSocket again = new ServerSocket()) {
       again.setReuseAddress(true);
