@@ -29,8 +29,8 @@ final class WsClient implements AutoCloseable {
   private final WebSocket ws;
   private int syncCounter;
 
-  private WsClient(URI uri) {
-    this.ws = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, new Listener())
+  private WsClient(HttpClient http, URI uri) {
+    this.ws = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, new Listener())
         .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
   }
 
@@ -39,7 +39,12 @@ final class WsClient implements AutoCloseable {
   }
 
   static WsClient connect(URI uri) {
-    return new WsClient(uri);
+    return new WsClient(HTTP, uri);
+  }
+
+  /** Connects with a client of the test's own (one that trusts a test certificate, say). */
+  static WsClient connect(HttpClient http, URI uri) {
+    return new WsClient(http, uri);
   }
 
   /** Connects and consumes the welcome. */
