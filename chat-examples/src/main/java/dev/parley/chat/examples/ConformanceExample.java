@@ -29,9 +29,8 @@ import java.util.concurrent.Executors;
 final class ConformanceExample {
   private ConformanceExample() {}
 
-  static void run(int port) throws InterruptedException {
-    NettyConfig config = NettyConfig.builder()
-        .port(port)
+  static void run(Listen listen) throws InterruptedException {
+    NettyConfig config = listen.config()
         .pingInterval(Duration.ofMillis(300))
         .pingTimeout(Duration.ofMillis(200))
         .allowedOrigins(Set.of("*"))
@@ -57,7 +56,7 @@ final class ConformanceExample {
     EngineIoServer echoEngine = new EngineIoServer(settings("/engine.io/", config, socketIoConfig), new Echo());
 
     new NettyServer(config, null, List.of(echoEngine, socketIoEngine)).start().toCompletableFuture().join();
-    System.out.println("Conformance target listening on port " + port + " (" + main.name() + " and /custom at "
+    System.out.println("Conformance target listening on port " + listen.port() + " (" + main.name() + " and /custom at "
         + socketIoConfig.path() + ", raw Engine.IO echo at /engine.io/)");
     Thread.currentThread().join();
   }
