@@ -16,4 +16,6 @@ module dev.parley.chat {
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.
   exports dev.parley.chat.internal.logging to dev.parley.chat.netty;
+  // Not API: a store's clock that takes the server's (HistoryStore.useServerClock), for Parley's JDBC store.
+  exports dev.parley.chat.internal.clock to dev.parley.chat.store.jdbc;
 }
