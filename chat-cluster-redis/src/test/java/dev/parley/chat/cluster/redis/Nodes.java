@@ -19,12 +19,16 @@ public final class Nodes implements AutoCloseable {
     this.redis = redis;
   }
 
-  /** Fast heartbeats and checks, so that the failure tests take a second, not fifteen. */
+  /**
+   * Fast heartbeats and checks, so that the failure tests take seconds, not fifteen. The command
+   * and node timeouts still leave room for a loaded machine (CI, parallel builds): with 500 ms and
+   * 600 ms, a busy core failed commands and reaped live nodes.
+   */
   public RedisClusterConfig config() {
     return RedisClusterConfig.builder(redis.uri())
-        .commandTimeout(Duration.ofMillis(500))
-        .heartbeatInterval(Duration.ofMillis(100))
-        .nodeTimeout(Duration.ofMillis(600))
+        .commandTimeout(Duration.ofSeconds(5))
+        .heartbeatInterval(Duration.ofMillis(250))
+        .nodeTimeout(Duration.ofMillis(2500))
         .checkInterval(Duration.ofMillis(200))
         .build();
   }

@@ -26,7 +26,7 @@ class RedisClusterEngineContractTest extends ClusterEngineContract {
   protected ClusterEngine newNode() {
     return RedisClusterEngine.create(RedisClusterConfig.builder(redis.uri())
         .keyPrefix(prefix)
-        .commandTimeout(Duration.ofSeconds(2))
+        .commandTimeout(Duration.ofSeconds(5))
         .heartbeatInterval(Duration.ofMillis(200))
         .nodeTimeout(Duration.ofSeconds(2))
         .checkInterval(Duration.ofMillis(500))
