@@ -6,22 +6,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { io } from "socket.io-client";
+import { within } from "./within.mjs";
 
 const URL = process.env.PARLEY_TLS_URL;
 assert.ok(URL && URL.startsWith("https://"), "PARLEY_TLS_URL must be an https URL");
 const CA = readFileSync(process.env.PARLEY_TLS_CA);
-const TIMEOUT = 5000;
 
 const open = [];
 after(() => open.forEach((s) => s.close()));
-
-function within(promise, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timed out waiting for " + what)), TIMEOUT); }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 function connect(transports, options) {
   const socket = io(URL, { transports, forceNew: true, reconnection: false, ...options });
