@@ -3,6 +3,7 @@ package dev.parley.chat.examples;
 import dev.parley.chat.netty.Tls;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -52,7 +53,7 @@ record ExampleArgs(String name, boolean help, Listen listen, String historyUrl, 
   static ExampleArgs parse(String[] args, Function<String, String> environment) throws BadArguments {
     String name = "main";
     Map<String, String> values = new HashMap<>();
-    Set<String> switches = new java.util.HashSet<>();
+    Set<String> switches = new HashSet<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       int eq = arg.indexOf('=');

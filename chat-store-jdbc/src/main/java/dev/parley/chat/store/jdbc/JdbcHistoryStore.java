@@ -8,6 +8,7 @@ import dev.parley.chat.history.Retention;
 import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.store.jdbc.internal.ConnectionSource;
 import dev.parley.chat.store.jdbc.internal.Engine;
+import dev.parley.chat.store.jdbc.internal.RedactedUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -265,7 +266,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         properties.setProperty("password", password);
       }
       this.source = () -> DriverManager.getConnection(url, properties);
-      this.description = url;
+      this.description = RedactedUrl.of(url); // it appears in messages that are logged
       return this;
     }
 
