@@ -7,6 +7,7 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -124,11 +125,14 @@ class JsonProtocolTest {
   }
 
   @Test
-  void theSameEventIsEncodedOnceForAFanOut() {
+  void aFanOutsEventIsEncodedOnce_byItsSharedEvent() {
     ServerEvent.Presence event = new ServerEvent.Presence("r", "u", true);
-    byte[] first = protocol.encode(event);
-    assertThat(protocol.encode(event)).isSameAs(first);
-    assertThat(protocol.encode(new ServerEvent.Presence("r", "u", true))).isNotSameAs(first).isEqualTo(first);
+    SharedEvent shared = new SharedEvent(event);
+    WsFrame first = shared.encoded(protocol.frames());
+    protocol.encode(new ServerEvent.Presence("r", "v", false)); // another event encoded in between
+    assertThat(shared.encoded(protocol.frames())).isSameAs(first);
+    assertThat(new SharedEvent(event).encoded(protocol.frames())).as("another fan-out encodes for itself")
+        .isNotSameAs(first);
   }
 
   @Test
