@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.parley.chat.testkit.JsonWebSocketClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +21,7 @@ import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -94,62 +91,30 @@ class TlsIT {
     return Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
   }
 
-  /** A JSON-protocol client on the JDK's WebSocket over wss://, trusting the test certificate; its frames, as text. */
-  private static WebSocket wss(BlockingQueue<String> frames) {
-    return trusting.newWebSocketBuilder()
-        .buildAsync(URI.create("wss://127.0.0.1:" + server.port() + "/chat"), new WebSocket.Listener() {
-          private final StringBuilder text = new StringBuilder();
-
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-              frames.add(text.toString());
-              text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-          }
-        })
-        .orTimeout(10, TimeUnit.SECONDS).join();
-  }
-
-  /** The next frame of this type, skipping others, within the deadline. */
-  private static JsonObject next(BlockingQueue<String> frames, String type) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (;;) {
-      String frame = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      assertThat(frame).as("a %s frame within 10 s", type).isNotNull();
-      JsonObject json = JsonParser.parseString(frame).getAsJsonObject();
-      if (json.get("type").getAsString().equals(type)) {
-        return json;
-      }
-    }
+  /** The next frame of this type, skipping others. */
+  private static JsonObject next(JsonWebSocketClient client, String type) {
+    return JsonParser.parseString(client.await(frame -> JsonParser.parseString(frame).getAsJsonObject()
+        .get("type").getAsString().equals(type))).getAsJsonObject();
   }
 
   @Test
-  void theJsonProtocolRunsOverWss() throws Exception {
-    BlockingQueue<String> aliceFrames = new LinkedBlockingQueue<>();
-    BlockingQueue<String> bobFrames = new LinkedBlockingQueue<>();
-    WebSocket alice = wss(aliceFrames);
-    WebSocket bob = wss(bobFrames);
-    try {
-      next(aliceFrames, "welcome");
-      next(bobFrames, "welcome");
-      alice.sendText("{\"type\":\"join\",\"room\":\"tls\",\"username\":\"alice\"}", true).join();
-      next(aliceFrames, "joined");
-      bob.sendText("{\"type\":\"join\",\"room\":\"tls\",\"username\":\"bob\"}", true).join();
-      next(bobFrames, "joined");
-      alice.sendText("{\"type\":\"message\",\"room\":\"tls\",\"text\":\"over TLS\"}", true).join();
-      JsonObject message = next(bobFrames, "message").getAsJsonObject("message");
+  void theJsonProtocolRunsOverWss() {
+    URI uri = URI.create("wss://127.0.0.1:" + server.port() + "/chat");
+    try (JsonWebSocketClient alice = JsonWebSocketClient.connect(trusting, uri, Duration.ofSeconds(10));
+        JsonWebSocketClient bob = JsonWebSocketClient.connect(trusting, uri, Duration.ofSeconds(10))) {
+      next(alice, "welcome");
+      next(bob, "welcome");
+      alice.send("{\"type\":\"join\",\"room\":\"tls\",\"username\":\"alice\"}");
+      next(alice, "joined");
+      bob.send("{\"type\":\"join\",\"room\":\"tls\",\"username\":\"bob\"}");
+      next(bob, "joined");
+      alice.send("{\"type\":\"message\",\"room\":\"tls\",\"text\":\"over TLS\"}");
+      JsonObject message = next(bob, "message").getAsJsonObject("message");
       while (!message.get("kind").getAsString().equals("room")) { // presence notices come first
-        message = next(bobFrames, "message").getAsJsonObject("message");
+        message = next(bob, "message").getAsJsonObject("message");
       }
       assertThat(message.get("text").getAsString()).isEqualTo("over TLS");
       assertThat(message.get("sender").getAsString()).isEqualTo("alice");
-    } finally {
-      alice.abort();
-      bob.abort();
     }
   }
 
