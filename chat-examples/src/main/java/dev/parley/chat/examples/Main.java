@@ -51,7 +51,7 @@ public final class Main {
       "  broadcast    'chat' to every client, the sender included",
       "  direct       direct messages between CLIENT_IDs, kept for offline receivers",
       "  session      login form and session cookie; Socket.IO only for logged-in users",
-      "  conformance  target for the Engine.IO and Socket.IO conformance suites",
+      "  conformance  target for the Socket.IO conformance suite",
       "Options (each also read from the environment variable in brackets):",
       "  --port N             port to listen on, 0 for any free one (PORT; default 8080)",
       "  --host ADDRESS       address to listen on (PARLEY_HOST; default 0.0.0.0, every",

@@ -77,7 +77,7 @@ class JsonProtocolTest {
         .isEqualTo("Field 'limit' must be a number");
     assertThat(error("{\"type\":\"history\",\"room\":\"r\",\"limit\":0}").message())
         .isEqualTo("Field 'limit' must be a whole number of at least 1");
-    String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(JsonProtocol.MAX_NESTING) + "]".repeat(JsonProtocol.MAX_NESTING) + "}";
+    String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(StrictJson.MAX_NESTING) + "]".repeat(StrictJson.MAX_NESTING) + "}";
     assertThat(error(deep).code()).isEqualTo(ErrorCodes.BAD_REQUEST);
   }
 
