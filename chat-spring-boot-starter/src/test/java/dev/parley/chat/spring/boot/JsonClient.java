@@ -5,7 +5,7 @@ import com.google.gson.JsonParser;
 import dev.parley.chat.testkit.JsonWebSocketClient;
 import java.net.URI;
 
-/** The test kit's {@link JsonWebSocketClient} on the application's {@code /chat}, frames parsed as JSON objects. */
+/** A client of Parley's JSON protocol (the test kit's), reading frames by type. */
 final class JsonClient implements AutoCloseable {
   private final JsonWebSocketClient ws;
 
@@ -17,10 +17,9 @@ final class JsonClient implements AutoCloseable {
     ws.send(json);
   }
 
-  /** The next frame of this type, skipping others. */
+  /** The next frame of this type, passing over others. */
   JsonObject next(String type) {
-    String frame = ws.await(f -> JsonParser.parseString(f).getAsJsonObject().get("type").getAsString().equals(type));
-    return JsonParser.parseString(frame).getAsJsonObject();
+    return parse(ws.await(frame -> parse(frame).get("type").getAsString().equals(type)));
   }
 
   /** The text of the next chat message (room, private or notice). */
@@ -28,13 +27,17 @@ final class JsonClient implements AutoCloseable {
     return next("message").getAsJsonObject("message").get("text").getAsString();
   }
 
-  /** The close code the server sent, waiting up to the client's timeout; 1006 if the connection ended without one. */
+  /** The close code, once the server closed the connection. */
   int awaitClose() {
     return ws.awaitClose();
   }
 
   @Override
   public void close() {
-    ws.abort();
+    ws.close();
+  }
+
+  private static JsonObject parse(String frame) {
+    return JsonParser.parseString(frame).getAsJsonObject();
   }
 }
