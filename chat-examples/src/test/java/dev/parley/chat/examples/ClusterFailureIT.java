@@ -182,6 +182,40 @@ class ClusterFailureIT extends ThreeNodes {
   }
 
   /**
+   * Redis lost one room's keys (evicted under {@code maxmemory}, say) and nothing else: the nodes
+   * that follow the room reset it at their next position check, so its members are told to
+   * reconnect; and a client that was away when messages were sent before the loss is not told it
+   * recovered from what is left: it gets {@code recovered: false}, and the store still has them.
+   */
+  @Test
+  void aRoomWhoseKeysRedisLost_isReset_andNoClientRecoversAcrossTheLoss() throws Exception {
+    String room = "evicted";
+    Member a = member(0, room, "ea");
+    Member b = member(1, room, "eb");
+    Member away = member(2, room, "ew");
+    a.request("message", "\"room\":\"" + room + "\",\"text\":\"seen\"");
+    String lastSeen = string(away.await(frame("message", "text", "seen"), Member.WAIT, "seen")
+        .getAsJsonObject("message"), "id");
+    away.close(); // its client went away
+    b.await(left(room, "ew"), Member.WAIT, "ew leaving");
+    a.request("message", "\"room\":\"" + room + "\",\"text\":\"missed\"");
+    b.await(frame("message", "text", "missed"), Member.WAIT, "missed");
+
+    for (String key : List.of("meta", "log", "msgs")) {
+      assertThat(redis.command("DEL", "parley:room:" + room + ":" + key).trim()).as("deleted %s", key).isEqualTo(":1");
+    }
+    for (Member m : List.of(a, b)) {
+      assertThat(m.client.awaitClose(Duration.ofSeconds(20))).as("%s is told to reload the room", m).isEqualTo(1001);
+    }
+
+    Member back = track(Member.connect(port(1), "ew", false));
+    JsonObject joined = back.join(room, lastSeen);
+    assertThat(joined.get("recovered").getAsBoolean()).as("the log lost what ew missed: %s", joined).isFalse();
+    JsonObject page = back.request("history", "\"room\":\"" + room + "\"");
+    assertThat(page.toString()).as("the shared store kept what ew missed").contains("\"text\":\"missed\"");
+  }
+
+  /**
    * Connects and joins as a client told to reconnect does: again, with a pause, while the node is
    * still finding out that Redis lost it (CLUSTER_UNAVAILABLE, or its eviction closes the new
    * connection too), until it holds.

@@ -153,6 +153,39 @@ class EngineIoIT {
     assertThat(get(q).body()).startsWith("42[\"new message\",").contains("\"error\":true");
   }
 
+  /**
+   * A client that asks for {@code Connection: close} is told so in the answer, not only left with a
+   * closed socket (Node's pooling agent reuses a socket whose answer did not say it, and its next
+   * request hangs up); and one that shuts its side right after a whole request still gets the
+   * answer, as Node's client does with such requests.
+   */
+  @Test
+  void aRequestThatClosesItsConnectionIsAnswered_andToldTheConnectionCloses() throws Exception {
+    String sid = openSession();
+    for (int i = 0; i < 20; i++) {
+      // Connects the chat namespace (its answer waits for the chat server), then sends it events.
+      String reply = rawPost(sid, i == 0 ? "40" : "42[\"typing\"," + i + "]");
+      assertThat(reply).as("POST %d, then its half-close", i).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok");
+      assertThat(reply.toLowerCase(java.util.Locale.ROOT)).contains("\r\nconnection: close\r\n");
+    }
+    HttpResponse<String> polled = get("?EIO=4&transport=polling&sid=" + sid);
+    assertThat(polled.statusCode()).as("the session took every packet").isEqualTo(200);
+    assertThat(polled.body()).startsWith("40{\"sid\":");
+  }
+
+  /** A polling POST over its own connection, written whole and followed by a half-close; the raw answer. */
+  private static String rawPost(String sid, String body) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      String request = "POST /socket.io/?EIO=4&transport=polling&sid=" + sid + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Connection: close\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body;
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.shutdownOutput();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+  }
+
   @Test
   void aPollingBodyOverMaxPayloadIs413() throws Exception {
     String q = "?EIO=4&transport=polling&sid=" + openSession();

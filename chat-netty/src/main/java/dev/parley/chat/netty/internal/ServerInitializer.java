@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import dev.parley.chat.netty.internal.engineio.EngineIoFrameHandler;
@@ -137,6 +138,9 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast(HTTP_TIMEOUT, new IdleStateHandler(0, 0, config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
+    // A client that half-closes after its request still gets the answer; HalfClose closes after it.
+    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    p.addLast("half-close", new HalfClose());
     // BodyLimit refuses a declared Content-Length over the path's limit (maxPayload for long-polling,
     // maxFrameBytes elsewhere) before the body is read; the aggregator bounds every body, chunked
     // ones included, by the larger of 8 KiB and maxPayload.

@@ -64,6 +64,9 @@ final class EngineHttp {
       HttpUtil.setKeepAlive(response, true);
       ctx.writeAndFlush(response);
     } else {
+      // Said, not only done: a client (Node's pooling agent) that reads no "Connection: close" keeps
+      // the socket for its next request, which then finds it closed ("socket hang up").
+      HttpUtil.setKeepAlive(response, false);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
   }
