@@ -1,5 +1,7 @@
 package dev.parley.chat.socketio;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,6 +30,35 @@ public interface Broadcast {
    *     it is complete at once.
    */
   CompletionStage<Void> emit(String event, Object... args);
+
+  /**
+   * Emits to this node's recipients and collects their acknowledgements, as socket.io's {@code
+   * io.timeout(ms).emit(event, args, (err, responses) => ...)}: the packet carries one ack id, and
+   * each recipient's acknowledgement is one response.
+   *
+   * <p>This node only: with a cluster, the other nodes' sockets do not get this emit (to reach them,
+   * emit without an acknowledgement). A recipient that disconnects before it acknowledged counts as
+   * one that did not answer.
+   *
+   * @param timeout how long to wait for every recipient's acknowledgement
+   * @return the acknowledgements' arguments, one list per recipient, in the order they arrived, once
+   *     every recipient answered (at once, with none, if there is no recipient); failed with an
+   *     {@link AckTimeoutException} that holds the responses received so far if some recipient did
+   *     not answer within {@code timeout}. Completes on an I/O thread: chain blocking work with an
+   *     executor of your own.
+   */
+  CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args);
+
+  /**
+   * Emits to the recipients, on every node, that can take the packet at once, and drops it for the
+   * others, as socket.io's {@code volatile} flag: a recipient on WebSocket gets it if nothing is
+   * waiting to be written to it and its connection takes more; on long-polling only if a poll is
+   * waiting with nothing queued; during an upgrade never. A dropped packet is never sent later.
+   * For what may be lost, such as positions sent many times a second.
+   *
+   * @return as {@link #emit}
+   */
+  CompletionStage<Void> emitVolatile(String event, Object... args);
 
   /**
    * Puts the matching sockets, on every node of the cluster, in a room, as socket.io's {@code

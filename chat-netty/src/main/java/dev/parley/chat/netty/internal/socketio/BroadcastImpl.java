@@ -1,12 +1,17 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.socketio.AckTimeoutException;
 import dev.parley.chat.socketio.Broadcast;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -38,10 +43,67 @@ final class BroadcastImpl implements Broadcast {
 
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
+    return emit(false, event, args);
+  }
+
+  @Override
+  public CompletionStage<Void> emitVolatile(String event, Object... args) {
+    return emit(true, event, args);
+  }
+
+  private CompletionStage<Void> emit(boolean volatileOnly, String event, Object[] args) {
     List<EngineFrame> frames = SocketIoRuntime.encodeEvent(ns.name(), -1, event, args);
-    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(), frames);
+    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(), frames,
+        volatileOnly);
     deliver(ns, emit);
     return ns.runtime().relay(emit.encode());
+  }
+
+  @Override
+  public CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args) {
+    Objects.requireNonNull(timeout, "timeout");
+    long ackId = ns.nextAckId();
+    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(ns.name(), ackId, event, args);
+    List<SocketImpl> recipients = targets(ns, rooms, exceptRooms, exceptId());
+    AckCollector collector = new AckCollector(recipients.size(), timeout);
+    for (SocketImpl s : recipients) {
+      s.expectAck(ackId, timeout).whenComplete(collector::answered);
+      s.send(frames);
+    }
+    return collector.result;
+  }
+
+  /** Each recipient's acknowledgement, or its failure (a timeout, a disconnect), until all are in. */
+  private static final class AckCollector {
+    final CompletableFuture<List<List<Object>>> result = new CompletableFuture<>();
+    private final List<List<Object>> responses = new ArrayList<>();
+    private final Duration timeout;
+    private int missing;
+    private boolean anyFailed;
+
+    AckCollector(int recipients, Duration timeout) {
+      this.missing = recipients;
+      this.timeout = timeout;
+      if (recipients == 0) {
+        result.complete(List.of());
+      }
+    }
+
+    synchronized void answered(List<Object> args, Throwable failure) {
+      if (failure == null) {
+        responses.add(args);
+      } else {
+        anyFailed = true;
+      }
+      if (--missing == 0) {
+        if (anyFailed) {
+          result.completeExceptionally(new AckTimeoutException(
+              "not every recipient acknowledged within " + timeout, responses));
+        } else {
+          result.complete(List.copyOf(responses));
+        }
+      }
+    }
   }
 
   @Override
@@ -74,7 +136,11 @@ final class BroadcastImpl implements Broadcast {
   /** Sends an emit to this node's sockets of the namespace that it is for. */
   static void deliver(NamespaceImpl ns, RelayedEmit emit) {
     for (SocketImpl s : targets(ns, emit.rooms(), emit.exceptRooms(), emit.exceptSocket())) {
-      s.send(emit.frames());
+      if (emit.volatileOnly()) {
+        s.sendVolatile(emit.frames());
+      } else {
+        s.send(emit.frames());
+      }
     }
   }
 
