@@ -21,6 +21,7 @@ public final class ChatConfig {
   private final int requestBurst;
   private final int maxPendingRequests;
   private final boolean announcePresence;
+  private final boolean keepPresenceNotices;
   private final int maxRecoveredMessages;
   private final Duration recoveryWindow;
   private final boolean offlineMessages;
@@ -38,6 +39,7 @@ public final class ChatConfig {
     this.requestBurst = b.requestBurst;
     this.maxPendingRequests = b.maxPendingRequests;
     this.announcePresence = b.announcePresence;
+    this.keepPresenceNotices = b.keepPresenceNotices;
     this.maxRecoveredMessages = b.maxRecoveredMessages;
     this.recoveryWindow = b.recoveryWindow;
     this.offlineMessages = b.offlineMessages;
@@ -68,6 +70,7 @@ public final class ChatConfig {
     b.requestBurst = requestBurst;
     b.maxPendingRequests = maxPendingRequests;
     b.announcePresence = announcePresence;
+    b.keepPresenceNotices = keepPresenceNotices;
     b.maxRecoveredMessages = maxRecoveredMessages;
     b.recoveryWindow = recoveryWindow;
     b.offlineMessages = offlineMessages;
@@ -126,6 +129,14 @@ public final class ChatConfig {
     return announcePresence;
   }
 
+  /**
+   * Whether the join and leave notices are kept in the room's history (and replayed by recovery), or
+   * only sent live. See {@link Builder#keepPresenceNotices(boolean)}.
+   */
+  public boolean keepPresenceNotices() {
+    return keepPresenceNotices;
+  }
+
   /** Most messages per room a reconnecting client is sent to catch up; past it, recovery fails. */
   public int maxRecoveredMessages() {
     return maxRecoveredMessages;
@@ -170,6 +181,7 @@ public final class ChatConfig {
         + ", requestBurst=" + requestBurst
         + ", maxPendingRequests=" + maxPendingRequests
         + ", announcePresence=" + announcePresence
+        + ", keepPresenceNotices=" + keepPresenceNotices
         + ", maxRecoveredMessages=" + maxRecoveredMessages
         + ", recoveryWindow=" + recoveryWindow
         + ", offlineMessages=" + offlineMessages
@@ -190,6 +202,7 @@ public final class ChatConfig {
     private int requestBurst = 40;
     private int maxPendingRequests = 64;
     private boolean announcePresence = true;
+    private boolean keepPresenceNotices = false;
     private int maxRecoveredMessages = 100;
     private Duration recoveryWindow = Duration.ofMinutes(2);
     private boolean offlineMessages = false;
@@ -269,6 +282,19 @@ public final class ChatConfig {
     /** Whether joins and leaves are announced to the room as notices. Default {@code true}. */
     public Builder announcePresence(boolean announce) {
       this.announcePresence = announce;
+      return this;
+    }
+
+    /**
+     * Whether the notices of {@link #announcePresence(boolean)} are kept in the room's history, so
+     * that joining clients see them in {@code joined.history} and recovery replays them. Default
+     * {@code false}: they are live events only, sent to the members in the room's order (with an id
+     * in that order, so a client may recover from it) but kept by neither the history store nor the
+     * cluster's log, so a room's history is its messages, and a server's shutdown, which takes every
+     * client out of its rooms, leaves nothing behind in it.
+     */
+    public Builder keepPresenceNotices(boolean keep) {
+      this.keepPresenceNotices = keep;
       return this;
     }
 

@@ -82,6 +82,8 @@ public interface ClusterEngine extends AutoCloseable {
   /**
    * Appends an entry to a room's order and delivers it to every node that follows the room
    * (including this one, if it does). A {@link ServerEvent.Message} is given its final id and time;
+   * so is the notice a {@link ServerEvent.Presence} may carry, which takes its place in the order as a
+   * message would but is not kept in the log (never returned by {@link #recent} or {@link #after});
    * the other events keep theirs. A {@link ServerEvent.HistoryCleared} is given its place: its
    * {@code throughId} becomes the id of the newest message ordered before it in the room ({@code
    * null} if none was), on this node and every follower, whatever the publisher passed. It also

@@ -40,8 +40,9 @@ import java.util.Map;
  *   what 2: event
  *   what 3: message
  * exclusion = connectionId:nstr user:nstr
+ * notice    = 0 (none) | 1 message
  * event     = 1 message                     (Message)
- *           | 2 room:nstr user:nstr joined:bool   (Presence)
+ *           | 2 room:nstr user:nstr joined:bool notice   (Presence; versions 1 and 2 have no notice)
  *           | 3 room:nstr by:nstr throughId:nstr  (HistoryCleared; version 1 has no throughId)
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
  *             text:str data:map              kind 0 ROOM, 1 PRIVATE, 2 NOTICE
@@ -61,7 +62,8 @@ import java.util.Map;
  * version it knows, and rejects any other with {@link IllegalArgumentException}, so that a node never
  * misreads what a newer node wrote. A cluster that moves to a new version therefore first runs, on
  * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
- * 1 HistoryCleared reads with {@code throughId} {@code null}.
+ * 1 HistoryCleared reads with {@code throughId} {@code null}. Version 3 added the live notice to
+ * Presence; an earlier Presence reads without one.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -72,12 +74,14 @@ import java.util.Map;
  */
 public final class ServerEventCodec {
   /** The version this codec writes; it reads this one and every earlier one. */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   /** The oldest version this codec reads. */
   private static final int OLDEST_VERSION = 1;
   /** The first version whose HistoryCleared carries {@code throughId}. */
   private static final int THROUGH_ID_VERSION = 2;
+  /** The first version whose Presence may carry a notice. */
+  private static final int NOTICE_VERSION = 3;
 
   /** How deep message data may nest; the data map itself is the first level. */
   public static final int MAX_DATA_DEPTH = 64;
@@ -168,6 +172,12 @@ public final class ServerEventCodec {
       out.writeNullableString(p.room());
       out.writeNullableString(p.user());
       out.writeBoolean(p.joined());
+      if (p.notice() == null) {
+        out.writeByte(0);
+      } else {
+        out.writeByte(1);
+        writeMessage(out, p.notice());
+      }
     } else if (event instanceof ServerEvent.HistoryCleared h) {
       out.writeByte(EVENT_HISTORY_CLEARED);
       out.writeNullableString(h.room());
@@ -376,13 +386,29 @@ public final class ServerEventCodec {
       case EVENT_MESSAGE:
         return new ServerEvent.Message(readMessage(in));
       case EVENT_PRESENCE:
-        return new ServerEvent.Presence(in.readNullableString(), in.readNullableString(), in.readBoolean());
+        return readPresence(in, version);
       case EVENT_HISTORY_CLEARED:
         return new ServerEvent.HistoryCleared(in.readNullableString(), in.readNullableString(),
             version >= THROUGH_ID_VERSION ? in.readNullableString() : null);
       default:
         throw in.malformed("unknown event " + tag);
     }
+  }
+
+  private static ServerEvent.Presence readPresence(CodecReader in, int version) {
+    String room = in.readNullableString();
+    String user = in.readNullableString();
+    boolean joined = in.readBoolean();
+    ChatMessage notice = null;
+    if (version >= NOTICE_VERSION) {
+      int flag = in.readByte();
+      if (flag == 1) {
+        notice = readMessage(in);
+      } else if (flag != 0) {
+        throw in.malformed("a notice flag of " + flag);
+      }
+    }
+    return new ServerEvent.Presence(room, user, joined, notice);
   }
 
   private static ChatMessage readMessage(CodecReader in) {

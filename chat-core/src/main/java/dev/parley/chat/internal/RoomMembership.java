@@ -99,9 +99,7 @@ final class RoomMembership {
         if (first) {
           Exclusion others = new Exclusion(null, user);
           tell(registry.publishPresence(roomName, user, true, others), roomName, user, true);
-          if (config.announcePresence()) {
-            registry.announce(roomName, user + " has joined", others);
-          }
+          registry.announcePresence(roomName, user, true, others);
         }
       } finally {
         if (!joined) {
@@ -143,9 +141,7 @@ final class RoomMembership {
       if (last) {
         Exclusion nobody = Exclusion.none();
         tell(registry.publishPresence(roomName, user, false, nobody), roomName, user, false);
-        if (config.announcePresence()) {
-          registry.announce(roomName, user + " has left", nobody);
-        }
+        registry.announcePresence(roomName, user, false, nobody);
       }
     }
     if (hooks.hooks.leave() != null) {

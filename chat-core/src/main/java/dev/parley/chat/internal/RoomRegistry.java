@@ -153,12 +153,12 @@ final class RoomRegistry {
 
   /**
    * {@link dev.parley.chat.cluster.LocalNode#onDeparted}: a user of a dead node left the room; its
-   * presence entry is there already, the notice a leave adds is not.
+   * presence entry is there already, the kept notice a leave adds is not.
    */
   void departed(String room, String user) {
-    if (config.announcePresence()) {
-      announce(room, user + " has left", Exclusion.none());
-    }
+    // A live notice travels with its presence entry, which the engine published without one: the
+    // departure of a dead node's user is told by that presence alone.
+    announcePresence(room, user, false, Exclusion.none());
   }
 
   // ---------------------------------------------------------------- into the order
@@ -180,9 +180,26 @@ final class RoomRegistry {
     }
   }
 
-  /** Publishes a presence change. */
+  /**
+   * Publishes a presence change; when presence is announced live only, with its notice ("alice has
+   * joined") for the same members. A kept notice is {@link #announcePresence}'s.
+   */
   CompletionStage<ServerEvent> publishPresence(String room, String user, boolean joined, Exclusion except) {
-    return engine.publish(room, new ServerEvent.Presence(room, user, joined), except);
+    ChatMessage notice = config.announcePresence() && !config.keepPresenceNotices()
+        ? drafts.notice(room, presenceText(user, joined))
+        : null;
+    return engine.publish(room, new ServerEvent.Presence(room, user, joined, notice), except);
+  }
+
+  /** The notice of a presence change, as a message of the room's history, when so configured. */
+  void announcePresence(String room, String user, boolean joined, Exclusion except) {
+    if (config.announcePresence() && config.keepPresenceNotices()) {
+      announce(room, presenceText(user, joined), except);
+    }
+  }
+
+  private static String presenceText(String user, boolean joined) {
+    return user + (joined ? " has joined" : " has left");
   }
 
   /**

@@ -108,6 +108,11 @@ final class Session implements ClientSession {
     if (closed != 0) {
       return;
     }
+    if (server.isClosed()) {
+      // Answered here, not on the inbox: the server's executor may already be shut down.
+      sendError(request.requestId(), ErrorCodes.SERVER_CLOSED, "The chat server is closed");
+      return;
+    }
     if (!limiter.tryAcquire()) {
       sendError(request.requestId(), ErrorCodes.RATE_LIMITED, "Too many requests; slow down");
       return;

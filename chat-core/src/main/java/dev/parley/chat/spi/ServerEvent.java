@@ -70,11 +70,31 @@ public sealed interface ServerEvent {
    * Someone entered or left a room this client is in. Sent for a user's first connection in and last
    * connection out of the room.
    *
+   * <p>As a room entry it may carry a live {@code notice} ("alice has joined", when {@link
+   * dev.parley.chat.ChatConfig#announcePresence()} is on and {@link
+   * dev.parley.chat.ChatConfig#keepPresenceNotices()} off): the {@link
+   * dev.parley.chat.cluster.ClusterEngine} gives it its id in the room's order, as it does a
+   * message's, without keeping it in the log; each node then sends it to the same members as the
+   * presence, as a {@link Message} right after it. Transports ignore the field: the notice reaches
+   * clients as that message.
+   *
    * @param room the room
    * @param user the user
    * @param joined {@code true} for entering, {@code false} for leaving
+   * @param notice the live notice that goes with it, or {@code null}
    */
-  record Presence(String room, String user, boolean joined) implements ServerEvent {}
+  record Presence(String room, String user, boolean joined, ChatMessage notice) implements ServerEvent {
+    /**
+     * A presence change without a notice.
+     *
+     * @param room the room
+     * @param user the user
+     * @param joined {@code true} for entering, {@code false} for leaving
+     */
+    public Presence(String room, String user, boolean joined) {
+      this(room, user, joined, null);
+    }
+  }
 
   /**
    * The answer to a members request.

@@ -265,6 +265,27 @@ class ServerEventCodecTest {
     assertThat(ServerEventCodec.encodeEvent(cleared)[0]).isEqualTo((byte) ServerEventCodec.FORMAT_VERSION);
   }
 
+  /** Version 2, which Redis logs written before version 3 still hold: a presence without a notice. */
+  @Test
+  void aVersion2PresenceReadsWithoutANotice() {
+    byte[] event = {2, 2, 2, 6, 'l', 'o', 'b', 'b', 'y', 6, 'a', 'l', 'i', 'c', 'e', 1};
+
+    assertThat(ServerEventCodec.decodeEvent(event)).isEqualTo(new ServerEvent.Presence("lobby", "alice", true));
+  }
+
+  @Test
+  void aPresenceWithItsLiveNoticeComesBackEqual() {
+    ChatMessage notice = ChatMessage.builder("0000000000002", TIME, MessageKind.NOTICE, "alice has joined")
+        .room("lobby").build();
+    ServerEvent.Presence presence = new ServerEvent.Presence("lobby", "alice", true, notice);
+    RoomEntry entry = new RoomEntry(presence, new Exclusion(null, "alice"));
+
+    assertThat(roundTripEvent(presence)).isEqualTo(presence);
+    assertThat(ServerEventCodec.decodeEntry(ServerEventCodec.encodeEntry(entry))).isEqualTo(entry);
+    assertThat(roundTripEvent(new ServerEvent.Presence("lobby", "alice", false)))
+        .isEqualTo(new ServerEvent.Presence("lobby", "alice", false));
+  }
+
   @Test
   void anUnknownVersionIsRefused() {
     byte[] payload = ServerEventCodec.encodeMessage(full());

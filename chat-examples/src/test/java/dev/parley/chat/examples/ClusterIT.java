@@ -166,8 +166,7 @@ class ClusterIT extends ThreeNodes {
     String seen = string(reader.await(frame("message", "text", "seen"), Member.WAIT, "seen").getAsJsonObject("message"), "id");
     reader.close();
     writer.await(frame("message", "text", "rreader has left"), Member.WAIT, "the reader leaving");
-    List<String> missed = new ArrayList<>();
-    missed.add(string(writer.await(frame("message", "text", "rreader has left"), Member.WAIT, "").getAsJsonObject("message"), "id"));
+    List<String> missed = new ArrayList<>(); // the leave's notice is live only: not kept, not recovered
     for (int i = 0; i < 3; i++) {
       missed.add(string(writer.request("message", "\"room\":\"" + room + "\",\"text\":\"missed " + i + "\"")
           .getAsJsonObject("message"), "id"));

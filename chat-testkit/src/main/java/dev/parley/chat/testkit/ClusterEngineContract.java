@@ -276,6 +276,37 @@ public abstract class ClusterEngineContract {
         "an id of another room, in a room with no messages");
   }
 
+  /**
+   * A presence change's live notice takes its place in the order, with an id as a message's, but the
+   * log never returns it: a client recovers from its id, and is given what came after it.
+   */
+  @Test
+  void aPresencesLiveNoticeHasAnIdInTheOrderButStaysOutOfTheLog() {
+    Pair two = startPair();
+    Node writer = two.first();
+    Node follower = two.second();
+    join(follower.engine().follow("lobby", 0));
+    ChatMessage before = publish(writer, "lobby", "before");
+    ChatMessage draft = ChatMessage.builder(MessageIds.format(1), Instant.EPOCH, MessageKind.NOTICE, "bob has joined")
+        .room("lobby").build();
+    Exclusion bob = new Exclusion(null, "bob");
+
+    ServerEvent.Presence ordered = (ServerEvent.Presence) join(writer.engine().publish("lobby",
+        new ServerEvent.Presence("lobby", "bob", true, draft), bob));
+    ChatMessage after = publish(writer, "lobby", "after");
+
+    ChatMessage notice = ordered.notice();
+    assertTrue(notice.id().compareTo(before.id()) > 0 && notice.id().compareTo(after.id()) < 0,
+        "the notice's id is its place in the order: " + notice.id());
+    assertEquals(MessageIds.time(MessageIds.parse(notice.id())), notice.time(), "its time is its id's");
+    assertEquals(draft, notice.toBuilder().id(draft.id()).time(draft.time()).build(), "the rest is kept");
+    assertEquals(List.of(new RoomEntry(new ServerEvent.Message(before), none()), new RoomEntry(ordered, bob),
+        new RoomEntry(new ServerEvent.Message(after), none())), follower.local().awaitEntries("lobby", 3, TIMEOUT));
+    assertEquals(List.of(before, after), join(follower.engine().recent("lobby", 10)), "not in the log");
+    assertEquals(Optional.of(List.of(after)), join(follower.engine().after("lobby", notice.id(), 10)),
+        "recovering from the notice's id");
+  }
+
   @Test
   void aLogPastItsSizeNeverAnswersWithAGap() {
     Pair two = startPair();

@@ -109,6 +109,7 @@ class ClusterOutageTest {
 
     assertThat(bob.takeUntil(ServerEvent.Presence.class)).isEqualTo(new ServerEvent.Presence("lobby", "alice", false));
     assertThat(bob.skipped()).as("never told she joined").noneMatch(e -> e instanceof ServerEvent.Presence);
+    assertThat(bob.takeMessage().text()).as("the live notice of what holds").isEqualTo("alice has left");
     kit.server().distributeMsg("lobby", "bot", "marker").toCompletableFuture().join();
     assertThat(bob.takeUntil(ServerEvent.Message.class).message().text()).isEqualTo("marker");
     assertThat(bob.skipped()).as("nor after").noneMatch(e -> e instanceof ServerEvent.Presence);

@@ -31,8 +31,8 @@ class HistoryTest {
   }
 
   @Test
-  void historyIncludesNoticesButNotPrivateMessages() {
-    try (ChatTestKit kit = ChatTestKit.create()) {
+  void historyIncludesKeptNoticesButNotPrivateMessages() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().keepPresenceNotices(true).build()))) {
       TestClient alice = kit.connect().join("lobby", "alice");
       alice.take(ServerEvent.Joined.class);
       kit.connect().join("lobby", "bob").take(ServerEvent.Joined.class);
@@ -55,7 +55,7 @@ class HistoryTest {
       TestClient bob = kit.connect().join("lobby", "bob");
 
       assertThat(bob.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::text)
-          .containsExactly("alice has joined", "anyone?", "alice has left");
+          .containsExactly("anyone?");
     }
   }
 

@@ -95,6 +95,10 @@ final class SharedMemoryCluster {
           while (r.log.size() > logSize) {
             r.droppedThrough = r.log.remove(0).id();
           }
+        } else if (event instanceof ServerEvent.Presence p && p.notice() != null) {
+          lastId = MessageIds.next(lastId, System.currentTimeMillis());
+          ordered = new ServerEvent.Presence(p.room(), p.user(), p.joined(), p.notice().toBuilder()
+              .id(MessageIds.format(lastId)).time(MessageIds.time(lastId)).build());
         } else if (event instanceof ServerEvent.HistoryCleared h) {
           ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.lastId);
           r.log.clear();

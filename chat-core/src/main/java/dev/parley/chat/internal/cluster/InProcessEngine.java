@@ -112,6 +112,11 @@ public final class InProcessEngine implements ClusterEngine {
         // The log's newest id was seeded from the store with the room: it covers earlier runs too.
         ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.log.lastId());
         r.clear(now);
+      } else if (event instanceof ServerEvent.Presence p && p.notice() != null) {
+        // A live notice takes its place in the order as a message does, but the log does not keep it.
+        long id = lastId.updateAndGet(last -> MessageIds.next(last, now));
+        ChatMessage notice = p.notice().toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
+        ordered = new ServerEvent.Presence(p.room(), p.user(), p.joined(), notice);
       } else if (!(event instanceof ServerEvent.Presence)) {
         throw new IllegalArgumentException("Not a room entry: " + event.getClass().getSimpleName());
       }

@@ -12,6 +12,7 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -34,10 +35,10 @@ public final class JsonProtocol {
   private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
   /**
-   * The last event encoded on this thread and its bytes. A room fan-out hands the same event instance
-   * to every member's connection in a row on one thread, so each broadcast is encoded once.
+   * An event as the text frame every recipient of a fan-out is sent: the key under which a {@link
+   * SharedEvent} keeps this protocol's encoding, so it is encoded and framed once for all of them.
    */
-  private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
+  private final SharedEvent.Encoding<WsFrame> frames = event -> new WsFrame(encode(event), false);
 
   /** Decodes one text frame; what cannot be decoded becomes {@link ClientRequest.Invalid}. */
   public ClientRequest decode(String text) {
@@ -163,19 +164,13 @@ public final class JsonProtocol {
 
   // ------------------------------------------------------------------ encoding
 
-  /** Encodes an event as UTF-8 JSON; the same instance twice in a row on a thread is encoded once. */
-  public byte[] encode(ServerEvent event) {
-    Object[] last = lastEncoded.get();
-    if (last[0] == event) {
-      return (byte[]) last[1];
-    }
-    byte[] bytes = encodeFresh(event);
-    last[0] = event;
-    last[1] = bytes;
-    return bytes;
+  /** The encoding a fan-out shares: see {@link #frames}. */
+  public SharedEvent.Encoding<WsFrame> frames() {
+    return frames;
   }
 
-  byte[] encodeFresh(ServerEvent event) {
+  /** Encodes an event as UTF-8 JSON. */
+  public byte[] encode(ServerEvent event) {
     StringWriter out = new StringWriter(128);
     try (JsonWriter w = new JsonWriter(out)) {
       w.setSerializeNulls(false);

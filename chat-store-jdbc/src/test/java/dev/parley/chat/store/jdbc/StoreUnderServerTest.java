@@ -15,6 +15,7 @@ import dev.parley.chat.testkit.TestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -221,6 +222,36 @@ class StoreUnderServerTest {
 
       assertThat(bob.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::text)
           .containsExactly("before the restart 1", "before the restart 2", "before the restart 3");
+    }
+  }
+
+  /**
+   * Presence notices are announced (the default) but not kept (the default): everyone leaving, as at
+   * a shutdown, leaves no "has left" in the database, and the next run's joiner gets the conversation.
+   * With keepPresenceNotices they are kept, and come back after the restart.
+   */
+  @ParameterizedTest(name = "{0}, keepPresenceNotices {1}")
+  @CsvSource({"sqlite, false", "postgresql, false", "sqlite, true", "postgresql, true"})
+  void presenceNoticesAreKeptOnlyWhenConfigured(String database, boolean keep) throws Exception {
+    db = TestDatabase.named(database, dir);
+    ChatConfig config = ChatConfig.builder().keepPresenceNotices(keep).build();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
+      TestClient alice = joined(kit, "alice");
+      TestClient bob = joined(kit, "bob");
+      send(alice, "r1", "before the restart");
+      alice.takeUntil(ServerEvent.Ack.class); // after bob's presence and its notice
+      bob.disconnect();
+      assertThat(alice.takeUntil(ServerEvent.Message.class).message().text()).isEqualTo("bob has left");
+      alice.disconnect();
+      alice.awaitClose();
+    }
+
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
+      TestClient carol = kit.connect().join("lobby", "carol");
+
+      assertThat(carol.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::text).containsExactlyElementsOf(
+          keep ? List.of("alice has joined", "bob has joined", "before the restart", "bob has left", "alice has left")
+              : List.of("before the restart"));
     }
   }
 

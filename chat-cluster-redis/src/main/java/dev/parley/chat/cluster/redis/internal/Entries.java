@@ -26,10 +26,17 @@ final class Entries {
     return (id >>> 12) + "-" + (id & 4095);
   }
 
-  /** The event with the id (and so the time) it was ordered under, if it is a message. */
+  /**
+   * The event with the id (and so the time) it was ordered under, if it is a message or a presence
+   * change with a live notice: the notice takes the id of its presence entry, which the log keeps
+   * under kind {@code p}, never as a message.
+   */
   static ServerEvent withId(ServerEvent event, long id) {
     if (event instanceof ServerEvent.Message m) {
       return new ServerEvent.Message(withId(m.message(), id));
+    }
+    if (event instanceof ServerEvent.Presence p && p.notice() != null) {
+      return new ServerEvent.Presence(p.room(), p.user(), p.joined(), withId(p.notice(), id));
     }
     return event;
   }
@@ -45,6 +52,7 @@ final class Entries {
 
   static RoomEntry withId(RoomEntry entry, String streamId) {
     return entry.event() instanceof ServerEvent.Message
+        || (entry.event() instanceof ServerEvent.Presence p && p.notice() != null)
         ? new RoomEntry(withId(entry.event(), id(streamId)), entry.except())
         : entry;
   }

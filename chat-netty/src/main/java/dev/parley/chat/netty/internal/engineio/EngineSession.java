@@ -219,7 +219,7 @@ public final class EngineSession {
   }
 
   private static boolean add(OutboundQueue out, EngineFrame frame) {
-    return frame.isBinary() ? out.binary(frame.binaryData()) : out.text(frame.utf8());
+    return out.frame(frame.webSocketFrame());
   }
 
   private static boolean add(OutboundQueue out, List<EngineFrame> frames) {

@@ -345,7 +345,11 @@ public final class NamespaceImpl implements Namespace {
       return;
     }
     Ids ids = l == null ? null : l.ids(state);
-    String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
+    // A recovered socket keeps its id even while the socket it superseded on this node is still
+    // being disconnected on its own loop (its removal below spares the new one); only a socket that
+    // still holds the id for good makes this one take a new id.
+    SocketImpl holder = ids == null || ids.sid() == null ? null : sockets.get(ids.sid());
+    String sid = ids == null || ids.sid() == null || (holder != null && !holder.leaving()) ? randomId() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
     sockets.put(socket.id(), socket);

@@ -64,6 +64,11 @@ public final class SocketImpl implements SocketIoClient {
   private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
   /**
+   * Set at once by {@link #disconnect()}, which completes later on the session's loop: from then on
+   * the socket's id is free for a socket that continues its session (a recovery that superseded it).
+   */
+  private volatile boolean leaving;
+  /**
    * What the namespace's listener (Parley's chat bridge) keeps with the socket: the state it handed
    * over when it accepted the connect, set before the setup handler runs.
    */
@@ -290,6 +295,7 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public void disconnect() {
+    leaving = true;
     // In order with this thread's sends: what it emitted before goes first, nothing after it.
     connection.session.runInOrder(() -> {
       if (!connected) {
@@ -313,6 +319,11 @@ public final class SocketImpl implements SocketIoClient {
   @Override
   public boolean connected() {
     return connected;
+  }
+
+  /** Whether the socket is gone or on its way out, so that its id may be given to another. */
+  boolean leaving() {
+    return leaving || !connected;
   }
 
   @Override
