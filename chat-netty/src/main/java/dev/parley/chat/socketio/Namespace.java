@@ -68,7 +68,7 @@ public interface Namespace {
   CompletionStage<Void> emit(String event, Object... args);
 
   /**
-   * Emits an event to every socket of this namespace, on this node, and collects their
+   * Emits an event to every socket of this namespace, on every node, and collects their
    * acknowledgements; see {@link Broadcast#emitWithAck}.
    */
   CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args);
@@ -93,6 +93,12 @@ public interface Namespace {
 
   /** Disconnects every socket of this namespace, on every node; see {@link Broadcast#disconnectSockets}. */
   CompletionStage<Void> disconnectSockets();
+
+  /**
+   * Every socket of this namespace, on every node, as socket.io's {@code fetchSockets()}; see {@link
+   * Broadcast#fetchSockets}.
+   */
+  CompletionStage<List<RemoteSocket>> fetchSockets();
 
   /** The connected socket with this id, if any, on this node. */
   Optional<SocketIoClient> socket(String id);

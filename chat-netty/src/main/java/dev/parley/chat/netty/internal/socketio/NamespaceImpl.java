@@ -8,6 +8,7 @@ import dev.parley.chat.socketio.ConnectionHandler;
 import dev.parley.chat.socketio.DisconnectHandler;
 import dev.parley.chat.socketio.EventHandler;
 import dev.parley.chat.socketio.Namespace;
+import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
 import dev.parley.chat.socketio.ConnectMiddleware;
@@ -207,6 +208,11 @@ public final class NamespaceImpl implements Namespace {
   @Override
   public CompletionStage<Void> emitVolatile(String event, Object... args) {
     return new BroadcastImpl(this, null).emitVolatile(event, args);
+  }
+
+  @Override
+  public CompletionStage<List<RemoteSocket>> fetchSockets() {
+    return new BroadcastImpl(this, null).fetchSockets();
   }
 
   @Override
