@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatServer;

@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.spi.ClientConnection;

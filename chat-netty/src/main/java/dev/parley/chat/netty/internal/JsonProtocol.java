@@ -2,11 +2,8 @@ package dev.parley.chat.netty.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.Gson;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
@@ -14,7 +11,6 @@ import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.SharedEvent;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +23,6 @@ import java.util.Map;
  * {@link ServerEvent}s to frames. Thread-safe.
  */
 public final class JsonProtocol {
-  /** Deep JSON is a cheap way to burn a server's stack and CPU; protocol frames are never deep. */
-  static final int MAX_NESTING = 32;
   static final int MAX_REQUEST_ID_LENGTH = 64;
   static final int DEFAULT_HISTORY_PAGE = 50;
 
@@ -44,19 +38,14 @@ public final class JsonProtocol {
   public ClientRequest decode(String text) {
     JsonObject frame;
     try {
-      JsonReader reader = new JsonReader(new StringReader(text));
-      reader.setStrictness(Strictness.STRICT);
-      reader.setNestingLimit(MAX_NESTING);
-      JsonElement element = ELEMENTS.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        return error(null, ErrorCodes.BAD_REQUEST, "The frame has data after the JSON value");
-      }
+      JsonElement element = StrictJson.parse(text);
       if (!element.isJsonObject()) {
         return error(null, ErrorCodes.BAD_REQUEST, "A frame must be a JSON object");
       }
       frame = element.getAsJsonObject();
-    } catch (IOException | RuntimeException e) {
-      return error(null, ErrorCodes.BAD_REQUEST, "The frame is not valid JSON");
+    } catch (StrictJson.Invalid e) {
+      return error(null, ErrorCodes.BAD_REQUEST,
+          e.trailingData() ? "The frame has data after the JSON value" : "The frame is not valid JSON");
     }
     String id = null;
     try {

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
@@ -247,7 +248,7 @@ final class ChatConnection implements ClientConnection {
    */
   static void end(SocketImpl socket, int code) {
     if (code == CloseCodes.GOING_AWAY) {
-      socket.closeConnection("the chat server asked the client to reconnect");
+      socket.closeConnection(CloseReason.RECONNECT_REQUESTED);
     } else {
       socket.disconnect();
     }

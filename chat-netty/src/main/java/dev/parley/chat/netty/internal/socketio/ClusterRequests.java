@@ -52,7 +52,7 @@ final class ClusterRequests {
   static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
 
   private final SocketIoRuntime runtime;
-  private final String token = NamespaceImpl.randomId();
+  private final String token = dev.parley.chat.netty.internal.RandomIds.next();
   private final AtomicLong nextRequest = new AtomicLong();
   private final ConcurrentHashMap<Long, Object> waiting = new ConcurrentHashMap<>();
 

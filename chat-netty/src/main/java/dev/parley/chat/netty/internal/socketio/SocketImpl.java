@@ -1,5 +1,8 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.concurrent.Threads;
+import dev.parley.chat.internal.concurrent.SerialExecutor;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
@@ -44,7 +47,7 @@ public final class SocketImpl implements SocketIoClient {
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
   private final SocketIoHandshake handshake;
-  private final SerialQueue serial;
+  private final SerialExecutor serial;
   /**
    * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
    * socket's lock. Most sockets are in one or two rooms, which an array holds in a few bytes.
@@ -81,7 +84,7 @@ public final class SocketImpl implements SocketIoClient {
     this.ns = ns;
     this.connection = connection;
     this.handshake = handshake;
-    this.serial = new SerialQueue(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
+    this.serial = new SerialExecutor(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
   }
 
   @Override
@@ -302,7 +305,7 @@ public final class SocketImpl implements SocketIoClient {
         return;
       }
       connection.session.send(PacketCodec.encode(Packet.DISCONNECT, ns.name(), -1, null));
-      closed("server namespace disconnect");
+      closed(CloseReason.SERVER_NAMESPACE_DISCONNECT);
       ns.runtime().removed(connection, this);
     });
   }
@@ -312,7 +315,7 @@ public final class SocketImpl implements SocketIoClient {
    * was sent to it before, as a network failure would: the client's sockets see a transport close,
    * after which a stock client reconnects by itself and may recover.
    */
-  void closeConnection(String reason) {
+  void closeConnection(CloseReason reason) {
     connection.session.close(reason);
   }
 
@@ -407,7 +410,7 @@ public final class SocketImpl implements SocketIoClient {
         try {
           h.onEvent(this, event, args, ack);
         } catch (Throwable e) {
-          rethrowIfFatal(e);
+          Threads.rethrowIfFatal(e);
           log.error("Socket.IO any-event handler failed on '{}'", LogText.of(event), e);
         }
       }
@@ -426,7 +429,7 @@ public final class SocketImpl implements SocketIoClient {
     try {
       handler.onEvent(this, args, ack);
     } catch (Throwable e) {
-      rethrowIfFatal(e);
+      Threads.rethrowIfFatal(e);
       log.error("handler for '{}' failed", LogText.of(event), e);
     }
   }
@@ -437,7 +440,7 @@ public final class SocketImpl implements SocketIoClient {
       try {
         m.check(this, event, args);
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         Exception refusal = e instanceof Exception x ? x : new RuntimeException(e);
         if (l.errors.isEmpty()) {
           log.debug("event '{}' of {} refused by a middleware: {}", LogText.of(event), id, LogText.of(String.valueOf(e)));
@@ -446,7 +449,7 @@ public final class SocketImpl implements SocketIoClient {
           try {
             handler.accept(refusal);
           } catch (Throwable failed) {
-            rethrowIfFatal(failed);
+            Threads.rethrowIfFatal(failed);
             log.error("Socket.IO error handler failed", failed);
           }
         }
@@ -468,23 +471,17 @@ public final class SocketImpl implements SocketIoClient {
       try {
         call.run();
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         log.error("Socket.IO handler failed", e);
       }
     });
     if (!queued) {
       log.info("closing session {}: more than {} events waiting", connection.session.id(),
           ns.runtime().config().maxPendingEvents());
-      connection.session.close("too many pending events");
+      connection.session.close(CloseReason.TOO_MANY_PENDING_EVENTS);
     }
   }
 
-  /** Handlers are application code: any failure is theirs, except the JVM running out of resources. */
-  static void rethrowIfFatal(Throwable e) {
-    if (e instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
-  }
 
   /** On the loop: the client acknowledged one of our events. */
   void onAck(long ackId, List<Object> args) {
@@ -524,7 +521,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   /** On the loop: the socket is gone. */
-  void closed(String reason) {
+  void closed(CloseReason reason) {
     if (!connected) {
       return;
     }
@@ -538,7 +535,7 @@ public final class SocketImpl implements SocketIoClient {
     }
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
     if (waiting != null) {
-      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
+      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason.socketIoReason())));
       waiting.clear();
     }
     ns.disconnected(this, reason);
