@@ -43,6 +43,7 @@ public record ParleyProperties(
    * @param requestBurst requests one connection may send at once
    * @param maxPendingRequests requests of one connection that may wait for the hook executor
    * @param announcePresence whether joins and leaves are announced to the room
+   * @param keepPresenceNotices whether those announcements are kept in the room's history
    * @param maxRecoveredMessages most messages per room a reconnecting client is sent
    * @param recoveryWindow how old the last message a reconnecting client saw may be
    * @param offlineMessages whether private messages to offline users are kept
@@ -60,6 +61,7 @@ public record ParleyProperties(
       Integer requestBurst,
       Integer maxPendingRequests,
       Boolean announcePresence,
+      Boolean keepPresenceNotices,
       Integer maxRecoveredMessages,
       Duration recoveryWindow,
       Boolean offlineMessages,

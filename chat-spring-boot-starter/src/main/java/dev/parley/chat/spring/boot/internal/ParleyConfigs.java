@@ -31,6 +31,7 @@ public final class ParleyConfigs {
     set(p.requestBurst(), b::requestBurst);
     set(p.maxPendingRequests(), b::maxPendingRequests);
     set(p.announcePresence(), b::announcePresence);
+    set(p.keepPresenceNotices(), b::keepPresenceNotices);
     set(p.maxRecoveredMessages(), b::maxRecoveredMessages);
     set(p.recoveryWindow(), b::recoveryWindow);
     set(p.offlineMessages(), b::offlineMessages);
