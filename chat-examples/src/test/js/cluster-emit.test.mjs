@@ -1,7 +1,8 @@
 // Broadcasts from server code across the nodes of a cluster: three ShoutServer processes on one
 // private Redis, started by SocketIoEmitIT, which passes their URLs in CLUSTER_URLS. A `shout`
 // makes the shouter's node emit to the namespace, to a room, to everyone outside the room, to
-// everyone but the shouter, and then `shout done` (see ShoutServer).
+// everyone but the shouter, and then `shout done` (see ShoutServer); `fetch`, `poke` and `ask` use
+// fetchSockets and broadcasts with acknowledgements across the nodes.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { URLS, connect, name, waiter } from "./cluster-helpers.mjs";
@@ -127,5 +128,54 @@ describe("server-side operations on a room's sockets on a cluster of three nodes
     for (const s of sockets.filter((x) => !x.inRoom)) {
       assert.equal(await s.socket.emitWithAck("enter", name("still")), "in", `a socket outside ${from} on node ${s.node} stays`);
     }
+  });
+});
+
+describe("fetchSockets and broadcasts with acknowledgements on a cluster of three nodes", () => {
+  it("fetchSockets finds a room's sockets on every node, with their rooms, data and handshake, and reaches them", async () => {
+    const room = name("fetched");
+    const members = [];
+    for (let n = 0; n < 3; n++) {
+      const socket = await connect(URLS[n] + "/shout", { query: { who: "q" + n } });
+      assert.equal(await socket.emitWithAck("enter", room), "in");
+      assert.equal(await socket.emitWithAck("tag", "t" + n), "tagged");
+      members.push(socket);
+    }
+    const outsider = await connect(URLS[1] + "/shout");
+    const found = await outsider.emitWithAck("fetch", room);
+    assert.ok(Array.isArray(found), JSON.stringify(found));
+    assert.deepEqual(found.map((f) => f.id).sort(), members.map((m) => m.id).sort());
+    for (let n = 0; n < 3; n++) {
+      const f = found.find((x) => x.id === members[n].id);
+      assert.deepEqual(f.rooms.sort(), [members[n].id, room].sort(), `the rooms of node ${n}'s socket`);
+      assert.equal(f.tag, "t" + n, `the data of node ${n}'s socket`);
+      assert.equal(f.query, "q" + n, `the handshake of node ${n}'s socket`);
+    }
+    assert.deepEqual(await outsider.emitWithAck("fetch", name("nobody")), []);
+
+    const poked = within(new Promise((r) => members[2].once("poked", r)), "poke");
+    assert.equal(await outsider.emitWithAck("poke", members[2].id, "hi there"), "poked");
+    assert.equal(await poked, "hi there", "an emit to a fetched socket of another node reaches it");
+  });
+
+  it("a broadcast collects the acknowledgements of every node's recipients, and the ones that came when one is missing", async () => {
+    const room = name("asked");
+    for (let n = 0; n < 3; n++) {
+      const socket = await connect(URLS[n] + "/shout");
+      socket.on("question", (q, cb) => cb("node " + n, q));
+      assert.equal(await socket.emitWithAck("enter", room), "in");
+    }
+    const asker = await connect(URLS[0] + "/shout");
+    const all = await asker.emitWithAck("ask", room, 3000);
+    assert.equal(all.ok, true, JSON.stringify(all));
+    assert.deepEqual(all.responses.map((r) => r[0]).sort(), ["node 0", "node 1", "node 2"]);
+    assert.deepEqual(all.responses.map((r) => r[1]), ["which node?", "which node?", "which node?"]);
+
+    const silent = await connect(URLS[2] + "/shout");
+    silent.on("question", () => {});
+    assert.equal(await silent.emitWithAck("enter", room), "in");
+    const some = await asker.emitWithAck("ask", room, 500);
+    assert.equal(some.ok, false);
+    assert.deepEqual(some.responses.map((r) => r[0]).sort(), ["node 0", "node 1", "node 2"]);
   });
 });

@@ -302,6 +302,97 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(await early, "hello", "an emit of the setup reaches the client, which holds it until connected");
     });
 
+    it("runs every handler of an event, connect and connection in order, and the connect middlewares", async () => {
+      const s = await connect(mode, "/more");
+      const { steps, rooms } = await s.emitWithAck("steps");
+      assert.equal(steps, "use1,setup,use2", "use and onSetup run in the order they were registered");
+      assert.deepEqual(rooms, ["first", "second", s.id].sort(), "both connection handlers ran");
+      const first = next(s, "first handler");
+      const second = next(s, "second handler");
+      assert.equal(await s.emitWithAck("twice", "x"), "second", "the first ack sent is the one the client gets");
+      assert.deepEqual(await first, ["x"]);
+      assert.deepEqual(await second, ["x"]);
+
+      await assert.rejects(connect(mode, "/more", { auth: { second: "no" } }), (err) => {
+        assert.equal(err.message, "second says no", "a later connect handler may refuse");
+        return true;
+      });
+      await assert.rejects(connect(mode, "/more", { auth: { mw: "deny" } }), (err) => {
+        assert.equal(err.message, "Denied by middleware");
+        assert.deepEqual(err.data, { step: 1 });
+        return true;
+      });
+      await assert.rejects(connect(mode, "/more", { auth: { mw: "throw" } }), (err) => {
+        assert.equal(err.message, "Server error", "a middleware that throws refuses with a generic message");
+        return true;
+      });
+    });
+
+    it("tells an any-handler every event until it is removed, and lets a socket middleware refuse events", async () => {
+      const s = await connect(mode, "/more");
+      const any = [];
+      s.on("any", (event, count) => any.push([event, count]));
+      const refused = next(s, "refused");
+      let ran = false;
+      s.emit("forbidden", (answer) => { ran = answer; });
+      assert.deepEqual(await refused, ["event forbidden is not allowed"], "the socket's error handler had the refusal");
+      await s.emitWithAck("twice", 1, 2);
+      assert.deepEqual(any, [["twice", 2]], "the refused event reached no any-handler, the next one did");
+      assert.equal(ran, false, "a refused event gets no acknowledgement");
+      assert.equal(await s.emitWithAck("off-any"), "off");
+      await s.emitWithAck("twice", 3);
+      assert.deepEqual(any.map((a) => a[0]), ["twice", "off-any"], "no any-handler after offAny");
+    });
+
+    it("collects a room's acknowledgements, and gives the ones that came when one is missing", async () => {
+      const room = name("askers");
+      const [asker, a, b, silent] = await Promise.all([0, 1, 2, 3].map(() => connect(mode, "/more")));
+      a.on("question", (q, cb) => cb("red from a"));
+      b.on("question", (q, cb) => cb("blue from b", q));
+      silent.on("question", () => {});
+      await a.emitWithAck("join", room);
+      await b.emitWithAck("join", room);
+      const all = await asker.emitWithAck("poll", room, 2000);
+      assert.equal(all.ok, true);
+      assert.deepEqual(all.responses.map((r) => r[0]).sort(), ["blue from b", "red from a"]);
+      assert.deepEqual(all.responses.find((r) => r.length === 2), ["blue from b", "favourite colour?"]);
+      assert.deepEqual(await asker.emitWithAck("poll", name("empty"), 2000), { ok: true, responses: [] });
+
+      await silent.emitWithAck("join", room);
+      const some = await asker.emitWithAck("poll", room, 300);
+      assert.equal(some.ok, false);
+      assert.equal(some.error, "AckTimeoutException");
+      assert.deepEqual(some.responses.map((r) => r[0]).sort(), ["blue from b", "red from a"]);
+    });
+
+    it("sends a volatile emit to an idle client and drops those that would wait behind a queue", async () => {
+      const s = await connect(mode, "/echo", { auth: { token: "secret" } });
+      if (mode === "polling then upgrade" && s.io.engine.transport.name !== "websocket") {
+        await within(new Promise((r) => s.io.engine.once("upgrade", r)), "upgrade"); // none during an upgrade
+      }
+      let got = [];
+      s.on("v", (v) => got.push(v));
+      let bigs = 0;
+      s.on("big", () => { bigs++; });
+      const send = async (what) => {
+        const done = next(s, "v-done");
+        s.emit("volatile", what);
+        await done;
+      };
+      // Idle: on long-polling that needs the client's next poll to be waiting already, which it
+      // nearly always is; a few tries rule out the rare moment between two polls.
+      for (let i = 0; i < 5 && got.length === 0; i++) await send("idle");
+      assert.deepEqual(got, ["idle"]);
+      got = [];
+      await send("queued");
+      assert.equal(bigs, 2);
+      // On long-polling none gets through (the poll is taken by the first big emit); on WebSocket
+      // one may, when the connection drained everything just before it.
+      assert.ok(got.length < 50, `${got.length} of 50 volatile emits behind a queue were sent`);
+      assert.deepEqual(got, [...got].sort((a, b) => a - b), "those sent keep their order");
+      if (MODES[mode].transports.length === 1 && MODES[mode].transports[0] === "polling") assert.deepEqual(got, []);
+    });
+
     it("tells the client when the server disconnects it, and it does not reconnect", async () => {
       const s = await connect(mode, "/echo", { auth: { token: "secret" } });
       const reason = next(s, "disconnect");

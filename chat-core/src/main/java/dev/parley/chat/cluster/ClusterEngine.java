@@ -268,6 +268,21 @@ public interface ClusterEngine extends AutoCloseable {
   CompletionStage<Void> relay(byte[] payload);
 
   /**
+   * Relays a payload as {@link #relay} does, and tells to how many other nodes the cluster handed
+   * it: as many answers as a transport may wait for when its payload asks the others something
+   * (Socket.IO's {@code fetchSockets}, say). A node whose subscription is down at that moment is not
+   * counted, as it does not get the payload; the count is a best effort while the cluster's
+   * connections fail.
+   *
+   * @param payload the bytes, passed on unchanged; the caller must not change them afterwards
+   * @return the number of other nodes the payload was handed to, or -1 if this engine cannot tell
+   *     (the default, which relays with {@link #relay}); fails as {@link #relay} fails
+   */
+  default CompletionStage<Integer> relayCounted(byte[] payload) {
+    return relay(payload).thenApply(v -> -1);
+  }
+
+  /**
    * Whether this node is connected to the cluster's shared state now, for {@link
    * dev.parley.chat.ChatServer#health()}. Called from any thread, when someone asks; must not block
    * for long. The default answers UP, as the in-process engine, which is the whole cluster, does.

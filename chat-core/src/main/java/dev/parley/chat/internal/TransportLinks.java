@@ -79,14 +79,20 @@ final class TransportLinks {
 
     @Override
     public CompletionStage<Void> relay(byte[] payload) {
-      if (closed) {
-        return closedStage();
-      }
+      return closed ? closedStage() : engine.relay(framed(payload));
+    }
+
+    @Override
+    public CompletionStage<Integer> relayCounted(byte[] payload) {
+      return closed ? closedStage() : engine.relayCounted(framed(payload));
+    }
+
+    private byte[] framed(byte[] payload) {
       byte[] framed = new byte[1 + nameBytes.length + payload.length];
       framed[0] = (byte) nameBytes.length;
       System.arraycopy(nameBytes, 0, framed, 1, nameBytes.length);
       System.arraycopy(payload, 0, framed, 1 + nameBytes.length, payload.length);
-      return engine.relay(framed);
+      return framed;
     }
 
     @Override

@@ -48,6 +48,18 @@ public interface TransportLink extends AutoCloseable {
   CompletionStage<Void> relay(byte[] payload);
 
   /**
+   * Relays a payload as {@link #relay} does, and tells to how many other nodes it was handed: the
+   * answers a payload that asks the other nodes something may wait for. See {@link
+   * dev.parley.chat.cluster.ClusterEngine#relayCounted}.
+   *
+   * @param payload the bytes; not to be changed afterwards
+   * @return the number of other nodes it was handed to, or -1 if the engine cannot tell
+   */
+  default CompletionStage<Integer> relayCounted(byte[] payload) {
+    return relay(payload).thenApply(v -> -1);
+  }
+
+  /**
    * Keeps a client's recovery state, replacing what was kept under the id, for {@code ttl} from now.
    * Session ids are this link's own: another transport's same id is another session.
    *

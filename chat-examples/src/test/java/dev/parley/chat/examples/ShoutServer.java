@@ -5,7 +5,10 @@ import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.socketio.Namespace;
+import dev.parley.chat.socketio.AckTimeoutException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
@@ -20,7 +23,13 @@ import java.util.concurrent.CountDownLatch;
  * TEXT} emits {@code room shout TEXT} to the Socket.IO room ROOM, which holds the chat members of
  * ROOM, and acknowledges the same way. On {@code /shout}, {@code gather FROM TO}, {@code scatter FROM
  * TO} and {@code kick ROOM} put the sockets of FROM in TO, take them out of it, and disconnect the
- * sockets of ROOM, on every node, acknowledged as a shout. Runs until killed.
+ * sockets of ROOM, on every node, acknowledged as a shout. {@code tag VALUE} keeps VALUE in the
+ * socket's data; {@code fetch ROOM} acknowledges the sockets of ROOM on every node as {@code {id,
+ * rooms, tag, query}} each ({@code fetchSockets}), or {@code {error}}; {@code poke ID TEXT} emits
+ * {@code poked TEXT} to the socket ID wherever it is, found by a fetch of the namespace; {@code ask
+ * ROOM MS} asks the sockets of ROOM on every node {@code question} and acknowledges {@code {ok,
+ * responses}} with their acknowledgements' arguments ({@code ok} false if some did not answer
+ * within MS milliseconds). Runs until killed.
  */
 public final class ShoutServer {
   private ShoutServer() {}
@@ -49,6 +58,25 @@ public final class ShoutServer {
               .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
           shout.on("kick", (client, a, ack) -> shout.to((String) a.get(0)).disconnectSockets()
               .whenComplete((done, failure) -> ack.send(failure == null ? "sent" : "failed")));
+          shout.on("tag", (client, a, ack) -> {
+            client.data().put("tag", a.get(0));
+            ack.send("tagged");
+          });
+          shout.on("fetch", (client, a, ack) -> shout.to((String) a.get(0)).fetchSockets()
+              .whenComplete((sockets, failure) -> ack.send(failure != null ? Map.of("error", failure.toString())
+                  : sockets.stream().map(s -> Map.of("id", s.id(), "rooms", List.copyOf(s.rooms()),
+                      "tag", s.data().getOrDefault("tag", ""), "query", s.handshake().query("who").orElse("")))
+                      .toList())));
+          shout.on("poke", (client, a, ack) -> shout.fetchSockets()
+              .thenCompose(sockets -> sockets.stream().filter(s -> s.id().equals(a.get(0))).findFirst()
+                  .map(s -> s.emit("poked", a.get(1)).thenApply(done -> "poked"))
+                  .orElse(CompletableFuture.completedFuture("not found")))
+              .whenComplete((answer, failure) -> ack.send(failure == null ? answer : "failed")));
+          shout.on("ask", (client, a, ack) -> shout.to((String) a.get(0))
+              .emitWithAck(Duration.ofMillis(((Number) a.get(1)).longValue()), "question", "which node?")
+              .whenComplete((responses, failure) -> ack.send(Map.of("ok", failure == null,
+                  "responses", failure == null ? responses
+                      : failure instanceof AckTimeoutException t ? t.responses() : List.of()))));
           shout.on("shout", (client, a, ack) -> {
             String room = (String) a.get(0);
             Object[] what = a.subList(1, a.size()).toArray();

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * included, and no others; and {@code to(room)} on the chat namespace, where a chat room is a
  * Socket.IO room, must reach that room's chat members on every node, over WebSocket and over
  * long-polling, and not the sockets outside it or that left it; and {@code socketsJoin}, {@code
- * socketsLeave} and {@code disconnectSockets} of a room's sockets must act on every node.
+ * socketsLeave} and {@code disconnectSockets} of a room's sockets must act on every node; and {@code
+ * fetchSockets} must find a room's sockets on every node (ids, rooms, data, handshake) and reach one
+ * of another node, and a broadcast with acknowledgements must collect every node's, or give those
+ * that came when one is missing.
  */
 class SocketIoEmitIT {
   private static final List<String> JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");

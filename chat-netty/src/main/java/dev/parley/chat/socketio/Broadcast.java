@@ -1,5 +1,7 @@
 package dev.parley.chat.socketio;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,6 +30,50 @@ public interface Broadcast {
    *     it is complete at once.
    */
   CompletionStage<Void> emit(String event, Object... args);
+
+  /**
+   * Emits to the recipients, on every node of the cluster, and collects their acknowledgements, as
+   * socket.io's {@code io.timeout(ms).emit(event, args, (err, responses) => ...)}: each recipient's
+   * acknowledgement is one response. The other nodes get the request through the cluster, each
+   * tells how many recipients it has, then passes on each acknowledgement; the cluster tells how many
+   * nodes took the request, so that the stage completes as soon as every recipient answered.
+   *
+   * <p>A recipient that disconnects before it acknowledged counts as one that did not answer, and so
+   * does one on a node whose answers are lost (at most once, as every relay).
+   *
+   * @param timeout how long to wait for every recipient's acknowledgement
+   * @return the acknowledgements' arguments, one list per recipient, in the order they arrived, once
+   *     every recipient answered (with none if there is no recipient); failed with an {@link
+   *     AckTimeoutException} that holds the responses received so far if some recipient did not
+   *     answer within {@code timeout}, or with {@link
+   *     dev.parley.chat.cluster.ClusterUnavailableException} if the request could not reach the
+   *     cluster. Completes on an I/O or engine thread: hand blocking work to an executor of yours.
+   */
+  CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args);
+
+  /**
+   * Emits to the recipients, on every node, that can take the packet at once, and drops it for the
+   * others, as socket.io's {@code volatile} flag: a recipient on WebSocket gets it if nothing is
+   * waiting to be written to it and its connection takes more; on long-polling only if a poll is
+   * waiting with nothing queued; during an upgrade never. A dropped packet is never sent later.
+   * For what may be lost, such as positions sent many times a second.
+   *
+   * @return as {@link #emit}
+   */
+  CompletionStage<Void> emitVolatile(String event, Object... args);
+
+  /**
+   * The matching sockets, on every node of the cluster, as socket.io's {@code fetchSockets()}: this
+   * node's at once, and the others' as each node answers the request the cluster hands it. Each is a
+   * snapshot (id, rooms, handshake, data) whose operations reach the socket wherever it is.
+   *
+   * @return the sockets, in no particular order, once every node the cluster handed the request to
+   *     answered; failed with a {@link java.util.concurrent.TimeoutException} if some did not within
+   *     5 seconds (as socket.io's {@code requestsTimeout}), or with {@link
+   *     dev.parley.chat.cluster.ClusterUnavailableException} if the request could not reach the
+   *     cluster. Without a cluster, complete at once. Completes on an engine thread or the caller's.
+   */
+  CompletionStage<List<RemoteSocket>> fetchSockets();
 
   /**
    * Puts the matching sockets, on every node of the cluster, in a room, as socket.io's {@code

@@ -1,11 +1,17 @@
 package dev.parley.chat.socketio;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A Socket.IO namespace: handlers for its sockets' events, and broadcasts to its sockets. Handlers
- * may be registered at any time and apply to later packets; each may be set once per event.
+ * may be registered at any time, from any thread, and apply to later packets. Each method that
+ * registers one adds it after those of its kind already there, as socket.io's listeners are added:
+ * several handlers of one event, of connects or of disconnects all run, in the order they were
+ * registered, one after the other on the worker pool; one that throws is logged and the next still
+ * runs. Handlers cannot be removed.
  */
 public interface Namespace {
   /** The namespace's name, for example {@code "/"} or {@code "/admin"}. */
@@ -13,7 +19,8 @@ public interface Namespace {
 
   /**
    * Decides whether a client may connect, from its handshake and auth payload. A refusal reaches the
-   * client as {@code connect_error} with the message (and data). Default: accept.
+   * client as {@code connect_error} with the message (and data). Default: accept. With several, they
+   * run in order until one refuses, and the first refusal is the answer.
    */
   Namespace onConnect(ConnectHandler handler);
 
@@ -37,7 +44,18 @@ public interface Namespace {
    */
   Namespace onSetup(ConnectionHandler handler);
 
-  /** Handles a named event from a client. */
+  /**
+   * Adds a step to every connect of this namespace, as socket.io's {@code io.use}: it sees the socket
+   * before the client is told it is connected and may refuse it, with a message and data the client
+   * gets in {@code connect_error}. Steps ({@code use} and {@link #onSetup}) run in the order they
+   * were registered, on the worker pool; see {@link ConnectMiddleware}.
+   */
+  Namespace use(ConnectMiddleware middleware);
+
+  /**
+   * Handles a named event from a client; several handlers of one event run in the order they were
+   * registered, sharing the one acknowledgement (the first {@link Ack#send} is the one sent).
+   */
   Namespace on(String event, EventHandler handler);
 
   /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
@@ -48,6 +66,18 @@ public interface Namespace {
    * Broadcast#emit}.
    */
   CompletionStage<Void> emit(String event, Object... args);
+
+  /**
+   * Emits an event to every socket of this namespace, on every node, and collects their
+   * acknowledgements; see {@link Broadcast#emitWithAck}.
+   */
+  CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args);
+
+  /**
+   * Emits an event to every socket of this namespace, on every node, that can take it at once, and
+   * to no other; see {@link Broadcast#emitVolatile}.
+   */
+  CompletionStage<Void> emitVolatile(String event, Object... args);
 
   /** Starts a broadcast to the sockets in a room, on every node of the cluster. */
   Broadcast to(String room);
@@ -63,6 +93,12 @@ public interface Namespace {
 
   /** Disconnects every socket of this namespace, on every node; see {@link Broadcast#disconnectSockets}. */
   CompletionStage<Void> disconnectSockets();
+
+  /**
+   * Every socket of this namespace, on every node, as socket.io's {@code fetchSockets()}; see {@link
+   * Broadcast#fetchSockets}.
+   */
+  CompletionStage<List<RemoteSocket>> fetchSockets();
 
   /** The connected socket with this id, if any, on this node. */
   Optional<SocketIoClient> socket(String id);

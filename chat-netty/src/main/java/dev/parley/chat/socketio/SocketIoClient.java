@@ -42,6 +42,41 @@ public interface SocketIoClient {
    */
   CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
 
+  /**
+   * Emits an event to this client only if it can take it at once, as socket.io's {@code
+   * socket.volatile.emit}; else drops it, for good. See {@link Broadcast#emitVolatile} for when a
+   * client can take it.
+   */
+  void emitVolatile(String event, Object... args);
+
+  /**
+   * Adds a handler of every event this socket receives, after those already added, as socket.io's
+   * {@code socket.onAny}; see {@link AnyEventHandler}. Events that arrived before it was added do not
+   * reach it: add it in {@link Namespace#onSetup} to see them all. On the chat namespace it sees the
+   * chat's events too.
+   */
+  void onAny(AnyEventHandler handler);
+
+  /** Removes a handler added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
+  void offAny(AnyEventHandler handler);
+
+  /** Removes every handler added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */
+  void offAny();
+
+  /**
+   * Adds a middleware that sees each event this socket receives before its handlers, after those
+   * already added, as socket.io's {@code socket.use}; see {@link EventMiddleware}. Events that arrived
+   * before it was added do not go through it: add it in {@link Namespace#onSetup} to check them all.
+   */
+  void use(EventMiddleware middleware);
+
+  /**
+   * Adds a handler of this socket's errors, as socket.io's {@code socket.on("error", ...)}: what an
+   * {@link EventMiddleware} refused an event with. Runs on the worker pool, in the socket's order;
+   * several run in the order they were added. With none, a refusal is logged at DEBUG only.
+   */
+  void onError(java.util.function.Consumer<Exception> handler);
+
   /** Starts a broadcast to a room, leaving out this socket. */
   Broadcast to(String room);
 

@@ -3,12 +3,15 @@ package dev.parley.chat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.socketio.RemoteSocket;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import io.socket.engineio.client.transports.Polling;
 import io.socket.engineio.client.transports.WebSocket;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A full chat with the Java socket.io client (io.socket:socket.io-client), over each transport: the
  * rooms seed's events, members, data, an unknown event's answer, and server code emitting to a chat
- * room.
+ * room; and on the chat namespace, an event middleware, an any-handler, a broadcast collecting acks
+ * and fetchSockets.
  */
 class JavaSocketIoClientIT {
   private ChatServer chat;
@@ -78,6 +82,45 @@ class JavaSocketIoClientIT {
     @Override
     public void close() {
       socket.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {WebSocket.NAME, Polling.NAME})
+  void theChatNamespaceTakesMiddlewaresAnyHandlersBroadcastAcksAndFetchSockets(String transport) throws Exception {
+    BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+    server.socketIo().of("/").onSetup(client -> {
+      client.onAny((socket, event, args, ack) -> seen.add(event));
+      client.use((socket, event, args) -> {
+        if (event.equals("members")) {
+          throw new IllegalStateException("no member lists here");
+        }
+      });
+      client.onError(e -> client.emit("refused", e.getMessage()));
+    });
+    try (Client alice = new Client(transport); Client bob = new Client(transport)) {
+      CompletableFuture<Object> refused = new CompletableFuture<>();
+      alice.socket.on("refused", args -> refused.complete(args[0]));
+      alice.emitWithAck("join room", new JSONObject().put("roomname", "hall").put("username", "alice"));
+      bob.emitWithAck("join room", new JSONObject().put("roomname", "hall").put("username", "bob"));
+      alice.socket.emit("members", "hall");
+      assertThat(refused.get(10, TimeUnit.SECONDS)).isEqualTo("no member lists here");
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("join room");
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("join room");
+      // A chat request still goes through, behind the middleware, on the worker pool.
+      assertThat(alice.emitWithAck("new message", "after the refusal").getString("message")).isEqualTo("after the refusal");
+
+      for (Client c : List.of(alice, bob)) {
+        c.socket.on("ready?", args -> ((Ack) args[args.length - 1]).call(c == alice ? "alice ready" : "bob ready"));
+      }
+      List<List<Object>> responses = server.socketIo().of("/").to("hall")
+          .emitWithAck(Duration.ofSeconds(5), "ready?").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(responses).extracting(r -> r.get(0)).containsExactlyInAnyOrder("alice ready", "bob ready");
+
+      List<RemoteSocket> sockets = server.socketIo().of("/").to("hall").fetchSockets()
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(sockets).extracting(RemoteSocket::id).containsExactlyInAnyOrder(alice.socket.id(), bob.socket.id());
+      assertThat(sockets).allSatisfy(s -> assertThat(s.rooms()).contains("hall", s.id()));
     }
   }
 

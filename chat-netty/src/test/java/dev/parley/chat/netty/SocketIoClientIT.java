@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * registry into target/) against a server set up here: the chat on the main namespace, and an
  * {@code /echo} namespace with auth, acks both ways, rooms and binary, handlers of its own on the chat
  * namespace ({@code shout} emits to a chat room, {@code whoami} answers with the socket's chat
- * connection), a clear-history hook that refuses rooms named {@code locked...}; and a second chat server for
+ * connection), {@code /more} with several handlers of one kind, connect and event middlewares, an
+ * any-handler and broadcasts that collect acks, a clear-history hook that refuses rooms named {@code locked...}; and a second chat server for
  * connection state recovery (on by default), with offline messages and at most 20 messages recovered
  * per room.
  */
@@ -79,6 +80,58 @@ class SocketIoClientIT {
               })
               .on("to-set-up", (client, args, ack) -> io.of("/setup").to("set-up").emit("set-up says", args.get(0))
                   .whenComplete((done, failure) -> ack.send("sent")));
+          // Several handlers of one kind, middlewares, any-handlers, broadcasts that collect acks,
+          // and volatile emits.
+          io.of("/more")
+            .onConnect(h -> ConnectDecision.accept())
+            .onConnect(h -> "no".equals(h.auth().get("second"))
+                ? ConnectDecision.reject("second says no") : ConnectDecision.accept())
+            .use(socket -> {
+              socket.data().put("steps", "use1");
+              return "deny".equals(socket.handshake().auth().get("mw"))
+                  ? ConnectDecision.reject("Denied by middleware", Map.of("step", 1)) : null;
+            })
+            .onSetup(socket -> {
+              socket.data().merge("steps", ",setup", (a, b) -> a + (String) b);
+              // Events are told to the any-handler and checked from the first one on.
+              socket.onAny((client, event, args, ack) -> client.emit("any", event, args.size()));
+              socket.use((client, event, args) -> {
+                if (event.startsWith("forbidden")) {
+                  throw new IllegalArgumentException("event " + event + " is not allowed");
+                }
+              });
+              socket.onError(e -> socket.emit("refused", e.getMessage()));
+            })
+            .use(socket -> {
+              socket.data().merge("steps", ",use2", (a, b) -> a + (String) b);
+              return "throw".equals(socket.handshake().auth().get("mw")) ? failing() : ConnectDecision.accept();
+            })
+            .onConnection(client -> client.join("first"))
+            .onConnection(client -> client.join("second"))
+            .on("steps", (client, args, ack) -> ack.send(Map.of("steps", client.data().get("steps"),
+                "rooms", List.copyOf(new java.util.TreeSet<>(client.rooms())))))
+            .on("twice", (client, args, ack) -> client.emit("first handler", args.get(0)))
+            .on("twice", (client, args, ack) -> {
+              client.emit("second handler", args.get(0));
+              ack.send("second");
+            })
+            .on("twice", (client, args, ack) -> ack.send("third, not sent"))
+            .on("forbidden", (client, args, ack) -> ack.send("should not run"))
+            .on("off-any", (client, args, ack) -> {
+              client.offAny();
+              ack.send("off");
+            })
+            .on("join", (client, args, ack) -> {
+              client.join((String) args.get(0));
+              ack.send();
+            })
+            // Asks a room's sockets, and tells what came back within the timeout.
+            .on("poll", (client, args, ack) -> io.of("/more").to((String) args.get(0))
+                .emitWithAck(Duration.ofMillis(((Number) args.get(1)).longValue()), "question", "favourite colour?")
+                .whenComplete((responses, failure) -> ack.send(failure == null
+                    ? Map.of("ok", true, "responses", responses)
+                    : Map.of("ok", false, "error", failure.getClass().getSimpleName(),
+                        "responses", ((dev.parley.chat.socketio.AckTimeoutException) failure).responses()))));
           io.of("/echo")
             .onConnect(h -> "secret".equals(h.auth().get("token"))
                 ? ConnectDecision.accept()
@@ -106,6 +159,20 @@ class SocketIoClientIT {
                 .emitWithAck(Duration.ofMillis(200), "ignored-question")
                 .whenComplete((answer, error) -> client.emit("ack-timed-out", error != null)))
             .on("kick-me", (client, args, ack) -> client.disconnect())
+            // A volatile emit to an idle client; or 50 in a row behind 600 kB being written.
+            .on("volatile", (client, args, ack) -> {
+              if ("queued".equals(args.get(0))) {
+                byte[] big = new byte[300_000];
+                client.emit("big", big);
+                client.emit("big", big);
+                for (int i = 0; i < 50; i++) {
+                  client.emitVolatile("v", i);
+                }
+              } else {
+                client.emitVolatile("v", args.get(0));
+              }
+              client.emit("v-done");
+            })
             // Server-side operations on a room's sockets, acknowledged once done.
             .on("gather", (client, args, ack) -> io.of("/echo").to((String) args.get(0))
                 .socketsJoin((String) args.get(1)).whenComplete((done, failure) -> ack.send("done")))
@@ -137,6 +204,11 @@ class SocketIoClientIT {
       recovery.stop().toCompletableFuture().join();
       recoveryChat.close();
     }
+  }
+
+  /** A connect middleware's bug: refuses the client with a generic message. */
+  private static ConnectDecision failing() {
+    throw new IllegalStateException("a bug in the middleware");
   }
 
   /**

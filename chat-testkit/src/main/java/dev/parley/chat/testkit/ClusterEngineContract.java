@@ -684,6 +684,24 @@ public abstract class ClusterEngineContract {
     assertArrayEquals(reply, back.get(0));
   }
 
+  @Test
+  void aCountedRelayTellsHowManyOtherNodesTookIt() {
+    List<Node> started = startUpTo(3);
+    byte[] payload = {7};
+
+    int count = join(started.get(0).engine().relayCounted(payload));
+
+    if (count == -1) {
+      return; // an engine that cannot tell, as the SPI's default
+    }
+    assertEquals(started.size() - 1, count, "every other node, none of which lost its connection");
+    for (Node other : started.subList(1, started.size())) {
+      List<byte[]> got = other.local().awaitRelayed(1, TIMEOUT);
+      assertEquals(1, got.size(), "relayed as relay does");
+      assertArrayEquals(payload, got.get(0));
+    }
+  }
+
   // ------------------------------------------------------------------ recovery sessions
 
   @Test

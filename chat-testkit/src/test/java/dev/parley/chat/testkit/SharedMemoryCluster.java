@@ -339,7 +339,13 @@ final class SharedMemoryCluster {
 
     @Override
     public CompletionStage<Void> relay(byte[] payload) {
+      return relayCounted(payload).thenApply(n -> null);
+    }
+
+    @Override
+    public CompletionStage<Integer> relayCounted(byte[] payload) {
       synchronized (lock) {
+        int handed = 0;
         for (Node node : nodes.values()) {
           if (node != this) {
             byte[] copy = payload.clone();
@@ -347,9 +353,10 @@ final class SharedMemoryCluster {
               node.local.onRelay(copy);
               return null;
             });
+            handed++;
           }
         }
-        return CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(handed);
       }
     }
 

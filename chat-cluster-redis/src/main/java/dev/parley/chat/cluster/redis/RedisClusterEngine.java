@@ -190,6 +190,12 @@ public final class RedisClusterEngine implements ClusterEngine {
     return engine.relay(payload);
   }
 
+  /** The other nodes whose subscription took the payload, as Redis's {@code PUBLISH} counts them. */
+  @Override
+  public CompletionStage<Integer> relayCounted(byte[] payload) {
+    return engine.relayCounted(payload);
+  }
+
   @Override
   public CompletionStage<Void> keepSession(String sessionId, byte[] state, Duration ttl) {
     return engine.keepSession(sessionId, state, ttl);

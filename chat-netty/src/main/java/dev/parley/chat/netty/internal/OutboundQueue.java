@@ -61,6 +61,14 @@ public final class OutboundQueue {
     return queuedBytes;
   }
 
+  /**
+   * Whether a frame queued now would be written at once: nothing waits in this queue and the channel
+   * takes more. Any thread; for frames that may be dropped rather than wait.
+   */
+  public boolean idle() {
+    return queuedBytes == 0 && channel.isWritable();
+  }
+
   /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
   public boolean text(byte[] utf8) {
     return add(Unpooled.wrappedBuffer(frame(utf8, false)));

@@ -412,10 +412,20 @@ public final class RedisEngine implements ClusterEngine {
   /** One PUBLISH on the channel every node subscribes to: the sender's id, then the payload. */
   @Override
   public CompletionStage<Void> relay(byte[] payload) {
+    return relayCounted(payload).thenApply(n -> null);
+  }
+
+  /**
+   * {@code PUBLISH} counts the subscriptions that took the message, this node's own among them
+   * (every node subscribes to the relay channel); the others are one fewer.
+   */
+  @Override
+  public CompletionStage<Integer> relayCounted(byte[] payload) {
     byte[] me = life.id().getBytes(StandardCharsets.UTF_8);
     byte[] message = ByteBuffer.allocate(1 + me.length + payload.length).put((byte) me.length).put(me).put(payload)
         .array();
-    return RedisOps.mapped(redis.commands().publish(keys.relayChannel(), message)).thenApply(n -> null);
+    return RedisOps.mapped(redis.commands().publish(keys.relayChannel(), message))
+        .thenApply(n -> (int) Math.max(0, n - 1));
   }
 
   /** From the pub/sub listener: a relay, which this node passes on unless it sent it itself. */

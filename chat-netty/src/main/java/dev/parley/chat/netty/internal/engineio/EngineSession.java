@@ -101,6 +101,25 @@ public final class EngineSession {
   }
 
   /**
+   * Sends a packet only if the client can take it at once, else drops it for good (Socket.IO's
+   * volatile emits); safe from any thread. It can on WebSocket when nothing waits to be written and
+   * the connection takes more, on long-polling when a poll waits with nothing queued, never during
+   * an upgrade. Decided in the packet's place in the order of what this thread sends.
+   */
+  public void sendVolatile(List<EngineFrame> frames) {
+    order.sendVolatile(frames);
+  }
+
+  /** On the loop: whether a packet sent now would go out at once (see {@link #sendVolatile}). */
+  boolean takesNow() {
+    return switch (state) {
+      case WEBSOCKET -> ws.idle();
+      case POLLING -> poll.waiting() != null && poll.isEmpty();
+      case UPGRADING, CLOSED -> false;
+    };
+  }
+
+  /**
    * Runs a task on the loop in order with the packets sent before and after it from the same
    * thread; safe from any thread. For what must not be overtaken, such as a Socket.IO disconnect.
    */

@@ -39,6 +39,31 @@ final class SendOrder {
     }
   }
 
+  /**
+   * As {@link #send}, but drops the frames unless the client can take them at once, decided in their
+   * place in the order: see {@link EngineSession#sendVolatile}.
+   */
+  void sendVolatile(List<EngineFrame> frames) {
+    if (session.loop().inEventLoop() && inHop) {
+      enqueueIfTaken(frames);
+      return;
+    }
+    OutboundQueue out = direct;
+    if (out != null && hops.get() == 0) {
+      if (out.idle() && !EngineTransport.write(out, frames)) {
+        hop(() -> session.closing.close(CloseReason.TRANSPORT_ERROR, false));
+      }
+    } else {
+      hop(() -> enqueueIfTaken(frames));
+    }
+  }
+
+  private void enqueueIfTaken(List<EngineFrame> frames) {
+    if (session.takesNow()) {
+      session.transport.enqueue(frames);
+    }
+  }
+
   /** Runs a task on the loop, counted in {@link #hops} until it has run. */
   void hop(Runnable task) {
     hops.incrementAndGet();

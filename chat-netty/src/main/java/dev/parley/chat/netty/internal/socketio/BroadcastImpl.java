@@ -2,10 +2,11 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Broadcast;
-import java.util.Collection;
-import java.util.HashSet;
+import dev.parley.chat.socketio.RemoteSocket;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -38,10 +39,45 @@ final class BroadcastImpl implements Broadcast {
 
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
+    return emit(false, event, args);
+  }
+
+  @Override
+  public CompletionStage<Void> emitVolatile(String event, Object... args) {
+    return emit(true, event, args);
+  }
+
+  private CompletionStage<Void> emit(boolean volatileOnly, String event, Object[] args) {
     List<EngineFrame> frames = SocketIoRuntime.encodeEvent(ns.name(), -1, event, args);
-    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(), frames);
+    RelayedEmit emit = new RelayedEmit(ns.name(), Set.copyOf(rooms), Set.copyOf(exceptRooms), exceptId(), frames,
+        volatileOnly);
     deliver(ns, emit);
     return ns.runtime().relay(emit.encode());
+  }
+
+  @Override
+  public CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args) {
+    Objects.requireNonNull(timeout, "timeout");
+    Selection selection = selection();
+    List<SocketImpl> recipients = selection.targets(ns);
+    AckCollector acks = new AckCollector(recipients.size(), timeout);
+    // The other nodes first, so that their count is on its way before this node's answers come.
+    ns.runtime().requests().emitWithAck(selection, SocketIoRuntime.encodeEvent(ns.name(), -1, event, args), timeout,
+        acks);
+    if (!recipients.isEmpty()) {
+      long ackId = ns.nextAckId();
+      List<EngineFrame> frames = SocketIoRuntime.encodeEvent(ns.name(), ackId, event, args);
+      for (SocketImpl s : recipients) {
+        s.expectAck(ackId, timeout).thenAccept(acks::answered);
+        s.send(frames);
+      }
+    }
+    return acks.result;
+  }
+
+  @Override
+  public CompletionStage<List<RemoteSocket>> fetchSockets() {
+    return ns.runtime().requests().fetch(ns, selection());
   }
 
   @Override
@@ -67,61 +103,33 @@ final class BroadcastImpl implements Broadcast {
     return ns.runtime().relay(op.encode());
   }
 
+  private Selection selection() {
+    return new Selection(ns.name(), rooms, exceptRooms, exceptId());
+  }
+
   private String exceptId() {
     return exceptSocket == null ? null : exceptSocket.id();
   }
 
   /** Sends an emit to this node's sockets of the namespace that it is for. */
   static void deliver(NamespaceImpl ns, RelayedEmit emit) {
-    for (SocketImpl s : targets(ns, emit.rooms(), emit.exceptRooms(), emit.exceptSocket())) {
-      s.send(emit.frames());
+    for (SocketImpl s : emit.selection().targets(ns)) {
+      if (emit.volatileOnly()) {
+        s.sendVolatile(emit.frames());
+      } else {
+        s.send(emit.frames());
+      }
     }
   }
 
   /** Applies an operation to this node's sockets of the namespace that it is for. */
   static void apply(NamespaceImpl ns, RelayedOperation op) {
-    for (SocketImpl s : targets(ns, op.rooms(), op.exceptRooms(), op.exceptSocket())) {
+    for (SocketImpl s : op.selection().targets(ns)) {
       switch (op.kind()) {
         case JOIN -> s.join(op.room());
         case LEAVE -> s.leave(op.room());
         case DISCONNECT -> s.disconnect();
       }
     }
-  }
-
-  /** This node's sockets in any of {@code rooms} (all, for none) but in none of {@code exceptRooms}. */
-  private static List<SocketImpl> targets(NamespaceImpl ns, Set<String> rooms, Set<String> exceptRooms,
-      String exceptSocket) {
-    Set<SocketImpl> excluded = new HashSet<>();
-    for (String room : exceptRooms) {
-      excluded.addAll(members(ns, room));
-    }
-    Collection<SocketImpl> candidates;
-    if (rooms.isEmpty()) {
-      candidates = ns.sockets.values();
-    } else {
-      Set<SocketImpl> union = new LinkedHashSet<>();
-      rooms.forEach(r -> union.addAll(members(ns, r)));
-      candidates = union;
-    }
-    List<SocketImpl> targets = new java.util.ArrayList<>();
-    for (SocketImpl s : candidates) {
-      if (!excluded.contains(s) && !s.id().equals(exceptSocket)) {
-        targets.add(s);
-      }
-    }
-    return targets;
-  }
-
-  private static Set<SocketImpl> members(NamespaceImpl ns, String room) {
-    Set<SocketImpl> members = ns.rooms.getOrDefault(room, Set.of());
-    // Every socket is in the room named by its id, which the room table leaves out.
-    SocketImpl own = ns.sockets.get(room);
-    if (own == null || !own.inOwnRoom()) {
-      return members;
-    }
-    Set<SocketImpl> all = new LinkedHashSet<>(members);
-    all.add(own);
-    return all;
   }
 }

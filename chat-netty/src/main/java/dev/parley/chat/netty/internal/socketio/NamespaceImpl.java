@@ -11,15 +11,21 @@ import dev.parley.chat.socketio.ConnectionHandler;
 import dev.parley.chat.socketio.DisconnectHandler;
 import dev.parley.chat.socketio.EventHandler;
 import dev.parley.chat.socketio.Namespace;
+import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.socketio.ConnectMiddleware;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +35,24 @@ public final class NamespaceImpl implements Namespace {
 
   private final String name;
   private final SocketIoRuntime runtime;
-  private volatile ConnectHandler connectHandler;
-  private volatile ConnectionHandler connectionHandler;
-  private volatile ConnectionHandler setupHandler;
-  private volatile DisconnectHandler disconnectHandler;
-  private final ConcurrentHashMap<String, EventHandler> handlers = new ConcurrentHashMap<>();
-  /** Handlers that never block (Parley's own) run on the I/O thread, skipping the worker pool. */
-  private final Set<String> inlineEvents = ConcurrentHashMap.newKeySet();
+  // Appended to, as socket.io's listeners; read on every connect or packet, written rarely.
+  private final List<ConnectHandler> connectHandlers = new CopyOnWriteArrayList<>();
+  private final List<ConnectionHandler> connectionHandlers = new CopyOnWriteArrayList<>();
+  /** {@link #use} and {@link #onSetup}, in the order they were registered. */
+  private final List<ConnectMiddleware> connectSteps = new CopyOnWriteArrayList<>();
+  private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, List<Handler>> handlers = new ConcurrentHashMap<>();
+  /** Namespace-wide, so that one broadcast's packet carries the same ack id to every recipient. */
+  private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
   private volatile Listener listener;
   final ConcurrentHashMap<String, SocketImpl> sockets = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, Set<SocketImpl>> rooms = new ConcurrentHashMap<>();
+
+  /**
+   * An event's handler; {@code inline} for Parley's own, which never block and run on the I/O thread,
+   * skipping the worker pool.
+   */
+  record Handler(EventHandler handler, boolean inline) {}
 
   /** Parley's own, non-blocking view of connects and disconnects (the chat bridge). */
   public interface Listener {
@@ -118,28 +132,30 @@ public final class NamespaceImpl implements Namespace {
 
   @Override
   public Namespace onConnect(ConnectHandler handler) {
-    this.connectHandler = once(this.connectHandler, handler, "onConnect");
+    connectHandlers.add(Objects.requireNonNull(handler, "handler"));
     return this;
   }
 
   @Override
   public Namespace onConnection(ConnectionHandler handler) {
-    this.connectionHandler = once(this.connectionHandler, handler, "onConnection");
+    connectionHandlers.add(Objects.requireNonNull(handler, "handler"));
     return this;
   }
 
   @Override
   public Namespace on(String event, EventHandler handler) {
-    if (handlers.putIfAbsent(event, handler) != null) {
-      throw new IllegalStateException("a handler for '" + event + "' is already set");
-    }
+    add(event, new Handler(Objects.requireNonNull(handler, "handler"), false));
     return this;
   }
 
   /** Registers a handler that runs on the I/O thread; it must never block. */
   public void onInline(String event, EventHandler handler) {
-    on(event, handler);
-    inlineEvents.add(event);
+    add(event, new Handler(handler, true));
+  }
+
+  private void add(String event, Handler handler) {
+    Objects.requireNonNull(event, "event");
+    handlers.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(handler);
   }
 
   Listener listener() {
@@ -152,26 +168,52 @@ public final class NamespaceImpl implements Namespace {
 
   @Override
   public Namespace onSetup(ConnectionHandler handler) {
-    this.setupHandler = once(this.setupHandler, handler, "onSetup");
+    Objects.requireNonNull(handler, "handler");
+    connectSteps.add(socket -> {
+      try {
+        handler.onConnection(socket);
+      } catch (Exception e) {
+        log.error("Socket.IO setup handler failed; connecting the client all the same", e);
+      }
+      return null;
+    });
+    return this;
+  }
+
+  @Override
+  public Namespace use(ConnectMiddleware middleware) {
+    connectSteps.add(Objects.requireNonNull(middleware, "middleware"));
     return this;
   }
 
   @Override
   public Namespace onDisconnect(DisconnectHandler handler) {
-    this.disconnectHandler = once(this.disconnectHandler, handler, "onDisconnect");
+    disconnectHandlers.add(Objects.requireNonNull(handler, "handler"));
     return this;
   }
 
-  private static <T> T once(T existing, T handler, String what) {
-    if (existing != null) {
-      throw new IllegalStateException(what + " is already set");
-    }
-    return java.util.Objects.requireNonNull(handler, what);
+  long nextAckId() {
+    return nextAckId.getAndIncrement();
   }
 
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
     return new BroadcastImpl(this, null).emit(event, args);
+  }
+
+  @Override
+  public CompletionStage<List<List<Object>>> emitWithAck(Duration timeout, String event, Object... args) {
+    return new BroadcastImpl(this, null).emitWithAck(timeout, event, args);
+  }
+
+  @Override
+  public CompletionStage<Void> emitVolatile(String event, Object... args) {
+    return new BroadcastImpl(this, null).emitVolatile(event, args);
+  }
+
+  @Override
+  public CompletionStage<List<RemoteSocket>> fetchSockets() {
+    return new BroadcastImpl(this, null).fetchSockets();
   }
 
   @Override
@@ -209,32 +251,20 @@ public final class NamespaceImpl implements Namespace {
     return sockets.size();
   }
 
-  EventHandler handler(String event) {
-    return handlers.get(event);
-  }
-
-  boolean inline(String event) {
-    return inlineEvents.contains(event);
+  /** The event's handlers in the order they were registered; empty for none. */
+  List<Handler> handlers(String event) {
+    return handlers.getOrDefault(event, List.of());
   }
 
   /** On the session's loop: a client asks to connect. */
   void connect(SocketIoRuntime.Connection c, Map<String, Object> auth) {
     SocketIoHandshake handshake = new SocketIoHandshake(c.session.handshake(), auth);
-    ConnectHandler handler = connectHandler;
-    if (handler == null) {
+    if (connectHandlers.isEmpty()) {
       authorize(c, handshake);
       return;
     }
     runtime.workers().execute(() -> {
-      ConnectDecision decision;
-      try {
-        decision = handler.onConnect(handshake);
-      } catch (Throwable e) {
-        Threads.rethrowIfFatal(e);
-        log.error("connect handler failed; refusing the connection", e);
-        decision = ConnectDecision.reject("Server error");
-      }
-      ConnectDecision d = decision == null ? ConnectDecision.accept() : decision;
+      ConnectDecision d = decide(handshake);
       c.session.loop().execute(() -> {
         if (d.accepted()) {
           authorize(c, handshake);
@@ -245,6 +275,41 @@ public final class NamespaceImpl implements Namespace {
       });
     });
   }
+
+  /** On a worker: the connect handlers in order, until one refuses. */
+  private ConnectDecision decide(SocketIoHandshake handshake) {
+    ConnectDecision refusal = firstRefusal(connectHandlers, h -> h.onConnect(handshake), "connect handler");
+    return refusal == null ? ConnectDecision.accept() : refusal;
+  }
+
+  /** One handler's decision about a connect. */
+  @FunctionalInterface
+  private interface Decides<T> {
+    ConnectDecision decide(T handler) throws Exception;
+  }
+
+  /**
+   * On a worker: asks each handler in order; the first refusal, or {@code null} if none refused. A
+   * handler that throws is logged and refuses with a generic message.
+   */
+  private static <T> ConnectDecision firstRefusal(List<T> handlers, Decides<T> decides, String what) {
+    for (T handler : handlers) {
+      ConnectDecision decision;
+      try {
+        decision = decides.decide(handler);
+      } catch (Throwable e) {
+        Threads.rethrowIfFatal(e);
+        log.error("Socket.IO {} failed; refusing the connection", what, e);
+        decision = SERVER_ERROR;
+      }
+      if (decision != null && !decision.accepted()) {
+        return decision;
+      }
+    }
+    return null;
+  }
+
+  private static final ConnectDecision SERVER_ERROR = ConnectDecision.reject("Server error");
 
   /** On the loop: the connect handler agreed; Parley's own listener has the last word. */
   private void authorize(SocketIoRuntime.Connection c, SocketIoHandshake handshake) {
@@ -295,30 +360,38 @@ public final class NamespaceImpl implements Namespace {
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
     sockets.put(socket.id(), socket);
-    ConnectionHandler setup = setupHandler;
-    if (setup == null) {
-      connected(c, socket, state);
+    List<ConnectMiddleware> steps = connectSteps;
+    if (steps.isEmpty()) {
+      connected(c, socket, state, null);
       return;
     }
-    // The CONNECT stays "being decided" while the setup runs: a repeated CONNECT is still ignored.
+    // The CONNECT stays "being decided" while the steps run: a repeated CONNECT is still ignored.
     socket.run(() -> {
+      ConnectDecision refusal = null;
       try {
-        setup.onConnection(socket);
+        refusal = firstRefusal(steps, step -> step.check(socket), "connect middleware");
       } finally {
-        c.session.loop().execute(() -> connected(c, socket, state));
+        ConnectDecision r = refusal;
+        c.session.loop().execute(() -> connected(c, socket, state, r));
       }
     });
   }
 
-  /** On the loop: answers the CONNECT, unless the client went away during the setup. */
-  private void connected(SocketIoRuntime.Connection c, SocketImpl socket, Object state) {
+  /**
+   * On the loop: answers the CONNECT (with the refusal, if a step refused), unless the client went
+   * away during the steps.
+   */
+  private void connected(SocketIoRuntime.Connection c, SocketImpl socket, Object state, ConnectDecision refusal) {
     c.connecting(name, false);
     Listener l = listener;
-    if (!c.session.isOpen() || c.sockets.containsKey(name)) {
+    if (refusal != null || !c.session.isOpen() || c.sockets.containsKey(name)) {
       socket.abandon();
       sockets.remove(socket.id(), socket);
       if (l != null) {
         l.abandoned(state);
+      }
+      if (refusal != null && c.session.isOpen()) {
+        refuse(c, refusal);
       }
       return;
     }
@@ -326,8 +399,7 @@ public final class NamespaceImpl implements Namespace {
     if (l != null) {
       l.connected(socket, state);
     }
-    ConnectionHandler handler = connectionHandler;
-    if (handler != null) {
+    for (ConnectionHandler handler : connectionHandlers) {
       socket.run(() -> handler.onConnection(socket));
     }
   }
@@ -339,8 +411,7 @@ public final class NamespaceImpl implements Namespace {
     if (l != null) {
       l.disconnected(socket, reason);
     }
-    DisconnectHandler handler = disconnectHandler;
-    if (handler != null) {
+    for (DisconnectHandler handler : disconnectHandlers) {
       socket.run(() -> handler.onDisconnect(socket, reason.socketIoReason()));
     }
   }

@@ -16,7 +16,8 @@ import java.util.Set;
  * packet already encoded (its text frame and any binary attachments), so that every node sends the
  * same bytes without encoding it again. Immutable.
  *
- * <p>The form: a version byte, then the namespace, the rooms, the rooms left out and the socket
+ * <p>The form: a version byte (2 for a volatile emit, which each node sends only to the sockets that
+ * can take it at once), then the namespace, the rooms, the rooms left out and the socket
  * left out (empty for none) as strings, then the frames, each a kind byte (0 text, 1 binary) and its
  * bytes. A string or a frame is its length (an int) and its bytes; a list is its size, then its
  * items.
@@ -26,26 +27,23 @@ import java.util.Set;
  * @param exceptRooms the rooms whose sockets do not
  * @param exceptSocket the id of a socket that does not, or {@code null}
  * @param frames the encoded packet
+ * @param volatileOnly whether it goes only to the sockets that can take it at once, dropped for others
  */
 record RelayedEmit(String namespace, Set<String> rooms, Set<String> exceptRooms, String exceptSocket,
-    List<EngineFrame> frames) {
+    List<EngineFrame> frames, boolean volatileOnly) {
+  /** The first byte of an emit: its version. */
   private static final int VERSION = 1;
+  /** The first byte of a volatile emit, otherwise written as an emit. */
+  private static final int VOLATILE = 2;
   private static final int TEXT = 0;
   private static final int BINARY = 1;
 
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + frames.get(0).utf8().length);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(VERSION);
-      write(out, namespace.getBytes(StandardCharsets.UTF_8));
-      writeAll(out, rooms);
-      writeAll(out, exceptRooms);
-      write(out, (exceptSocket == null ? "" : exceptSocket).getBytes(StandardCharsets.UTF_8));
-      out.writeInt(frames.size());
-      for (EngineFrame f : frames) {
-        out.writeByte(f.isBinary() ? BINARY : TEXT);
-        write(out, f.isBinary() ? f.binaryData() : f.utf8());
-      }
+      out.writeByte(volatileOnly ? VOLATILE : VERSION);
+      selection().write(out);
+      writeFrames(out, frames);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // not from memory
     }
@@ -59,33 +57,55 @@ record RelayedEmit(String namespace, Set<String> rooms, Set<String> exceptRooms,
    */
   static RelayedEmit decode(byte[] payload) {
     try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
-      if (in.readByte() != VERSION) {
+      int version = in.readByte();
+      if (version != VERSION && version != VOLATILE) {
         throw new IllegalArgumentException("a relayed Socket.IO emit of another version");
       }
-      String namespace = string(in, payload.length);
-      Set<String> rooms = strings(in, payload.length);
-      Set<String> exceptRooms = strings(in, payload.length);
-      String exceptSocket = string(in, payload.length);
-      int count = count(in, payload.length);
-      List<EngineFrame> frames = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        int kind = in.readByte();
-        byte[] data = read(in, payload.length);
-        if (kind == TEXT) {
-          frames.add(EngineFrame.text(new String(data, StandardCharsets.UTF_8)));
-        } else if (kind == BINARY) {
-          frames.add(EngineFrame.binary(data));
-        } else {
-          throw new IllegalArgumentException("a frame of unknown kind " + kind);
-        }
+      Selection s = Selection.read(in, payload.length);
+      List<EngineFrame> frames = readFrames(in, payload.length);
+      if (in.available() > 0) {
+        throw new IllegalArgumentException("a relayed Socket.IO emit with bytes after its frames");
       }
-      if (frames.isEmpty() || in.available() > 0) {
-        throw new IllegalArgumentException("a relayed Socket.IO emit without frames, or with bytes after them");
-      }
-      return new RelayedEmit(namespace, rooms, exceptRooms, exceptSocket.isEmpty() ? null : exceptSocket, frames);
+      return new RelayedEmit(s.namespace(), s.rooms(), s.exceptRooms(), s.exceptSocket(), frames,
+          version == VOLATILE);
     } catch (IOException e) { // EOFException: cut short
       throw new IllegalArgumentException("a relayed Socket.IO emit cut short", e);
     }
+  }
+
+  /** Who it is for. */
+  Selection selection() {
+    return new Selection(namespace, rooms, exceptRooms, exceptSocket);
+  }
+
+  /** Writes a packet's frames: their number, then each as a kind byte (0 text, 1 binary) and its bytes. */
+  static void writeFrames(DataOutputStream out, List<EngineFrame> frames) throws IOException {
+    out.writeInt(frames.size());
+    for (EngineFrame f : frames) {
+      out.writeByte(f.isBinary() ? BINARY : TEXT);
+      write(out, f.isBinary() ? f.binaryData() : f.utf8());
+    }
+  }
+
+  /** Reads what {@link #writeFrames} wrote: at least one frame. */
+  static List<EngineFrame> readFrames(DataInputStream in, int max) throws IOException {
+    int count = count(in, max);
+    if (count == 0) {
+      throw new IllegalArgumentException("a relayed Socket.IO packet without frames");
+    }
+    List<EngineFrame> frames = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int kind = in.readByte();
+      byte[] data = read(in, max);
+      if (kind == TEXT) {
+        frames.add(EngineFrame.text(new String(data, StandardCharsets.UTF_8)));
+      } else if (kind == BINARY) {
+        frames.add(EngineFrame.binary(data));
+      } else {
+        throw new IllegalArgumentException("a frame of unknown kind " + kind);
+      }
+    }
+    return frames;
   }
 
   static void writeAll(DataOutputStream out, Set<String> strings) throws IOException {

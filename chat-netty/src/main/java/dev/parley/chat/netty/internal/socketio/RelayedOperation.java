@@ -33,15 +33,17 @@ record RelayedOperation(String namespace, Set<String> rooms, Set<String> exceptR
   /** What an operation does to each socket. */
   enum Kind { JOIN, LEAVE, DISCONNECT }
 
+  /** Which sockets it applies to. */
+  Selection selection() {
+    return new Selection(namespace, rooms, exceptRooms, exceptSocket);
+  }
+
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(MARKER);
       out.writeByte(kind.ordinal());
-      RelayedEmit.write(out, namespace.getBytes(StandardCharsets.UTF_8));
-      RelayedEmit.writeAll(out, rooms);
-      RelayedEmit.writeAll(out, exceptRooms);
-      RelayedEmit.write(out, (exceptSocket == null ? "" : exceptSocket).getBytes(StandardCharsets.UTF_8));
+      selection().write(out);
       RelayedEmit.write(out, (room == null ? "" : room).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // not from memory
@@ -63,15 +65,12 @@ record RelayedOperation(String namespace, Set<String> rooms, Set<String> exceptR
       if (kind < 0 || kind >= Kind.values().length) {
         throw new IllegalArgumentException("a relayed Socket.IO operation of unknown kind " + kind);
       }
-      String namespace = RelayedEmit.string(in, payload.length);
-      Set<String> rooms = RelayedEmit.strings(in, payload.length);
-      Set<String> exceptRooms = RelayedEmit.strings(in, payload.length);
-      String exceptSocket = RelayedEmit.string(in, payload.length);
+      Selection s = Selection.read(in, payload.length);
       String room = RelayedEmit.string(in, payload.length);
       if (in.available() > 0) {
         throw new IllegalArgumentException("a relayed Socket.IO operation with bytes after it");
       }
-      return new RelayedOperation(namespace, rooms, exceptRooms, exceptSocket.isEmpty() ? null : exceptSocket,
+      return new RelayedOperation(s.namespace(), s.rooms(), s.exceptRooms(), s.exceptSocket(),
           Kind.values()[kind], room.isEmpty() ? null : room);
     } catch (IOException e) { // EOFException: cut short
       throw new IllegalArgumentException("a relayed Socket.IO operation cut short", e);

@@ -6,6 +6,8 @@ import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
+import dev.parley.chat.socketio.AnyEventHandler;
+import dev.parley.chat.socketio.EventMiddleware;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.EventHandler;
 import dev.parley.chat.socketio.SocketIoClient;
@@ -15,15 +17,17 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +61,8 @@ public final class SocketImpl implements SocketIoClient {
   private volatile boolean inOwnRoom = true;
   /** Created by the first emit that waits for an acknowledgement; most sockets never make one. */
   private volatile ConcurrentHashMap<Long, CompletableFuture<List<Object>>> pendingAcks;
-  private static final AtomicLongFieldUpdater<SocketImpl> NEXT_ACK_ID =
-      AtomicLongFieldUpdater.newUpdater(SocketImpl.class, "nextAckId");
-  private volatile long nextAckId; // an updater, not an AtomicLong: one object fewer per socket
+  /** {@link #onAny}, {@link #use} and {@link #onError}'s, created on first use: most sockets have none. */
+  private volatile Listeners listeners;
   /** Created on first use. */
   private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
@@ -195,7 +198,17 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
-    long ackId = NEXT_ACK_ID.getAndIncrement(this);
+    long ackId = ns.nextAckId();
+    CompletableFuture<List<Object>> reply = expectAck(ackId, timeout);
+    send(SocketIoRuntime.encodeEvent(ns.name(), ackId, event, args));
+    return reply;
+  }
+
+  /**
+   * Waits for the client's acknowledgement of the packet with this ack id, to be sent next: the
+   * stage fails with a {@link TimeoutException} if none came within {@code timeout}.
+   */
+  CompletableFuture<List<Object>> expectAck(long ackId, Duration timeout) {
     CompletableFuture<List<Object>> reply = new CompletableFuture<>();
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks();
     waiting.put(ackId, reply);
@@ -204,8 +217,73 @@ public final class SocketImpl implements SocketIoClient {
         reply.completeExceptionally(new TimeoutException("no acknowledgement within " + timeout));
       }
     }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    send(SocketIoRuntime.encodeEvent(ns.name(), ackId, event, args));
+    if (!connected && waiting.remove(ackId, reply)) {
+      reply.completeExceptionally(new IllegalStateException("disconnected"));
+    }
     return reply;
+  }
+
+  @Override
+  public void emitVolatile(String event, Object... args) {
+    sendVolatile(SocketIoRuntime.encodeEvent(ns.name(), -1, event, args));
+  }
+
+  /** Sends already-encoded frames if the client can take them at once, else drops them. */
+  void sendVolatile(List<EngineFrame> frames) {
+    if (connected) {
+      connection.session.sendVolatile(frames);
+    }
+  }
+
+  @Override
+  public void onAny(AnyEventHandler handler) {
+    listeners().any.add(Objects.requireNonNull(handler, "handler"));
+  }
+
+  @Override
+  public void offAny(AnyEventHandler handler) {
+    Listeners l = listeners;
+    if (l != null) {
+      l.any.remove(handler);
+    }
+  }
+
+  @Override
+  public void offAny() {
+    Listeners l = listeners;
+    if (l != null) {
+      l.any.clear();
+    }
+  }
+
+  @Override
+  public void use(EventMiddleware middleware) {
+    listeners().middlewares.add(Objects.requireNonNull(middleware, "middleware"));
+  }
+
+  @Override
+  public void onError(Consumer<Exception> handler) {
+    listeners().errors.add(Objects.requireNonNull(handler, "handler"));
+  }
+
+  private Listeners listeners() {
+    Listeners l = listeners;
+    if (l == null) {
+      synchronized (this) {
+        l = listeners;
+        if (l == null) {
+          listeners = l = new Listeners();
+        }
+      }
+    }
+    return l;
+  }
+
+  /** What the application added to this one socket, in the order it added them. */
+  private static final class Listeners {
+    final List<AnyEventHandler> any = new CopyOnWriteArrayList<>();
+    final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
+    final List<Consumer<Exception>> errors = new CopyOnWriteArrayList<>();
   }
 
   @Override
@@ -273,29 +351,112 @@ public final class SocketImpl implements SocketIoClient {
     return d;
   }
 
-  /** On the loop: an event from the client. */
+  /**
+   * On the loop: an event from the client. Parley's own (inline) handlers run here at once, unless
+   * the socket has a middleware, which must see the event first: then everything runs on the worker
+   * pool, in the socket's order, as the application's handlers always do.
+   */
   void onEvent(String event, List<Object> args, long ackId) {
-    EventHandler handler = ns.handler(event);
-    if (handler == null) {
-      log.debug("no handler for event '{}' in {}", LogText.of(event), ns.name());
-      NamespaceImpl.Listener listener = ns.listener();
-      if (listener != null && ackId >= 0) {
-        listener.unknown(this, event, new AckImpl(ackId));
-      }
+    List<NamespaceImpl.Handler> handlers = ns.handlers(event);
+    Listeners l = listeners;
+    boolean any = l != null && !l.any.isEmpty();
+    boolean checked = l != null && !l.middlewares.isEmpty();
+    AckImpl ack = new AckImpl(ackId);
+    if (handlers.isEmpty() && !any && !checked) {
+      unknown(event, ack);
       return;
     }
-    Ack ack = new AckImpl(ackId);
-    List<Object> arguments = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(args));
-    if (ns.inline(event)) {
+    List<Object> arguments = Collections.unmodifiableList(new java.util.ArrayList<>(args));
+    if (checked) {
+      run(() -> {
+        if (passes(l, event, arguments)) {
+          dispatch(event, arguments, ack, handlers, l, true);
+        }
+      });
+      return;
+    }
+    boolean queued = any;
+    for (NamespaceImpl.Handler h : handlers) {
+      if (h.inline()) {
+        call(h.handler(), event, arguments, ack);
+      } else {
+        queued = true;
+      }
+    }
+    if (queued) {
+      run(() -> dispatch(event, arguments, ack, handlers, l, false));
+    }
+  }
+
+  /** An event no handler takes: the namespace's listener (the chat's) may answer its acknowledgement. */
+  private void unknown(String event, AckImpl ack) {
+    log.debug("no handler for event '{}' in {}", LogText.of(event), ns.name());
+    NamespaceImpl.Listener listener = ns.listener();
+    if (listener != null && ack.requested()) {
+      listener.unknown(this, event, ack);
+    }
+  }
+
+  /**
+   * On a worker: the socket's any-handlers, then the event's handlers (the inline ones too if {@code
+   * all}, else only the others, the inline ones having run on the loop).
+   */
+  private void dispatch(String event, List<Object> args, AckImpl ack, List<NamespaceImpl.Handler> handlers,
+      Listeners l, boolean all) {
+    boolean handled = !handlers.isEmpty();
+    if (l != null) {
+      for (AnyEventHandler h : l.any) {
+        handled = true;
+        try {
+          h.onEvent(this, event, args, ack);
+        } catch (Throwable e) {
+          Threads.rethrowIfFatal(e);
+          log.error("Socket.IO any-event handler failed on '{}'", LogText.of(event), e);
+        }
+      }
+    }
+    for (NamespaceImpl.Handler h : handlers) {
+      if (all || !h.inline()) {
+        call(h.handler(), event, args, ack);
+      }
+    }
+    if (!handled) {
+      unknown(event, ack);
+    }
+  }
+
+  private void call(EventHandler handler, String event, List<Object> args, Ack ack) {
+    try {
+      handler.onEvent(this, args, ack);
+    } catch (Throwable e) {
+      Threads.rethrowIfFatal(e);
+      log.error("handler for '{}' failed", LogText.of(event), e);
+    }
+  }
+
+  /** On a worker: the socket's middlewares in order; false, once the error handlers had it, if one refused. */
+  private boolean passes(Listeners l, String event, List<Object> args) {
+    for (EventMiddleware m : l.middlewares) {
       try {
-        handler.onEvent(this, arguments, ack);
+        m.check(this, event, args);
       } catch (Throwable e) {
         Threads.rethrowIfFatal(e);
-        log.error("handler for '{}' failed", LogText.of(event), e);
+        Exception refusal = e instanceof Exception x ? x : new RuntimeException(e);
+        if (l.errors.isEmpty()) {
+          log.debug("event '{}' of {} refused by a middleware: {}", LogText.of(event), id, LogText.of(String.valueOf(e)));
+        }
+        for (Consumer<Exception> handler : l.errors) {
+          try {
+            handler.accept(refusal);
+          } catch (Throwable failed) {
+            Threads.rethrowIfFatal(failed);
+            log.error("Socket.IO error handler failed", failed);
+          }
+        }
+        return false;
       }
-    } else {
-      run(() -> handler.onEvent(this, arguments, ack));
     }
+    return true;
   }
 
   /** On the loop: an event that could not be decoded; true if this namespace answered it. */

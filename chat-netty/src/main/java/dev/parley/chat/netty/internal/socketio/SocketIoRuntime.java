@@ -35,6 +35,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   private final ConcurrentHashMap<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
   /** The same runtime on the other nodes, through the chat server; {@code null} without one. */
   private volatile TransportLink link;
+  private final ClusterRequests requests = new ClusterRequests(this);
 
   public SocketIoRuntime(SocketIoConfig config, Executor workers) {
     this.config = config;
@@ -75,6 +76,20 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   CompletionStage<Void> relay(byte[] encoded) {
     TransportLink l = link;
     return l == null ? CompletableFuture.completedFuture(null) : l.relay(encoded);
+  }
+
+  /**
+   * Relays a request to the other nodes; completes with how many took it (0 at once without a link,
+   * -1 if the engine cannot tell).
+   */
+  CompletionStage<Integer> relayCounted(byte[] encoded) {
+    TransportLink l = link;
+    return l == null ? CompletableFuture.completedFuture(0) : l.relayCounted(encoded);
+  }
+
+  /** What this node asks the other nodes and waits for. */
+  ClusterRequests requests() {
+    return requests;
   }
 
   /** Marks a relay that is a {@link #relaySessionTaken} notice; an emit starts with its version, 1. */
@@ -120,6 +135,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   private void onRelay(byte[] payload) {
     if (payload.length > 0 && payload[0] == SESSION_TAKEN) {
       onSessionTaken(payload);
+    } else if (payload.length > 0 && ClusterRequests.handles(payload[0])) {
+      requests.onRelay(payload);
     } else if (payload.length > 0 && payload[0] == RelayedOperation.MARKER) {
       relayed(payload, "operation", RelayedOperation::decode, RelayedOperation::namespace, BroadcastImpl::apply);
     } else {
@@ -150,6 +167,11 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   @Override
   public Namespace of(String name) {
     return namespace(name);
+  }
+
+  /** The namespace of this name, or {@code null} if this node has none (it does not create one). */
+  NamespaceImpl existing(String name) {
+    return namespaces.get(name);
   }
 
   public NamespaceImpl namespace(String name) {

@@ -18,7 +18,7 @@ class RelayedEmitTest {
     List<EngineFrame> frames = SocketIoRuntime.encodeEvent("/admin", -1, "file",
         new Object[] {Map.of("name", "ünïcode ✓", "data", attachment)});
     assertThat(frames).hasSize(2); // the packet and its attachment
-    RelayedEmit emit = new RelayedEmit("/admin", Set.of("a", "b"), Set.of("muted"), "sid1", frames);
+    RelayedEmit emit = new RelayedEmit("/admin", Set.of("a", "b"), Set.of("muted"), "sid1", frames, false);
 
     RelayedEmit back = RelayedEmit.decode(emit.encode());
 
@@ -36,20 +36,29 @@ class RelayedEmitTest {
   @Test
   void noSocketLeftOutTravelsAsNone() {
     RelayedEmit emit = new RelayedEmit("/", Set.of(), Set.of(), null,
-        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"}));
+        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"}), false);
 
     RelayedEmit back = RelayedEmit.decode(emit.encode());
 
     assertThat(back.exceptSocket()).isNull();
     assertThat(back.rooms()).isEmpty();
+    assertThat(back.volatileOnly()).isFalse();
     assertThat(new String(back.frames().get(0).utf8(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("42[\"news\",\"hi\"]");
   }
 
   @Test
+  void aVolatileEmitStaysVolatile() {
+    RelayedEmit emit = new RelayedEmit("/", Set.of("r"), Set.of(), null,
+        SocketIoRuntime.encodeEvent("/", -1, "pos", new Object[] {1}), true);
+
+    assertThat(RelayedEmit.decode(emit.encode()).volatileOnly()).isTrue();
+  }
+
+  @Test
   void bytesOfAnotherFormAreRefused() {
     byte[] good = new RelayedEmit("/", Set.of("r"), Set.of(), null,
-        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"})).encode();
+        SocketIoRuntime.encodeEvent("/", -1, "news", new Object[] {"hi"}), false).encode();
 
     assertThatThrownBy(() -> RelayedEmit.decode(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RelayedEmit.decode(Arrays.copyOf(good, good.length - 1)))
@@ -57,7 +66,7 @@ class RelayedEmitTest {
     assertThatThrownBy(() -> RelayedEmit.decode(Arrays.copyOf(good, good.length + 1)))
         .isInstanceOf(IllegalArgumentException.class);
     byte[] otherVersion = good.clone();
-    otherVersion[0] = 2;
+    otherVersion[0] = 3;
     assertThatThrownBy(() -> RelayedEmit.decode(otherVersion)).isInstanceOf(IllegalArgumentException.class);
     byte[] hugeLength = good.clone();
     hugeLength[1] = 0x7f; // the namespace's length
