@@ -256,6 +256,7 @@ public interface ChatServer extends AutoCloseable {
     private LeaveHook leaveHook;
     private DisconnectHook disconnectHook;
     private ClearHistoryHook clearHistoryHook;
+    private TypingHook typingHook;
     private ChatConfig config = ChatConfig.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor hookExecutor;
@@ -298,6 +299,12 @@ public interface ChatServer extends AutoCloseable {
     /** Decides whether a client may clear a room's history; without it, clients may not. */
     public Builder onClearHistory(ClearHistoryHook hook) {
       this.clearHistoryHook = once(this.clearHistoryHook, hook, "onClearHistory");
+      return this;
+    }
+
+    /** Decides whether a connection's typing indicator is passed on; without it, every one is. */
+    public Builder onTyping(TypingHook hook) {
+      this.typingHook = once(this.typingHook, hook, "onTyping");
       return this;
     }
 
@@ -372,7 +379,7 @@ public interface ChatServer extends AutoCloseable {
     public ChatServer build() {
       return new DefaultChatServer(
           new DefaultChatServer.Hooks(
-              connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook),
+              connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook, typingHook),
           config,
           clock,
           hookExecutor,

@@ -53,6 +53,7 @@ public final class DefaultChatServer implements ChatServer {
    * @param leave leave hook
    * @param disconnect disconnect hook
    * @param clearHistory clear-history hook
+   * @param typing typing hook
    */
   public record Hooks(
       ConnectHook connect,
@@ -60,7 +61,8 @@ public final class DefaultChatServer implements ChatServer {
       MessageHook message,
       LeaveHook leave,
       DisconnectHook disconnect,
-      ClearHistoryHook clearHistory) {}
+      ClearHistoryHook clearHistory,
+      dev.parley.chat.TypingHook typing) {}
 
   private final ChatConfig config;
   private final ExecutorService ownedExecutor;
@@ -114,13 +116,14 @@ public final class DefaultChatServer implements ChatServer {
     RoomMembership membership = new RoomMembership(
         this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
     OfflineInbox inbox = new OfflineInbox(engine, this.store, config);
+    this.links = new TransportLinks(engine);
+    TypingIndicators typing = new TypingIndicators(this, config, clock, this.hooks, engine, identities, registry, links);
     this.connections =
-        new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, metrics);
+        new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, typing, metrics);
     Requests requests = new Requests(
-        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, metrics);
+        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, typing, metrics);
     connections.requests(requests);
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
-    this.links = new TransportLinks(engine);
     try {
       // The log must hold a join's history and, past the newest message a client has, as many as a
       // recovery may hand back (plus one to tell that none were dropped): an engine that reads only

@@ -44,11 +44,13 @@ final class Requests {
   private final RoomMembership membership;
   private final OfflineInbox inbox;
   private final Drafts drafts;
+  private final TypingIndicators typing;
   private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
-      ChatMetrics metrics) {
+      TypingIndicators typing, ChatMetrics metrics) {
+    this.typing = typing;
     this.metrics = metrics;
     this.server = server;
     this.config = config;
@@ -86,6 +88,8 @@ final class Requests {
         history(session, page);
       } else if (request instanceof ClientRequest.ClearHistory clear) {
         clear(session, clear);
+      } else if (request instanceof ClientRequest.Typing t) {
+        typing.handle(session, t);
       } else if (request instanceof ClientRequest.Invalid invalid) {
         throw new ChatException(invalid.code(), invalid.message());
       }
@@ -141,6 +145,7 @@ final class Requests {
     if (!session.rooms.contains(request.room())) {
       throw notInRoom(request.room());
     }
+    typing.left(session, request.room());
     membership.leave(session, request.room());
     session.send(new ServerEvent.Left(request.requestId(), request.room()));
   }
@@ -161,8 +166,9 @@ final class Requests {
       ack(session, request.requestId(), null);
       return;
     }
-    ackWhenDurable(session, request.requestId(),
-        Stages.await(registry.publish(roomName, message, new Exclusion(session.id(), null))));
+    Published published = Stages.await(registry.publish(roomName, message, new Exclusion(session.id(), null)));
+    typing.sent(session, roomName, null);
+    ackWhenDurable(session, request.requestId(), published);
   }
 
   /** Refuses a message to a room the connection is not in. */
@@ -217,7 +223,9 @@ final class Requests {
       ack(session, requestId, null);
       return;
     }
-    ackWhenDurable(session, requestId, Stages.await(drafts.finish(message).thenCompose(inbox::deliver)));
+    Published published = Stages.await(drafts.finish(message).thenCompose(inbox::deliver));
+    typing.sent(session, null, to);
+    ackWhenDurable(session, requestId, published);
   }
 
   /** Whether a private message to {@code to} can be taken: they are online, or it can be kept for them. */

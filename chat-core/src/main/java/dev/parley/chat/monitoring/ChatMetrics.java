@@ -70,7 +70,9 @@ public interface ChatMetrics {
     /** {@link dev.parley.chat.DisconnectHook}. */
     DISCONNECT,
     /** {@link dev.parley.chat.ClearHistoryHook}. */
-    CLEAR_HISTORY
+    CLEAR_HISTORY,
+    /** {@link dev.parley.chat.TypingHook}. */
+    TYPING
   }
 
   /** A history store operation, for its latency. */

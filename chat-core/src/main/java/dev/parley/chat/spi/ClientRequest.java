@@ -108,6 +108,17 @@ public sealed interface ClientRequest {
   record ClearHistory(String requestId, String room) implements ClientRequest {}
 
   /**
+   * Tell a room, or one user privately, that this client's user started (or refreshed) or stopped
+   * typing. Exactly one of {@code room} and {@code to} is set. Nothing answers it but an error.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined; or {@code null}
+   * @param to the user typed to privately; or {@code null}
+   * @param typing {@code true} for started or still typing, {@code false} for stopped
+   */
+  record Typing(String requestId, String room, String to, boolean typing) implements ClientRequest {}
+
+  /**
    * A frame the transport could not turn into a request. The server answers with the error, in order
    * with the connection's other requests and counted against its rate limit, so garbage cannot be
    * used to flood.

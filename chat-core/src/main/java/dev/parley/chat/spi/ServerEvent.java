@@ -130,6 +130,21 @@ public sealed interface ServerEvent {
   record HistoryCleared(String room, String by, String throughId) implements ServerEvent {}
 
   /**
+   * Someone started or stopped typing in a room this client is in, or to this client privately. It
+   * is never kept. A started indicator expires by itself: a client stops showing it {@code
+   * expiresInMillis} after it arrived unless another one (a refresh) arrives first; a stop is also
+   * sent when the user sends their message, leaves the room or disconnects.
+   *
+   * @param room the room, or {@code null} for a private conversation
+   * @param user who is typing
+   * @param to the user typed to privately (this client's user), or {@code null} in a room
+   * @param typing {@code true} while typing, {@code false} once stopped
+   * @param expiresInMillis how long a client shows a started indicator without a refresh ({@link
+   *     dev.parley.chat.ChatConfig#typingTimeout()}); 0 for a stop
+   */
+  record Typing(String room, String user, String to, boolean typing, long expiresInMillis) implements ServerEvent {}
+
+  /**
    * A request failed, or the connection is being refused.
    *
    * @param requestId the failed request's id, or {@code null}

@@ -287,6 +287,19 @@ class ServerEventCodecTest {
   }
 
   @Test
+  void aTypingIndicatorComesBackEqual_andIsNoEventOfAnEarlierVersion() {
+    ServerEvent inRoom = new ServerEvent.Typing("lobby", "alice", null, true, 6000);
+    ServerEvent privately = new ServerEvent.Typing(null, "alice", "bob", false, 0);
+
+    assertThat(roundTripEvent(inRoom)).isEqualTo(inRoom);
+    assertThat(roundTripEvent(privately)).isEqualTo(privately);
+    byte[] older = ServerEventCodec.encodeEvent(inRoom);
+    older[0] = 2;
+    assertThatThrownBy(() -> ServerEventCodec.decodeEvent(older)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("typing");
+  }
+
+  @Test
   void anUnknownVersionIsRefused() {
     byte[] payload = ServerEventCodec.encodeMessage(full());
     payload[0] = (byte) (ServerEventCodec.FORMAT_VERSION + 1);

@@ -78,6 +78,26 @@ class ProtocolIT {
   }
 
   @Test
+  void typingReachesTheRoomAsAFrameOfItsOwn_andStopsWithTheMessage() {
+    int port = start();
+    try (WsClient alice = WsClient.joined(port, "lobby", "alice"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
+      alice.skipTo("presence");
+      alice.nextMessage(); // bob has joined
+      bob.send("{\"type\":\"typing\",\"room\":\"lobby\"}");
+      JsonObject typing = alice.next("typing");
+      assertThat(typing.get("user").getAsString()).isEqualTo("bob");
+      assertThat(typing.get("room").getAsString()).isEqualTo("lobby");
+      assertThat(typing.get("state").getAsString()).isEqualTo("started");
+      assertThat(typing.get("expiresIn").getAsLong()).isEqualTo(6000);
+      bob.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"hi\"}");
+      assertThat(alice.nextMessage().get("text").getAsString()).isEqualTo("hi");
+      assertThat(alice.next("typing").get("state").getAsString()).isEqualTo("stopped");
+      bob.send("{\"type\":\"typing\",\"room\":\"lobby\",\"typing\":\"yes\"}");
+      bob.nextError(ErrorCodes.BAD_REQUEST);
+    }
+  }
+
+  @Test
   void joinRepliesCarryMembersAndHistory_andClientSenderFieldsAreIgnored() {
     int port = start();
     try (WsClient alice = WsClient.joined(port, "lobby", "alice")) {

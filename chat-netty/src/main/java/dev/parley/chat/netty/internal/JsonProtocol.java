@@ -75,6 +75,8 @@ public final class JsonProtocol {
                 id, requiredString(frame, "to"), requiredString(frame, "text"), optionalData(frame));
             case "members" -> new ClientRequest.Members(id, requiredString(frame, "room"));
             case "clear" -> new ClientRequest.ClearHistory(id, requiredString(frame, "room"));
+            case "typing" -> new ClientRequest.Typing(
+                id, optionalString(frame, "room"), optionalString(frame, "to"), optionalBoolean(frame, "typing", true));
             case "history" -> new ClientRequest.History(
                 id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
@@ -113,6 +115,17 @@ public final class JsonProtocol {
       throw new BadField("Field '" + field + "' must be a string");
     }
     return e.getAsString();
+  }
+
+  private static boolean optionalBoolean(JsonObject frame, String field, boolean absent) {
+    JsonElement e = frame.get(field);
+    if (e == null || e.isJsonNull()) {
+      return absent;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+      throw new BadField("Field '" + field + "' must be true or false");
+    }
+    return e.getAsBoolean();
   }
 
   /** A history page's size; the server caps it, so only its form is checked here. */
@@ -234,6 +247,15 @@ public final class JsonProtocol {
         w.name("room").value(e.room());
         w.name("by");
         nullable(w, e.by());
+      } else if (event instanceof ServerEvent.Typing e) {
+        w.name("type").value("typing");
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("to").value(e.to());
+        w.name("state").value(e.typing() ? "started" : "stopped");
+        if (e.typing()) {
+          w.name("expiresIn").value(e.expiresInMillis());
+        }
       } else if (event instanceof ServerEvent.Error e) {
         w.name("type").value("error");
         w.name("id").value(e.requestId());

@@ -121,6 +121,10 @@ final class ChatConnection implements ClientConnection {
       if (!isAbandoned(c.room())) {
         socket.send(emits.cleared(c));
       }
+    } else if (event instanceof ServerEvent.Typing t) {
+      if (!isAbandoned(t.room())) {
+        socket.send(emits.typing(t));
+      }
     } else if (event instanceof ServerEvent.Joined j) {
       joined(socket, j, st.correlations.take(j.requestId()));
     } else if (event instanceof ServerEvent.Left l) {

@@ -101,6 +101,22 @@ final class ChatEmits {
     });
   }
 
+  List<EngineFrame> typing(ServerEvent.Typing t) {
+    return shared(t, events.typingEvent(), () -> {
+      Map<String, Object> payload = new LinkedHashMap<>();
+      if (t.room() != null) {
+        payload.put("room", t.room());
+      }
+      payload.put("username", t.user());
+      if (t.to() != null) {
+        payload.put("target", t.to());
+      }
+      payload.put("typing", t.typing());
+      payload.put("expiresIn", t.expiresInMillis());
+      return new Object[] {payload};
+    });
+  }
+
   Map<String, Object> joined(ServerEvent.Joined j) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("room", j.room());

@@ -29,7 +29,7 @@ final class ChatRequests {
   /** The events a client sends: each is a chat request. */
   Set<String> names() {
     return Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
-        events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent()));
+        events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent(), events.typingEvent()));
   }
 
   /** Registers a handler for each request event on the namespace. */
@@ -56,6 +56,15 @@ final class ChatRequests {
       st.session.receive(new ClientRequest.History(st.ackId(ack), orEmpty(room), before, limit));
     });
     on(ns, events.privateEvent(), (st, args, ack) -> st.session.receive(privateMessage(st, args, ack)));
+    on(ns, events.typingEvent(), (st, args, ack) -> {
+      Map<?, ?> data = map(args);
+      String target = text(data, "target", "to");
+      if (target != null && target.startsWith("@")) {
+        target = target.substring(1);
+      }
+      st.session.receive(new ClientRequest.Typing(st.ackId(ack), text(data, "room", "roomname"), target,
+          !Boolean.FALSE.equals(data.get("typing"))));
+    });
   }
 
   /** A room message: the text (to the room joined last) or {@code {room, message, data}}. */
