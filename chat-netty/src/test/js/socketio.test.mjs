@@ -184,6 +184,36 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(refused.code, "TYPING_TOO_FAST");
     });
 
+    it("lets a moderator kick, mute and ban, as the moderation hook allows", async () => {
+      const room = name("room");
+      const mod = await connect(mode);
+      const bob = await connect(mode);
+      const modName = name("mod");
+      const bobName = name("bob");
+      await mod.emitWithAck("join room", { roomname: room, username: modName });
+      await bob.emitWithAck("join room", { roomname: room, username: bobName });
+      await bob.emitWithAck("join room", { roomname: name("elsewhere") });
+
+      const refused = await bob.emitWithAck("moderate", { room, username: modName, action: "kick" });
+      assert.equal(refused.code, "NOT_A_MODERATOR");
+
+      const muted = next(bob, "muted");
+      assert.deepEqual(await mod.emitWithAck("moderate", { room, username: bobName, action: "mute", duration: 60, reason: "shh" }),
+        { room, username: bobName, action: "mute" });
+      const m = (await muted)[0];
+      assert.equal(m.room, room);
+      assert.equal(m.reason, "shh");
+      assert.ok(m.until > Date.now(), "until is in epoch milliseconds");
+      assert.equal((await bob.emitWithAck("new message", { room, message: "hello?" })).code, "MUTED");
+
+      const kicked = next(bob, "kicked");
+      await mod.emitWithAck("moderate", { room, username: bobName, action: "ban", reason: "enough" });
+      assert.deepEqual((await kicked)[0], { room, reason: "enough", banned: true });
+      const again = await bob.emitWithAck("join room", { roomname: room });
+      assert.equal(again.code, "BANNED");
+      assert.equal(bob.connected, true, "kicked from one room, still connected");
+    });
+
     it("reports errors the way the rooms seed does", async () => {
       const s = await connect(mode);
       const error = next(s, "new message");

@@ -54,6 +54,7 @@ public final class DefaultChatServer implements ChatServer {
    * @param disconnect disconnect hook
    * @param clearHistory clear-history hook
    * @param typing typing hook
+   * @param moderation moderation hook
    */
   public record Hooks(
       ConnectHook connect,
@@ -62,7 +63,8 @@ public final class DefaultChatServer implements ChatServer {
       LeaveHook leave,
       DisconnectHook disconnect,
       ClearHistoryHook clearHistory,
-      dev.parley.chat.TypingHook typing) {}
+      dev.parley.chat.TypingHook typing,
+      dev.parley.chat.ModerationHook moderation) {}
 
   private final ChatConfig config;
   private final ExecutorService ownedExecutor;
@@ -74,6 +76,7 @@ public final class DefaultChatServer implements ChatServer {
   private final Connections connections;
   private final ServerActions actions;
   private final TransportLinks links;
+  private final Moderation moderation;
   private final ChatMetrics metrics;
   private volatile boolean started;
   private volatile boolean closed;
@@ -120,8 +123,9 @@ public final class DefaultChatServer implements ChatServer {
     TypingIndicators typing = new TypingIndicators(this, config, clock, this.hooks, engine, identities, registry, links);
     this.connections =
         new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, typing, metrics);
-    Requests requests = new Requests(
-        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, typing, metrics);
+    this.moderation = new Moderation(this, clock, this.hooks, this.store, identities, membership, typing, links);
+    Requests requests = new Requests(this, config, this.hooks, engine, this.store, identities, registry, membership,
+        inbox, drafts, typing, moderation, metrics);
     connections.requests(requests);
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
     try {
@@ -199,6 +203,31 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public CompletionStage<Void> clearHistory(String room) {
     return actions.clearHistory(room);
+  }
+
+  @Override
+  public CompletionStage<Void> kick(String room, String user, String reason) {
+    return Stages.forAction(moderation.kick(room, user, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> mute(String room, String user, java.time.Duration duration, String reason) {
+    return Stages.forAction(moderation.mute(room, user, duration, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> unmute(String room, String user) {
+    return Stages.forAction(moderation.unmute(room, user));
+  }
+
+  @Override
+  public CompletionStage<Void> ban(String room, String user, java.time.Duration duration, String reason) {
+    return Stages.forAction(moderation.ban(room, user, duration, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    return Stages.forAction(moderation.unban(room, user));
   }
 
   // ---------------------------------------------------------------- queries

@@ -45,12 +45,14 @@ final class Requests {
   private final OfflineInbox inbox;
   private final Drafts drafts;
   private final TypingIndicators typing;
+  private final Moderation moderation;
   private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
-      TypingIndicators typing, ChatMetrics metrics) {
+      TypingIndicators typing, Moderation moderation, ChatMetrics metrics) {
     this.typing = typing;
+    this.moderation = moderation;
     this.metrics = metrics;
     this.server = server;
     this.config = config;
@@ -90,6 +92,8 @@ final class Requests {
         clear(session, clear);
       } else if (request instanceof ClientRequest.Typing t) {
         typing.handle(session, t);
+      } else if (request instanceof ClientRequest.Moderate m) {
+        moderation.handle(session, m);
       } else if (request instanceof ClientRequest.Invalid invalid) {
         throw new ChatException(invalid.code(), invalid.message());
       }
@@ -124,6 +128,7 @@ final class Requests {
       membership.answerAgain(session, request.requestId(), roomName);
       return;
     }
+    moderation.checkJoin(roomName, session.user());
     if (hooks.hooks.join() != null) {
       HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
           () -> hooks.hooks.join().onJoin(new RoomContext(server, session.info(), roomName)));
@@ -159,6 +164,7 @@ final class Requests {
       sendPrivate(session, request.requestId(), pm.to(), pm.text(), request.data(), roomName);
       return;
     }
+    moderation.checkSend(roomName, session.user());
     checkContent(request.text(), request.data());
     ChatMessage message = drafts.draft(MessageKind.ROOM, roomName, session.user(), null, request.text(), request.data());
     message = applyMessageHook(session, request.requestId(), message);

@@ -72,7 +72,9 @@ public interface ChatMetrics {
     /** {@link dev.parley.chat.ClearHistoryHook}. */
     CLEAR_HISTORY,
     /** {@link dev.parley.chat.TypingHook}. */
-    TYPING
+    TYPING,
+    /** {@link dev.parley.chat.ModerationHook}. */
+    MODERATION
   }
 
   /** A history store operation, for its latency. */

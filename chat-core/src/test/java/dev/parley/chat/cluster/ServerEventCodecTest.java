@@ -300,6 +300,19 @@ class ServerEventCodecTest {
   }
 
   @Test
+  void kicksAndMutesComeBackEqual() {
+    Instant until = Instant.parse("2026-03-01T13:00:00.123456789Z");
+    for (ServerEvent event : List.of(
+        new ServerEvent.Kicked("lobby", "bob", "spam", true, until),
+        new ServerEvent.Kicked("lobby", "bob", "", true, null),
+        new ServerEvent.Kicked("lobby", "bob", "calm down", false, null),
+        new ServerEvent.Muted("lobby", "bob", until, "shh"),
+        new ServerEvent.Muted("lobby", "bob", null, ""))) {
+      assertThat(roundTripEvent(event)).isEqualTo(event);
+    }
+  }
+
+  @Test
   void anUnknownVersionIsRefused() {
     byte[] payload = ServerEventCodec.encodeMessage(full());
     payload[0] = (byte) (ServerEventCodec.FORMAT_VERSION + 1);

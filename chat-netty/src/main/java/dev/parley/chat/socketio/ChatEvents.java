@@ -29,6 +29,11 @@ import java.util.Objects;
  *       {@code true}; {@code false} says the user stopped): tells the room, or the user {@code
  *       target}, that this user is typing; decided by the chat server's typing hook and limited by
  *       {@code ChatConfig.typingPerSecond}. No acknowledgement on success; a refusal is sent as any.
+ *   <li>{@code moderate} {@code {room, username, action, duration, reason}}: {@code action} one of
+ *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}; {@code duration} in
+ *       seconds (a mute needs one; a ban without one is permanent). Decided by the chat server's
+ *       moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room, username,
+ *       action}}.
  * </ul>
  * Server to client:
  * <ul>
@@ -39,6 +44,9 @@ import java.util.Objects;
  *       presents when it reconnects.
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
+ *   <li>{@code kicked} {@code {room, reason, banned, until?}}: this socket was taken out of the room.
+ *   <li>{@code muted} {@code {room, until, reason}}: this user's messages to the room are refused
+ *       until {@code until} (epoch milliseconds); {@code until: null} lifts it.
  *   <li>{@code typing} {@code {room, username, typing, expiresIn}} in a room, or {@code {username,
  *       target, typing, expiresIn}} privately: stop showing a started indicator {@code expiresIn}
  *       milliseconds after it arrived unless another arrives; {@code typing: false} stops it at once.
@@ -60,6 +68,9 @@ public final class ChatEvents {
   private final String membersEvent;
   private final String clearEvent;
   private final String typingEvent;
+  private final String moderateEvent;
+  private final String kickedEvent;
+  private final String mutedEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -75,6 +86,9 @@ public final class ChatEvents {
     this.membersEvent = b.membersEvent;
     this.clearEvent = b.clearEvent;
     this.typingEvent = b.typingEvent;
+    this.moderateEvent = b.moderateEvent;
+    this.kickedEvent = b.kickedEvent;
+    this.mutedEvent = b.mutedEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -135,6 +149,21 @@ public final class ChatEvents {
     return typingEvent;
   }
 
+  /** Event asking to kick, mute or ban a user, or to lift a mute or a ban. */
+  public String moderateEvent() {
+    return moderateEvent;
+  }
+
+  /** Event telling a socket it was taken out of a room. */
+  public String kickedEvent() {
+    return kickedEvent;
+  }
+
+  /** Event telling a socket its user was muted in a room, or no longer is. */
+  public String mutedEvent() {
+    return mutedEvent;
+  }
+
   /** Event asking to clear a room's history. */
   public String clearEvent() {
     return clearEvent;
@@ -167,6 +196,9 @@ public final class ChatEvents {
     private String membersEvent = "members";
     private String clearEvent = "clear history";
     private String typingEvent = "typing";
+    private String moderateEvent = "moderate";
+    private String kickedEvent = "kicked";
+    private String mutedEvent = "muted";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -230,6 +262,24 @@ public final class ChatEvents {
     /** Default {@code "typing"}: both the client's notice and the server's event. */
     public Builder typingEvent(String name) {
       this.typingEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "moderate"}. */
+    public Builder moderateEvent(String name) {
+      this.moderateEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "kicked"}. */
+    public Builder kickedEvent(String name) {
+      this.kickedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "muted"}. */
+    public Builder mutedEvent(String name) {
+      this.mutedEvent = Objects.requireNonNull(name);
       return this;
     }
 

@@ -117,6 +117,25 @@ final class ChatEmits {
     });
   }
 
+  List<EngineFrame> kicked(ServerEvent.Kicked k) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", k.room());
+    payload.put("reason", k.reason());
+    payload.put("banned", k.banned());
+    if (k.bannedUntil() != null) {
+      payload.put("until", k.bannedUntil().toEpochMilli());
+    }
+    return SocketIoRuntime.encodeEvent(namespace, -1, events.kickedEvent(), new Object[] {payload});
+  }
+
+  List<EngineFrame> muted(ServerEvent.Muted m) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", m.room());
+    payload.put("until", m.until() == null ? null : m.until().toEpochMilli());
+    payload.put("reason", m.reason());
+    return SocketIoRuntime.encodeEvent(namespace, -1, events.mutedEvent(), new Object[] {payload});
+  }
+
   Map<String, Object> joined(ServerEvent.Joined j) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("room", j.room());
