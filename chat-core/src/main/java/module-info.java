@@ -16,4 +16,7 @@ module dev.parley.chat {
   exports dev.parley.chat.spi;
   // Not API: the one log-escaping helper, shared with Parley's own transport.
   exports dev.parley.chat.internal.logging to dev.parley.chat.netty;
+  // Not API: the one serial runner, thread and header-map helpers, shared with Parley's own transport.
+  exports dev.parley.chat.internal.concurrent to dev.parley.chat.netty;
+  exports dev.parley.chat.internal.http to dev.parley.chat.netty;
 }

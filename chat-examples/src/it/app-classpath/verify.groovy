@@ -69,7 +69,7 @@ def managed = bom.dependencyManagement.dependencies.dependency.collect {
     "${it.groupId}:${it.artifactId}:${it.version}:${it.type.text() ?: 'jar'}:${it.scope.text() ?: 'compile'}".toString()
 }
 def published = ['chat-core', 'chat-testkit', 'chat-netty', 'chat-store-jdbc', 'chat-cluster-redis',
-                 'chat-metrics-micrometer']
+                 'chat-metrics-micrometer', 'chat-spring-boot-starter']
 def wantedBom = published.collect { "dev.parley:${it}:\${project.version}:jar:compile".toString() }
 if (managed.sort() != wantedBom.sort()) {
     problems << "chat-bom manages ${managed}, expected exactly ${wantedBom}"

@@ -63,6 +63,33 @@ import java.util.concurrent.Executor;
  *       seconds, which the in-process one never makes them do. If the engine cannot answer in time
  *       they throw a {@link ChatException} with {@link ErrorCodes#CLUSTER_UNAVAILABLE}.
  * </ul>
+ *
+ * <h2>Lifecycle</h2>
+ * A server has two states, and moves from the first to the second once:
+ * <ul>
+ *   <li><b>Open</b>, from the moment {@link Builder#build()} returns (its cluster engine started):
+ *       it accepts connections, serves their requests, and runs actions and queries.
+ *   <li><b>Closed</b>, from the moment {@link #close()} is first called, on any thread, even before
+ *       that call returns. From then on:
+ *       <ul>
+ *         <li>a new connection ({@link #open}) is refused: it is sent an error with {@link
+ *             ErrorCodes#SERVER_CLOSED}, then closed with {@link
+ *             dev.parley.chat.spi.CloseCodes#GOING_AWAY}, so that its client reconnects, to this
+ *             server once restarted or to another node; no hook is called for it;
+ *         <li>a request from a connection still open is answered with a {@code SERVER_CLOSED} error
+ *             and has no effect; the connection stays open until its transport closes it;
+ *         <li>an action returns a stage failed with a {@link ChatException} with {@code
+ *             SERVER_CLOSED}, and a query, or {@link #link}, throws one;
+ *         <li>{@link #config()}, {@link #metrics()}, {@link #connectionData} and {@link #health()}
+ *             (DOWN, {@code "closed"}) still answer.
+ *       </ul>
+ *       What began before the close (a request being handled, an action whose stage is not yet
+ *       complete, a hook running) either completes or fails, with {@code SERVER_CLOSED} or the
+ *       error of the part it found closed.
+ * </ul>
+ * {@link #close()} does not close connections: stop the transport first ({@code
+ * NettyChatServer.stop()}), so that every connection leaves its rooms and its disconnect hook
+ * runs while the cluster engine and the history store are still open.
  */
 public interface ChatServer extends AutoCloseable {
 
@@ -294,12 +321,15 @@ public interface ChatServer extends AutoCloseable {
   TransportLink link(String transport, TransportLink.Receiver receiver);
 
   /**
-   * Closes the cluster engine, stops the hook executor if this server created it, and closes the
-   * history store, which makes what it queued durable; logs at INFO that it left the cluster, closed
-   * the store, and how long that took. Transports should be stopped first; this does
-   * not close connections. An engine for several nodes leaves the cluster here, so this may block
-   * while it reaches the shared state: {@code chat-cluster-redis} for up to about three times its
-   * command timeout.
+   * Closes the server (see <a href="#lifecycle">Lifecycle</a>): at once, new connections, requests,
+   * actions and queries are refused with {@link ErrorCodes#SERVER_CLOSED}; then it closes the
+   * cluster engine, stops the hook executor if this server created it, and closes the history
+   * store. It returns once the engine has left the cluster and the store has made what it queued
+   * durable; it does not wait for hooks still running, nor close connections (stop the transport
+   * first). An engine for several nodes leaves the cluster here, so this may block while it reaches
+   * the shared state: {@code chat-cluster-redis} for up to about three times its command timeout.
+   * Logs at INFO that it left the cluster, closed the store, and how long that took. Safe from any
+   * thread; a second call does nothing more, and returns once the first has.
    */
   @Override
   void close();

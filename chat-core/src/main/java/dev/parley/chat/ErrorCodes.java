@@ -83,4 +83,12 @@ public final class ErrorCodes {
    * JSON-compatible), which is logged at ERROR as {@code request failed}.
    */
   public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+  /**
+   * The chat server is closed ({@link ChatServer#close()}): an action or query called after the
+   * close began, a request from a connection the transport has not closed yet, or a new connection,
+   * which is refused with this error and then closed with {@link
+   * dev.parley.chat.spi.CloseCodes#GOING_AWAY}. Nothing was done; another server (a restarted one,
+   * another node) may take the request.
+   */
+  public static final String SERVER_CLOSED = "SERVER_CLOSED";
 }

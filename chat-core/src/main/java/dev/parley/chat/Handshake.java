@@ -1,10 +1,10 @@
 package dev.parley.chat;
 
+import dev.parley.chat.internal.http.HeaderMaps;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * What a client presented when it connected: its address, the request path, query parameters,
@@ -75,17 +75,7 @@ public record Handshake(
       // second copy per connection.
       return in;
     }
-    Map<String, List<String>> out = new TreeMap<>();
-    in.forEach(
-        (k, v) -> {
-          String key = lowerCaseKeys ? k.toLowerCase(Locale.ROOT) : k;
-          out.merge(key, List.copyOf(v), (a, b) -> {
-            List<String> merged = new java.util.ArrayList<>(a);
-            merged.addAll(b);
-            return List.copyOf(merged);
-          });
-        });
-    return Map.copyOf(out);
+    return Map.copyOf(HeaderMaps.copy(in, lowerCaseKeys));
   }
 
   /** Whether a map is already what {@link #copy} makes: immutable, with immutable values and keys as normalised. */

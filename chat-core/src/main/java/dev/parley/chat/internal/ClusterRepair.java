@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class ClusterRepair {
 
   private static final class Timer {
     static final ScheduledExecutorService TIMER =
-        Executors.newSingleThreadScheduledExecutor(r -> HookThreads.daemon(r, "parley-cluster-repair"));
+        Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "parley-cluster-repair"));
   }
 
   private record Presence(String room, String user) {}

@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatServer;
@@ -10,6 +11,7 @@ import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Clock;
@@ -37,6 +39,8 @@ final class Connections {
   private final TypingIndicators typing;
   final ChatMetrics metrics;
   private Requests requests;
+  /** Set by the server's close, before it closes its parts. */
+  private volatile boolean closed;
 
   Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, HookPolicy hooks,
       Identities identities, RoomMembership membership, OfflineInbox inbox, TypingIndicators typing,
@@ -58,7 +62,26 @@ final class Connections {
     this.requests = requests;
   }
 
-  Session open(ClientConnection connection) {
+  /** From here on, new connections are refused and requests answered with SERVER_CLOSED. */
+  void close() {
+    closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  static ChatException serverClosed() {
+    return new ChatException(ErrorCodes.SERVER_CLOSED, "The chat server is closed");
+  }
+
+  ClientSession open(ClientConnection connection) {
+    if (closed) {
+      // No session, no hook, no executor task: the parts a session uses are closing or closed.
+      connection.send(new ServerEvent.Error(null, ErrorCodes.SERVER_CLOSED, "The chat server is closed"));
+      connection.close(CloseCodes.GOING_AWAY, "server closed");
+      return new RefusedSession();
+    }
     Session session = new Session(this, connection, new SerialExecutor(executor, config.maxPendingRequests()),
         new RateLimiter(clock, config.requestsPerSecond(), config.requestBurst()));
     identities.opened(session);
@@ -68,6 +91,12 @@ final class Connections {
 
   private void accept(Session session) {
     if (session.isClosed()) {
+      return;
+    }
+    if (closed) {
+      // Opened while the server was closing: refused as if it had come after.
+      session.sendError(null, ErrorCodes.SERVER_CLOSED, "The chat server is closed");
+      session.connection.close(CloseCodes.GOING_AWAY, "server closed");
       return;
     }
     ConnectResult result = hooks.connect(session);
@@ -110,6 +139,10 @@ final class Connections {
 
   /** Runs on the session's inbox. */
   void handle(Session session, ClientRequest request) {
+    if (closed) {
+      session.sendError(request.requestId(), ErrorCodes.SERVER_CLOSED, "The chat server is closed");
+      return;
+    }
     requests.handle(session, request);
   }
 

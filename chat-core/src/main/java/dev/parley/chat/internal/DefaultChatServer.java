@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,8 @@ public final class DefaultChatServer implements ChatServer {
   private final ChatMetrics metrics;
   private volatile boolean started;
   private volatile boolean closed;
+  /** Guarded by {@code this}: the parts are closed, or being closed. */
+  private boolean shutDown;
 
   /**
    * @param cluster the engine, or {@code null} for an in-process one on the store
@@ -165,29 +168,41 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public TransportLink link(String transport, TransportLink.Receiver receiver) {
+    checkOpen();
     return links.link(transport, receiver);
+  }
+
+  /** Queries and links after the close throw; actions fail their stage ({@link #ifOpen}). */
+  private void checkOpen() {
+    if (closed) {
+      throw Connections.serverClosed();
+    }
+  }
+
+  private <T> CompletionStage<T> ifOpen(Supplier<CompletionStage<T>> action) {
+    return closed ? Stages.failed(Connections.serverClosed()) : action.get();
   }
 
   // ---------------------------------------------------------------- actions
 
   @Override
   public CompletionStage<Delivery> distributeMsg(String room, String sender, String text, Map<String, ?> data) {
-    return actions.distributeMsg(room, sender, text, data);
+    return ifOpen(() -> actions.distributeMsg(room, sender, text, data));
   }
 
   @Override
   public CompletionStage<Delivery> broadcast(String room, String text) {
-    return actions.broadcast(room, text);
+    return ifOpen(() -> actions.broadcast(room, text));
   }
 
   @Override
   public CompletionStage<Delivery> sendPrivate(String from, String to, String text, Map<String, ?> data) {
-    return actions.sendPrivate(from, to, text, data);
+    return ifOpen(() -> actions.sendPrivate(from, to, text, data));
   }
 
   @Override
   public CompletionStage<Delivery> sendSystem(String connectionId, String text) {
-    return actions.sendSystem(connectionId, text);
+    return ifOpen(() -> actions.sendSystem(connectionId, text));
   }
 
   @Override
@@ -197,12 +212,12 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public CompletionStage<Integer> disconnect(String user, String reason) {
-    return actions.disconnect(user, reason);
+    return ifOpen(() -> actions.disconnect(user, reason));
   }
 
   @Override
   public CompletionStage<Void> clearHistory(String room) {
-    return actions.clearHistory(room);
+    return ifOpen(() -> actions.clearHistory(room));
   }
 
   @Override
@@ -234,21 +249,25 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public Set<String> rooms() {
+    checkOpen();
     return Collections.unmodifiableSet(new TreeSet<>(Stages.await(engine.rooms())));
   }
 
   @Override
   public List<String> members(String room) {
+    checkOpen();
     return Stages.await(engine.members(room));
   }
 
   @Override
   public List<ChatMessage> history(String room) {
+    checkOpen();
     return registry.history(room);
   }
 
   @Override
   public Set<String> onlineUsers() {
+    checkOpen();
     return Collections.unmodifiableSet(new TreeSet<>(Stages.await(engine.onlineUsers())));
   }
 
@@ -279,22 +298,30 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public void close() {
-    boolean first = !closed;
+    // First of all, and outside the lock, so that nothing new starts on the parts being closed:
+    // connections, requests, actions and queries from here on get SERVER_CLOSED.
     closed = true;
-    long start = System.nanoTime();
-    repair.close();
-    engine.close();
-    if (first && started) {
-      log.info("closed the cluster engine: node {} left the cluster", engine.nodeId());
-    }
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    hooks.close();
-    store.close();
-    if (first && started) {
-      log.info("history store closed, what it had queued made durable; chat server closed in {} ms",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    connections.close();
+    synchronized (this) { // a second close returns once the first has
+      if (shutDown) {
+        return;
+      }
+      shutDown = true;
+      long start = System.nanoTime();
+      repair.close();
+      engine.close();
+      if (started) {
+        log.info("closed the cluster engine: node {} left the cluster", engine.nodeId());
+      }
+      if (ownedExecutor != null) {
+        ownedExecutor.shutdown();
+      }
+      hooks.close();
+      store.close();
+      if (started) {
+        log.info("history store closed, what it had queued made durable; chat server closed in {} ms",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ final class HookDeadline implements AutoCloseable {
   HookDeadline(Clock clock, Duration timeout) {
     this.clock = clock;
     this.timeoutMillis = timeout.toMillis();
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> HookThreads.daemon(r, "parley-hook-deadline"));
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> Threads.daemon(r, "parley-hook-deadline"));
     // Nearly every hook returns in time: its cancelled timer must not wait in the queue until due.
     timer.setRemoveOnCancelPolicy(true);
   }

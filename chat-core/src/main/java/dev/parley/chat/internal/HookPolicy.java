@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ConnectResult;
 import dev.parley.chat.ErrorCodes;
@@ -73,7 +74,7 @@ final class HookPolicy implements AutoCloseable {
     } catch (HookDeadline.Expired e) {
       return null; // refused when the deadline passed: no name is claimed, no welcome sent
     } catch (Throwable e) {
-      rethrowIfFatal(e);
+      Threads.rethrowIfFatal(e);
       log.error("connect hook failed; refusing the connection", e);
       return ConnectResult.reject("The server could not accept the connection");
     } finally {
@@ -105,7 +106,7 @@ final class HookPolicy implements AutoCloseable {
     } catch (ChatException e) {
       return HookResult.reject(e.code(), e.getMessage());
     } catch (Throwable e) {
-      rethrowIfFatal(e);
+      Threads.rethrowIfFatal(e);
       log.error("hook failed; the request is refused", e);
       return HookResult.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
     } finally {
@@ -119,19 +120,13 @@ final class HookPolicy implements AutoCloseable {
     try {
       call.call();
     } catch (Throwable e) {
-      rethrowIfFatal(e);
+      Threads.rethrowIfFatal(e);
       log.error("{} hook failed", hook.name().toLowerCase(java.util.Locale.ROOT), e);
     } finally {
       done(hook, start);
     }
   }
 
-  /** Hooks are application code: any failure is theirs, except the JVM running out of resources. */
-  static void rethrowIfFatal(Throwable e) {
-    if (e instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
-  }
 
   @Override
   public void close() {

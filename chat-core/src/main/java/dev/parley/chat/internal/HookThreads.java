@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HookThreads {
   /** Threads kept even when idle. */
-  static final int CORE_THREADS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  static final int CORE_THREADS = Threads.defaultPoolSize();
   /** Most threads of the Java 17 pool: that many hooks blocked at once leave tasks queueing. */
   static final int MAX_THREADS = 256;
   /** Tasks that may wait once the Java 17 pool is at its most threads; more are refused. */
@@ -118,13 +119,6 @@ final class HookThreads {
 
   private static ThreadFactory daemonThreads() {
     AtomicInteger count = new AtomicInteger();
-    return r -> daemon(r, "parley-hook-" + count.incrementAndGet());
-  }
-
-  /** A daemon thread: the server's threads never keep the JVM alive. */
-  static Thread daemon(Runnable task, String name) {
-    Thread t = new Thread(task, name);
-    t.setDaemon(true);
-    return t;
+    return r -> Threads.daemon(r, "parley-hook-" + count.incrementAndGet());
   }
 }

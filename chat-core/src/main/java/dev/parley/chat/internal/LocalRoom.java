@@ -5,6 +5,7 @@ import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,11 +99,16 @@ final class LocalRoom {
     mirror.reset(snapshot.recent(), snapshot.lastId());
   }
 
-  /** Queues one event instance to each session, so the transport encodes it once. */
+  /**
+   * Queues the event to each session as one {@link SharedEvent}, which carries its encodings from
+   * the first recipient to the others: every event for several connections, from this node or
+   * another, comes through here.
+   */
   static int sendAll(List<Session> sessions, ServerEvent event, Exclusion except) {
+    SharedEvent shared = new SharedEvent(event);
     int queued = 0;
     for (Session session : sessions) {
-      if (!except.excludes(session.id(), session.user()) && session.connection.send(event)) {
+      if (!except.excludes(session.id(), session.user()) && session.connection.send(shared)) {
         queued++;
       }
     }

@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.spi.ClientConnection;
@@ -132,6 +133,11 @@ final class Session implements ClientSession {
   @Override
   public void receive(ClientRequest request) {
     if (closed != 0) {
+      return;
+    }
+    if (server.isClosed()) {
+      // Answered here, not on the inbox: the server's executor may already be shut down.
+      sendError(request.requestId(), ErrorCodes.SERVER_CLOSED, "The chat server is closed");
       return;
     }
     if (!limiter.tryAcquire()) {

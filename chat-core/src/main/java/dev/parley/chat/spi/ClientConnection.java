@@ -12,14 +12,27 @@ public interface ClientConnection {
   Handshake handshake();
 
   /**
-   * Queues an event for the client. The same event instance is often sent to many connections (a
-   * room broadcast); transports should encode it once and reuse the bytes.
+   * Queues an event for this client alone: a reply, an error, a welcome. Events for several
+   * connections come through {@link #send(SharedEvent)}.
    *
    * @param event the event
    * @return {@code false} if the connection is closed or its outbound queue is full (the transport
    *     then closes it as a slow consumer)
    */
   boolean send(ServerEvent event);
+
+  /**
+   * Queues an event the server sends to several connections: the same {@link SharedEvent} instance
+   * goes to each recipient, so a transport that encodes it with {@link SharedEvent#encoded} encodes
+   * it once per wire format for all of them. The default sends {@link SharedEvent#event()} with
+   * {@link #send(ServerEvent)}, encoding it for each recipient.
+   *
+   * @param event the event and its shared encodings
+   * @return as {@link #send(ServerEvent)}
+   */
+  default boolean send(SharedEvent event) {
+    return send(event.event());
+  }
 
   /**
    * The id of an earlier connection of the same client that this one continues, when the transport

@@ -1,9 +1,10 @@
 package dev.parley.chat.netty;
 
+import dev.parley.chat.internal.http.HeaderMaps;
+import dev.parley.chat.netty.internal.Cookies;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,15 +80,7 @@ public interface HttpRoute {
 
     /** A cookie the client sent, by name. */
     public Optional<String> cookie(String name) {
-      for (String line : headers.getOrDefault("cookie", List.of())) {
-        for (String part : line.split(";")) {
-          int eq = part.indexOf('=');
-          if (eq > 0 && part.substring(0, eq).trim().equals(name)) {
-            return Optional.of(part.substring(eq + 1).trim());
-          }
-        }
-      }
-      return Optional.empty();
+      return Optional.ofNullable(Cookies.parse(headers.getOrDefault("cookie", List.of())).get(name));
     }
 
     /**
@@ -176,14 +169,6 @@ public interface HttpRoute {
   }
 
   private static Map<String, List<String>> copy(Map<String, List<String>> map, boolean lowerCaseKeys) {
-    Map<String, List<String>> copy = new LinkedHashMap<>();
-    if (map != null) {
-      map.forEach((k, v) -> copy.merge(lowerCaseKeys ? k.toLowerCase(Locale.ROOT) : k, List.copyOf(v), (a, b) -> {
-        List<String> both = new ArrayList<>(a);
-        both.addAll(b);
-        return List.copyOf(both);
-      }));
-    }
-    return Collections.unmodifiableMap(copy);
+    return HeaderMaps.copy(map, lowerCaseKeys);
   }
 }

@@ -1,8 +1,10 @@
 package dev.parley.chat.netty;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
+import dev.parley.chat.netty.internal.EventLoops;
 import dev.parley.chat.netty.internal.HttpRoutes;
 import dev.parley.chat.netty.internal.JsonEndpoint;
 import dev.parley.chat.netty.internal.NettyServer;
@@ -12,14 +14,18 @@ import dev.parley.chat.netty.internal.socketio.SocketIoRuntime;
 import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.socketio.SocketIo;
 import dev.parley.chat.socketio.SocketIoConfig;
+import io.netty.channel.IoEventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -38,14 +44,30 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Netty's I/O threads only decode, encode and write; chat hooks run on the chat server's hook
- * executor, Socket.IO handlers on a worker pool this server owns. A server is started once and
+ * executor, Socket.IO handlers and HTTP routes on a worker pool. A server is started once and
  * stopped once; stopping does not close the {@link ChatServer}, which may outlive it.
+ *
+ * <p>Ownership: by default the server makes its own event loops at {@link #start()} and its own
+ * worker pool (whose threads end when idle, so a server built and never started holds none), and
+ * shuts both down in {@link #stop()}. Event loops given to {@link Builder#eventLoopGroups} and an
+ * executor given to {@link Builder#workerExecutor} stay the application's: the server uses them and
+ * never shuts them down, not even in {@code stop()}; shut them down yourself after {@code stop()}'s
+ * stage completes.
+ *
+ * <p>Threading: every method is safe from any thread.
  */
 public final class NettyChatServer {
   private final NettyServer server;
   private final EngineIoServer engineIo;
   private final SocketIoRuntime socketIo;
-  private final ExecutorService workers;
+  /** {@link #socketIo}, or {@link #DISABLED} without it. */
+  private final SocketIo socketIoApi;
+
+  private static final SocketIo DISABLED = name -> {
+    throw new IllegalStateException("Socket.IO is disabled on this server (SocketIoConfig.enabled(false))");
+  };
+  /** The worker pool this server made, which it shuts down; null when it has none or was given one. */
+  private final ExecutorService ownWorkers;
   private final ChatServer chat;
   private volatile InetSocketAddress address;
 
@@ -56,15 +78,17 @@ public final class NettyChatServer {
       throw new IllegalArgumentException("The JSON endpoint's path " + b.config.path()
           + " clashes with the Socket.IO path " + b.socketIoConfig.path());
     }
-    if (b.socketIoConfig.enabled() || !b.httpRoutes.isEmpty()) {
+    Executor workers = b.workerExecutor;
+    if (workers == null && (b.socketIoConfig.enabled() || !b.httpRoutes.isEmpty())) {
       AtomicInteger count = new AtomicInteger();
-      this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), r -> {
-        Thread t = new Thread(r, "parley-socketio-" + count.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(Threads.defaultPoolSize(), Threads.defaultPoolSize(),
+          60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          r -> Threads.daemon(r, "parley-socketio-" + count.incrementAndGet()));
+      pool.allowCoreThreadTimeOut(true); // no threads until there is work, none left once idle
+      this.ownWorkers = pool;
+      workers = pool;
     } else {
-      this.workers = null;
+      this.ownWorkers = null;
     }
     if (b.socketIoConfig.enabled()) {
       this.socketIo = new SocketIoRuntime(b.socketIoConfig, workers);
@@ -76,6 +100,7 @@ public final class NettyChatServer {
     } else {
       this.socketIo = null;
     }
+    this.socketIoApi = socketIo != null ? socketIo : DISABLED;
     this.engineIo = socketIo == null ? null : new EngineIoServer(new EngineIoServer.Settings(
         b.socketIoConfig.path(),
         b.config.pingInterval().toMillis(),
@@ -86,7 +111,7 @@ public final class NettyChatServer {
         b.config.allowedOrigins()), socketIo, metrics);
     this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config),
         engineIo == null ? List.of() : List.of(engineIo),
-        b.httpRoutes.isEmpty() ? null : new HttpRoutes(b.httpRoutes, workers));
+        b.httpRoutes.isEmpty() ? null : new HttpRoutes(b.httpRoutes, workers), b.eventLoops);
     metrics.gauge(ChatMetrics.Gauge.OUTBOUND_QUEUE_BYTES, server::queuedBytes);
   }
 
@@ -132,14 +157,21 @@ public final class NettyChatServer {
     return address;
   }
 
-  /** For tests in this module: the Engine.IO server, or {@code null}. */
+  /**
+   * The Engine.IO server, or {@code null}: package-private test access, for tests that must know a
+   * long-poll reached the server (which no client can see) before they go on.
+   */
   EngineIoServer engineIo() {
     return engineIo;
   }
 
-  /** The Socket.IO side, for emitting from server code; {@code null} when Socket.IO is disabled. */
+  /**
+   * The Socket.IO side, for emitting from server code; never {@code null}. When Socket.IO is
+   * {@linkplain SocketIoConfig#enabled() disabled} it is a stand-in whose every method throws
+   * {@link IllegalStateException}, so a call that could never reach a client fails loudly.
+   */
   public SocketIo socketIo() {
-    return socketIo;
+    return socketIoApi;
   }
 
   /**
@@ -171,8 +203,8 @@ public final class NettyChatServer {
       if (socketIo != null) {
         socketIo.unlink();
       }
-      if (workers != null) {
-        workers.shutdown();
+      if (ownWorkers != null) {
+        ownWorkers.shutdown();
       }
     });
   }
@@ -185,6 +217,8 @@ public final class NettyChatServer {
     private SocketIoConfig socketIoConfig = SocketIoConfig.defaults();
     private Consumer<SocketIo> socketIoSetup = io -> {};
     private final Map<String, HttpRoute> httpRoutes = new LinkedHashMap<>();
+    private EventLoops eventLoops;
+    private Executor workerExecutor;
 
     private Builder(NettyConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -236,6 +270,32 @@ public final class NettyChatServer {
       if (httpRoutes.putIfAbsent(path, route) != null) {
         throw new IllegalArgumentException("path " + path + " already has a route");
       }
+      return this;
+    }
+
+    /**
+     * Runs the server on event loops of yours instead of its own: {@code boss} accepts connections,
+     * {@code io} serves them (both {@code MultiThreadIoEventLoopGroup}s, both epoll or both NIO; the
+     * server's channels are of the same kind, and {@link NettyConfig#ioThreads()} and {@link
+     * NettyConfig#nativeTransport()} are then not used). The groups stay yours: the server never
+     * shuts them down, not even in {@link NettyChatServer#stop()}. Default: loops of its own.
+     *
+     * @throws IllegalArgumentException if the groups do not both run epoll or both NIO
+     */
+    public Builder eventLoopGroups(IoEventLoopGroup boss, IoEventLoopGroup io) {
+      this.eventLoops = EventLoops.of(boss, io);
+      return this;
+    }
+
+    /**
+     * Runs Socket.IO handlers and {@linkplain #httpRoute HTTP routes} on this executor instead of a
+     * pool of the server's own. It may block in them, so give it enough threads. It stays yours:
+     * the server never shuts it down. An executor that refuses work makes a Socket.IO socket's
+     * handler calls wait and be offered again, never dropped. Default: a pool of twice the cores
+     * (at least 4) daemon threads, shut down by {@link NettyChatServer#stop()}.
+     */
+    public Builder workerExecutor(Executor executor) {
+      this.workerExecutor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.netty.internal.Cookies;
 import dev.parley.chat.Handshake;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,16 +31,7 @@ public record SocketIoHandshake(Handshake http, Map<String, Object> auth) {
 
   /** The cookies the client sent, by name. */
   public Map<String, String> cookies() {
-    Map<String, String> cookies = new LinkedHashMap<>();
-    http.headers().getOrDefault("cookie", java.util.List.of()).forEach(line -> {
-      for (String part : line.split(";")) {
-        int eq = part.indexOf('=');
-        if (eq > 0) {
-          cookies.putIfAbsent(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
-        }
-      }
-    });
-    return cookies;
+    return Cookies.parse(http.headers().getOrDefault("cookie", java.util.List.of()));
   }
 
   /** One cookie's value. */

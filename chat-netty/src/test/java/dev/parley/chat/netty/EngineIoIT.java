@@ -1,5 +1,6 @@
 package dev.parley.chat.netty;
 
+import dev.parley.chat.netty.internal.engineio.EngineIoTestAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
@@ -71,7 +72,7 @@ class EngineIoIT {
         HttpRequest.newBuilder(URI.create(base(server) + "?EIO=4&transport=polling&sid=" + sid)).build(),
         HttpResponse.BodyHandlers.ofString());
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!server.engineIo().hasPendingPoll(sid)) {
+    while (!EngineIoTestAccess.hasPendingPoll(server.engineIo(), sid)) {
       assertThat(System.nanoTime()).as("the poll reaches the server").isLessThan(deadline);
       assertThat(poll).as("the poll is still waiting").isNotDone();
       Thread.yield();
@@ -303,7 +304,7 @@ class EngineIoIT {
 
     assertThat(post(q, "42/kick,[\"kick-me\"]").body()).isEqualTo("ok");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.engineIo().isOpen(sid)) {
+    while (EngineIoTestAccess.isOpen(server.engineIo(), sid)) {
       assertThat(System.nanoTime()).as("the server closes the session").isLessThan(deadline);
       Thread.yield();
     }

@@ -112,7 +112,7 @@ class LimitsIT {
       assertThat(ping.opcode()).isEqualTo(RawWebSocket.PING);
       assertThat(silent.readUntilClose().closeCode()).isEqualTo(CloseCodes.IDLE_TIMEOUT);
 
-      await("three pings answered by the JDK client", () -> healthy.pings.get() >= 3);
+      await("three pings answered by the JDK client", () -> healthy.pings() >= 3);
       assertThat(healthy.isOpen()).isTrue();
     }
   }

@@ -2,36 +2,24 @@ package dev.parley.chat.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.parley.chat.testkit.JsonWebSocketClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** A test client on the JDK's WebSocket: sends JSON, records every frame and the close. */
+/**
+ * The test kit's {@link JsonWebSocketClient} with what these tests add: frames parsed as JSON
+ * objects, and ways to prove that nothing is pending.
+ */
 final class WsClient implements AutoCloseable {
-  static final Duration TIMEOUT = Duration.ofSeconds(10);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final Duration TIMEOUT = JsonWebSocketClient.DEFAULT_TIMEOUT;
 
-  private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-  final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-  final AtomicInteger pings = new AtomicInteger();
-  private volatile String closeReason;
-  private final WebSocket ws;
+  private final JsonWebSocketClient ws;
   private int syncCounter;
 
   private WsClient(URI uri) {
-    this.ws = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, new Listener())
-        .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    this.ws = JsonWebSocketClient.connect(uri, TIMEOUT);
   }
 
   static WsClient connect(int port) {
@@ -58,25 +46,17 @@ final class WsClient implements AutoCloseable {
   }
 
   WsClient send(String json) {
-    ws.sendText(json, true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    ws.send(json);
     return this;
   }
 
   void sendBinary(byte[] bytes) {
-    ws.sendBinary(ByteBuffer.wrap(bytes), true).orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    ws.sendBinary(bytes);
   }
 
   /** The next frame, whatever it is. */
   JsonObject next() {
-    try {
-      JsonObject f = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (f == null) {
-        throw new AssertionError("no frame within " + TIMEOUT + (closeCode.isDone() ? "; closed " + closeCode.join() : ""));
-      }
-      return f;
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    return JsonParser.parseString(ws.next()).getAsJsonObject();
   }
 
   /** The next frame, which must be of this type. */
@@ -136,15 +116,20 @@ final class WsClient implements AutoCloseable {
   }
 
   int awaitClose() {
-    return closeCode.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    return ws.awaitClose();
   }
 
   String closeReason() {
-    return closeReason;
+    return ws.closeReason();
   }
 
   boolean isOpen() {
-    return !ws.isInputClosed() && !closeCode.isDone();
+    return ws.isOpen();
+  }
+
+  /** How many pings the server sent. */
+  int pings() {
+    return ws.pings();
   }
 
   /** Drops the TCP connection with no close handshake, as a network failure would. */
@@ -154,44 +139,6 @@ final class WsClient implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!ws.isOutputClosed()) {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-    }
-    ws.abort();
-  }
-
-  private final class Listener implements WebSocket.Listener {
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        JsonElement e = JsonParser.parseString(partial.toString());
-        partial.setLength(0);
-        frames.add(e.getAsJsonObject());
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-      pings.incrementAndGet();
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closeReason = reason;
-      closeCode.complete(statusCode);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closeCode.complete(1006);
-    }
+    ws.close();
   }
 }

@@ -14,10 +14,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(new ProfanityFilter()))) {
- *   TestClient alice = kit.connect().join("lobby", "alice");
- *   alice.take(ServerEvent.Joined.class);
- *   TestClient bob = kit.connect().join("lobby", "bob");
- *   bob.take(ServerEvent.Joined.class);
+ *   TestClient alice = kit.joined("lobby", "alice");
+ *   TestClient bob = kit.joined("lobby", "bob");
  *
  *   alice.send("lobby", "darn it");
  *
@@ -85,6 +83,22 @@ public final class ChatTestKit implements AutoCloseable {
       throw new AssertionError("expected the connection to be accepted, but got " + first);
     }
     client.welcomed(welcome);
+    return client;
+  }
+
+  /**
+   * Connects a client, joins it to a room as a user, and takes the {@code joined} reply: the client
+   * is in the room with nothing of its own waiting. What the room's other members are sent meanwhile
+   * (presence, the join notice) stays in their queues for the test to take.
+   *
+   * @param room the room
+   * @param username the user
+   * @return the client, joined
+   * @throws AssertionError if the connection is refused or the join is answered with anything else
+   */
+  public TestClient joined(String room, String username) {
+    TestClient client = connect().join(room, username);
+    client.take(ServerEvent.Joined.class);
     return client;
   }
 

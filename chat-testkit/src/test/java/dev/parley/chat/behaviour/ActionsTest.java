@@ -26,9 +26,7 @@ class ActionsTest {
   }
 
   private TestClient joined(String room, String name) {
-    TestClient c = kit.connect();
-    c.join(room, name);
-    c.take(ServerEvent.Joined.class);
+    TestClient c = kit.joined(room, name);
     if (alice != null) {
       alice.take(ServerEvent.Presence.class);
     }

@@ -56,19 +56,12 @@ class ClusterOutageTest {
         });
   }
 
-  private TestClient joined(String room, String name) {
-    TestClient client = kit.connect();
-    client.join(room, name);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   @Test
   void aJoinsPresenceThatCouldNotBePublishedIsToldOnceTheClusterIsBack() {
-    TestClient bob = joined("lobby", "bob");
+    TestClient bob = kit.joined("lobby", "bob");
 
     down.set(true);
-    TestClient alice = joined("lobby", "alice"); // entered; its presence entry and notice fail
+    TestClient alice = kit.joined("lobby", "alice"); // entered; its presence entry and notice fail
     assertThat(kit.server().members("lobby")).containsExactly("alice", "bob");
     down.set(false);
 
@@ -79,8 +72,8 @@ class ClusterOutageTest {
 
   @Test
   void aLeaveThatCouldNotReachTheClusterIsMadeOnceItIsBack_presenceAndName() {
-    TestClient bob = joined("lobby", "bob");
-    TestClient alice = joined("lobby", "alice");
+    TestClient bob = kit.joined("lobby", "bob");
+    TestClient alice = kit.joined("lobby", "alice");
     bob.take(ServerEvent.Presence.class);
     bob.takeMessage(); // alice has joined
 
@@ -99,10 +92,10 @@ class ClusterOutageTest {
 
   @Test
   void aLaterChangeOvertakesWhatWasOwed_theRoomIsToldOnlyWhatHolds() {
-    TestClient bob = joined("lobby", "bob");
+    TestClient bob = kit.joined("lobby", "bob");
 
     down.set(true);
-    TestClient alice = joined("lobby", "alice"); // her "joined" is owed
+    TestClient alice = kit.joined("lobby", "alice"); // her "joined" is owed
     alice.disconnect(); // and overtaken: she is gone, though the cluster cannot be told yet
     alice.awaitClose();
     down.set(false);

@@ -87,12 +87,6 @@ class DurabilityTest {
     return ChatTestKit.create(b -> b.historyStore(store).config(config.build()));
   }
 
-  private static TestClient joined(ChatTestKit kit, String user) {
-    TestClient client = kit.connect().join("lobby", user);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   /** Set, or by default, with a persistent store or not. */
   @ParameterizedTest(name = "ackTiming {0}, persistent {1}")
   @CsvSource({",true", ",false", "ON_COMMIT,true"})
@@ -101,8 +95,8 @@ class DurabilityTest {
     ControlledStore store = new ControlledStore();
     store.persistent = persistent;
     try (ChatTestKit kit = kit(store, timing)) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       alice.request(new ClientRequest.Send("s1", "lobby", "kept", null));
@@ -125,7 +119,7 @@ class DurabilityTest {
   void onCommit_aFailedCommitIsReportedInsteadOfTheAck() {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit kit = kit(store, AckTiming.ON_COMMIT)) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
 
       alice.request(new ClientRequest.Send("s1", "lobby", "lost", null));
       store.pending.remove().completeExceptionally(new IllegalStateException("disk full"));
@@ -141,7 +135,7 @@ class DurabilityTest {
     ControlledStore store = new ControlledStore();
     store.persistent = true;
     try (ChatTestKit kit = kit(store, AckTiming.ON_RECEIPT)) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
 
       alice.request(new ClientRequest.Send("s1", "lobby", "quick", null));
 
@@ -154,7 +148,7 @@ class DurabilityTest {
   void onCommit_serverActionsCompleteOnceDurable() {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit kit = kit(store, AckTiming.ON_COMMIT)) {
-      joined(kit, "alice");
+      kit.joined("lobby", "alice");
 
       CompletableFuture<?> delivery = kit.server().broadcast("lobby", "maintenance at noon").toCompletableFuture();
 
@@ -172,8 +166,8 @@ class DurabilityTest {
   void aStoreThatCannotQueue_leavesTheMessageDeliveredButNotKept_andItsSenderIsTold() {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit kit = kit(store, AckTiming.ON_RECEIPT)) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
       store.refuse = true;
 
@@ -204,7 +198,7 @@ class DurabilityTest {
   void aNewServerOnTheSameStoreSendsTheKeptHistoryToJoiners() {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit first = kit(store, AckTiming.ON_RECEIPT)) {
-      joined(first, "alice").send("lobby", "before the restart");
+      first.joined("lobby", "alice").send("lobby", "before the restart");
     }
     try (ChatTestKit second = kit(store, AckTiming.ON_RECEIPT)) {
       TestClient bob = second.connect().join("lobby", "bob");
@@ -219,10 +213,10 @@ class DurabilityTest {
     ControlledStore store = new ControlledStore();
     try (ChatTestKit first = kit(store, AckTiming.ON_RECEIPT)) {
       first.clock().advance(java.time.Duration.ofHours(1));
-      joined(first, "alice").send("lobby", "from the future");
+      first.joined("lobby", "alice").send("lobby", "from the future");
     }
     try (ChatTestKit second = kit(store, AckTiming.ON_RECEIPT)) {
-      TestClient bob = joined(second, "bob");
+      TestClient bob = second.joined("lobby", "bob");
       bob.send("lobby", "after the restart");
 
       assertThat(store.after("lobby", null, 10)).extracting(ChatMessage::text)
@@ -237,8 +231,8 @@ class DurabilityTest {
       store.persistent = persistent;
       String lastSeen;
       try (ChatTestKit first = kit(store, AckTiming.ON_RECEIPT)) {
-        TestClient alice = joined(first, "alice");
-        TestClient bob = joined(first, "bob");
+        TestClient alice = first.joined("lobby", "alice");
+        TestClient bob = first.joined("lobby", "bob");
         alice.take(ServerEvent.Presence.class);
         alice.send("lobby", "seen");
         lastSeen = bob.takeMessage().id();

@@ -17,13 +17,6 @@ import org.junit.jupiter.api.Test;
 /** Hooks accept, reject, rewrite or handle; they see the handshake and decide identity. */
 class HooksTest {
 
-  private static TestClient joined(ChatTestKit kit, String room, String name) {
-    TestClient c = kit.connect();
-    c.join(room, name);
-    c.take(ServerEvent.Joined.class);
-    return c;
-  }
-
   @Test
   void connectHook_seesTheHandshakeAndCanReject() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h ->
@@ -119,8 +112,8 @@ class HooksTest {
       }
       return HookResult.rewrite(text.replace("darn", "****"), Map.of("filtered", true));
     }))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.takeUntil(ServerEvent.Message.class);
 
       alice.send("lobby", "buy spam");
@@ -146,8 +139,8 @@ class HooksTest {
       seen.add(m.message());
       return HookResult.accept();
     }))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      kit.joined("lobby", "bob");
 
       alice.send("lobby", "@bob secret");
 
@@ -167,8 +160,8 @@ class HooksTest {
       }
       return HookResult.accept();
     }))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.takeUntil(ServerEvent.Message.class);
 
       alice.send("lobby", "boom");
@@ -186,7 +179,7 @@ class HooksTest {
     try (ChatTestKit kit = ChatTestKit.create(b -> b
         .onLeave(l -> events.add("left " + l.room() + " " + l.user()))
         .onDisconnect(d -> events.add("gone " + d.connection().user())))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.join("kitchen").take(ServerEvent.Joined.class);
 
       alice.leave("lobby");
@@ -221,7 +214,7 @@ class HooksTest {
   void aRewriteIsCheckedLikeTheClientsText() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().maxMessageLength(10).build())
         .onMessage(m -> HookResult.rewrite(m.message().text().repeat(5))))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
 
       alice.send("lobby", "abcd");
 
@@ -232,7 +225,7 @@ class HooksTest {
   @Test
   void aRewriteWithDataThatIsNotJson_failsWithInternalError() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> HookResult.rewrite("x", Map.of("when", new Object()))))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
 
       alice.send("lobby", "hi");
 
@@ -254,9 +247,9 @@ class HooksTest {
           seen.add(m.server().connectionData(m.connection().id()).orElseThrow().get("joins"));
           return HookResult.accept();
         }))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.join("kitchen", "alice").take(ServerEvent.Joined.class);
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.send("lobby", "one");
       bob.send("lobby", "two");
       alice.takeUntil(ServerEvent.Message.class); // bob's message has been handled
@@ -273,7 +266,7 @@ class HooksTest {
   @Test
   void clearHookReturningHandled_clearsNothing() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> HookResult.handled()))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.send("lobby", "keep");
 
       alice.clearHistory("lobby");
@@ -293,7 +286,7 @@ class HooksTest {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> {
       throw new AssertionError("bug in a hook (expected by this test)");
     }))) {
-      TestClient alice = joined(kit, "lobby", "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.send("lobby", "x");
       assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.INTERNAL_ERROR);
     }

@@ -19,18 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class PresenceNoticesTest {
 
-  private static TestClient joined(ChatTestKit kit, String user) {
-    TestClient client = kit.connect().join("lobby", user);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   @Test
   void byDefault_noticesAreSentLiveAfterThePresence_butNotKept() {
     InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
     try (ChatTestKit kit = ChatTestKit.create(b -> b.historyStore(store))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       assertThat(alice.takeEvent()).isEqualTo(new ServerEvent.Presence("lobby", "bob", true));
       ChatMessage joinedNotice = alice.takeMessage();
       assertThat(joinedNotice.kind()).isEqualTo(MessageKind.NOTICE);
@@ -54,8 +48,8 @@ class PresenceNoticesTest {
   @Test
   void keepPresenceNotices_keepsThemInTheHistory() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().keepPresenceNotices(true).build()))) {
-      TestClient alice = joined(kit, "alice");
-      joined(kit, "bob").disconnect();
+      TestClient alice = kit.joined("lobby", "alice");
+      kit.joined("lobby", "bob").disconnect();
       alice.takeUntil(ServerEvent.Message.class);
       assertThat(alice.takeUntil(ServerEvent.Message.class).message().text()).isEqualTo("bob has left");
 
@@ -69,11 +63,11 @@ class PresenceNoticesTest {
   @Test
   void recoveryFromALiveNoticesIdReturnsWhatFollowedIt() {
     try (ChatTestKit kit = ChatTestKit.create()) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.send("lobby", "before");
       TestClient bob = kit.connect().join("lobby", "bob");
       assertThat(bob.take(ServerEvent.Joined.class).history()).extracting(ChatMessage::text).containsExactly("before");
-      TestClient carol = joined(kit, "carol");
+      TestClient carol = kit.joined("lobby", "carol");
       bob.take(ServerEvent.Presence.class);
       String lastSeen = bob.takeMessage().id(); // "carol has joined"
       bob.disconnect();
@@ -95,9 +89,9 @@ class PresenceNoticesTest {
   void everyoneLeavingLeavesNoDepartureNoticesInTheStore() {
     InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
     try (ChatTestKit kit = ChatTestKit.create(b -> b.historyStore(store))) {
-      TestClient watcher = joined(kit, "watcher");
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient watcher = kit.joined("lobby", "watcher");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.send("lobby", "see you");
       alice.disconnect();
       bob.disconnect();

@@ -23,10 +23,8 @@ class ReadmeExampleTest {
   @Test
   void readmeTestKitExample() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(new SpamFilter()))) {
-      TestClient alice = kit.connect().join("lobby", "alice");
-      alice.take(ServerEvent.Joined.class);
-      TestClient bob = kit.connect().join("lobby", "bob");
-      bob.take(ServerEvent.Joined.class);
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.takeUntil(ServerEvent.Message.class); // "bob has joined"
 
       alice.send("lobby", "buy spam now");

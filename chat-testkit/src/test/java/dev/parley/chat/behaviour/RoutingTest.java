@@ -23,9 +23,7 @@ class RoutingTest {
 
   /** Connects, joins and drains everything the join produced for this and earlier members. */
   private TestClient joined(String room, String name, TestClient... earlier) {
-    TestClient client = kit.connect();
-    client.join(room, name);
-    client.take(ServerEvent.Joined.class);
+    TestClient client = kit.joined(room, name);
     for (TestClient other : earlier) {
       other.take(ServerEvent.Presence.class);
       other.takeMessage();

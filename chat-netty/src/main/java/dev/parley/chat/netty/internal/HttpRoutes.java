@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.HttpRoute;
 import io.netty.buffer.ByteBufUtil;
@@ -58,9 +59,7 @@ public final class HttpRoutes {
           HttpRoute.Response answer = route.handle(copy);
           response = answer == null ? HttpRequestHandler.text(HttpResponseStatus.NOT_FOUND, "Not found\n") : netty(answer);
         } catch (Throwable e) {
-          if (e instanceof VirtualMachineError vme) {
-            throw vme;
-          }
+          Threads.rethrowIfFatal(e);
           log.error("HTTP route {} failed", LogText.of(path), e);
           response = HttpRequestHandler.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error\n");
         }

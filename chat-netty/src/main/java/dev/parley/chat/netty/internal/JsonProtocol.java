@@ -2,19 +2,16 @@ package dev.parley.chat.netty.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.Gson;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.ModerationAction;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,36 +24,29 @@ import java.util.Map;
  * {@link ServerEvent}s to frames. Thread-safe.
  */
 public final class JsonProtocol {
-  /** Deep JSON is a cheap way to burn a server's stack and CPU; protocol frames are never deep. */
-  static final int MAX_NESTING = 32;
   static final int MAX_REQUEST_ID_LENGTH = 64;
   static final int DEFAULT_HISTORY_PAGE = 50;
 
   private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
   /**
-   * The last event encoded on this thread and its bytes. A room fan-out hands the same event instance
-   * to every member's connection in a row on one thread, so each broadcast is encoded once.
+   * An event as the text frame every recipient of a fan-out is sent: the key under which a {@link
+   * SharedEvent} keeps this protocol's encoding, so it is encoded and framed once for all of them.
    */
-  private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
+  private final SharedEvent.Encoding<WsFrame> frames = event -> new WsFrame(encode(event), false);
 
   /** Decodes one text frame; what cannot be decoded becomes {@link ClientRequest.Invalid}. */
   public ClientRequest decode(String text) {
     JsonObject frame;
     try {
-      JsonReader reader = new JsonReader(new StringReader(text));
-      reader.setStrictness(Strictness.STRICT);
-      reader.setNestingLimit(MAX_NESTING);
-      JsonElement element = ELEMENTS.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        return error(null, ErrorCodes.BAD_REQUEST, "The frame has data after the JSON value");
-      }
+      JsonElement element = StrictJson.parse(text);
       if (!element.isJsonObject()) {
         return error(null, ErrorCodes.BAD_REQUEST, "A frame must be a JSON object");
       }
       frame = element.getAsJsonObject();
-    } catch (IOException | RuntimeException e) {
-      return error(null, ErrorCodes.BAD_REQUEST, "The frame is not valid JSON");
+    } catch (StrictJson.Invalid e) {
+      return error(null, ErrorCodes.BAD_REQUEST,
+          e.trailingData() ? "The frame has data after the JSON value" : "The frame is not valid JSON");
     }
     String id = null;
     try {
@@ -199,19 +189,13 @@ public final class JsonProtocol {
 
   // ------------------------------------------------------------------ encoding
 
-  /** Encodes an event as UTF-8 JSON; the same instance twice in a row on a thread is encoded once. */
-  public byte[] encode(ServerEvent event) {
-    Object[] last = lastEncoded.get();
-    if (last[0] == event) {
-      return (byte[]) last[1];
-    }
-    byte[] bytes = encodeFresh(event);
-    last[0] = event;
-    last[1] = bytes;
-    return bytes;
+  /** The encoding a fan-out shares: see {@link #frames}. */
+  public SharedEvent.Encoding<WsFrame> frames() {
+    return frames;
   }
 
-  byte[] encodeFresh(ServerEvent event) {
+  /** Encodes an event as UTF-8 JSON. */
+  public byte[] encode(ServerEvent event) {
     StringWriter out = new StringWriter(128);
     try (JsonWriter w = new JsonWriter(out)) {
       w.setSerializeNulls(false);

@@ -4,6 +4,7 @@ import dev.parley.chat.Handshake;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 
 /** One JSON-protocol WebSocket client as the chat server sees it. */
 final class NettyConnection implements ClientConnection {
@@ -37,12 +38,19 @@ final class NettyConnection implements ClientConnection {
 
   @Override
   public boolean send(ServerEvent event) {
-    // Encoding happens on the sending thread; a fan-out hands every member the same event in a row,
-    // so JsonProtocol's per-thread cache encodes it once.
     if (event instanceof ServerEvent.Cleared) {
       return !out.isClosing(); // the JSON protocol's clear has no reply of its own: cleared says it
     }
     return !out.isClosing() && out.text(protocol.encode(event));
+  }
+
+  /** Encoded and framed by the first recipient of the fan-out, on its thread; the others share it. */
+  @Override
+  public boolean send(SharedEvent event) {
+    if (event.event() instanceof ServerEvent.Cleared) {
+      return !out.isClosing();
+    }
+    return !out.isClosing() && out.frame(event.encoded(protocol.frames()));
   }
 
   @Override

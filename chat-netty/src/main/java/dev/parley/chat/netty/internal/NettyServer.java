@@ -31,7 +31,10 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Owns the event loops, the listening socket and every open channel; starts and stops them. */
+/**
+ * Owns the listening socket and every open channel, and the event loops unless they were handed to
+ * it; starts and stops them.
+ */
 public final class NettyServer {
   private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
 
@@ -41,6 +44,8 @@ public final class NettyServer {
   private final HttpRoutes routes;
   private final ChannelGroup channels = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  /** The application's event loops, which this server uses and never shuts down; null for its own. */
+  private final EventLoops given;
   private EventLoopGroup bossGroup;
   private EventLoopGroup workerGroup;
   private Channel serverChannel;
@@ -57,6 +62,16 @@ public final class NettyServer {
   /** As above, with the application's HTTP routes ({@code null} for none). */
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines,
       HttpRoutes routes) {
+    this(config, endpoint, engines, routes, null);
+  }
+
+  /**
+   * As above, on the application's event loops ({@code null} for loops of its own, made at {@link
+   * #start()} and shut down by {@link #stop()}).
+   */
+  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines,
+      HttpRoutes routes, EventLoops given) {
+    this.given = given;
     this.routes = routes;
     this.config = config;
     this.endpoint = endpoint;
@@ -71,11 +86,18 @@ public final class NettyServer {
     if (bossGroup != null) {
       throw new IllegalStateException("already started");
     }
-    boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    boolean epoll;
+    if (given != null) {
+      epoll = given.epoll();
+      bossGroup = given.boss();
+      workerGroup = given.io();
+    } else {
+      epoll = config.nativeTransport() && Epoll.isAvailable();
+      IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+      bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+      workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    }
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-    workerGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(bossGroup, workerGroup)
         .channel(channelType)
@@ -167,8 +189,16 @@ public final class NettyServer {
     });
   }
 
-  /** Stops the event loops; {@code report} runs once they have, just before {@link #stop()}'s stage completes. */
+  /**
+   * Stops the event loops, unless they are the application's; {@code report} runs once they have,
+   * just before {@link #stop()}'s stage completes.
+   */
   private void shutdownGroups(Runnable report) {
+    if (given != null) {
+      report.run();
+      stopped.complete(null);
+      return;
+    }
     var boss = bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     var workers = workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     boss.addListener(b -> workers.addListener(w -> {
@@ -197,8 +227,8 @@ public final class NettyServer {
     return serverChannel != null && !stopping;
   }
 
-  /** Open client channels, for tests and metrics. */
-  public int openChannels() {
+  /** Open client channels, for the shutdown report. */
+  private int openChannels() {
     return (int) channels.stream().filter(c -> !(c instanceof ServerChannel)).count();
   }
 }

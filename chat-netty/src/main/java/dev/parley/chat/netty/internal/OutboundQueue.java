@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
-import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -17,34 +16,14 @@ import org.slf4j.LoggerFactory;
  * Encoded WebSocket frames waiting for one channel. Any thread may add; the channel's event loop
  * writes them in batches with one flush per batch, and only while the socket is writable. The queue
  * is bounded in bytes: a peer that cannot keep up is disconnected, so it never holds up anyone else
- * or grows memory without bound. The frames' bytes are shared, never copied: a broadcast puts the
- * same buffer in every recipient's queue.
+ * or grows memory without bound. A broadcast's frame is shared, never copied: it is framed once, as
+ * a {@link WsFrame}, whose buffer every recipient's queue holds a duplicate of.
  */
 public final class OutboundQueue {
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
   /** Every upgraded channel carries its queue, so shutdown can close each politely. */
   static final AttributeKey<OutboundQueue> KEY = AttributeKey.valueOf("parley.outbound");
-
-  /**
-   * The last payload framed on this thread, and its frame. A broadcast hands the same payload array
-   * to every recipient's queue in a row, so it is framed once, and the WebSocket encoder (a header
-   * buffer and a copy of the payload per recipient) is skipped: server frames are never masked, so
-   * every recipient's bytes are the same.
-   */
-  private static final ThreadLocal<Framed> lastFramed = ThreadLocal.withInitial(Framed::new);
-
-  private static final class Framed {
-    byte[] payload;
-    boolean binary;
-    byte[] frame;
-    /**
-     * The frame in direct memory, made for a second recipient: the socket writes from it with no
-     * copy, where a heap array is copied for every write. The JDK's own direct buffer, freed by the
-     * collector once no queue holds it, so a thread that ends with it cached leaks nothing.
-     */
-    ByteBuf shared;
-  }
 
   private final Channel channel;
   private final long maxQueuedBytes;
@@ -84,12 +63,20 @@ public final class OutboundQueue {
 
   /** Queues a text frame; returns {@code false} if closing or over the bound (then the peer is dropped). */
   public boolean text(byte[] utf8) {
-    return add(framed(utf8, false));
+    return add(Unpooled.wrappedBuffer(frame(utf8, false)));
   }
 
   /** Queues a binary frame; returns {@code false} if closing or over the bound. */
   public boolean binary(byte[] bytes) {
-    return add(framed(bytes, true));
+    return add(Unpooled.wrappedBuffer(frame(bytes, true)));
+  }
+
+  /**
+   * Queues a frame framed once for every queue it goes to (a broadcast); returns {@code false} if
+   * closing or over the bound.
+   */
+  public boolean frame(WsFrame frame) {
+    return add(frame.buffer());
   }
 
   /**
@@ -110,25 +97,6 @@ public final class OutboundQueue {
       at += f.length;
     }
     return add(Unpooled.wrappedBuffer(all));
-  }
-
-  private static ByteBuf framed(byte[] payload, boolean binary) {
-    Framed last = lastFramed.get();
-    if (last.payload == payload && last.binary == binary) {
-      if (last.shared == null) {
-        if (!DirectMemory.roomFor(last.frame.length)) {
-          return Unpooled.wrappedBuffer(last.frame);
-        }
-        // Never released by the cache, so its count stays above zero while duplicates come and go.
-        last.shared = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(last.frame.length).put(last.frame).flip());
-      }
-      return last.shared.retainedDuplicate();
-    }
-    last.payload = payload;
-    last.binary = binary;
-    last.frame = frame(payload, binary);
-    last.shared = null;
-    return Unpooled.wrappedBuffer(last.frame);
   }
 
   /** An unmasked, unfragmented frame as RFC 6455 section 5.2 lays it out. */

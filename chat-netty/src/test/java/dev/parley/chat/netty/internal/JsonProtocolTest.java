@@ -7,6 +7,7 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +77,7 @@ class JsonProtocolTest {
         .isEqualTo("Field 'limit' must be a number");
     assertThat(error("{\"type\":\"history\",\"room\":\"r\",\"limit\":0}").message())
         .isEqualTo("Field 'limit' must be a whole number of at least 1");
-    String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(JsonProtocol.MAX_NESTING) + "]".repeat(JsonProtocol.MAX_NESTING) + "}";
+    String deep = "{\"type\":\"join\",\"room\":\"r\",\"d\":" + "[".repeat(StrictJson.MAX_NESTING) + "]".repeat(StrictJson.MAX_NESTING) + "}";
     assertThat(error(deep).code()).isEqualTo(ErrorCodes.BAD_REQUEST);
   }
 
@@ -124,11 +125,14 @@ class JsonProtocolTest {
   }
 
   @Test
-  void theSameEventIsEncodedOnceForAFanOut() {
+  void aFanOutsEventIsEncodedOnce_byItsSharedEvent() {
     ServerEvent.Presence event = new ServerEvent.Presence("r", "u", true);
-    byte[] first = protocol.encode(event);
-    assertThat(protocol.encode(event)).isSameAs(first);
-    assertThat(protocol.encode(new ServerEvent.Presence("r", "u", true))).isNotSameAs(first).isEqualTo(first);
+    SharedEvent shared = new SharedEvent(event);
+    WsFrame first = shared.encoded(protocol.frames());
+    protocol.encode(new ServerEvent.Presence("r", "v", false)); // another event encoded in between
+    assertThat(shared.encoded(protocol.frames())).isSameAs(first);
+    assertThat(new SharedEvent(event).encoded(protocol.frames())).as("another fan-out encodes for itself")
+        .isNotSameAs(first);
   }
 
   @Test

@@ -58,9 +58,10 @@ class OutboundQueueFrameTest {
     byte[] payload = "42[\"new message\",{\"message\":\"hi\"}]".getBytes(StandardCharsets.UTF_8);
     byte[] expected = nettyFrame(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
     EmbeddedChannel[] recipients = {new EmbeddedChannel(), new EmbeddedChannel(), new EmbeddedChannel()};
+    WsFrame shared = new WsFrame(payload, false);
     for (EmbeddedChannel c : recipients) {
-      // The same array, recipient after recipient, as a broadcast hands it over.
-      assertThat(new OutboundQueue(c, 1 << 16).text(payload)).isTrue();
+      // One frame, recipient after recipient, as a broadcast hands it over.
+      assertThat(new OutboundQueue(c, 1 << 16).frame(shared)).isTrue();
     }
     for (EmbeddedChannel c : recipients) {
       assertThat(written(c)).isEqualTo(expected);

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.parley.chat.testkit.JsonWebSocketClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +37,6 @@ class StoreCrashIT {
   private static final int IN_FLIGHT = 25; // messages sent ahead of their acknowledgements
   private static final int SENT_UNDER_LOCK = 25;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
   Path dir;
@@ -133,98 +128,59 @@ class StoreCrashIT {
     return Integer.parseInt(Files.readString(file).trim());
   }
 
-  /** The JSON protocol over the JDK's WebSocket client: frames in order, as JSON objects. */
-  private static final class Client implements WebSocket.Listener, AutoCloseable {
-    /** Queued after the last frame once the connection has ended. */
-    private static final String CLOSED = "";
+  /** The JSON protocol on the test kit's WebSocket client, frames parsed as JSON objects. */
+  private static final class Client implements AutoCloseable {
+    private final JsonWebSocketClient ws;
 
-    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    private final StringBuilder partial = new StringBuilder();
-    private final WebSocket ws;
-
-    Client(int port) throws Exception {
-      ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat"), this)
-          .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Client(int port) {
+      ws = JsonWebSocketClient.connect(URI.create("ws://127.0.0.1:" + port + "/chat"), TIMEOUT);
       until("welcome");
     }
 
     /** Joins the room; the {@code joined} frame. */
-    JsonObject join(String user) throws Exception {
-      send("{\"type\":\"join\",\"id\":\"join\",\"room\":\"lobby\",\"username\":\"" + user + "\"}");
+    JsonObject join(String user) {
+      ws.send("{\"type\":\"join\",\"id\":\"join\",\"room\":\"lobby\",\"username\":\"" + user + "\"}");
       return until("joined");
     }
 
-    void sendMessage(int n) throws Exception {
-      send("{\"type\":\"message\",\"id\":\"" + n + "\",\"room\":\"lobby\",\"text\":\"m" + n + "\"}");
-    }
-
-    void send(String json) throws Exception {
-      ws.sendText(json, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    void sendMessage(int n) {
+      ws.send("{\"type\":\"message\",\"id\":\"" + n + "\",\"room\":\"lobby\",\"text\":\"m" + n + "\"}");
     }
 
     /** The number of the next message acknowledged. */
-    int ackedMessage() throws InterruptedException {
+    int ackedMessage() {
       return Integer.parseInt(until("ack").get("id").getAsString());
     }
 
     /** Waits for a message with this text from another client. */
-    void untilMessage(String text) throws InterruptedException {
+    void untilMessage(String text) {
       while (!until("message").getAsJsonObject("message").get("text").getAsString().equals(text)) {
         // earlier messages
       }
     }
 
     /** The numbers of the messages acknowledged from here until the connection ends. */
-    List<Integer> ackedUntilClosed() throws InterruptedException {
+    List<Integer> ackedUntilClosed() {
       List<Integer> acked = new ArrayList<>();
-      for (JsonObject frame = next(); frame != null; frame = next()) {
-        if (frame.get("type").getAsString().equals("ack")) {
-          acked.add(Integer.parseInt(frame.get("id").getAsString()));
+      for (String frame : ws.framesUntilClosed()) {
+        JsonObject json = JsonParser.parseString(frame).getAsJsonObject();
+        if (json.get("type").getAsString().equals("ack")) {
+          acked.add(Integer.parseInt(json.get("id").getAsString()));
         }
       }
       return acked;
     }
 
-    /** The next frame of this type; fails on an error frame, or if the connection ends first. */
-    JsonObject until(String type) throws InterruptedException {
+    /** The next frame of this type; fails on an error frame, or if none comes in time. */
+    JsonObject until(String type) {
       for (;;) {
-        JsonObject json = next();
-        assertThat(json).as("a '" + type + "' frame before the connection ended").isNotNull();
+        JsonObject json = JsonParser.parseString(ws.next()).getAsJsonObject();
         String got = json.get("type").getAsString();
         assertThat(got).as(json.toString()).isNotEqualTo("error");
         if (got.equals(type)) {
           return json;
         }
       }
-    }
-
-    /** The next frame, or {@code null} once the connection has ended. */
-    private JsonObject next() throws InterruptedException {
-      String frame = frames.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(frame).as("a frame or the end of the connection within " + TIMEOUT).isNotNull();
-      return frame.equals(CLOSED) ? null : JsonParser.parseString(frame).getAsJsonObject();
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        frames.add(partial.toString());
-        partial.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      frames.add(CLOSED);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      frames.add(CLOSED); // a killed server resets the connection
     }
 
     @Override

@@ -59,12 +59,6 @@ class StoreUnderServerTest {
     return ChatTestKit.create(b -> b.config(config).historyStore(built));
   }
 
-  private static TestClient joined(ChatTestKit kit, String user) {
-    TestClient client = kit.connect().join("lobby", user);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   private static void send(TestClient client, String requestId, String text) {
     client.request(new ClientRequest.Send(requestId, "lobby", text, null));
   }
@@ -75,8 +69,8 @@ class StoreUnderServerTest {
   void onCommitAcknowledgesOnlyOnceTheMessageIsCommitted(String database, AckTiming timing) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(timing, b -> b)) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       ChatMessage delivered;
@@ -102,7 +96,7 @@ class StoreUnderServerTest {
   void onReceiptAcknowledgesBeforeTheCommit(String database) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(AckTiming.ON_RECEIPT, b -> b)) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       try (TestDatabase.WriteLock stalled = db.lockWrites()) {
         send(alice, "r1", "acknowledged at once");
 
@@ -122,8 +116,8 @@ class StoreUnderServerTest {
   void aFullQueueLeavesMessagesNotKept_andTellsTheirSendersAtOnce(String database) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(AckTiming.ON_RECEIPT, b -> b.queueCapacity(2))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       try (TestDatabase.WriteLock stalled = db.lockWrites()) {
@@ -210,7 +204,7 @@ class StoreUnderServerTest {
   void aRestartedServerSendsTheHistoryToAJoiner(String database) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(AckTiming.ON_COMMIT, b -> b)) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       for (int i = 1; i <= 3; i++) {
         send(alice, "r" + i, "before the restart " + i);
         alice.take(ServerEvent.Ack.class);
@@ -236,8 +230,8 @@ class StoreUnderServerTest {
     db = TestDatabase.named(database, dir);
     ChatConfig config = ChatConfig.builder().keepPresenceNotices(keep).build();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       send(alice, "r1", "before the restart");
       alice.takeUntil(ServerEvent.Ack.class); // after bob's presence and its notice
       bob.disconnect();
@@ -282,7 +276,7 @@ class StoreUnderServerTest {
     ChatConfig config = ChatConfig.builder().ackTiming(AckTiming.ON_COMMIT).announcePresence(false)
         .offlineMessages(true).build();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(config).historyStore(db.builder().retention(RETENTION).build()))) {
-      TestClient alice = joined(kit, "alice");
+      TestClient alice = kit.joined("lobby", "alice");
       alice.request(new ClientRequest.SendPrivate("p1", "bob", "while you were away", null));
       assertThat(alice.take(ServerEvent.Ack.class).requestId()).isEqualTo("p1");
     }

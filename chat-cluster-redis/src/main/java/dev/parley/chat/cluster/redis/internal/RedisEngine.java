@@ -113,12 +113,31 @@ public final class RedisEngine implements ClusterEngine {
             exec.scheduleWithFixedDelay(life::tick, beat, beat, TimeUnit.MILLISECONDS);
             long check = config.checkInterval().toMillis();
             exec.scheduleWithFixedDelay(feeds::checkAll, check, check, TimeUnit.MILLISECONDS);
+            warnIfEvicting(ops);
           })
           .whenComplete((v, e) -> {
             if (e != null) {
               ops.close();
             }
           });
+    });
+  }
+
+  /**
+   * Warns, once at start, when Redis may evict keys when it is full: the rooms notice what they lose
+   * (they reset, and refuse recoveries from before the loss), but an evicted name, presence entry or
+   * heartbeat is simply gone. Managed Redis services often refuse CONFIG: then nothing is said.
+   */
+  private static void warnIfEvicting(RedisOps ops) {
+    ops.commands().configGet("maxmemory-policy").whenComplete((config, e) -> {
+      String policy = e == null && config != null ? config.get("maxmemory-policy") : null;
+      if (policy == null) {
+        LOG.debug("could not read Redis's maxmemory-policy: {}", e == null ? "no answer" : e.toString());
+      } else if (!policy.equals("noeviction")) {
+        LOG.warn("Redis's maxmemory-policy is {}, not noeviction: when Redis is full it evicts keys, and names, "
+            + "presence and node heartbeats it evicts are lost (rooms reset); see Redis persistence in docs/cluster.md",
+            policy);
+      }
     });
   }
 
@@ -191,7 +210,9 @@ public final class RedisEngine implements ClusterEngine {
   public CompletionStage<List<ChatMessage>> recent(String room, int limit) {
     return redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI,
             new String[] {keys.roomMeta(room), keys.roomLog(room)}, RedisOps.bytes(Math.max(0, limit)))
-        .thenApply(reply -> {
+        .thenApply(all -> {
+          @SuppressWarnings("unchecked")
+          List<Object> reply = (List<Object>) all.get(0); // snapshot.lua reads many rooms; this is one
           List<ChatMessage> out = new ArrayList<>();
           for (int i = reply.size() - 3; i >= 4; i -= 3) {
             message(reply.get(i), reply.get(i + 2)).ifPresent(out::add);
@@ -208,7 +229,7 @@ public final class RedisEngine implements ClusterEngine {
     }
     return redis.<List<Object>>eval(Script.AFTER, ScriptOutputType.MULTI,
             new String[] {keys.roomLog(room), keys.roomMeta(room), keys.idHash()},
-            RedisOps.bytes(Entries.streamId(id)), RedisOps.bytes(Math.max(0, limit)))
+            RedisOps.bytes(Entries.streamId(id)), RedisOps.bytes(Math.max(0, limit)), RedisOps.bytes(room))
         .thenApply(reply -> {
           if ((Long) reply.get(0) == 0) {
             return Optional.empty();

@@ -11,6 +11,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,10 @@ final class RoomFeeds {
   private static final Logger LOG = LoggerFactory.getLogger(RoomFeeds.class);
   private static final int FILL_BATCH = 500;
   private static final long RETRY_MILLIS = 1000;
+  /** At most this many channels in one SUBSCRIBE. */
+  private static final int SUBSCRIBE_BATCH = 1000;
+  /** At most this many rooms in one snapshot.lua call, which blocks Redis while it runs. */
+  private static final int SNAPSHOT_BATCH = 100;
 
   private final RedisOps redis;
   private final Keys keys;
@@ -50,6 +55,10 @@ final class RoomFeeds {
   private final LocalNode node;
   private final Backlog backlog;
   private final Map<String, Feed> feeds = new HashMap<>();
+  /** Channels waiting for the next SUBSCRIBE, each with what its follows wait on; engine thread. */
+  private final Map<String, CompletableFuture<Void>> toSubscribe = new LinkedHashMap<>();
+  /** Snapshots waiting for the next snapshot.lua call; engine thread. */
+  private final List<SnapshotRead> toRead = new ArrayList<>();
 
   RoomFeeds(RedisOps redis, Keys keys, ScheduledExecutorService exec, Backlog backlog, LocalNode node) {
     this.redis = redis;
@@ -85,6 +94,9 @@ final class RoomFeeds {
   /** An entry not delivered yet; {@code entry} null if it could not be decoded (skipped, logged). */
   private record Pending(long seq, String epoch, String streamId, RoomEntry entry) {}
 
+  /** A snapshot asked for, waiting for the next snapshot.lua call. */
+  private record SnapshotRead(String room, int recent, CompletableFuture<Snap> out) {}
+
   private record Snap(long seq, String epoch, String last, String head, List<Long> seqs, List<ChatMessage> newestFirst) {}
 
   private String channel(String room) {
@@ -98,7 +110,7 @@ final class RoomFeeds {
       if (f == null) {
         Feed created = new Feed(room);
         feeds.put(room, created);
-        created.subscribed = RedisOps.mapped(redis.pubSub().async().subscribe(channel(room))).toCompletableFuture();
+        created.subscribed = subscribeSoon(channel(room));
         f = created;
       }
       Feed feed = f;
@@ -128,6 +140,47 @@ final class RoomFeeds {
       }), exec);
     });
     return out;
+  }
+
+  /**
+   * Subscribes a channel in the next SUBSCRIBE, which takes every channel asked for until it is sent:
+   * a burst of follows (many rooms joined at once, or every client of a restarted node coming back)
+   * costs one command per {@value #SUBSCRIBE_BATCH} rooms, not one each. One per room made hundreds
+   * of commands wait behind each other on the pub/sub connection, and a loaded machine answered the
+   * last of them only after the command timeout: their joins failed as if Redis were unavailable.
+   * Redis subscribes all the channels of one SUBSCRIBE before it confirms the first, so each room's
+   * snapshot, read once the command is answered, still follows its subscription. Engine thread.
+   */
+  private CompletableFuture<Void> subscribeSoon(String channel) {
+    if (toSubscribe.isEmpty()) {
+      exec.execute(this::subscribeQueued);
+    }
+    // A room unfollowed and followed again before its channel was sent waits for the same command.
+    return toSubscribe.computeIfAbsent(channel, c -> new CompletableFuture<>());
+  }
+
+  /** Sends the channels queued by {@link #subscribeSoon}. Engine thread. */
+  private void subscribeQueued() {
+    while (!toSubscribe.isEmpty()) {
+      List<String> channels = new ArrayList<>(Math.min(toSubscribe.size(), SUBSCRIBE_BATCH));
+      List<CompletableFuture<Void>> waiting = new ArrayList<>(channels.size());
+      var queued = toSubscribe.entrySet().iterator();
+      while (queued.hasNext() && channels.size() < SUBSCRIBE_BATCH) {
+        var next = queued.next();
+        channels.add(next.getKey());
+        waiting.add(next.getValue());
+        queued.remove();
+      }
+      RedisOps.mapped(redis.pubSub().async().subscribe(channels.toArray(String[]::new))).whenComplete((v, e) -> {
+        for (CompletableFuture<Void> w : waiting) {
+          if (e == null) {
+            w.complete(null);
+          } else {
+            w.completeExceptionally(e);
+          }
+        }
+      });
+    }
   }
 
   void unfollow(String room) {
@@ -383,10 +436,49 @@ final class RoomFeeds {
     }
   }
 
+  /**
+   * Reads a room's snapshot in the next snapshot.lua call, which reads every room asked for until it
+   * is sent (at most {@value #SNAPSHOT_BATCH}): the rooms of one SUBSCRIBE are answered at once and
+   * read together. Engine thread.
+   */
   private CompletionStage<Snap> readSnapshot(Feed f, int recent) {
-    return redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI,
-            new String[] {keys.roomMeta(f.room), keys.roomLog(f.room)}, RedisOps.bytes(recent))
-        .thenApply(this::snap);
+    if (toRead.isEmpty()) {
+      exec.execute(this::readQueued);
+    }
+    SnapshotRead read = new SnapshotRead(f.room, recent, new CompletableFuture<>());
+    toRead.add(read);
+    return read.out();
+  }
+
+  /** Sends the reads queued by {@link #readSnapshot}. Engine thread. */
+  private void readQueued() {
+    for (int from = 0; from < toRead.size(); from += SNAPSHOT_BATCH) {
+      List<SnapshotRead> batch = List.copyOf(toRead.subList(from, Math.min(toRead.size(), from + SNAPSHOT_BATCH)));
+      String[] roomKeys = new String[2 * batch.size()];
+      byte[][] recent = new byte[batch.size()][];
+      for (int i = 0; i < batch.size(); i++) {
+        roomKeys[2 * i] = keys.roomMeta(batch.get(i).room());
+        roomKeys[2 * i + 1] = keys.roomLog(batch.get(i).room());
+        recent[i] = RedisOps.bytes(batch.get(i).recent());
+      }
+      redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI, roomKeys, recent).whenComplete((reply, e) -> {
+        for (int i = 0; i < batch.size(); i++) {
+          CompletableFuture<Snap> out = batch.get(i).out();
+          if (e != null) {
+            out.completeExceptionally(e);
+            continue;
+          }
+          try {
+            @SuppressWarnings("unchecked")
+            List<Object> room = (List<Object>) reply.get(i);
+            out.complete(snap(room));
+          } catch (RuntimeException bug) {
+            out.completeExceptionally(bug);
+          }
+        }
+      });
+    }
+    toRead.clear();
   }
 
   private Snap snap(List<Object> reply) {

@@ -3,25 +3,49 @@
 -- "seq:epoch:id:payload" on the room's channel; all in one atomic step, so that the channel's order
 -- is the log's order. Returns {ms, n, seq, epoch, last}: last is, for a clear, the stream id of the
 -- room's newest message ordered before it ('' if none), which says where the clear falls.
--- KEYS: 1 id hash, 2 room meta hash {seq, epoch, last, floor}, 3 log stream, 4 list of the log's message
---       ids (oldest first), 5 rooms set, 6 room users hash
+-- KEYS: 1 id hash, 2 room meta hash {seq, epoch, born, last, floor, cleared}, 3 log stream, 4 list of
+--       the log's message ids (oldest first), 5 rooms set, 6 room users hash
 -- ARGV: 1 kind (m message, p presence, c history cleared), 2 payload, 3 log size (messages kept),
 --       4 channel, 5 room name
 local id = string.format('%d-%d', ms, n)
 
 -- A new epoch whenever the room's meta is new (first use, or Redis lost it): followers holding
 -- another epoch know that what they hold is not this log's past.
-local epoch = redis.call('HGET', KEYS[2], 'epoch')
+-- The id hash names every room that ever had an entry (b:<room>), so that a meta made anew tells a
+-- room Redis lost (evicted its keys but not the id hash) from a new one. Only the id hash can: a
+-- key of its own could be lost alone, and if the id hash is lost, its new era refuses older ids.
+-- A lost room's log answers only from its new epoch's first entry on (born): what came before is
+-- lost, so after.lua answers no recovery from before it.
+local before = redis.call('HMGET', KEYS[2], 'epoch', 'seq', 'last', 'cleared')
+local known = redis.call('HSETNX', KEYS[1], 'b:' .. ARGV[5], 1) == 0
+local epoch = before[1]
 if not epoch then
   epoch = t[1] .. string.format('%06d', tonumber(t[2]))
   redis.call('HSET', KEYS[2], 'epoch', epoch)
+  if known then
+    redis.call('HSET', KEYS[2], 'born', id)
+  end
+end
+-- The log lost messages that the meta still names (Redis evicted the stream, or the list that
+-- trimming keeps, but not the meta) unless a clear removed them: the log answers only from the
+-- newest of them on, as if it had dropped them all.
+local prevLast = before[3]
+local lostLog = tonumber(before[2] or '0') > 0 and redis.call('EXISTS', KEYS[3]) == 0
+local function forgetBefore(newest)
+  if newest and not (before[4] and older(newest, before[4])) then
+    redis.call('HSET', KEYS[2], 'floor', newest)
+  end
+end
+if lostLog then
+  forgetBefore(prevLast)
 end
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
 local kind = ARGV[1]
 local logSize = tonumber(ARGV[3])
 local last = ''
 if kind == 'c' then
-  last = redis.call('HGET', KEYS[2], 'last') or ''
+  last = prevLast or ''
+  redis.call('HSET', KEYS[2], 'cleared', id)
   -- What went before a clear is gone, not missed: the log answers for older ids again.
   redis.call('HDEL', KEYS[2], 'floor')
   redis.call('DEL', KEYS[3], KEYS[4])
@@ -36,7 +60,12 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', cap, id, 's', seq, 't', kind, 'p', AR
 if kind == 'm' then
   redis.call('HSET', KEYS[2], 'last', id)
   redis.call('SADD', KEYS[5], ARGV[5])
-  if redis.call('RPUSH', KEYS[4], id) > logSize then
+  local listed = redis.call('RPUSH', KEYS[4], id)
+  if listed == 1 then
+    -- The list was empty: the room's first message, the first since a clear, or the list was lost.
+    forgetBefore(prevLast)
+  end
+  if listed > logSize then
     redis.call('HSET', KEYS[2], 'floor', redis.call('LPOP', KEYS[4]))
     redis.call('XTRIM', KEYS[3], 'MINID', '~', redis.call('LINDEX', KEYS[4], 0))
   end

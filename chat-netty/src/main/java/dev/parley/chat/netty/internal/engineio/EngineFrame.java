@@ -1,11 +1,13 @@
 package dev.parley.chat.netty.internal.engineio;
 
+import dev.parley.chat.netty.internal.WsFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
  * One outgoing Engine.IO packet, encoded once and shared by every session it is sent to: a broadcast
- * builds one frame and hands the same instance (and so the same bytes) to every recipient.
+ * builds one frame and hands the same instance (and so the same bytes, and the same WebSocket
+ * frame) to every recipient. Thread-safe.
  */
 public final class EngineFrame {
   static final EngineFrame PING = text("2");
@@ -17,6 +19,8 @@ public final class EngineFrame {
   private final byte[] binary;
   private volatile byte[] utf8;
   private volatile String base64;
+  /** Made by the first WebSocket session it is sent to, shared by the others. */
+  private volatile WsFrame webSocket;
 
   private EngineFrame(String text, byte[] binary) {
     this.text = text;
@@ -58,7 +62,24 @@ public final class EngineFrame {
     return b;
   }
 
-  /** The packet as it appears in a long-polling payload: text as is, binary as {@code b<base64>}. */
+  /**
+   * The WebSocket frame of this packet, framed once for every session this instance is sent to. Any
+   * thread.
+   */
+  public WsFrame webSocketFrame() {
+    WsFrame f = webSocket;
+    if (f == null) {
+      synchronized (this) {
+        f = webSocket;
+        if (f == null) {
+          webSocket = f = new WsFrame(binary != null ? binary : utf8(), binary != null);
+        }
+      }
+    }
+    return f;
+  }
+
+    /** The packet as it appears in a long-polling payload: text as is, binary as {@code b<base64>}. */
   String pollingForm() {
     if (binary == null) {
       return text;

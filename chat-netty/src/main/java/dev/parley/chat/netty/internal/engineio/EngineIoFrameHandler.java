@@ -51,7 +51,7 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
           EngineSession.State.WEBSOCKET);
       session = fresh;
       out.text(server.openPacket(fresh, false).getBytes(StandardCharsets.UTF_8));
-      fresh.opened(channel, out);
+      fresh.transport.opened(channel, out);
       return;
     }
     EngineSession existing = server.session(sid.get(0));
@@ -62,7 +62,7 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     session = existing;
     OutboundQueue probe = out;
     existing.loop().execute(() -> {
-      if (!existing.beginUpgrade(channel, probe)) {
+      if (!existing.upgrade.begin(channel, probe)) {
         probe.closeNow(CloseCodes.POLICY_VIOLATION, "Bad request");
       }
     });
@@ -77,10 +77,10 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     Channel channel = ctx.channel();
     if (frame instanceof TextWebSocketFrame text) {
       String packet = text.text();
-      s.run(() -> s.onWsText(channel, packet));
+      s.run(() -> s.transport.onWsText(channel, packet));
     } else if (frame instanceof BinaryWebSocketFrame binary) {
       byte[] data = ByteBufUtil.getBytes(binary.content());
-      s.run(() -> s.onWsBinary(channel, data));
+      s.run(() -> s.transport.onWsBinary(channel, data));
     } else if (frame instanceof CloseWebSocketFrame close) {
       Closing.received(ctx, close);
     }
@@ -99,7 +99,7 @@ public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebS
     EngineSession s = session;
     if (s != null) {
       Channel channel = ctx.channel();
-      s.loop().execute(() -> s.onWsClosed(channel));
+      s.loop().execute(() -> s.transport.onWsClosed(channel));
     }
     super.channelInactive(ctx);
   }

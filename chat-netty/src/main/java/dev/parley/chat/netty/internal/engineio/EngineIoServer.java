@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.engineio;
 
+import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.internal.Handshakes;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -52,7 +52,6 @@ public final class EngineIoServer {
   private final EngineListener listener;
   private final Cors cors;
   private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
   private final ChatMetrics metrics;
   private final Runnable slowConsumer;
 
@@ -130,7 +129,7 @@ public final class EngineIoServer {
         if (transport.equals("websocket")) {
           // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
           // close, as the reference server does: clients see a clean close, not an HTTP error.
-          session.loop().execute(session::upgradeAnnounced);
+          session.loop().execute(session.upgrade::announce);
           upgrade.run();
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
@@ -141,10 +140,10 @@ public final class EngineIoServer {
         pollingStarted.run();
         // Always through the loop's task queue, never inline: that keeps requests in order with
         // what other connections queued for this session before them (an announced upgrade).
-        session.loop().execute(() -> session.onPoll(ctx, keepAlive));
+        session.loop().execute(() -> session.transport.onPoll(ctx, keepAlive));
       } else if (request.method().equals(HttpMethod.POST)) {
         String body = request.content().toString(StandardCharsets.UTF_8);
-        session.loop().execute(() -> session.onPost(ctx, body, keepAlive));
+        session.loop().execute(() -> session.transport.onPost(ctx, body, keepAlive));
       } else {
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
       }
@@ -164,7 +163,7 @@ public final class EngineIoServer {
       pollingStarted.run();
       EngineSession session = newSession(ctx.channel().eventLoop(), handshake, EngineSession.State.POLLING);
       EngineHttp.text(ctx, openPacket(session, true), "text/plain; charset=UTF-8", keepAlive, cors, handshake);
-      session.opened(null, null);
+      session.transport.opened(null, null);
     }
   }
 
@@ -184,9 +183,7 @@ public final class EngineIoServer {
   }
 
   EngineSession newSession(EventLoop loop, Handshake handshake, EngineSession.State state) {
-    byte[] bytes = new byte[15];
-    random.nextBytes(bytes);
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String id = RandomIds.next();
     EngineSession session = new EngineSession(id, loop, handshake, this, state);
     sessions.put(id, session);
     metrics.connectionOpened(ChatMetrics.Protocol.SOCKET_IO);
@@ -217,7 +214,7 @@ public final class EngineIoServer {
         .map(s -> {
           java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
           s.loop().execute(() -> {
-            s.close("server shutting down", false);
+            s.closing.close(CloseReason.SERVER_SHUTTING_DOWN, false);
             done.complete(null);
           });
           return done;
@@ -226,14 +223,17 @@ public final class EngineIoServer {
     return java.util.concurrent.CompletableFuture.allOf(closed);
   }
 
-  /** Whether a long-poll of this session is waiting for data (for tests and metrics). */
-  public boolean hasPendingPoll(String sid) {
+  /**
+   * Whether a long-poll of this session is waiting for data. Package-private: only tests ask,
+   * through their helper in this package, to know a poll reached the server before they go on.
+   */
+  boolean hasPendingPoll(String sid) {
     EngineSession s = sessions.get(sid);
-    return s != null && s.hasPendingPoll();
+    return s != null && s.poll.waiting() != null;
   }
 
-  /** Whether this session exists and is not closed (for tests and metrics). */
-  public boolean isOpen(String sid) {
+  /** Whether this session exists and is not closed. Package-private, as {@link #hasPendingPoll}. */
+  boolean isOpen(String sid) {
     EngineSession s = sessions.get(sid);
     return s != null && s.isOpen();
   }

@@ -8,5 +8,5 @@ public interface EngineListener {
 
   void onBinary(EngineSession session, byte[] data);
 
-  void onClose(EngineSession session, String reason);
+  void onClose(EngineSession session, CloseReason reason);
 }

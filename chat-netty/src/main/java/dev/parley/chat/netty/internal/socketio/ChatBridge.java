@@ -1,5 +1,7 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.RandomIds;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.socketio.Ack;
@@ -75,7 +77,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     ChatSocket st = new ChatSocket();
     st.pending = done;
     if (recovery != null) {
-      st.pid = NamespaceImpl.randomId();
+      st.pid = RandomIds.next();
       if (handshake.auth().get("pid") instanceof String pid) {
         String offset = handshake.auth().get("offset") instanceof String o ? o : null;
         recovery.take(pid, offset, (saved, o) -> open(st, handshake, saved, o));
@@ -140,7 +142,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
   }
 
   @Override
-  public void disconnected(SocketImpl socket, String reason) {
+  public void disconnected(SocketImpl socket, CloseReason reason) {
     ChatSocket st = (ChatSocket) socket.bridge;
     if (st == null || st.session == null) {
       return;

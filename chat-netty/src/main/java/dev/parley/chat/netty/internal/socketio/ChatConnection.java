@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
@@ -10,6 +11,7 @@ import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +60,16 @@ final class ChatConnection implements ClientConnection {
 
   @Override
   public boolean send(ServerEvent event) {
+    return send(event, null);
+  }
+
+  /** A fan-out's event: its packets are encoded once, by the first socket sent it, for the others. */
+  @Override
+  public boolean send(SharedEvent shared) {
+    return send(shared.event(), shared);
+  }
+
+  private boolean send(ServerEvent event, SharedEvent shared) {
     SocketImpl socket = st.early.socket();
     if (socket == null) {
       if (event instanceof ServerEvent.Welcome || (st.pending != null && event instanceof ServerEvent.Error)) {
@@ -80,7 +92,7 @@ final class ChatConnection implements ClientConnection {
         case OPEN -> socket = st.early.socket();
       }
     }
-    return deliver(socket, event);
+    return deliver(socket, event, shared);
   }
 
   /** Before the socket exists the chat server only accepts (welcome) or refuses (error, close). */
@@ -104,22 +116,31 @@ final class ChatConnection implements ClientConnection {
     }
   }
 
-  /** Turns a chat event into what the Socket.IO client gets. */
+  /** Turns a chat event held before the socket existed into what the Socket.IO client gets. */
   boolean deliver(SocketImpl socket, ServerEvent event) {
+    return deliver(socket, event, null);
+  }
+
+  /**
+   * Turns a chat event into what the Socket.IO client gets.
+   *
+   * @param shared the fan-out that carries {@code event}, or {@code null} if it is for this socket alone
+   */
+  private boolean deliver(SocketImpl socket, ServerEvent event, SharedEvent shared) {
     if (!socket.connected()) {
       return false;
     }
     if (event instanceof ServerEvent.Message m) {
       if (!isAbandoned(m.message().kind() != MessageKind.PRIVATE ? m.message().room() : null)) {
-        socket.send(emits.message(m));
+        socket.send(emits.packets(m, shared));
       }
     } else if (event instanceof ServerEvent.Presence p) {
       if (!isAbandoned(p.room())) {
-        socket.send(emits.presence(p));
+        socket.send(emits.packets(p, shared));
       }
     } else if (event instanceof ServerEvent.HistoryCleared c) {
       if (!isAbandoned(c.room())) {
-        socket.send(emits.cleared(c));
+        socket.send(emits.packets(c, shared));
       }
     } else if (event instanceof ServerEvent.Typing t) {
       if (!isAbandoned(t.room())) {
@@ -244,7 +265,7 @@ final class ChatConnection implements ClientConnection {
    */
   static void end(SocketImpl socket, int code) {
     if (code == CloseCodes.GOING_AWAY) {
-      socket.closeConnection("the chat server asked the client to reconnect");
+      socket.closeConnection(CloseReason.RECONNECT_REQUESTED);
     } else {
       socket.disconnect();
     }

@@ -5,10 +5,10 @@ import dev.parley.chat.MessageKind;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.spi.ServerEvent;
+import dev.parley.chat.spi.SharedEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * How chat events look to a Socket.IO client: the payloads of {@link ChatEvents}' events and
@@ -19,8 +19,11 @@ final class ChatEmits {
   private final String namespace;
   /** Whether room messages carry their id as the recovery offset. */
   private final boolean offsets;
-  /** A fan-out hands every member the same event in a row: encode it once per thread. */
-  private final ThreadLocal<Object[]> lastEncoded = ThreadLocal.withInitial(() -> new Object[2]);
+  /**
+   * The key under which a {@link SharedEvent} keeps this namespace's packets of a shared event
+   * (message, presence, clear), so that a fan-out encodes them once for all its recipients.
+   */
+  private final SharedEvent.Encoding<List<EngineFrame>> packets = this::packets;
 
   ChatEmits(ChatEvents events, String namespace, boolean offsets) {
     this.events = events;
@@ -73,32 +76,42 @@ final class ChatEmits {
     return e;
   }
 
-  /** The encoded {@code new message} of a message, with its offset if it has one; shared by a fan-out. */
-  List<EngineFrame> message(ServerEvent.Message event) {
-    return shared(event, events.messageEvent(), () -> {
-      String offset = offset(event.message());
-      Map<String, Object> payload = payload(event.message());
-      return offset == null ? new Object[] {payload} : new Object[] {payload, offset};
-    });
+  /**
+   * The packets of an event many sockets are sent: a {@code new message} (with its offset if it has
+   * one), a {@code presence} or a {@code history cleared}; encoded once for the whole fan-out when
+   * {@code shared} carries it, else for this socket alone.
+   *
+   * @param shared the fan-out's event, or {@code null} for an event sent to one socket
+   */
+  List<EngineFrame> packets(ServerEvent event, SharedEvent shared) {
+    return shared != null ? shared.encoded(packets) : packets(event);
   }
 
-  List<EngineFrame> presence(ServerEvent.Presence p) {
-    return shared(p, events.presenceEvent(), () -> {
+  private List<EngineFrame> packets(ServerEvent event) {
+    Object[] args;
+    String name;
+    if (event instanceof ServerEvent.Message m) {
+      name = events.messageEvent();
+      String offset = offset(m.message());
+      Map<String, Object> payload = payload(m.message());
+      args = offset == null ? new Object[] {payload} : new Object[] {payload, offset};
+    } else if (event instanceof ServerEvent.Presence p) {
+      name = events.presenceEvent();
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("room", p.room());
       payload.put("username", p.user());
       payload.put("state", p.joined() ? "joined" : "left");
-      return new Object[] {payload};
-    });
-  }
-
-  List<EngineFrame> cleared(ServerEvent.HistoryCleared c) {
-    return shared(c, events.clearedEvent(), () -> {
+      args = new Object[] {payload};
+    } else if (event instanceof ServerEvent.HistoryCleared c) {
+      name = events.clearedEvent();
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("room", c.room());
       payload.put("by", c.by());
-      return new Object[] {payload};
-    });
+      args = new Object[] {payload};
+    } else {
+      throw new IllegalArgumentException("not an event for many sockets: " + event);
+    }
+    return SocketIoRuntime.encodeEvent(namespace, -1, name, args);
   }
 
   List<EngineFrame> typing(ServerEvent.Typing t) {
@@ -150,22 +163,5 @@ final class ChatEmits {
     payload.put("room", h.room());
     payload.put("messages", h.messages().stream().map(this::payload).toList());
     return payload;
-  }
-
-  /**
-   * Shared events (messages, presence, clears) are encoded once per fan-out: {@code args} runs only
-   * for the first recipient, so the others build no payload either.
-   */
-  private List<EngineFrame> shared(ServerEvent event, String name, Supplier<Object[]> args) {
-    Object[] last = lastEncoded.get();
-    if (last[0] == event) {
-      @SuppressWarnings("unchecked")
-      List<EngineFrame> frames = (List<EngineFrame>) last[1];
-      return frames;
-    }
-    List<EngineFrame> frames = SocketIoRuntime.encodeEvent(namespace, -1, name, args.get());
-    last[0] = event;
-    last[1] = frames;
-    return frames;
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.cluster.MessageIds;
@@ -36,8 +37,6 @@ import java.util.function.BiConsumer;
  */
 final class ChatRecovery {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ChatRecovery.class);
-  /** Socket.IO's reasons after which a client may come back and recover; others were deliberate. */
-  private static final Set<String> RECOVERABLE = Set.of("transport close", "transport error", "ping timeout");
 
   private final TransportLink sessions;
   private final Duration window;
@@ -157,7 +156,7 @@ final class ChatRecovery {
   }
 
   /** The socket is gone: what it wrote stays for its client to recover, unless it left on purpose. */
-  void disconnected(SocketImpl socket, ChatSocket st, String reason) {
+  void disconnected(SocketImpl socket, ChatSocket st, CloseReason reason) {
     SessionWriter writer = st.writer;
     if (writer == null) {
       return;
@@ -165,7 +164,7 @@ final class ChatRecovery {
     live.remove(socket.pid(), st);
     if (st.superseded) {
       writer.stop();
-    } else if (RECOVERABLE.contains(reason)) {
+    } else if (reason.recoverable()) {
       writer.finish(); // what it wrote stays for the recovery window
     } else {
       writer.stop();

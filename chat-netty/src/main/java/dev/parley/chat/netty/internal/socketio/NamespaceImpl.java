@@ -1,5 +1,8 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.RandomIds;
+import dev.parley.chat.internal.concurrent.Threads;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.ConnectDecision;
@@ -10,7 +13,6 @@ import dev.parley.chat.socketio.EventHandler;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.socketio.SocketIoHandshake;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +26,6 @@ import org.slf4j.LoggerFactory;
 /** A namespace: its handlers, sockets and rooms. */
 public final class NamespaceImpl implements Namespace {
   private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String name;
   private final SocketIoRuntime runtime;
@@ -53,7 +54,7 @@ public final class NamespaceImpl implements Namespace {
     /** The client went away before it was connected. */
     void abandoned(Object state);
 
-    void disconnected(SocketImpl socket, String reason);
+    void disconnected(SocketImpl socket, CloseReason reason);
 
     /**
      * The ids of the socket about to be created from {@code state}: a recovered session keeps its
@@ -229,9 +230,7 @@ public final class NamespaceImpl implements Namespace {
       try {
         decision = handler.onConnect(handshake);
       } catch (Throwable e) {
-        if (e instanceof VirtualMachineError fatal) {
-          throw fatal;
-        }
+        Threads.rethrowIfFatal(e);
         log.error("connect handler failed; refusing the connection", e);
         decision = ConnectDecision.reject("Server error");
       }
@@ -288,7 +287,11 @@ public final class NamespaceImpl implements Namespace {
       return;
     }
     Ids ids = l == null ? null : l.ids(state);
-    String sid = ids == null || ids.sid() == null || sockets.containsKey(ids.sid()) ? randomId() : ids.sid();
+    // A recovered socket keeps its id even while the socket it superseded on this node is still
+    // being disconnected on its own loop (its removal below spares the new one); only a socket that
+    // still holds the id for good makes this one take a new id.
+    SocketImpl holder = ids == null || ids.sid() == null ? null : sockets.get(ids.sid());
+    String sid = ids == null || ids.sid() == null || (holder != null && !holder.leaving()) ? RandomIds.next() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
     sockets.put(socket.id(), socket);
@@ -329,15 +332,8 @@ public final class NamespaceImpl implements Namespace {
     }
   }
 
-  /** 120 random bits, URL-safe: socket ids and private session ids. */
-  public static String randomId() {
-    byte[] bytes = new byte[15];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
   /** On the session's loop, when a socket is gone. */
-  void disconnected(SocketImpl socket, String reason) {
+  void disconnected(SocketImpl socket, CloseReason reason) {
     sockets.remove(socket.id(), socket);
     Listener l = listener;
     if (l != null) {
@@ -345,7 +341,7 @@ public final class NamespaceImpl implements Namespace {
     }
     DisconnectHandler handler = disconnectHandler;
     if (handler != null) {
-      socket.run(() -> handler.onDisconnect(socket, reason));
+      socket.run(() -> handler.onDisconnect(socket, reason.socketIoReason()));
     }
   }
 }

@@ -1,16 +1,12 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.netty.internal.StrictJson;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import dev.parley.chat.netty.internal.JsonValues;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +21,6 @@ import java.util.Set;
 public final class PacketCodec {
   /** As socket.io-parser's default: more attachments than this is an attack, not a message. */
   public static final int MAX_ATTACHMENTS = 10;
-  static final int MAX_NESTING = 32;
   private static final int MAX_ACK_ID_DIGITS = 15;
   /** Events a client may not send: the names of the server's own lifecycle events. */
   static final Set<String> RESERVED_EVENTS =
@@ -127,16 +122,9 @@ public final class PacketCodec {
 
   private static JsonElement parseJson(String s) throws Malformed {
     try {
-      JsonReader reader = new JsonReader(new StringReader(s));
-      reader.setStrictness(Strictness.STRICT);
-      reader.setNestingLimit(MAX_NESTING);
-      JsonElement e = ELEMENTS.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw new Malformed("trailing data");
-      }
-      return e;
-    } catch (IOException | RuntimeException e) {
-      throw new Malformed("invalid JSON");
+      return StrictJson.parse(s);
+    } catch (StrictJson.Invalid e) {
+      throw new Malformed(e.trailingData() ? "trailing data" : "invalid JSON");
     }
   }
 

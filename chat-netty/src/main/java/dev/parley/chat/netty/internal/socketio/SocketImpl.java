@@ -1,5 +1,8 @@
 package dev.parley.chat.netty.internal.socketio;
 
+import dev.parley.chat.internal.concurrent.Threads;
+import dev.parley.chat.internal.concurrent.SerialExecutor;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
@@ -40,7 +43,7 @@ public final class SocketImpl implements SocketIoClient {
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
   private final SocketIoHandshake handshake;
-  private final SerialQueue serial;
+  private final SerialExecutor serial;
   /**
    * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
    * socket's lock. Most sockets are in one or two rooms, which an array holds in a few bytes.
@@ -61,6 +64,11 @@ public final class SocketImpl implements SocketIoClient {
   private volatile ConcurrentMap<String, Object> data;
   private volatile boolean connected = true;
   /**
+   * Set at once by {@link #disconnect()}, which completes later on the session's loop: from then on
+   * the socket's id is free for a socket that continues its session (a recovery that superseded it).
+   */
+  private volatile boolean leaving;
+  /**
    * What the namespace's listener (Parley's chat bridge) keeps with the socket: the state it handed
    * over when it accepted the connect, set before the setup handler runs.
    */
@@ -73,7 +81,7 @@ public final class SocketImpl implements SocketIoClient {
     this.ns = ns;
     this.connection = connection;
     this.handshake = handshake;
-    this.serial = new SerialQueue(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
+    this.serial = new SerialExecutor(ns.runtime().workers(), ns.runtime().config().maxPendingEvents());
   }
 
   @Override
@@ -212,13 +220,14 @@ public final class SocketImpl implements SocketIoClient {
 
   @Override
   public void disconnect() {
+    leaving = true;
     // In order with this thread's sends: what it emitted before goes first, nothing after it.
     connection.session.runInOrder(() -> {
       if (!connected) {
         return;
       }
       connection.session.send(PacketCodec.encode(Packet.DISCONNECT, ns.name(), -1, null));
-      closed("server namespace disconnect");
+      closed(CloseReason.SERVER_NAMESPACE_DISCONNECT);
       ns.runtime().removed(connection, this);
     });
   }
@@ -228,13 +237,18 @@ public final class SocketImpl implements SocketIoClient {
    * was sent to it before, as a network failure would: the client's sockets see a transport close,
    * after which a stock client reconnects by itself and may recover.
    */
-  void closeConnection(String reason) {
+  void closeConnection(CloseReason reason) {
     connection.session.close(reason);
   }
 
   @Override
   public boolean connected() {
     return connected;
+  }
+
+  /** Whether the socket is gone or on its way out, so that its id may be given to another. */
+  boolean leaving() {
+    return leaving || !connected;
   }
 
   @Override
@@ -276,7 +290,7 @@ public final class SocketImpl implements SocketIoClient {
       try {
         handler.onEvent(this, arguments, ack);
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         log.error("handler for '{}' failed", LogText.of(event), e);
       }
     } else {
@@ -296,23 +310,17 @@ public final class SocketImpl implements SocketIoClient {
       try {
         call.run();
       } catch (Throwable e) {
-        rethrowIfFatal(e);
+        Threads.rethrowIfFatal(e);
         log.error("Socket.IO handler failed", e);
       }
     });
     if (!queued) {
       log.info("closing session {}: more than {} events waiting", connection.session.id(),
           ns.runtime().config().maxPendingEvents());
-      connection.session.close("too many pending events");
+      connection.session.close(CloseReason.TOO_MANY_PENDING_EVENTS);
     }
   }
 
-  /** Handlers are application code: any failure is theirs, except the JVM running out of resources. */
-  private static void rethrowIfFatal(Throwable e) {
-    if (e instanceof VirtualMachineError fatal) {
-      throw fatal;
-    }
-  }
 
   /** On the loop: the client acknowledged one of our events. */
   void onAck(long ackId, List<Object> args) {
@@ -352,7 +360,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   /** On the loop: the socket is gone. */
-  void closed(String reason) {
+  void closed(CloseReason reason) {
     if (!connected) {
       return;
     }
@@ -366,7 +374,7 @@ public final class SocketImpl implements SocketIoClient {
     }
     ConcurrentHashMap<Long, CompletableFuture<List<Object>>> waiting = pendingAcks;
     if (waiting != null) {
-      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason)));
+      waiting.forEach((idKey, reply) -> reply.completeExceptionally(new IllegalStateException("disconnected: " + reason.socketIoReason())));
       waiting.clear();
     }
     ns.disconnected(this, reason);

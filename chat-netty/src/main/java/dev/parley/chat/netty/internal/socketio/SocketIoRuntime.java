@@ -4,6 +4,7 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.netty.internal.engineio.EngineListener;
+import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.netty.internal.engineio.EngineSession;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIo;
@@ -29,12 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketIoRuntime implements SocketIo, EngineListener {
   private static final Logger log = LoggerFactory.getLogger(SocketIoRuntime.class);
-  /**
-   * The close of a client that broke the protocol's order (a packet for a namespace it is not
-   * connected to, a second CONNECT): the reference server's reason for its other sockets.
-   */
-  private static final String FORCED_CLOSE = "forced server close";
-
   private final SocketIoConfig config;
   private final Executor workers;
   private final ConcurrentHashMap<String, NamespaceImpl> namespaces = new ConcurrentHashMap<>();
@@ -203,7 +198,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     session.attachment = c;
     c.connectTimer = session.loop().schedule(() -> {
       if (!c.everConnected) {
-        session.close("connect timeout");
+        session.close(CloseReason.CONNECT_TIMEOUT);
       }
     }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -265,7 +260,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       if (c.pendingHeader == header) {
         log.debug("closing session {}: binary packet incomplete after {}", c.session.id(), config.binaryEventTimeout());
         dropPending(c);
-        c.session.close("parse error");
+        c.session.close(CloseReason.PARSE_ERROR);
       }
     }, config.binaryEventTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -294,11 +289,11 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
     }
     dropPending(c);
     log.debug("closing session {}: {}", c.session.id(), LogText.of(e.getMessage()));
-    c.session.close("parse error");
+    c.session.close(CloseReason.PARSE_ERROR);
   }
 
   @Override
-  public void onClose(EngineSession session, String reason) {
+  public void onClose(EngineSession session, CloseReason reason) {
     Connection c = (Connection) session.attachment;
     if (c == null) {
       return;
@@ -308,19 +303,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       c.connectTimer = null;
     }
     dropPending(c);
-    String socketIoReason = switch (reason) {
-      case "ping timeout" -> "ping timeout";
-      // The client closed its whole connection, as a stock client does when its engine is closed
-      // or replaced: Socket.IO calls that a transport close, one the client may recover from. A
-      // deliberate disconnect is the DISCONNECT packet below.
-      case "client close" -> "transport close";
-      case "parse error" -> "parse error";
-      case "server shutting down" -> "server shutting down";
-      case FORCED_CLOSE -> FORCED_CLOSE;
-      default -> "transport close";
-    };
     for (SocketImpl socket : List.copyOf(c.sockets.values())) {
-      socket.closed(socketIoReason);
+      socket.closed(reason);
     }
     c.sockets.clear();
   }
@@ -331,7 +315,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       // As the reference server (socket.io's Client.ondecoded): a CONNECT to a namespace the client
       // is connected to, or anything else for one it is not connected to, closes the connection.
       log.debug("closing session {}: packet type {} out of order for its namespace", c.session.id(), packet.type());
-      c.session.close(FORCED_CLOSE);
+      c.session.close(CloseReason.FORCED_SERVER_CLOSE);
       return;
     }
     switch (packet.type()) {
@@ -339,7 +323,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       case Packet.DISCONNECT -> {
         // As the reference server: the connection stays; the client may connect again.
         c.sockets.remove(packet.namespace());
-        socket.closed("client namespace disconnect");
+        socket.closed(CloseReason.CLIENT_NAMESPACE_DISCONNECT);
       }
       case Packet.EVENT -> {
         @SuppressWarnings("unchecked")
@@ -395,7 +379,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   /** On the session's loop: a socket disconnected by the server. */
   void removed(Connection c, SocketImpl socket) {
     if (c.sockets.remove(socket.namespace(), socket) && c.sockets.isEmpty()) {
-      c.session.close(EngineSession.SERVER_DISCONNECT);
+      c.session.close(CloseReason.SERVER_NAMESPACE_DISCONNECT);
     }
   }
 

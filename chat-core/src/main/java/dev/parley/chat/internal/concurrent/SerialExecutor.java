@@ -1,4 +1,4 @@
-package dev.parley.chat.internal;
+package dev.parley.chat.internal.concurrent;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -12,9 +12,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one connection's tasks one at a time, in order, on a shared executor, with a bound on how many
- * may wait. This is what makes hooks of one connection sequential without a thread per connection.
+ * may wait. This is what makes hooks of one connection (and a Socket.IO socket's handler calls)
+ * sequential without a thread per connection. After {@value #TASKS_PER_TURN} tasks in a row it gives
+ * its pool thread up and queues again, so one busy connection cannot hog the pool.
+ *
+ * <p>When the executor refuses work, nothing queued is dropped: a full executor is offered the
+ * tasks again every 20 ms (the caller may be an event loop, which must never run them); a shut-down
+ * one has them run on the calling thread, so that clean-up after a close still happens.
+ *
+ * <p>Threading: {@link #offer} and {@link #force} from any thread. Lifecycle: none of its own; it
+ * lives as long as its connection.
  */
-final class SerialExecutor {
+public final class SerialExecutor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
   /** Tasks run per turn before yielding the pool thread, so one busy connection cannot hog it. */
   private static final int TASKS_PER_TURN = 32;
@@ -25,18 +34,19 @@ final class SerialExecutor {
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2);
   private boolean scheduled;
 
-  SerialExecutor(Executor executor, int limit) {
+  /** Runs on {@code executor}, refusing {@link #offer offers} once {@code limit} tasks wait. */
+  public SerialExecutor(Executor executor, int limit) {
     this.executor = executor;
     this.limit = limit;
   }
 
   /** Queues a task unless {@code limit} tasks are already waiting. */
-  boolean offer(Runnable task) {
+  public boolean offer(Runnable task) {
     return enqueue(task, false);
   }
 
   /** Queues a task whatever the bound, for the one task that must not be dropped: the close. */
-  void force(Runnable task) {
+  public void force(Runnable task) {
     enqueue(task, true);
   }
 
@@ -81,7 +91,7 @@ final class SerialExecutor {
   private static final class Retry {
     static final long DELAY_MILLIS = 20;
     static final ScheduledExecutorService TIMER =
-        Executors.newSingleThreadScheduledExecutor(r -> HookThreads.daemon(r, "parley-hook-retry"));
+        Executors.newSingleThreadScheduledExecutor(r -> Threads.daemon(r, "parley-hook-retry"));
   }
 
   private void drain() {

@@ -1,4 +1,4 @@
-package dev.parley.chat.internal;
+package dev.parley.chat.internal.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +51,45 @@ class SerialExecutorTest {
     serial.force(() -> ran.add("clean-up on " + Thread.currentThread().getName()));
 
     assertThat(ran).containsExactly("clean-up on " + Thread.currentThread().getName());
+  }
+
+  @Test
+  void offersPastTheBoundAreRefused_butTheForcedTaskIsQueued_andEveryQueuedTaskRuns() throws Exception {
+    pool.execute(() -> await(release));
+    SerialExecutor serial = new SerialExecutor(pool, 2);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    assertThat(serial.offer(() -> ran.add("a"))).isTrue();
+    assertThat(serial.offer(() -> ran.add("b"))).isTrue();
+    assertThat(serial.offer(() -> ran.add("refused"))).isFalse();
+    serial.force(() -> ran.add("close"));
+
+    release.countDown();
+    awaitSize(ran, 3);
+    assertThat(ran).containsExactly("a", "b", "close");
+  }
+
+  @Test
+  void aBusyConnectionGivesItsThreadUpAfter32Tasks_soAnotherConnectionRunsInBetween() throws Exception {
+    ExecutorService single = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "single"));
+    try {
+      SerialExecutor busy = new SerialExecutor(single, 1000);
+      SerialExecutor other = new SerialExecutor(single, 1000);
+      List<String> ran = new CopyOnWriteArrayList<>();
+      CountDownLatch gate = new CountDownLatch(1);
+      single.execute(() -> await(gate)); // both queue behind this, so their order on the thread is known
+      for (int i = 0; i < 100; i++) {
+        int n = i;
+        busy.offer(() -> ran.add("busy " + n));
+      }
+      other.offer(() -> ran.add("other"));
+      gate.countDown();
+
+      awaitSize(ran, 101);
+      assertThat(ran.indexOf("other")).isEqualTo(32);
+    } finally {
+      single.shutdownNow();
+    }
   }
 
   private static void await(CountDownLatch latch) {
