@@ -19,12 +19,6 @@ import org.junit.jupiter.api.Test;
 class ModerationTest {
   private static final ChatConfig QUIET = ChatConfig.builder().announcePresence(false).build();
 
-  private static TestClient joined(ChatTestKit kit, String room, String user) {
-    TestClient client = kit.connect().join(room, user);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   private static void done(java.util.concurrent.CompletionStage<?> stage) {
     stage.toCompletableFuture().join();
   }
@@ -32,8 +26,8 @@ class ModerationTest {
   @Test
   void aKickTakesTheUserOutOfOneRoomOnly_andTheyMayComeBack() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       bob.join("other", "bob").take(ServerEvent.Joined.class);
       alice.take(ServerEvent.Presence.class);
 
@@ -54,8 +48,8 @@ class ModerationTest {
   @Test
   void aMutedUsersMessagesToTheRoomAreRefusedUntilTheMuteEnds_byTheServersClock() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       done(kit.server().mute("lobby", "bob", Duration.ofMinutes(1), "spam"));
@@ -86,8 +80,8 @@ class ModerationTest {
     ManualClock clock;
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store))) {
       clock = kit.clock();
-      joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
 
       done(kit.server().ban("lobby", "bob", Duration.ofHours(1), "rude"));
 
@@ -100,7 +94,7 @@ class ModerationTest {
     }
     try (ChatTestKit again = ChatTestKit.create(b -> b.config(QUIET).historyStore(store))) {
       again.clock().set(clock.instant().plus(Duration.ofHours(1)));
-      joined(again, "lobby", "bob"); // the hour is over
+      again.joined("lobby", "bob"); // the hour is over
       TestClient carol = again.connect().join("lobby", "carol");
       assertThat(carol.takeError().code()).as("a permanent ban outlives the restart").isEqualTo(ErrorCodes.BANNED);
       done(again.server().unban("lobby", "carol"));
@@ -112,15 +106,15 @@ class ModerationTest {
   @Test
   void clientsMayModerateOnlyAsTheModerationHookAllows() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      kit.joined("lobby", "bob");
       alice.request(new ClientRequest.Moderate("k", "lobby", "bob", ModerationAction.KICK, null, null));
       assertThat(alice.takeUntil(ServerEvent.Error.class).code()).as("no hook: nobody moderates").isEqualTo(ErrorCodes.FORBIDDEN);
     }
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).onModerate(m -> m.user().equals("alice")
         ? HookResult.accept() : HookResult.reject("NOT_A_MODERATOR", "Only alice moderates")))) {
-      TestClient alice = joined(kit, "lobby", "alice");
-      TestClient bob = joined(kit, "lobby", "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(new ClientRequest.Moderate("b", "lobby", "alice", ModerationAction.KICK, null, null));
@@ -160,8 +154,8 @@ class ModerationTest {
     InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
     try (ChatTestKit one = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(cluster.newNode()));
         ChatTestKit two = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(cluster.newNode()))) {
-      TestClient alice = joined(one, "lobby", "alice");
-      TestClient bob = joined(two, "lobby", "bob");
+      TestClient alice = one.joined("lobby", "alice");
+      TestClient bob = two.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       done(one.server().mute("lobby", "bob", Duration.ofMinutes(1), ""));

@@ -14,12 +14,6 @@ import org.junit.jupiter.api.Test;
 class TypingTest {
   private static final long TIMEOUT = ChatConfig.defaults().typingTimeout().toMillis();
 
-  private static TestClient joined(ChatTestKit kit, String user) {
-    TestClient client = kit.connect().join("lobby", user);
-    client.take(ServerEvent.Joined.class);
-    return client;
-  }
-
   private static ChatTestKit quiet() {
     return ChatTestKit.create(b -> b.config(ChatConfig.builder().announcePresence(false).build()));
   }
@@ -31,8 +25,8 @@ class TypingTest {
   @Test
   void aRoomsOtherMembersSeeWhoIsTyping_theTyperDoesNot_andNothingIsKept() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(typing("lobby", null, true));
@@ -48,9 +42,9 @@ class TypingTest {
   @Test
   void typingToOneUserReachesOnlyThatUser() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
-      TestClient carol = joined(kit, "carol");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
+      TestClient carol = kit.joined("lobby", "carol");
       alice.take(ServerEvent.Presence.class);
       alice.take(ServerEvent.Presence.class);
       bob.take(ServerEvent.Presence.class);
@@ -72,8 +66,8 @@ class TypingTest {
   void aConnectionSendsAtMostTypingPerSecond_thenIsRefusedUntilTheClockMoves() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(
         ChatConfig.builder().announcePresence(false).typingPerSecond(2).build()))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(typing("lobby", null, true));
@@ -95,8 +89,8 @@ class TypingTest {
   @Test
   void sendingTheMessageStopsTheIndicator_butNotOnceItExpiredByTheServersClock() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(typing("lobby", null, true));
@@ -117,8 +111,8 @@ class TypingTest {
   @Test
   void leavingOrDisconnectingStopsTheIndicator() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = joined(kit, "alice");
-      TestClient bob = joined(kit, "bob");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(typing("lobby", null, true));
@@ -127,7 +121,7 @@ class TypingTest {
       assertThat(alice.takeEvent()).isEqualTo(new ServerEvent.Typing("lobby", "bob", null, false, 0));
       alice.take(ServerEvent.Presence.class);
 
-      TestClient carol = joined(kit, "carol");
+      TestClient carol = kit.joined("lobby", "carol");
       alice.take(ServerEvent.Presence.class);
       carol.request(typing(null, "alice", true));
       alice.take(ServerEvent.Typing.class);
@@ -140,8 +134,8 @@ class TypingTest {
   void theTypingHookMayRefuse() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().announcePresence(false).build())
         .onTyping(t -> t.user().equals("mallory") ? HookResult.reject("NO_TYPING", "Not you") : HookResult.accept()))) {
-      TestClient alice = joined(kit, "alice");
-      TestClient mallory = joined(kit, "mallory");
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient mallory = kit.joined("lobby", "mallory");
       alice.take(ServerEvent.Presence.class);
 
       mallory.request(new ClientRequest.Typing("m", "lobby", null, true));
@@ -157,8 +151,8 @@ class TypingTest {
     ChatConfig config = ChatConfig.builder().announcePresence(false).build();
     try (ChatTestKit one = ChatTestKit.create(b -> b.config(config).cluster(cluster.newNode()));
         ChatTestKit two = ChatTestKit.create(b -> b.config(config).cluster(cluster.newNode()))) {
-      TestClient alice = joined(one, "alice");
-      TestClient bob = joined(two, "bob");
+      TestClient alice = one.joined("lobby", "alice");
+      TestClient bob = two.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);
 
       bob.request(typing("lobby", null, true));

@@ -255,7 +255,7 @@ class StoreUnderServerTest {
   void aBanOutlivesARestart_untilLifted(String database) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(null, b -> b)) {
-      TestClient bob = joined(kit, "bob");
+      TestClient bob = kit.joined("lobby", "bob");
       kit.server().ban("lobby", "bob", null, "for good").toCompletableFuture().join();
       assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
     }

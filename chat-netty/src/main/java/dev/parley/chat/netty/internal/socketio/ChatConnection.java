@@ -144,7 +144,7 @@ final class ChatConnection implements ClientConnection {
       }
     } else if (event instanceof ServerEvent.Typing t) {
       if (!isAbandoned(t.room())) {
-        socket.send(emits.typing(t));
+        socket.send(emits.packets(t, shared));
       }
     } else if (event instanceof ServerEvent.Joined j) {
       joined(socket, j, st.correlations.take(j.requestId()));

@@ -78,7 +78,7 @@ final class ChatEmits {
 
   /**
    * The packets of an event many sockets are sent: a {@code new message} (with its offset if it has
-   * one), a {@code presence} or a {@code history cleared}; encoded once for the whole fan-out when
+   * one), a {@code presence}, a {@code history cleared} or a {@code typing}; encoded once for the whole fan-out when
    * {@code shared} carries it, else for this socket alone.
    *
    * @param shared the fan-out's event, or {@code null} for an event sent to one socket
@@ -108,14 +108,8 @@ final class ChatEmits {
       payload.put("room", c.room());
       payload.put("by", c.by());
       args = new Object[] {payload};
-    } else {
-      throw new IllegalArgumentException("not an event for many sockets: " + event);
-    }
-    return SocketIoRuntime.encodeEvent(namespace, -1, name, args);
-  }
-
-  List<EngineFrame> typing(ServerEvent.Typing t) {
-    return shared(t, events.typingEvent(), () -> {
+    } else if (event instanceof ServerEvent.Typing t) {
+      name = events.typingEvent();
       Map<String, Object> payload = new LinkedHashMap<>();
       if (t.room() != null) {
         payload.put("room", t.room());
@@ -126,8 +120,11 @@ final class ChatEmits {
       }
       payload.put("typing", t.typing());
       payload.put("expiresIn", t.expiresInMillis());
-      return new Object[] {payload};
-    });
+      args = new Object[] {payload};
+    } else {
+      throw new IllegalArgumentException("not an event for many sockets: " + event);
+    }
+    return SocketIoRuntime.encodeEvent(namespace, -1, name, args);
   }
 
   List<EngineFrame> kicked(ServerEvent.Kicked k) {
