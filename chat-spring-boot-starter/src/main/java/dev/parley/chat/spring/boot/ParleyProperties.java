@@ -92,6 +92,7 @@ public record ParleyProperties(
    * @param acceptsPerSecond new connections accepted per second, on average
    * @param acceptBurst new connections that may arrive at once
    * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
+   * @param tls HTTPS and {@code wss://} from PEM files; unset serves plain HTTP
    */
   public record Netty(
       String host,
@@ -113,7 +114,16 @@ public record ParleyProperties(
       Integer maxPendingHandshakesPerAddress,
       Integer acceptsPerSecond,
       Integer acceptBurst,
-      Set<String> trustedProxies) {}
+      Set<String> trustedProxies,
+      Tls tls) {}
+
+  /**
+   * {@code parley.netty.tls.*}: {@link dev.parley.chat.netty.Tls#pem}; set both or neither.
+   *
+   * @param certificateChain PEM file with the server's certificate first, then its chain
+   * @param privateKey PEM file with the certificate's private key (PKCS#8, unencrypted)
+   */
+  public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {}
 
   /**
    * {@code parley.socket-io.*}: the options of {@link dev.parley.chat.socketio.SocketIoConfig.Builder};

@@ -70,6 +70,28 @@ class ParleyAutoConfigurationTest {
   }
 
   @Test
+  void tlsNeedsBothFiles() {
+    RUNNER.withPropertyValues("parley.netty.tls.certificate-chain=/nowhere/chain.pem").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining(
+          "Invalid parley.netty.tls.* property: set both certificate-chain and private-key");
+    });
+  }
+
+  @Test
+  void tlsPropertiesReachTheServer() {
+    // The files are read when the server starts: unreadable ones fail the start, naming both.
+    RUNNER.withPropertyValues("parley.netty.tls.certificate-chain=/nowhere/chain.pem",
+            "parley.netty.tls.private-key=/nowhere/key.pem")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .hasStackTraceContaining("/nowhere/chain.pem")
+              .hasStackTraceContaining("/nowhere/key.pem");
+        });
+  }
+
+  @Test
   void aTakenPortFailsTheStartNamingTheProperties() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       RUNNER.withPropertyValues("parley.netty.port=" + taken.getLocalPort()).run(context -> {
