@@ -145,6 +145,67 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(p.target, bobName);
     });
 
+    it("tells a room and a private recipient who is typing, stops it with the message, and refuses a notice too many", async () => {
+      const room = name("room");
+      const alice = await connect(mode);
+      const bob = await connect(mode);
+      const aliceName = name("alice");
+      const bobName = name("bob");
+      await alice.emitWithAck("join room", { roomname: room, username: aliceName });
+      await bob.emitWithAck("join room", { roomname: room, username: bobName });
+      alice.on("typing", () => assert.fail("the typer is not told of itself"));
+
+      const started = next(bob, "typing");
+      alice.emit("typing", { room });
+      assert.deepEqual((await started)[0], { room, username: aliceName, typing: true, expiresIn: 6000 });
+      const stopped = next(bob, "typing");
+      const message = next(bob, "new message");
+      await alice.emitWithAck("new message", "done typing");
+      assert.equal((await message)[0].message, "done typing");
+      assert.deepEqual((await stopped)[0], { room, username: aliceName, typing: false, expiresIn: 0 });
+
+      const privately = next(bob, "typing");
+      alice.emit("typing", { target: "@" + bobName });
+      assert.deepEqual((await privately)[0], { username: aliceName, target: bobName, typing: true, expiresIn: 6000 });
+      // Two a second with bursts of two: of five at once, some are refused (a success has no ack).
+      const refused = await within(new Promise((resolve) => {
+        for (let i = 0; i < 5; i++) {
+          alice.emit("typing", { room }, (reply) => resolve(reply));
+        }
+      }), "a refusal");
+      assert.equal(refused.code, "TYPING_TOO_FAST");
+    });
+
+    it("lets a moderator kick, mute and ban, as the moderation hook allows", async () => {
+      const room = name("room");
+      const mod = await connect(mode);
+      const bob = await connect(mode);
+      const modName = name("mod");
+      const bobName = name("bob");
+      await mod.emitWithAck("join room", { roomname: room, username: modName });
+      await bob.emitWithAck("join room", { roomname: room, username: bobName });
+      await bob.emitWithAck("join room", { roomname: name("elsewhere") });
+
+      const refused = await bob.emitWithAck("moderate", { room, username: modName, action: "kick" });
+      assert.equal(refused.code, "NOT_A_MODERATOR");
+
+      const muted = next(bob, "muted");
+      assert.deepEqual(await mod.emitWithAck("moderate", { room, username: bobName, action: "mute", duration: 60, reason: "shh" }),
+        { room, username: bobName, action: "mute" });
+      const m = (await muted)[0];
+      assert.equal(m.room, room);
+      assert.equal(m.reason, "shh");
+      assert.ok(m.until > Date.now(), "until is in epoch milliseconds");
+      assert.equal((await bob.emitWithAck("new message", { room, message: "hello?" })).code, "MUTED");
+
+      const kicked = next(bob, "kicked");
+      await mod.emitWithAck("moderate", { room, username: bobName, action: "ban", reason: "enough" });
+      assert.deepEqual((await kicked)[0], { room, reason: "enough", banned: true });
+      const again = await bob.emitWithAck("join room", { roomname: room });
+      assert.equal(again.code, "BANNED");
+      assert.equal(bob.connected, true, "kicked from one room, still connected");
+    });
+
     it("reports errors the way the rooms seed does", async () => {
       const s = await connect(mode);
       const error = next(s, "new message");

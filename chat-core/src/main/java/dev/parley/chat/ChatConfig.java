@@ -27,6 +27,8 @@ public final class ChatConfig {
   private final boolean offlineMessages;
   private final AckTiming ackTiming;
   private final Duration hookTimeout;
+  private final int typingPerSecond;
+  private final Duration typingTimeout;
 
   private ChatConfig(Builder b) {
     this.historySize = b.historySize;
@@ -45,6 +47,8 @@ public final class ChatConfig {
     this.offlineMessages = b.offlineMessages;
     this.ackTiming = b.ackTiming;
     this.hookTimeout = b.hookTimeout;
+    this.typingPerSecond = b.typingPerSecond;
+    this.typingTimeout = b.typingTimeout;
   }
 
   /** The configuration with every option at its default. */
@@ -76,6 +80,8 @@ public final class ChatConfig {
     b.offlineMessages = offlineMessages;
     b.ackTiming = ackTiming;
     b.hookTimeout = hookTimeout;
+    b.typingPerSecond = typingPerSecond;
+    b.typingTimeout = typingTimeout;
     return b;
   }
 
@@ -169,6 +175,16 @@ public final class ChatConfig {
     return hookTimeout;
   }
 
+  /** Typing notices a connection may send per second; see {@link Builder#typingPerSecond(int)}. */
+  public int typingPerSecond() {
+    return typingPerSecond;
+  }
+
+  /** How long a typing indicator lasts without a refresh; see {@link Builder#typingTimeout(Duration)}. */
+  public Duration typingTimeout() {
+    return typingTimeout;
+  }
+
   @Override
   public String toString() {
     return "ChatConfig{historySize=" + historySize
@@ -187,6 +203,8 @@ public final class ChatConfig {
         + ", offlineMessages=" + offlineMessages
         + ", ackTiming=" + ackTiming
         + ", hookTimeout=" + hookTimeout
+        + ", typingPerSecond=" + typingPerSecond
+        + ", typingTimeout=" + typingTimeout
         + '}';
   }
 
@@ -208,6 +226,8 @@ public final class ChatConfig {
     private boolean offlineMessages = false;
     private AckTiming ackTiming = AckTiming.ON_COMMIT;
     private Duration hookTimeout = Duration.ofSeconds(5);
+    private int typingPerSecond = 2;
+    private Duration typingTimeout = Duration.ofSeconds(6);
 
     private Builder() {}
 
@@ -356,6 +376,28 @@ public final class ChatConfig {
     }
 
     /**
+     * Typing notices (started, refreshed or stopped) one connection may send per second, with a
+     * burst of as many: beyond it a notice is dropped and answered with {@link
+     * ErrorCodes#TYPING_TOO_FAST}. A client refreshes a started indicator well within {@link
+     * #typingTimeout(Duration)}, so a few per second is plenty. Default 2.
+     */
+    public Builder typingPerSecond(int notices) {
+      this.typingPerSecond = notices;
+      return this;
+    }
+
+    /**
+     * How long a typing indicator lasts without a refresh: sent to clients as {@code expiresIn}, after
+     * which they stop showing it; the server also counts a connection as typing for this long, by its
+     * clock, to tell the room it stopped when its message is sent or it leaves. Default 6 seconds;
+     * from 1 second to 1 minute.
+     */
+    public Builder typingTimeout(Duration timeout) {
+      this.typingTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -373,6 +415,10 @@ public final class ChatConfig {
       atLeast("maxRecoveredMessages", maxRecoveredMessages, 1);
       if (recoveryWindow.isNegative() || recoveryWindow.isZero()) {
         throw new IllegalArgumentException("recoveryWindow must be positive, was " + recoveryWindow);
+      }
+      atLeast("typingPerSecond", typingPerSecond, 1);
+      if (typingTimeout.compareTo(Duration.ofSeconds(1)) < 0 || typingTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("typingTimeout must be from 1 s to 1 min, was " + typingTimeout);
       }
       if (hookTimeout.compareTo(Duration.ofMillis(1)) < 0 || hookTimeout.compareTo(Duration.ofDays(1)) > 0) {
         throw new IllegalArgumentException("hookTimeout must be from 1 ms to 1 day, was " + hookTimeout);

@@ -203,6 +203,64 @@ public interface ChatServer extends AutoCloseable {
    */
   CompletionStage<Void> clearHistory(String room);
 
+  /**
+   * Takes a user out of a room, on every node, without disconnecting them: each of their connections
+   * in the room gets {@link dev.parley.chat.spi.ServerEvent.Kicked} instead of a leave, the room is
+   * told they left, and they may join again.
+   *
+   * @param room the room
+   * @param user the user
+   * @param reason a reason the user is shown (may be empty)
+   * @return completes once every node was told (not once every connection left)
+   */
+  CompletionStage<Void> kick(String room, String user, String reason);
+
+  /**
+   * Refuses a user's messages to a room for a while, on every node ({@link ErrorCodes#MUTED}). Their
+   * connections are told with {@link dev.parley.chat.spi.ServerEvent.Muted}. Mutes are kept in each
+   * node's memory: a node that starts later, or restarts, does not know of earlier ones.
+   *
+   * @param room the room
+   * @param user the user
+   * @param duration how long, at least 1 ms; a new mute replaces the previous one
+   * @param reason a reason the user is shown (may be empty)
+   * @return completes once every node was told
+   */
+  CompletionStage<Void> mute(String room, String user, java.time.Duration duration, String reason);
+
+  /**
+   * Ends a user's mute in a room early, on every node.
+   *
+   * @param room the room
+   * @param user the user
+   * @return completes once every node was told
+   */
+  CompletionStage<Void> unmute(String room, String user);
+
+  /**
+   * Bans a user from a room: kicks them now (as {@link #kick}, with the ban in the event), and
+   * refuses their joins with {@link ErrorCodes#BANNED} until it ends. The ban is kept in the history
+   * store ({@link HistoryStore#ban(dev.parley.chat.history.Ban)}), so it outlives restarts and holds
+   * on every node that uses the store.
+   *
+   * @param room the room
+   * @param user the user
+   * @param duration how long; {@code null} for a permanent ban
+   * @param reason a reason the user is shown (may be empty)
+   * @return completes once the ban is durable and every node was told to kick; fails if the store
+   *     keeps no bans
+   */
+  CompletionStage<Void> ban(String room, String user, java.time.Duration duration, String reason);
+
+  /**
+   * Lifts a user's ban from a room.
+   *
+   * @param room the room
+   * @param user the user
+   * @return completes once the removal is durable
+   */
+  CompletionStage<Void> unban(String room, String user);
+
   /** The names of all rooms in the cluster (with members, or with messages in the engine's log), sorted. */
   Set<String> rooms();
 
@@ -286,6 +344,8 @@ public interface ChatServer extends AutoCloseable {
     private LeaveHook leaveHook;
     private DisconnectHook disconnectHook;
     private ClearHistoryHook clearHistoryHook;
+    private TypingHook typingHook;
+    private ModerationHook moderationHook;
     private ChatConfig config = ChatConfig.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor hookExecutor;
@@ -328,6 +388,18 @@ public interface ChatServer extends AutoCloseable {
     /** Decides whether a client may clear a room's history; without it, clients may not. */
     public Builder onClearHistory(ClearHistoryHook hook) {
       this.clearHistoryHook = once(this.clearHistoryHook, hook, "onClearHistory");
+      return this;
+    }
+
+    /** Decides whether a connection's typing indicator is passed on; without it, every one is. */
+    public Builder onTyping(TypingHook hook) {
+      this.typingHook = once(this.typingHook, hook, "onTyping");
+      return this;
+    }
+
+    /** Decides whether a client may kick, mute or ban; without it, clients may not ({@link ErrorCodes#FORBIDDEN}). */
+    public Builder onModerate(ModerationHook hook) {
+      this.moderationHook = once(this.moderationHook, hook, "onModerate");
       return this;
     }
 
@@ -405,7 +477,8 @@ public interface ChatServer extends AutoCloseable {
     public ChatServer build() {
       return new DefaultChatServer(
           new DefaultChatServer.Hooks(
-              connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook),
+              connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook, typingHook,
+              moderationHook),
           config,
           clock,
           hookExecutor,

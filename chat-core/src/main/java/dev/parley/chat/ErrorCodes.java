@@ -41,6 +41,15 @@ public final class ErrorCodes {
   public static final String EMPTY_MESSAGE = "EMPTY_MESSAGE";
   /** The connection sends requests faster than its configured rate; the request was dropped. */
   public static final String RATE_LIMITED = "RATE_LIMITED";
+  /**
+   * A typing notice beyond {@link ChatConfig#typingPerSecond()} for the connection: it was dropped
+   * (the request rate limit, {@link #RATE_LIMITED}, counts it too). Clients may ignore this error.
+   */
+  public static final String TYPING_TOO_FAST = "TYPING_TOO_FAST";
+  /** A message to a room in which a moderator muted the user; the error's message says until when. */
+  public static final String MUTED = "MUTED";
+  /** A join of a room from which the user is banned; the error's message says until when, or that it is permanent. */
+  public static final String BANNED = "BANNED";
   /** The connection has too many requests waiting to be processed; the request was dropped. */
   public static final String OVERLOADED = "OVERLOADED";
   /** A hook refused the request without naming a code of its own. */

@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>Events it encodes: {@link ServerEvent.Message}, {@link ServerEvent.Presence} and {@link
  * ServerEvent.HistoryCleared}, the events of a room's order and of {@link ClusterEngine#toUser} and
- * {@link ClusterEngine#toConnection}. The others are answers to one connection's requests, which never
+ * {@link ClusterEngine#toConnection}, and {@link ServerEvent.Typing}, which servers {@linkplain
+ * ClusterEngine#relay relay}. The others are answers to one connection's requests, which never
  * leave their node; encoding one throws {@link IllegalArgumentException}.
  *
  * <p>A decoded value equals the encoded one, with every field: strings exactly (any Java string,
@@ -44,6 +45,10 @@ import java.util.Map;
  * event     = 1 message                     (Message)
  *           | 2 room:nstr user:nstr joined:bool notice   (Presence; versions 1 and 2 have no notice)
  *           | 3 room:nstr by:nstr throughId:nstr  (HistoryCleared; version 1 has no throughId)
+ *           | 4 room:nstr user:nstr to:nstr typing:bool expiresInMillis:zigzag  (Typing; from version 3)
+ *           | 5 room:nstr user:nstr reason:nstr banned:bool bannedUntil:ntime    (Kicked; from version 3)
+ *           | 6 room:nstr user:nstr until:ntime reason:nstr                      (Muted; from version 3)
+ * ntime     = 0 (none) | 1 epochSecond:zigzag nanos:var
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
  *             text:str data:map              kind 0 ROOM, 1 PRIVATE, 2 NOTICE
  * map       = count:var (key:nstr value)*
@@ -63,7 +68,7 @@ import java.util.Map;
  * misreads what a newer node wrote. A cluster that moves to a new version therefore first runs, on
  * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
  * 1 HistoryCleared reads with {@code throughId} {@code null}. Version 3 added the live notice to
- * Presence; an earlier Presence reads without one.
+ * Presence (an earlier Presence reads without one) and the Typing, Kicked and Muted events, which nodes relay.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -93,6 +98,9 @@ public final class ServerEventCodec {
   private static final int EVENT_MESSAGE = 1;
   private static final int EVENT_PRESENCE = 2;
   private static final int EVENT_HISTORY_CLEARED = 3;
+  private static final int EVENT_TYPING = 4;
+  private static final int EVENT_KICKED = 5;
+  private static final int EVENT_MUTED = 6;
 
   private static final int NULL = 0;
   private static final int FALSE = 1;
@@ -183,10 +191,30 @@ public final class ServerEventCodec {
       out.writeNullableString(h.room());
       out.writeNullableString(h.by());
       out.writeNullableString(h.throughId());
+    } else if (event instanceof ServerEvent.Typing t) {
+      out.writeByte(EVENT_TYPING);
+      out.writeNullableString(t.room());
+      out.writeNullableString(t.user());
+      out.writeNullableString(t.to());
+      out.writeBoolean(t.typing());
+      out.writeZigZag(t.expiresInMillis());
+    } else if (event instanceof ServerEvent.Kicked k) {
+      out.writeByte(EVENT_KICKED);
+      out.writeNullableString(k.room());
+      out.writeNullableString(k.user());
+      out.writeNullableString(k.reason());
+      out.writeBoolean(k.banned());
+      writeNullableTime(out, k.bannedUntil());
+    } else if (event instanceof ServerEvent.Muted m) {
+      out.writeByte(EVENT_MUTED);
+      out.writeNullableString(m.room());
+      out.writeNullableString(m.user());
+      writeNullableTime(out, m.until());
+      out.writeNullableString(m.reason());
     } else {
       throw new IllegalArgumentException(
-          "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence and "
-              + "HistoryCleared are encoded");
+          "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence, "
+              + "HistoryCleared, Typing, Kicked and Muted are encoded");
     }
   }
 
@@ -390,9 +418,48 @@ public final class ServerEventCodec {
       case EVENT_HISTORY_CLEARED:
         return new ServerEvent.HistoryCleared(in.readNullableString(), in.readNullableString(),
             version >= THROUGH_ID_VERSION ? in.readNullableString() : null);
+      case EVENT_TYPING:
+        requireVersion(in, version, "a typing event");
+        return new ServerEvent.Typing(in.readNullableString(), in.readNullableString(), in.readNullableString(),
+            in.readBoolean(), in.readZigZag());
+      case EVENT_KICKED:
+        requireVersion(in, version, "a kick");
+        return new ServerEvent.Kicked(in.readNullableString(), in.readNullableString(), in.readNullableString(),
+            in.readBoolean(), readNullableTime(in));
+      case EVENT_MUTED:
+        requireVersion(in, version, "a mute");
+        return new ServerEvent.Muted(in.readNullableString(), in.readNullableString(), readNullableTime(in),
+            in.readNullableString());
       default:
         throw in.malformed("unknown event " + tag);
     }
+  }
+
+  private static void requireVersion(CodecReader in, int version, String what) {
+    if (version < NOTICE_VERSION) {
+      throw in.malformed(what + " in format version " + version);
+    }
+  }
+
+  private static void writeNullableTime(CodecWriter out, Instant time) {
+    if (time == null) {
+      out.writeByte(0);
+    } else {
+      out.writeByte(1);
+      out.writeZigZag(time.getEpochSecond());
+      out.writeVarInt(time.getNano());
+    }
+  }
+
+  private static Instant readNullableTime(CodecReader in) {
+    int flag = in.readByte();
+    if (flag == 0) {
+      return null;
+    }
+    if (flag != 1) {
+      throw in.malformed("a time flag of " + flag);
+    }
+    return readTime(in);
   }
 
   private static ServerEvent.Presence readPresence(CodecReader in, int version) {

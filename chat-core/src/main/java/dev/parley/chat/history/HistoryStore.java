@@ -139,6 +139,45 @@ public interface HistoryStore extends AutoCloseable {
   }
 
   /**
+   * Keeps a user's ban from a room, replacing any earlier one of the same user and room, so that it
+   * outlives a restart of the server. Never blocks. The server calls it for {@link
+   * dev.parley.chat.ChatServer#ban}; it reads bans back with {@link #ban(String, String)} at every
+   * join. Expired bans may be kept or dropped: the server compares {@link Ban#until()} with its clock.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
+   * it keeps no bans, and banning fails. Parley's stores override it.
+   *
+   * @param ban the ban
+   * @return completes when the ban is durable
+   */
+  default CompletionStage<Void> ban(Ban ban) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " keeps no bans"));
+  }
+
+  /**
+   * Forgets a user's ban from a room, if there is one. Never blocks.
+   *
+   * @param room the room
+   * @param user the user
+   * @return completes when the removal is durable
+   */
+  default CompletionStage<Void> unban(String room, String user) {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * The ban of a user from a room, if one is kept (active or expired). May block, as reads do; sees
+   * every {@link #ban(Ban)} and {@link #unban} that returned before it. The default keeps none.
+   *
+   * @param room the room
+   * @param user the user
+   * @return the ban, or empty
+   */
+  default java.util.Optional<Ban> ban(String room, String user) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Gives the store the server's clock. {@link dev.parley.chat.ChatServer.Builder#build()} calls it
    * once, before anything else, with the server's {@link dev.parley.chat.ChatServer.Builder#clock
    * clock}. A store that ages messages ({@link Retention#maxAge()}) measures their age with that

@@ -34,6 +34,8 @@ public final class InMemoryHistoryStore implements HistoryStore {
    * whose lock makes a clear and an append of one stream take turns.
    */
   private final ConcurrentHashMap<String, String> floors = new ConcurrentHashMap<>();
+  /** Bans by room, then user: few, so unbounded but for what moderators do. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Ban>> bans = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -183,6 +185,28 @@ public final class InMemoryHistoryStore implements HistoryStore {
       return messages == null ? null : dropThrough(messages, throughId);
     });
     return DONE;
+  }
+
+  @Override
+  public CompletionStage<Void> ban(Ban ban) {
+    Objects.requireNonNull(ban, "ban");
+    bans.computeIfAbsent(ban.room(), r -> new ConcurrentHashMap<>()).put(ban.user(), ban);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    bans.computeIfPresent(room, (r, users) -> {
+      users.remove(user);
+      return users.isEmpty() ? null : users;
+    });
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public java.util.Optional<Ban> ban(String room, String user) {
+    ConcurrentHashMap<String, Ban> users = bans.get(room);
+    return java.util.Optional.ofNullable(users == null ? null : users.get(user));
   }
 
   /** UP until closed. */

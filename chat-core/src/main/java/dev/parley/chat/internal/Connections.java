@@ -36,13 +36,16 @@ final class Connections {
   private final Identities identities;
   private final RoomMembership membership;
   private final OfflineInbox inbox;
+  private final TypingIndicators typing;
   final ChatMetrics metrics;
   private Requests requests;
   /** Set by the server's close, before it closes its parts. */
   private volatile boolean closed;
 
   Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, HookPolicy hooks,
-      Identities identities, RoomMembership membership, OfflineInbox inbox, ChatMetrics metrics) {
+      Identities identities, RoomMembership membership, OfflineInbox inbox, TypingIndicators typing,
+      ChatMetrics metrics) {
+    this.typing = typing;
     this.metrics = metrics;
     this.server = server;
     this.config = config;
@@ -145,6 +148,7 @@ final class Connections {
 
   /** Runs on the session's inbox, after every request it received before closing. */
   void cleanUp(Session session) {
+    typing.closed(session);
     for (String room : List.copyOf(session.rooms)) {
       membership.leave(session, room);
     }

@@ -54,6 +54,8 @@ public final class DefaultChatServer implements ChatServer {
    * @param leave leave hook
    * @param disconnect disconnect hook
    * @param clearHistory clear-history hook
+   * @param typing typing hook
+   * @param moderation moderation hook
    */
   public record Hooks(
       ConnectHook connect,
@@ -61,7 +63,9 @@ public final class DefaultChatServer implements ChatServer {
       MessageHook message,
       LeaveHook leave,
       DisconnectHook disconnect,
-      ClearHistoryHook clearHistory) {}
+      ClearHistoryHook clearHistory,
+      dev.parley.chat.TypingHook typing,
+      dev.parley.chat.ModerationHook moderation) {}
 
   private final ChatConfig config;
   private final ExecutorService ownedExecutor;
@@ -73,6 +77,7 @@ public final class DefaultChatServer implements ChatServer {
   private final Connections connections;
   private final ServerActions actions;
   private final TransportLinks links;
+  private final Moderation moderation;
   private final ChatMetrics metrics;
   private volatile boolean started;
   private volatile boolean closed;
@@ -118,13 +123,15 @@ public final class DefaultChatServer implements ChatServer {
     RoomMembership membership = new RoomMembership(
         this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
     OfflineInbox inbox = new OfflineInbox(engine, this.store, config);
+    this.links = new TransportLinks(engine);
+    TypingIndicators typing = new TypingIndicators(this, config, clock, this.hooks, engine, identities, registry, links);
     this.connections =
-        new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, metrics);
-    Requests requests = new Requests(
-        this, config, this.hooks, engine, this.store, identities, registry, membership, inbox, drafts, metrics);
+        new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, typing, metrics);
+    this.moderation = new Moderation(this, clock, this.hooks, this.store, identities, membership, typing, links);
+    Requests requests = new Requests(this, config, this.hooks, engine, this.store, identities, registry, membership,
+        inbox, drafts, typing, moderation, metrics);
     connections.requests(requests);
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
-    this.links = new TransportLinks(engine);
     try {
       // The log must hold a join's history and, past the newest message a client has, as many as a
       // recovery may hand back (plus one to tell that none were dropped): an engine that reads only
@@ -212,6 +219,31 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public CompletionStage<Void> clearHistory(String room) {
     return ifOpen(() -> actions.clearHistory(room));
+  }
+
+  @Override
+  public CompletionStage<Void> kick(String room, String user, String reason) {
+    return Stages.forAction(moderation.kick(room, user, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> mute(String room, String user, java.time.Duration duration, String reason) {
+    return Stages.forAction(moderation.mute(room, user, duration, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> unmute(String room, String user) {
+    return Stages.forAction(moderation.unmute(room, user));
+  }
+
+  @Override
+  public CompletionStage<Void> ban(String room, String user, java.time.Duration duration, String reason) {
+    return Stages.forAction(moderation.ban(room, user, duration, reason));
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    return Stages.forAction(moderation.unban(room, user));
   }
 
   // ---------------------------------------------------------------- queries

@@ -141,6 +141,12 @@ final class Identities {
 
   // ---------------------------------------------------------------- this node's side of routing
 
+  /** This node's open connections of a user, possibly none. */
+  List<Session> sessionsOf(String user) {
+    List<Session> list = users.get(user);
+    return list == null ? List.of() : list;
+  }
+
   int toUser(String user, ServerEvent event) {
     List<Session> list = users.get(user);
     return list == null ? 0 : LocalRoom.sendAll(list, event, dev.parley.chat.cluster.Exclusion.none());

@@ -44,11 +44,15 @@ final class Requests {
   private final RoomMembership membership;
   private final OfflineInbox inbox;
   private final Drafts drafts;
+  private final TypingIndicators typing;
+  private final Moderation moderation;
   private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
-      ChatMetrics metrics) {
+      TypingIndicators typing, Moderation moderation, ChatMetrics metrics) {
+    this.typing = typing;
+    this.moderation = moderation;
     this.metrics = metrics;
     this.server = server;
     this.config = config;
@@ -86,6 +90,10 @@ final class Requests {
         history(session, page);
       } else if (request instanceof ClientRequest.ClearHistory clear) {
         clear(session, clear);
+      } else if (request instanceof ClientRequest.Typing t) {
+        typing.handle(session, t);
+      } else if (request instanceof ClientRequest.Moderate m) {
+        moderation.handle(session, m);
       } else if (request instanceof ClientRequest.Invalid invalid) {
         throw new ChatException(invalid.code(), invalid.message());
       }
@@ -120,6 +128,7 @@ final class Requests {
       membership.answerAgain(session, request.requestId(), roomName);
       return;
     }
+    moderation.checkJoin(roomName, session.user());
     if (hooks.hooks.join() != null) {
       HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
           () -> hooks.hooks.join().onJoin(new RoomContext(server, session.info(), roomName)));
@@ -141,6 +150,7 @@ final class Requests {
     if (!session.rooms.contains(request.room())) {
       throw notInRoom(request.room());
     }
+    typing.left(session, request.room());
     membership.leave(session, request.room());
     session.send(new ServerEvent.Left(request.requestId(), request.room()));
   }
@@ -154,6 +164,7 @@ final class Requests {
       sendPrivate(session, request.requestId(), pm.to(), pm.text(), request.data(), roomName);
       return;
     }
+    moderation.checkSend(roomName, session.user());
     checkContent(request.text(), request.data());
     ChatMessage message = drafts.draft(MessageKind.ROOM, roomName, session.user(), null, request.text(), request.data());
     message = applyMessageHook(session, request.requestId(), message);
@@ -161,8 +172,9 @@ final class Requests {
       ack(session, request.requestId(), null);
       return;
     }
-    ackWhenDurable(session, request.requestId(),
-        Stages.await(registry.publish(roomName, message, new Exclusion(session.id(), null))));
+    Published published = Stages.await(registry.publish(roomName, message, new Exclusion(session.id(), null)));
+    typing.sent(session, roomName, null);
+    ackWhenDurable(session, request.requestId(), published);
   }
 
   /** Refuses a message to a room the connection is not in. */
@@ -217,7 +229,9 @@ final class Requests {
       ack(session, requestId, null);
       return;
     }
-    ackWhenDurable(session, requestId, Stages.await(drafts.finish(message).thenCompose(inbox::deliver)));
+    Published published = Stages.await(drafts.finish(message).thenCompose(inbox::deliver));
+    typing.sent(session, null, to);
+    ackWhenDurable(session, requestId, published);
   }
 
   /** Whether a private message to {@code to} can be taken: they are online, or it can be kept for them. */

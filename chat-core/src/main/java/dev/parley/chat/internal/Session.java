@@ -35,6 +35,32 @@ final class Session implements ClientSession {
   /** The application's data for this connection; made at its first use, as most have none. */
   private volatile java.util.concurrent.ConcurrentMap<String, Object> data;
 
+  /** Where a connection types: a room, or one user privately. */
+  record TypingTarget(String room, String to) {}
+
+  /** Until when, by the server's clock, this connection counts as typing where; made at its first use; on the inbox. */
+  private java.util.Map<TypingTarget, Long> typing;
+  /** This connection's typing notices' limit; made at its first use; on the inbox. */
+  private RateLimiter typingLimiter;
+
+  java.util.Map<TypingTarget, Long> typing() {
+    if (typing == null) {
+      typing = new java.util.HashMap<>(4);
+    }
+    return typing;
+  }
+
+  java.util.Map<TypingTarget, Long> typingIfAny() {
+    return typing;
+  }
+
+  RateLimiter typingLimiter(java.time.Clock clock, int perSecond) {
+    if (typingLimiter == null) {
+      typingLimiter = new RateLimiter(clock, perSecond, perSecond);
+    }
+    return typingLimiter;
+  }
+
   /** See {@link dev.parley.chat.ChatServer#connectionData}. */
   java.util.concurrent.ConcurrentMap<String, Object> data() {
     java.util.concurrent.ConcurrentMap<String, Object> d = data;

@@ -70,7 +70,11 @@ public interface ChatMetrics {
     /** {@link dev.parley.chat.DisconnectHook}. */
     DISCONNECT,
     /** {@link dev.parley.chat.ClearHistoryHook}. */
-    CLEAR_HISTORY
+    CLEAR_HISTORY,
+    /** {@link dev.parley.chat.TypingHook}. */
+    TYPING,
+    /** {@link dev.parley.chat.ModerationHook}. */
+    MODERATION
   }
 
   /** A history store operation, for its latency. */

@@ -108,6 +108,31 @@ public sealed interface ClientRequest {
   record ClearHistory(String requestId, String room) implements ClientRequest {}
 
   /**
+   * Tell a room, or one user privately, that this client's user started (or refreshed) or stopped
+   * typing. Exactly one of {@code room} and {@code to} is set. Nothing answers it but an error.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined; or {@code null}
+   * @param to the user typed to privately; or {@code null}
+   * @param typing {@code true} for started or still typing, {@code false} for stopped
+   */
+  record Typing(String requestId, String room, String to, boolean typing) implements ClientRequest {}
+
+  /**
+   * Moderate a user in a room: kick, mute, ban, or lift a mute or a ban. Refused with {@link
+   * dev.parley.chat.ErrorCodes#FORBIDDEN} unless the server's moderation hook allows it.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined
+   * @param user the user it is done to
+   * @param action what to do
+   * @param duration how long a mute or ban lasts; {@code null} for a permanent ban (a mute needs one)
+   * @param reason why, shown to the user (may be {@code null})
+   */
+  record Moderate(String requestId, String room, String user, dev.parley.chat.ModerationAction action,
+      java.time.Duration duration, String reason) implements ClientRequest {}
+
+  /**
    * A frame the transport could not turn into a request. The server answers with the error, in order
    * with the connection's other requests and counted against its rate limit, so garbage cannot be
    * used to flood.

@@ -130,6 +130,57 @@ public sealed interface ServerEvent {
   record HistoryCleared(String room, String by, String throughId) implements ServerEvent {}
 
   /**
+   * Someone started or stopped typing in a room this client is in, or to this client privately. It
+   * is never kept. A started indicator expires by itself: a client stops showing it {@code
+   * expiresInMillis} after it arrived unless another one (a refresh) arrives first; a stop is also
+   * sent when the user sends their message, leaves the room or disconnects.
+   *
+   * @param room the room, or {@code null} for a private conversation
+   * @param user who is typing
+   * @param to the user typed to privately (this client's user), or {@code null} in a room
+   * @param typing {@code true} while typing, {@code false} once stopped
+   * @param expiresInMillis how long a client shows a started indicator without a refresh ({@link
+   *     dev.parley.chat.ChatConfig#typingTimeout()}); 0 for a stop
+   */
+  record Typing(String room, String user, String to, boolean typing, long expiresInMillis) implements ServerEvent {}
+
+  /**
+   * This client's user was taken out of a room by a moderator (or server code), and, if {@code
+   * banned}, may not join it again until the ban ends. The connection stays open and in its other
+   * rooms. Sent to every connection of the user that was in the room, in place of {@link Left}.
+   *
+   * @param room the room
+   * @param user the user taken out
+   * @param reason the moderator's reason (may be empty)
+   * @param banned whether a ban came with it
+   * @param bannedUntil when the ban ends; {@code null} when permanent or when not banned
+   */
+  record Kicked(String room, String user, String reason, boolean banned, java.time.Instant bannedUntil)
+      implements ServerEvent {}
+
+  /**
+   * This client's user was muted in a room (its messages to it are refused with {@link
+   * dev.parley.chat.ErrorCodes#MUTED} until {@code until}), or the mute was lifted.
+   *
+   * @param room the room
+   * @param user the user muted
+   * @param until when the mute ends; {@code null} when it was lifted
+   * @param reason the moderator's reason (may be empty)
+   */
+  record Muted(String room, String user, java.time.Instant until, String reason) implements ServerEvent {}
+
+  /**
+   * The answer to a moderation request: done.
+   *
+   * @param requestId the request's id
+   * @param room the room
+   * @param user the user it was done to
+   * @param action what was done
+   */
+  record Moderated(String requestId, String room, String user, dev.parley.chat.ModerationAction action)
+      implements ServerEvent {}
+
+  /**
    * A request failed, or the connection is being refused.
    *
    * @param requestId the failed request's id, or {@code null}

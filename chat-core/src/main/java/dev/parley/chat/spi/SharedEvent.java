@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * One event on its way to several connections, with its encodings: the server makes one for each
- * event it sends to more than one connection (a room's message, presence or clear, whether it was
+ * event it sends to more than one connection (a room's message, presence, clear or typing indicator, whether it was
  * sent on this node or delivered from another node of the cluster; a user's private message to
  * each of the user's connections) and hands the same instance to every recipient's {@link
  * ClientConnection#send(SharedEvent)}. A transport asks it for the event in its wire format with

@@ -287,6 +287,32 @@ class ServerEventCodecTest {
   }
 
   @Test
+  void aTypingIndicatorComesBackEqual_andIsNoEventOfAnEarlierVersion() {
+    ServerEvent inRoom = new ServerEvent.Typing("lobby", "alice", null, true, 6000);
+    ServerEvent privately = new ServerEvent.Typing(null, "alice", "bob", false, 0);
+
+    assertThat(roundTripEvent(inRoom)).isEqualTo(inRoom);
+    assertThat(roundTripEvent(privately)).isEqualTo(privately);
+    byte[] older = ServerEventCodec.encodeEvent(inRoom);
+    older[0] = 2;
+    assertThatThrownBy(() -> ServerEventCodec.decodeEvent(older)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("typing");
+  }
+
+  @Test
+  void kicksAndMutesComeBackEqual() {
+    Instant until = Instant.parse("2026-03-01T13:00:00.123456789Z");
+    for (ServerEvent event : List.of(
+        new ServerEvent.Kicked("lobby", "bob", "spam", true, until),
+        new ServerEvent.Kicked("lobby", "bob", "", true, null),
+        new ServerEvent.Kicked("lobby", "bob", "calm down", false, null),
+        new ServerEvent.Muted("lobby", "bob", until, "shh"),
+        new ServerEvent.Muted("lobby", "bob", null, ""))) {
+      assertThat(roundTripEvent(event)).isEqualTo(event);
+    }
+  }
+
+  @Test
   void anUnknownVersionIsRefused() {
     byte[] payload = ServerEventCodec.encodeMessage(full());
     payload[0] = (byte) (ServerEventCodec.FORMAT_VERSION + 1);

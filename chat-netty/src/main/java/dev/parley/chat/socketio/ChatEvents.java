@@ -25,6 +25,15 @@ import java.util.Objects;
  *       newest of all). Answered in the acknowledgement with {@code {room, messages}}, oldest first,
  *       each as {@code new message} delivers it; to page further back, ask again with the first
  *       one's id as {@code before}. The room must have been joined.
+ *   <li>{@code typing} {@code {room, typing}} or {@code {target, typing}} ({@code typing} defaults to
+ *       {@code true}; {@code false} says the user stopped): tells the room, or the user {@code
+ *       target}, that this user is typing; decided by the chat server's typing hook and limited by
+ *       {@code ChatConfig.typingPerSecond}. No acknowledgement on success; a refusal is sent as any.
+ *   <li>{@code moderate} {@code {room, username, action, duration, reason}}: {@code action} one of
+ *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}; {@code duration} in
+ *       seconds (a mute needs one; a ban without one is permanent). Decided by the chat server's
+ *       moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room, username,
+ *       action}}.
  * </ul>
  * Server to client:
  * <ul>
@@ -35,6 +44,12 @@ import java.util.Objects;
  *       presents when it reconnects.
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
+ *   <li>{@code kicked} {@code {room, reason, banned, until?}}: this socket was taken out of the room.
+ *   <li>{@code muted} {@code {room, until, reason}}: this user's messages to the room are refused
+ *       until {@code until} (epoch milliseconds); {@code until: null} lifts it.
+ *   <li>{@code typing} {@code {room, username, typing, expiresIn}} in a room, or {@code {username,
+ *       target, typing, expiresIn}} privately: stop showing a started indicator {@code expiresIn}
+ *       milliseconds after it arrived unless another arrives; {@code typing: false} stops it at once.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
  *       else on {@code new message}. An event the namespace has no handler for, sent with an
  *       acknowledgement, is answered with {@code UNKNOWN_TYPE}.
@@ -52,6 +67,10 @@ public final class ChatEvents {
   private final String historyEvent;
   private final String membersEvent;
   private final String clearEvent;
+  private final String typingEvent;
+  private final String moderateEvent;
+  private final String kickedEvent;
+  private final String mutedEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -66,6 +85,10 @@ public final class ChatEvents {
     this.historyEvent = b.historyEvent;
     this.membersEvent = b.membersEvent;
     this.clearEvent = b.clearEvent;
+    this.typingEvent = b.typingEvent;
+    this.moderateEvent = b.moderateEvent;
+    this.kickedEvent = b.kickedEvent;
+    this.mutedEvent = b.mutedEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -121,6 +144,26 @@ public final class ChatEvents {
     return membersEvent;
   }
 
+  /** Event of typing indicators, both ways. */
+  public String typingEvent() {
+    return typingEvent;
+  }
+
+  /** Event asking to kick, mute or ban a user, or to lift a mute or a ban. */
+  public String moderateEvent() {
+    return moderateEvent;
+  }
+
+  /** Event telling a socket it was taken out of a room. */
+  public String kickedEvent() {
+    return kickedEvent;
+  }
+
+  /** Event telling a socket its user was muted in a room, or no longer is. */
+  public String mutedEvent() {
+    return mutedEvent;
+  }
+
   /** Event asking to clear a room's history. */
   public String clearEvent() {
     return clearEvent;
@@ -152,6 +195,10 @@ public final class ChatEvents {
     private String historyEvent = "history";
     private String membersEvent = "members";
     private String clearEvent = "clear history";
+    private String typingEvent = "typing";
+    private String moderateEvent = "moderate";
+    private String kickedEvent = "kicked";
+    private String mutedEvent = "muted";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -209,6 +256,30 @@ public final class ChatEvents {
     /** Default {@code "clear history"}. */
     public Builder clearEvent(String name) {
       this.clearEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "typing"}: both the client's notice and the server's event. */
+    public Builder typingEvent(String name) {
+      this.typingEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "moderate"}. */
+    public Builder moderateEvent(String name) {
+      this.moderateEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "kicked"}. */
+    public Builder kickedEvent(String name) {
+      this.kickedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "muted"}. */
+    public Builder mutedEvent(String name) {
+      this.mutedEvent = Objects.requireNonNull(name);
       return this;
     }
 

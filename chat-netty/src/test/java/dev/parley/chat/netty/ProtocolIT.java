@@ -78,6 +78,57 @@ class ProtocolIT {
   }
 
   @Test
+  void typingReachesTheRoomAsAFrameOfItsOwn_andStopsWithTheMessage() {
+    int port = start();
+    try (WsClient alice = WsClient.joined(port, "lobby", "alice"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
+      alice.skipTo("presence");
+      alice.nextMessage(); // bob has joined
+      bob.send("{\"type\":\"typing\",\"room\":\"lobby\"}");
+      JsonObject typing = alice.next("typing");
+      assertThat(typing.get("user").getAsString()).isEqualTo("bob");
+      assertThat(typing.get("room").getAsString()).isEqualTo("lobby");
+      assertThat(typing.get("state").getAsString()).isEqualTo("started");
+      assertThat(typing.get("expiresIn").getAsLong()).isEqualTo(6000);
+      bob.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"hi\"}");
+      assertThat(alice.nextMessage().get("text").getAsString()).isEqualTo("hi");
+      assertThat(alice.next("typing").get("state").getAsString()).isEqualTo("stopped");
+      bob.send("{\"type\":\"typing\",\"room\":\"lobby\",\"typing\":\"yes\"}");
+      bob.nextError(ErrorCodes.BAD_REQUEST);
+    }
+  }
+
+  @Test
+  void aModeratorKicksMutesAndBans_asTheModerationHookAllows() {
+    server = new TestServer(b -> b.onModerate(m -> m.user().equals("mod") ? dev.parley.chat.HookResult.accept()
+        : dev.parley.chat.HookResult.reject("NOT_A_MODERATOR", "Only mod moderates")), n -> {});
+    int port = server.port();
+    try (WsClient mod = WsClient.joined(port, "lobby", "mod"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
+      bob.send("{\"type\":\"moderate\",\"id\":\"x\",\"room\":\"lobby\",\"user\":\"mod\",\"action\":\"kick\"}");
+      bob.nextError("NOT_A_MODERATOR");
+      mod.send("{\"type\":\"moderate\",\"id\":\"m\",\"room\":\"lobby\",\"user\":\"bob\",\"action\":\"mute\","
+          + "\"duration\":60,\"reason\":\"shh\"}");
+      JsonObject moderated = mod.skipTo("moderated"); // past bob's presence and its notice
+      assertThat(moderated.get("id").getAsString()).isEqualTo("m");
+      assertThat(moderated.get("action").getAsString()).isEqualTo("mute");
+      JsonObject muted = bob.next("muted");
+      assertThat(muted.get("room").getAsString()).isEqualTo("lobby");
+      assertThat(muted.get("until").getAsLong()).isGreaterThan(System.currentTimeMillis());
+      bob.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"hello?\"}");
+      bob.nextError(ErrorCodes.MUTED);
+
+      mod.send("{\"type\":\"moderate\",\"room\":\"lobby\",\"user\":\"bob\",\"action\":\"ban\",\"duration\":3600}");
+      JsonObject kicked = bob.next("kicked");
+      assertThat(kicked.get("banned").getAsBoolean()).isTrue();
+      assertThat(kicked.get("until").getAsLong()).isGreaterThan(System.currentTimeMillis());
+      bob.send("{\"type\":\"join\",\"room\":\"lobby\"}");
+      bob.nextError(ErrorCodes.BANNED);
+      mod.send("{\"type\":\"moderate\",\"room\":\"lobby\",\"user\":\"bob\",\"action\":\"shout\"}");
+      assertThat(mod.skipTo("error").get("code").getAsString()).as("past the ban's reply and bob's leave")
+          .isEqualTo(ErrorCodes.BAD_REQUEST);
+    }
+  }
+
+  @Test
   void joinRepliesCarryMembersAndHistory_andClientSenderFieldsAreIgnored() {
     int port = start();
     try (WsClient alice = WsClient.joined(port, "lobby", "alice")) {

@@ -47,6 +47,9 @@ class SocketIoClientIT {
         })
         .onClearHistory(c -> c.room().startsWith("locked")
             ? HookResult.reject("LOCKED", "This room's history stays") : HookResult.accept())
+        // Moderators are the users whose name starts with "mod".
+        .onModerate(m -> m.user().startsWith("mod") ? HookResult.accept()
+            : HookResult.reject("NOT_A_MODERATOR", "Only moderators moderate"))
         .build();
     // Pings often enough for the heartbeat scenario to end well within its deadline, with a timeout
     // a busy machine can keep (with 200 ms, a client sometimes missed a pong under load and lost its

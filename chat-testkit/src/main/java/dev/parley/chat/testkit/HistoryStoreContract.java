@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.MessageKind;
+import dev.parley.chat.history.Ban;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.Retention;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -390,6 +392,48 @@ public abstract class HistoryStoreContract {
     assertEquals(List.of(other), store.after("other", null, 100));
     assertEquals(List.of(kept), store.after(HistoryStore.inbox("carol"), null, 100));
     assertEquals(List.of(), store.after("lobby", null, 100));
+  }
+
+  // ------------------------------------------------------------------ bans
+
+  @Test
+  void aBanIsKeptReplacedAndLifted_perRoomAndUser() {
+    HistoryStore store = open(ROOMY);
+    Ban timed = new Ban("lobby", "bob", Instant.parse("2026-01-01T01:00:00.123456789Z"), "rude");
+    Ban permanent = new Ban("lobby", "bob", null, "again");
+
+    assertEquals(Optional.empty(), store.ban("lobby", "bob"), "no ban yet");
+    kept(store.ban(timed));
+    assertEquals(Optional.of(timed), store.ban("lobby", "bob"), "every field, the end to the nanosecond");
+    assertEquals(Optional.empty(), store.ban("other", "bob"), "another room");
+    assertEquals(Optional.empty(), store.ban("lobby", "alice"), "another user");
+    kept(store.ban(permanent));
+    assertEquals(Optional.of(permanent), store.ban("lobby", "bob"), "a later ban replaces the earlier one");
+    kept(store.unban("lobby", "bob"));
+    assertEquals(Optional.empty(), store.ban("lobby", "bob"), "lifted");
+    kept(store.unban("lobby", "nobody"));
+  }
+
+  @Test
+  void aBanSurvivesARestart() {
+    if (!persistent()) {
+      return; // nothing to restart: the store lives as long as its process
+    }
+    HistoryStore store = open(ROOMY);
+    Ban permanent = new Ban("lobby", "bob", null, "");
+    kept(store.ban(permanent));
+
+    HistoryStore again = restart(store, ROOMY);
+
+    assertEquals(Optional.of(permanent), again.ban("lobby", "bob"));
+  }
+
+  private static void kept(CompletionStage<Void> stage) {
+    try {
+      stage.toCompletableFuture().get(DURABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("not kept in time", e);
+    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.stream.JsonWriter;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.ModerationAction;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.SharedEvent;
@@ -65,6 +66,9 @@ public final class JsonProtocol {
                 id, requiredString(frame, "to"), requiredString(frame, "text"), optionalData(frame));
             case "members" -> new ClientRequest.Members(id, requiredString(frame, "room"));
             case "clear" -> new ClientRequest.ClearHistory(id, requiredString(frame, "room"));
+            case "typing" -> new ClientRequest.Typing(
+                id, optionalString(frame, "room"), optionalString(frame, "to"), optionalBoolean(frame, "typing", true));
+            case "moderate" -> moderate(id, frame);
             case "history" -> new ClientRequest.History(
                 id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
@@ -103,6 +107,38 @@ public final class JsonProtocol {
       throw new BadField("Field '" + field + "' must be a string");
     }
     return e.getAsString();
+  }
+
+  private static ClientRequest moderate(String id, JsonObject frame) {
+    ModerationAction action = Moderations.action(requiredString(frame, "action"));
+    if (action == null) {
+      throw new BadField(Moderations.ACTIONS);
+    }
+    JsonElement e = frame.get("duration");
+    Double seconds = null;
+    if (e != null && !e.isJsonNull()) {
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw new BadField("Field 'duration' must be a number of seconds");
+      }
+      try {
+        seconds = JsonValues.number(e.getAsString()).doubleValue();
+      } catch (JsonValues.RefusedNumber refused) {
+        throw new BadField("Field 'duration' " + refused.getMessage());
+      }
+    }
+    return new ClientRequest.Moderate(id, requiredString(frame, "room"), requiredString(frame, "user"), action,
+        Moderations.duration(seconds), optionalString(frame, "reason"));
+  }
+
+  private static boolean optionalBoolean(JsonObject frame, String field, boolean absent) {
+    JsonElement e = frame.get(field);
+    if (e == null || e.isJsonNull()) {
+      return absent;
+    }
+    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+      throw new BadField("Field '" + field + "' must be true or false");
+    }
+    return e.getAsBoolean();
   }
 
   /** A history page's size; the server caps it, so only its form is checked here. */
@@ -218,6 +254,39 @@ public final class JsonProtocol {
         w.name("room").value(e.room());
         w.name("by");
         nullable(w, e.by());
+      } else if (event instanceof ServerEvent.Typing e) {
+        w.name("type").value("typing");
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("to").value(e.to());
+        w.name("state").value(e.typing() ? "started" : "stopped");
+        if (e.typing()) {
+          w.name("expiresIn").value(e.expiresInMillis());
+        }
+      } else if (event instanceof ServerEvent.Kicked e) {
+        w.name("type").value("kicked");
+        w.name("room").value(e.room());
+        w.name("reason").value(e.reason());
+        w.name("banned").value(e.banned());
+        if (e.bannedUntil() != null) {
+          w.name("until").value(e.bannedUntil().toEpochMilli());
+        }
+      } else if (event instanceof ServerEvent.Muted e) {
+        w.name("type").value("muted");
+        w.name("room").value(e.room());
+        w.name("until");
+        if (e.until() == null) {
+          nullable(w, null);
+        } else {
+          w.value(e.until().toEpochMilli());
+        }
+        w.name("reason").value(e.reason());
+      } else if (event instanceof ServerEvent.Moderated e) {
+        w.name("type").value("moderated");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("action").value(e.action().name().toLowerCase(Locale.ROOT));
       } else if (event instanceof ServerEvent.Error e) {
         w.name("type").value("error");
         w.name("id").value(e.requestId());

@@ -167,6 +167,38 @@ public final class JdbcHistoryStore implements HistoryStore {
   }
 
   /**
+   * {@inheritDoc}
+   *
+   * <p>Kept in the {@code <prefix>bans} table, so it holds for every store on the same tables (every
+   * node of a cluster) and across restarts. Written on a thread of the store's own, not queued with
+   * the appends (a full queue does not refuse it); the stage fails if the database refuses.
+   */
+  @Override
+  public CompletionStage<Void> ban(dev.parley.chat.history.Ban ban) {
+    Objects.requireNonNull(ban, "ban");
+    return engine.ban(ban);
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    return engine.unban(Objects.requireNonNull(room, "room"), Objects.requireNonNull(user, "user"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the database could not be read
+   */
+  @Override
+  public java.util.Optional<dev.parley.chat.history.Ban> ban(String room, String user) {
+    try {
+      return engine.findBan(room, user);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the bans of " + room + " from " + description, e);
+    }
+  }
+
+  /**
    * Stops taking appends, commits everything queued (retrying a failing database for up to {@link
    * Builder#retryFor}), then closes the connections. Blocks until done, or at most about three times
    * {@code retryFor}: a writer stuck longer (in a statement whose timeout the driver cannot enforce)

@@ -249,6 +249,26 @@ class StoreUnderServerTest {
     }
   }
 
+  /** A ban is in the database: the next run of the server, or another node on it, refuses the join. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aBanOutlivesARestart_untilLifted(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (ChatTestKit kit = server(null, b -> b)) {
+      TestClient bob = kit.joined("lobby", "bob");
+      kit.server().ban("lobby", "bob", null, "for good").toCompletableFuture().join();
+      assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
+    }
+
+    try (ChatTestKit kit = server(null, b -> b)) {
+      TestClient bob = kit.connect().join("lobby", "bob");
+      assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
+      kit.server().unban("lobby", "bob").toCompletableFuture().join();
+      bob.join("lobby", "bob");
+      assertThat(bob.take(ServerEvent.Joined.class).room()).isEqualTo("lobby");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
   void anOfflineUsersInboxSurvivesARestartAndIsDeliveredOnce(String database) throws Exception {

@@ -145,6 +145,7 @@ abstract class TestDatabase implements AutoCloseable {
         try (Connection c = connect(); Statement s = c.createStatement()) {
           s.execute("DROP TABLE IF EXISTS " + prefix + "messages");
           s.execute("DROP TABLE IF EXISTS " + prefix + "floors");
+          s.execute("DROP TABLE IF EXISTS " + prefix + "bans");
           s.execute("DROP TABLE IF EXISTS " + prefix + "schema_version");
         }
       }

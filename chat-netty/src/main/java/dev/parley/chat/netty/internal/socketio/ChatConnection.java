@@ -142,6 +142,10 @@ final class ChatConnection implements ClientConnection {
       if (!isAbandoned(c.room())) {
         socket.send(emits.packets(c, shared));
       }
+    } else if (event instanceof ServerEvent.Typing t) {
+      if (!isAbandoned(t.room())) {
+        socket.send(emits.packets(t, shared));
+      }
     } else if (event instanceof ServerEvent.Joined j) {
       joined(socket, j, st.correlations.take(j.requestId()));
     } else if (event instanceof ServerEvent.Left l) {
@@ -151,6 +155,19 @@ final class ChatConnection implements ClientConnection {
         socket.leave(l.room());
       }
       reply(socket, st.correlations.take(l.requestId()), Map.of("room", l.room()));
+    } else if (event instanceof ServerEvent.Kicked k) {
+      // Out of the room as by a leave, but told why, with an event rather than an acknowledgement.
+      if (!st.abandoned.contains(k.room())) {
+        st.floors.remove(k.room());
+        st.changed();
+        socket.leave(k.room());
+      }
+      socket.send(emits.kicked(k));
+    } else if (event instanceof ServerEvent.Muted m) {
+      socket.send(emits.muted(m));
+    } else if (event instanceof ServerEvent.Moderated m) {
+      reply(socket, st.correlations.take(m.requestId()), Map.of("room", m.room(), "username", m.user(),
+          "action", m.action().name().toLowerCase(java.util.Locale.ROOT)));
     } else if (event instanceof ServerEvent.Cleared c) {
       reply(socket, st.correlations.take(c.requestId()), Map.of("room", c.room()));
     } else if (event instanceof ServerEvent.History h) {

@@ -78,7 +78,7 @@ final class ChatEmits {
 
   /**
    * The packets of an event many sockets are sent: a {@code new message} (with its offset if it has
-   * one), a {@code presence} or a {@code history cleared}; encoded once for the whole fan-out when
+   * one), a {@code presence}, a {@code history cleared} or a {@code typing}; encoded once for the whole fan-out when
    * {@code shared} carries it, else for this socket alone.
    *
    * @param shared the fan-out's event, or {@code null} for an event sent to one socket
@@ -108,10 +108,42 @@ final class ChatEmits {
       payload.put("room", c.room());
       payload.put("by", c.by());
       args = new Object[] {payload};
+    } else if (event instanceof ServerEvent.Typing t) {
+      name = events.typingEvent();
+      Map<String, Object> payload = new LinkedHashMap<>();
+      if (t.room() != null) {
+        payload.put("room", t.room());
+      }
+      payload.put("username", t.user());
+      if (t.to() != null) {
+        payload.put("target", t.to());
+      }
+      payload.put("typing", t.typing());
+      payload.put("expiresIn", t.expiresInMillis());
+      args = new Object[] {payload};
     } else {
       throw new IllegalArgumentException("not an event for many sockets: " + event);
     }
     return SocketIoRuntime.encodeEvent(namespace, -1, name, args);
+  }
+
+  List<EngineFrame> kicked(ServerEvent.Kicked k) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", k.room());
+    payload.put("reason", k.reason());
+    payload.put("banned", k.banned());
+    if (k.bannedUntil() != null) {
+      payload.put("until", k.bannedUntil().toEpochMilli());
+    }
+    return SocketIoRuntime.encodeEvent(namespace, -1, events.kickedEvent(), new Object[] {payload});
+  }
+
+  List<EngineFrame> muted(ServerEvent.Muted m) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", m.room());
+    payload.put("until", m.until() == null ? null : m.until().toEpochMilli());
+    payload.put("reason", m.reason());
+    return SocketIoRuntime.encodeEvent(namespace, -1, events.mutedEvent(), new Object[] {payload});
   }
 
   Map<String, Object> joined(ServerEvent.Joined j) {

@@ -1,6 +1,8 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.ErrorCodes;
+import dev.parley.chat.ModerationAction;
+import dev.parley.chat.netty.internal.Moderations;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.socketio.EventHandler;
@@ -29,7 +31,8 @@ final class ChatRequests {
   /** The events a client sends: each is a chat request. */
   Set<String> names() {
     return Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
-        events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent()));
+        events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent(), events.typingEvent(),
+        events.moderateEvent()));
   }
 
   /** Registers a handler for each request event on the namespace. */
@@ -56,6 +59,16 @@ final class ChatRequests {
       st.session.receive(new ClientRequest.History(st.ackId(ack), orEmpty(room), before, limit));
     });
     on(ns, events.privateEvent(), (st, args, ack) -> st.session.receive(privateMessage(st, args, ack)));
+    on(ns, events.moderateEvent(), (st, args, ack) -> st.session.receive(moderate(st, args, ack)));
+    on(ns, events.typingEvent(), (st, args, ack) -> {
+      Map<?, ?> data = map(args);
+      String target = text(data, "target", "to");
+      if (target != null && target.startsWith("@")) {
+        target = target.substring(1);
+      }
+      st.session.receive(new ClientRequest.Typing(st.ackId(ack), text(data, "room", "roomname"), target,
+          !Boolean.FALSE.equals(data.get("typing"))));
+    });
   }
 
   /** A room message: the text (to the room joined last) or {@code {room, message, data}}. */
@@ -111,6 +124,21 @@ final class ChatRequests {
       return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, bad);
     }
     return new ClientRequest.SendPrivate(st.ackId(ack), to, text, data(data), st.lastRoom);
+  }
+
+  /** A moderation request: {@code {room, username, action, duration?, reason?}}, duration in seconds. */
+  private static ClientRequest moderate(ChatSocket st, List<Object> args, Ack ack) {
+    Map<?, ?> data = map(args);
+    ModerationAction action = Moderations.action(text(data, "action", "action"));
+    if (action == null) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, Moderations.ACTIONS);
+    }
+    Object seconds = data.get("duration");
+    if (seconds != null && !(seconds instanceof Number)) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, "Field 'duration' must be a number of seconds");
+    }
+    return new ClientRequest.Moderate(st.ackId(ack), orEmpty(text(data, "room", "roomname")),
+        text(data, "username", "user"), action, Moderations.duration((Number) seconds), text(data, "reason", "reason"));
   }
 
   /**

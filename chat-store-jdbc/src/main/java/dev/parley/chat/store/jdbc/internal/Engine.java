@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private final ReadPool reads;
   private final Reader reader;
   private final Writer writer;
+  private final Bans bans;
 
   /**
    * Connects, creates or migrates the tables, and starts the writer.
@@ -97,6 +98,7 @@ public final class Engine implements AutoCloseable {
     this.reads = new ReadPool(this::openForReads, settings.readConnections(), settings.readTimeout());
     this.reader = new Reader(settings, schema, pending, reads);
     this.writer = new Writer(settings, schema, pending, writing);
+    this.bans = new Bans(schema, reads);
   }
 
   /** The database this engine writes to. */
@@ -160,6 +162,21 @@ public final class Engine implements AutoCloseable {
     return op.done();
   }
 
+  /** Keeps a ban, on a thread of the bans'; completes once committed. */
+  public CompletableFuture<Void> ban(dev.parley.chat.history.Ban ban) {
+    return bans.keep(ban);
+  }
+
+  /** Forgets a ban, on a thread of the bans'; completes once committed. */
+  public CompletableFuture<Void> unban(String room, String user) {
+    return bans.lift(room, user);
+  }
+
+  /** A user's ban from a room, as committed. */
+  public java.util.Optional<dev.parley.chat.history.Ban> findBan(String room, String user) throws SQLException {
+    return bans.find(room, user);
+  }
+
   /** The newest messages before an id, oldest first. */
   public List<ChatMessage> before(String stream, String beforeId, int limit) throws SQLException {
     return reader.before(stream, beforeId, limit);
@@ -200,6 +217,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
+    bans.close();
     reads.close();
   }
 }

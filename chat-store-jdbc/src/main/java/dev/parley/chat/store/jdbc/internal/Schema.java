@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  *
  * @param messages the messages table
  * @param floors each cleared stream's floor: the id at or below which it keeps nothing
+ * @param bans the users banned from rooms
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-public record Schema(String messages, String floors, String version, Dialect dialect) {
+public record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -33,7 +34,7 @@ public record Schema(String messages, String floors, String version, Dialect dia
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "floors", prefix + "schema_version", dialect);
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "schema_version", dialect);
   }
 
   /**
@@ -61,7 +62,15 @@ public record Schema(String messages, String floors, String version, Dialect dia
         // 3: clears keep a floor per stream, below which a late append is not kept (HistoryStore.clear).
         List.of("CREATE TABLE IF NOT EXISTS " + floors + " ("
             + "stream TEXT NOT NULL PRIMARY KEY, "
-            + "through_id " + dialect.idType() + " NOT NULL)"));
+            + "through_id " + dialect.idType() + " NOT NULL)"),
+        // 4: bans from rooms (HistoryStore.ban), one per user and room; until_ms NULL for a permanent one.
+        List.of("CREATE TABLE IF NOT EXISTS " + bans + " ("
+            + "room TEXT NOT NULL, "
+            + "username TEXT NOT NULL, "
+            + "until_ms BIGINT, "
+            + "until_ns INT NOT NULL, "
+            + "reason TEXT NOT NULL, "
+            + "PRIMARY KEY (room, username))"));
   }
 
   /** The version this code writes and reads. */
