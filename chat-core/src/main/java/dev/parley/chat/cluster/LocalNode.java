@@ -41,6 +41,20 @@ public interface LocalNode {
   default void onDeparted(String room, String user) {}
 
   /**
+   * The {@link ServerEvent.Presence} (left) an engine publishes for a user who left a room without
+   * their node saying so, before {@link #onDeparted}: with the live "has left" notice when the
+   * server sends presence notices live only, so that the room's members are told as for any leave.
+   * Called on any thread of the engine's, on the one node that publishes the departure.
+   *
+   * @param room the room
+   * @param user the user who left it
+   * @return the presence to publish in the room
+   */
+  default ServerEvent.Presence departure(String room, String user) {
+    return new ServerEvent.Presence(room, user, false);
+  }
+
+  /**
    * Queues an event to this node's connections of a user.
    *
    * @return the number of connections it was queued to

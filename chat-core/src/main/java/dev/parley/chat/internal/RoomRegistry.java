@@ -156,8 +156,7 @@ final class RoomRegistry {
    * presence entry is there already, the kept notice a leave adds is not.
    */
   void departed(String room, String user) {
-    // A live notice travels with its presence entry, which the engine published without one: the
-    // departure of a dead node's user is told by that presence alone.
+    // A live notice went with the presence entry (departure()); a kept one is added here, once.
     announcePresence(room, user, false, Exclusion.none());
   }
 
@@ -185,10 +184,20 @@ final class RoomRegistry {
    * joined") for the same members. A kept notice is {@link #announcePresence}'s.
    */
   CompletionStage<ServerEvent> publishPresence(String room, String user, boolean joined, Exclusion except) {
+    return engine.publish(room, presence(room, user, joined), except);
+  }
+
+  /** {@link dev.parley.chat.cluster.LocalNode#departure}: a dead node's user leaves as any other. */
+  ServerEvent.Presence departure(String room, String user) {
+    return presence(room, user, false);
+  }
+
+  /** A presence change, with its live notice when notices are live only. */
+  private ServerEvent.Presence presence(String room, String user, boolean joined) {
     ChatMessage notice = config.announcePresence() && !config.keepPresenceNotices()
         ? drafts.notice(room, presenceText(user, joined))
         : null;
-    return engine.publish(room, new ServerEvent.Presence(room, user, joined, notice), except);
+    return new ServerEvent.Presence(room, user, joined, notice);
   }
 
   /** The notice of a presence change, as a message of the room's history, when so configured. */

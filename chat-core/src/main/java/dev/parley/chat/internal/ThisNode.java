@@ -60,6 +60,11 @@ final class ThisNode implements LocalNode {
   }
 
   @Override
+  public ServerEvent.Presence departure(String room, String user) {
+    return rooms.departure(room, user);
+  }
+
+  @Override
   public void onDeparted(String room, String user) {
     rooms.departed(room, user);
   }

@@ -152,6 +152,34 @@ class ClusterStateTest extends RedisTest {
   }
 
   @Test
+  void aDeadNodesUserLeavesWithTheReapersLiveNotice_inTheRoomsOrder() throws Exception {
+    RecordingNode na = new RecordingNode();
+    RecordingNode nb = new RecordingNode();
+    na.liveDepartureNotices = true;
+    nb.liveDepartureNotices = true;
+    RedisClusterEngine a = nodes.start(na);
+    RedisClusterEngine b = nodes.start(nb);
+    get(a.follow("r", 0));
+    get(b.follow("r", 0));
+    get(b.claim("bob", "b1", false));
+    get(b.enter("r", "bob", "b1"));
+
+    // b freezes in its next delivery, so it stops heartbeating and a reaps it.
+    nb.freeze();
+    get(a.publish("r", message("r", "carol", "hello"), Exclusion.none()));
+    await(Duration.ofSeconds(15), () -> presence(na.entries("r")).contains("bob left"), "bob leaves r");
+    ServerEvent.Presence left = na.entries("r").stream()
+        .map(RoomEntry::event)
+        .filter(e -> e instanceof ServerEvent.Presence p && !p.joined())
+        .map(e -> (ServerEvent.Presence) e)
+        .findFirst().orElseThrow();
+    assertThat(left.notice()).as("the notice travels with the departure").isNotNull();
+    assertThat(left.notice().text()).isEqualTo("bob has left");
+    assertThat(left.notice().id()).as("an id in the room's order").isNotEqualTo("0000000000000");
+    nb.thaw();
+  }
+
+  @Test
   void aNodeThatCloses_leavesAtOnce() throws Exception {
     RecordingNode na = new RecordingNode();
     RedisClusterEngine a = nodes.start(na);

@@ -1,10 +1,17 @@
 package dev.parley.chat.cluster.redis;
 
+import java.time.Instant;
+
+import dev.parley.chat.MessageKind;
+
+import dev.parley.chat.ChatMessage;
+
 import dev.parley.chat.cluster.LocalNode;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +90,19 @@ public final class RecordingNode implements LocalNode {
   @Override
   public void onRoomReset(String room, RoomSnapshot snapshot) {
     resets(room).add(snapshot);
+  }
+
+  /** When set, {@link #departure} adds the live notice, as a server sending notices live only does. */
+  public volatile boolean liveDepartureNotices;
+
+  @Override
+  public ServerEvent.Presence departure(String room, String user) {
+    if (!liveDepartureNotices) {
+      return LocalNode.super.departure(room, user);
+    }
+    ChatMessage notice = ChatMessage.builder("0000000000000", Instant.EPOCH, MessageKind.NOTICE, user + " has left")
+        .room(room).build();
+    return new ServerEvent.Presence(room, user, false, notice);
   }
 
   @Override

@@ -149,7 +149,11 @@ final class NodeLife {
           for (int i = 0; i + 1 < left.size(); i += 2) {
             String room = RedisOps.string(left.get(i));
             String user = RedisOps.string(left.get(i + 1));
-            sent.add(publisher.apply(room, new ServerEvent.Presence(room, user, false))
+            // A leaving node's own departures go bare: its server says nothing more.
+            ServerEvent departure = leavingId.isEmpty()
+                ? departure(room, user)
+                : new ServerEvent.Presence(room, user, false);
+            sent.add(publisher.apply(room, departure)
                 .thenApplyAsync(presence -> {
                   if (!leavingId.isEmpty()) {
                     return presence; // this node is closing: its server says nothing more
@@ -166,6 +170,15 @@ final class NodeLife {
           }
           return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
         });
+  }
+
+  private ServerEvent departure(String room, String user) {
+    try {
+      return node.departure(room, user);
+    } catch (RuntimeException e) {
+      LOG.error("LocalNode.departure failed; the departure goes without its notice", e);
+      return new ServerEvent.Presence(room, user, false);
+    }
   }
 
   /** Leaves the cluster: this node's records go, with their Presence(left). */
