@@ -243,7 +243,7 @@ public final class RedisEngine implements ClusterEngine {
   }
 
   private Optional<ChatMessage> message(Object streamId, Object payload) {
-    RoomEntry entry = feeds.decode((byte[]) payload, 0, RedisOps.string(streamId));
+    RoomEntry entry = RoomReads.decode((byte[]) payload, 0, RedisOps.string(streamId));
     return entry != null && entry.event() instanceof ServerEvent.Message m ? Optional.of(m.message()) : Optional.empty();
   }
 

@@ -2,16 +2,13 @@ package dev.parley.chat.cluster.redis.internal;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.cluster.LocalNode;
-import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
-import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.spi.ServerEvent;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,21 +41,14 @@ final class RoomFeeds {
   private static final Logger LOG = LoggerFactory.getLogger(RoomFeeds.class);
   private static final int FILL_BATCH = 500;
   private static final long RETRY_MILLIS = 1000;
-  /** At most this many channels in one SUBSCRIBE. */
-  private static final int SUBSCRIBE_BATCH = 1000;
-  /** At most this many rooms in one snapshot.lua call, which blocks Redis while it runs. */
-  private static final int SNAPSHOT_BATCH = 100;
 
   private final RedisOps redis;
   private final Keys keys;
   private final ScheduledExecutorService exec;
   private final LocalNode node;
   private final Backlog backlog;
+  private final RoomReads reads;
   private final Map<String, Feed> feeds = new HashMap<>();
-  /** Channels waiting for the next SUBSCRIBE, each with what its follows wait on; engine thread. */
-  private final Map<String, CompletableFuture<Void>> toSubscribe = new LinkedHashMap<>();
-  /** Snapshots waiting for the next snapshot.lua call; engine thread. */
-  private final List<SnapshotRead> toRead = new ArrayList<>();
 
   RoomFeeds(RedisOps redis, Keys keys, ScheduledExecutorService exec, Backlog backlog, LocalNode node) {
     this.redis = redis;
@@ -66,6 +56,7 @@ final class RoomFeeds {
     this.exec = exec;
     this.backlog = backlog;
     this.node = node;
+    this.reads = new RoomReads(redis, keys, exec);
   }
 
   /** One followed room; engine thread only. */
@@ -94,11 +85,6 @@ final class RoomFeeds {
   /** An entry not delivered yet; {@code entry} null if it could not be decoded (skipped, logged). */
   private record Pending(long seq, String epoch, String streamId, RoomEntry entry) {}
 
-  /** A snapshot asked for, waiting for the next snapshot.lua call. */
-  private record SnapshotRead(String room, int recent, CompletableFuture<Snap> out) {}
-
-  private record Snap(long seq, String epoch, String last, String head, List<Long> seqs, List<ChatMessage> newestFirst) {}
-
   private String channel(String room) {
     return keys.roomChannelPrefix() + room;
   }
@@ -110,7 +96,7 @@ final class RoomFeeds {
       if (f == null) {
         Feed created = new Feed(room);
         feeds.put(room, created);
-        created.subscribed = subscribeSoon(channel(room));
+        created.subscribed = reads.subscribeSoon(channel(room));
         f = created;
       }
       Feed feed = f;
@@ -122,7 +108,7 @@ final class RoomFeeds {
           out.completeExceptionally(RedisOps.unavailable(e));
           return;
         }
-        readSnapshot(feed, recent).whenCompleteAsync(guard((snap, e2) -> {
+        reads.readSnapshot(feed.room, recent).whenCompleteAsync(guard((snap, e2) -> {
           if (e2 != null) {
             abandon(feed);
             out.completeExceptionally(RedisOps.unavailable(e2));
@@ -140,47 +126,6 @@ final class RoomFeeds {
       }), exec);
     });
     return out;
-  }
-
-  /**
-   * Subscribes a channel in the next SUBSCRIBE, which takes every channel asked for until it is sent:
-   * a burst of follows (many rooms joined at once, or every client of a restarted node coming back)
-   * costs one command per {@value #SUBSCRIBE_BATCH} rooms, not one each. One per room made hundreds
-   * of commands wait behind each other on the pub/sub connection, and a loaded machine answered the
-   * last of them only after the command timeout: their joins failed as if Redis were unavailable.
-   * Redis subscribes all the channels of one SUBSCRIBE before it confirms the first, so each room's
-   * snapshot, read once the command is answered, still follows its subscription. Engine thread.
-   */
-  private CompletableFuture<Void> subscribeSoon(String channel) {
-    if (toSubscribe.isEmpty()) {
-      exec.execute(this::subscribeQueued);
-    }
-    // A room unfollowed and followed again before its channel was sent waits for the same command.
-    return toSubscribe.computeIfAbsent(channel, c -> new CompletableFuture<>());
-  }
-
-  /** Sends the channels queued by {@link #subscribeSoon}. Engine thread. */
-  private void subscribeQueued() {
-    while (!toSubscribe.isEmpty()) {
-      List<String> channels = new ArrayList<>(Math.min(toSubscribe.size(), SUBSCRIBE_BATCH));
-      List<CompletableFuture<Void>> waiting = new ArrayList<>(channels.size());
-      var queued = toSubscribe.entrySet().iterator();
-      while (queued.hasNext() && channels.size() < SUBSCRIBE_BATCH) {
-        var next = queued.next();
-        channels.add(next.getKey());
-        waiting.add(next.getValue());
-        queued.remove();
-      }
-      RedisOps.mapped(redis.pubSub().async().subscribe(channels.toArray(String[]::new))).whenComplete((v, e) -> {
-        for (CompletableFuture<Void> w : waiting) {
-          if (e == null) {
-            w.complete(null);
-          } else {
-            w.completeExceptionally(e);
-          }
-        }
-      });
-    }
   }
 
   void unfollow(String room) {
@@ -216,7 +161,7 @@ final class RoomFeeds {
     long seq = Long.parseLong(Entries.ascii(message, 0, c1));
     String epoch = Entries.ascii(message, c1 + 1, c2);
     String streamId = Entries.ascii(message, c2 + 1, c3);
-    Pending p = new Pending(seq, epoch, streamId, decode(message, c3 + 1, streamId));
+    Pending p = new Pending(seq, epoch, streamId, RoomReads.decode(message, c3 + 1, streamId));
     // Dropped when the engine thread is too far behind: the next entry, or the position check,
     // shows the gap, and the log fills it.
     backlog.offer(() -> receive(room, p), "a room entry");
@@ -365,7 +310,7 @@ final class RoomFeeds {
             exec.schedule(() -> drain(f), RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return;
           }
-          String epoch = emptyToNull(RedisOps.string(reply.get(0)));
+          String epoch = RoomReads.emptyToNull(RedisOps.string(reply.get(0)));
           long next = reply.size() > 1 ? (Long) reply.get(2) : -1;
           if (f.epoch != null && !f.epoch.equals(epoch)) {
             reset(f, "its epoch changed (Redis lost it)");
@@ -381,7 +326,7 @@ final class RoomFeeds {
             String streamId = RedisOps.string(reply.get(i));
             byte[] payload = (byte[]) reply.get(i + 3);
             f.pending.put((Long) reply.get(i + 1), new Pending((Long) reply.get(i + 1), epoch, streamId,
-                decode(payload, 0, streamId)));
+                RoomReads.decode(payload, 0, streamId)));
           }
           drain(f);
           if ((reply.size() - 1) / 4 == FILL_BATCH && !f.filling && !f.resetting && f.known > f.seq) {
@@ -402,7 +347,7 @@ final class RoomFeeds {
   }
 
   private void resnapshot(Feed f) {
-    readSnapshot(f, f.recent).whenCompleteAsync(guard((snap, e) -> {
+    reads.readSnapshot(f.room, f.recent).whenCompleteAsync(guard((snap, e) -> {
       if (feeds.get(f.room) != f) {
         return;
       }
@@ -422,7 +367,7 @@ final class RoomFeeds {
     }), exec);
   }
 
-  private void position(Feed f, Snap s) {
+  private void position(Feed f, RoomReads.Snap s) {
     f.seq = s.seq();
     f.epoch = s.epoch();
     f.streamId = s.head();
@@ -436,70 +381,8 @@ final class RoomFeeds {
     }
   }
 
-  /**
-   * Reads a room's snapshot in the next snapshot.lua call, which reads every room asked for until it
-   * is sent (at most {@value #SNAPSHOT_BATCH}): the rooms of one SUBSCRIBE are answered at once and
-   * read together. Engine thread.
-   */
-  private CompletionStage<Snap> readSnapshot(Feed f, int recent) {
-    if (toRead.isEmpty()) {
-      exec.execute(this::readQueued);
-    }
-    SnapshotRead read = new SnapshotRead(f.room, recent, new CompletableFuture<>());
-    toRead.add(read);
-    return read.out();
-  }
-
-  /** Sends the reads queued by {@link #readSnapshot}. Engine thread. */
-  private void readQueued() {
-    for (int from = 0; from < toRead.size(); from += SNAPSHOT_BATCH) {
-      List<SnapshotRead> batch = List.copyOf(toRead.subList(from, Math.min(toRead.size(), from + SNAPSHOT_BATCH)));
-      String[] roomKeys = new String[2 * batch.size()];
-      byte[][] recent = new byte[batch.size()][];
-      for (int i = 0; i < batch.size(); i++) {
-        roomKeys[2 * i] = keys.roomMeta(batch.get(i).room());
-        roomKeys[2 * i + 1] = keys.roomLog(batch.get(i).room());
-        recent[i] = RedisOps.bytes(batch.get(i).recent());
-      }
-      redis.<List<Object>>eval(Script.SNAPSHOT, ScriptOutputType.MULTI, roomKeys, recent).whenComplete((reply, e) -> {
-        for (int i = 0; i < batch.size(); i++) {
-          CompletableFuture<Snap> out = batch.get(i).out();
-          if (e != null) {
-            out.completeExceptionally(e);
-            continue;
-          }
-          try {
-            @SuppressWarnings("unchecked")
-            List<Object> room = (List<Object>) reply.get(i);
-            out.complete(snap(room));
-          } catch (RuntimeException bug) {
-            out.completeExceptionally(bug);
-          }
-        }
-      });
-    }
-    toRead.clear();
-  }
-
-  private Snap snap(List<Object> reply) {
-    String last = emptyToNull(RedisOps.string(reply.get(2)));
-    List<Long> seqs = new ArrayList<>();
-    List<ChatMessage> messages = new ArrayList<>();
-    for (int i = 4; i + 2 < reply.size(); i += 3) {
-      String streamId = RedisOps.string(reply.get(i));
-      RoomEntry entry = decode((byte[]) reply.get(i + 2), 0, streamId);
-      if (entry != null && entry.event() instanceof ServerEvent.Message m) {
-        seqs.add((Long) reply.get(i + 1));
-        messages.add(m.message());
-      }
-    }
-    return new Snap((Long) reply.get(0), emptyToNull(RedisOps.string(reply.get(1))),
-        last == null ? null : MessageIds.format(Entries.id(last)),
-        RedisOps.string(reply.get(3)), seqs, messages);
-  }
-
   /** The snapshot's messages up to a sequence number, at most {@code limit}, oldest first. */
-  private static List<ChatMessage> oldestFirst(Snap s, long upTo, int limit) {
+  private static List<ChatMessage> oldestFirst(RoomReads.Snap s, long upTo, int limit) {
     List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < s.newestFirst().size() && out.size() < limit; i++) {
       if (s.seqs().get(i) <= upTo) {
@@ -508,15 +391,6 @@ final class RoomFeeds {
     }
     Collections.reverse(out);
     return out;
-  }
-
-  RoomEntry decode(byte[] bytes, int offset, String streamId) {
-    try {
-      return Entries.withId(ServerEventCodec.decodeEntry(bytes, offset, bytes.length - offset), streamId);
-    } catch (RuntimeException e) {
-      LOG.error("Skipped a room entry that could not be decoded (written by a newer Parley?)", e);
-      return null;
-    }
   }
 
   /** A callback that throws is a bug, which must not pass silently inside a stage nobody reads. */
@@ -528,10 +402,6 @@ final class RoomFeeds {
         LOG.error("Room delivery failed", bug);
       }
     };
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 
   private static int indexOf(byte[] b, int from) {
