@@ -19,4 +19,6 @@ module dev.parley.chat {
   // Not API: the one serial runner, thread and header-map helpers, shared with Parley's own transport.
   exports dev.parley.chat.internal.concurrent to dev.parley.chat.netty;
   exports dev.parley.chat.internal.http to dev.parley.chat.netty;
+  // Not API: a store's clock that takes the server's (HistoryStore.useServerClock), for Parley's JDBC store.
+  exports dev.parley.chat.internal.clock to dev.parley.chat.store.jdbc;
 }

@@ -4,13 +4,13 @@ import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
+import { within } from "./within.mjs";
 
 const URL = process.env.PARLEY_URL;
 assert.ok(URL, "PARLEY_URL must be set");
 /** A second server, with offline messages on, for connection state recovery. */
 const RECOVERY_URL = process.env.PARLEY_RECOVERY_URL;
 assert.ok(RECOVERY_URL, "PARLEY_RECOVERY_URL must be set");
-const TIMEOUT = 5000;
 
 const MODES = {
   "websocket only": { transports: ["websocket"] },
@@ -20,14 +20,6 @@ const MODES = {
 
 const open = [];
 after(() => open.forEach((s) => s.close()));
-
-function within(promise, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timed out waiting for " + what)), TIMEOUT); }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 function connect(mode, path = "", options = {}, base = URL) {
   const socket = io(base + path, { ...MODES[mode], forceNew: true, reconnection: false, ...options });

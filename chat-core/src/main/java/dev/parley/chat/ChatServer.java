@@ -372,8 +372,10 @@ public interface ChatServer extends AutoCloseable {
 
     /**
      * Where room history and kept private messages live. Default: an {@link InMemoryHistoryStore}
-     * keeping, per room, the larger of {@link ChatConfig#historySize()} and one more than {@link
-     * ChatConfig#maxRecoveredMessages()}. The server closes the store when it is closed.
+     * keeping, per room and per inbox, the larger of {@link ChatConfig#historySize()} and one more
+     * than {@link ChatConfig#maxRecoveredMessages()} messages, of any age. {@link #build()} gives the
+     * store the server's {@link #clock(Clock) clock} ({@link HistoryStore#useServerClock}). The server
+     * closes the store when it is closed.
      */
     public Builder historyStore(HistoryStore store) {
       this.historyStore = Objects.requireNonNull(store, "store");
@@ -394,7 +396,8 @@ public interface ChatServer extends AutoCloseable {
      * Builds the server and starts its cluster engine, waiting for it for at most 10 seconds.
      *
      * @throws IllegalArgumentException if the recovery limits of the configuration exceed the history
-     *     store's retention; the history store is closed
+     *     store's retention, or the store was built with a clock other than the server's ({@link
+     *     HistoryStore#useServerClock}); the history store is closed
      * @throws ChatException with {@link ErrorCodes#CLUSTER_UNAVAILABLE} if the engine could not start
      *     in time or could not reach the cluster (for example Redis is unreachable); the engine, the
      *     history store and the hook executor this server made are closed

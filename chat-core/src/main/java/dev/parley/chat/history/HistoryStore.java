@@ -2,6 +2,7 @@ package dev.parley.chat.history;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.monitoring.Health;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -136,6 +137,24 @@ public interface HistoryStore extends AutoCloseable {
     }
     return remove(stream, throughId);
   }
+
+  /**
+   * Gives the store the server's clock. {@link dev.parley.chat.ChatServer.Builder#build()} calls it
+   * once, before anything else, with the server's {@link dev.parley.chat.ChatServer.Builder#clock
+   * clock}. A store that ages messages ({@link Retention#maxAge()}) measures their age with that
+   * clock from then on, so that a server on a test clock (the test kit's {@code ManualClock}, which
+   * starts in January 2026) and its store agree on what "now" is; otherwise every message the server
+   * stamped would look old to the store, and joins would find no history.
+   *
+   * <p>A store built with a clock of its own keeps it, and refuses a server whose clock differs (by
+   * {@link Clock#equals}): the two could not agree. The default does nothing, for stores that do not
+   * age messages.
+   *
+   * @param clock the server's clock
+   * @throws IllegalArgumentException if the store was built with a different clock; the server is
+   *     then not built, and closes the store
+   */
+  default void useServerClock(Clock clock) {}
 
   /**
    * Whether the store can be reached now, for {@link dev.parley.chat.ChatServer#health()}. Called

@@ -2,6 +2,7 @@ package dev.parley.chat.history;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.monitoring.Health;
+import dev.parley.chat.internal.clock.StoreClock;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class InMemoryHistoryStore implements HistoryStore {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final Retention retention;
-  private final Clock clock;
+  private final StoreClock clock;
   private final ConcurrentHashMap<String, ArrayDeque<ChatMessage>> streams = new ConcurrentHashMap<>();
   /**
    * Each cleared stream's floor. Written and read only inside {@code streams.compute} of its stream,
@@ -40,12 +41,14 @@ public final class InMemoryHistoryStore implements HistoryStore {
   private volatile boolean closed;
 
   /**
-   * A store keeping what {@code retention} allows, aged by the system clock.
+   * A store keeping what {@code retention} allows, aged by the clock of the server that uses it (the
+   * system clock until a server {@linkplain #useServerClock gives it} its own).
    *
    * @param retention what is kept per stream
    */
   public InMemoryHistoryStore(Retention retention) {
-    this(retention, Clock.systemUTC());
+    this.retention = Objects.requireNonNull(retention, "retention");
+    this.clock = new StoreClock(null);
   }
 
   /**
@@ -56,7 +59,21 @@ public final class InMemoryHistoryStore implements HistoryStore {
    */
   public InMemoryHistoryStore(Retention retention, Clock clock) {
     this.retention = Objects.requireNonNull(retention, "retention");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.clock = new StoreClock(Objects.requireNonNull(clock, "clock"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A store made without a clock ages messages by {@code clock} from then on; one made with a clock
+   * keeps it.
+   *
+   * @throws IllegalArgumentException if this store was made with a clock that is not equal to {@code
+   *     clock}
+   */
+  @Override
+  public void useServerClock(Clock clock) {
+    this.clock.useServerClock(clock);
   }
 
   @Override

@@ -89,6 +89,7 @@ public final class DefaultChatServer implements ChatServer {
     HistoryStore given = store != null ? store : new InMemoryHistoryStore(
         Retention.messages(Math.max(config.historySize(), config.maxRecoveredMessages() + 1)), clock);
     try {
+      given.useServerClock(clock);
       checkRecoveryFitsRetention(config, given.retention());
     } catch (IllegalArgumentException e) {
       given.close(); // the server owns the store from here on, even one it refuses

@@ -1,5 +1,7 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.MessageKind;
+
 import dev.parley.chat.cluster.LocalNode;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
@@ -41,6 +43,9 @@ final class ThisNode implements LocalNode {
   private void counted(ServerEvent event, int queued) {
     if (event instanceof ServerEvent.Message m) {
       metrics.delivered(m.message().kind(), queued);
+    } else if (event instanceof ServerEvent.Presence p && p.notice() != null) {
+      // A live-only notice rides with its presence entry, to the same members.
+      metrics.delivered(MessageKind.NOTICE, queued);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.Namespace;
 import java.util.Set;
 
@@ -15,12 +14,12 @@ import java.util.Set;
 final class BroadcastExample {
   private BroadcastExample() {}
 
-  static void run(int port) throws InterruptedException {
-    start(port).awaitShutdown("Broadcast chat (event 'chat') is running");
+  static void run(Listen listen) throws InterruptedException {
+    start(listen).awaitShutdown("Broadcast chat (event 'chat') is running");
   }
 
-  static Running start(int port) {
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
+  static Running start(Listen listen) {
+    NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
         .onSocketIo(io -> {
           Namespace everyone = io.of("/");
           // io.emit('chat', data) in the seed: to all clients, the sender too.

@@ -1,7 +1,6 @@
 package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.Namespace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -45,13 +44,13 @@ final class ChatroomExample {
 
   private ChatroomExample() {}
 
-  static void run(int port) throws InterruptedException {
-    start(port).awaitShutdown("Chat room (CreateUserData, UserEnteredRoom, SendMessage, ClearChat) is running");
+  static void run(Listen listen) throws InterruptedException {
+    start(listen).awaitShutdown("Chat room (CreateUserData, UserEnteredRoom, SendMessage, ClearChat) is running");
   }
 
-  static Running start(int port) {
+  static Running start(Listen listen) {
     ChatroomExample room = new ChatroomExample();
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
+    NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
         .onSocketIo(io -> room.serve(io.of("/")))
         .build();
     server.start().toCompletableFuture().join();

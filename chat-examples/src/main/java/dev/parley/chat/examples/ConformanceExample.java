@@ -17,9 +17,8 @@ import java.util.Set;
 final class ConformanceExample {
   private ConformanceExample() {}
 
-  static void run(int port) throws InterruptedException {
-    NettyConfig config = NettyConfig.builder()
-        .port(port)
+  static void run(Listen listen) throws InterruptedException {
+    NettyConfig config = listen.config()
         .pingInterval(Duration.ofMillis(300))
         .pingTimeout(Duration.ofMillis(200))
         .allowedOrigins(Set.of("*"))
@@ -38,7 +37,7 @@ final class ConformanceExample {
           io.of("/custom").onConnection(client -> client.emit("auth", client.handshake().auth()));
         })
         .build().start().toCompletableFuture().join();
-    System.out.println("Conformance target listening on port " + port + " (/ and /custom at "
+    System.out.println("Conformance target listening on port " + listen.port() + " (/ and /custom at "
         + socketIoConfig.path() + ")");
     Thread.currentThread().join();
   }

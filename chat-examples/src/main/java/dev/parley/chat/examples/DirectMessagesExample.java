@@ -7,7 +7,6 @@ import dev.parley.chat.ConnectResult;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
@@ -61,11 +60,11 @@ final class DirectMessagesExample {
     this.chat = chat;
   }
 
-  static void run(int port, HistoryStore store) throws InterruptedException {
-    start(port, store).awaitShutdown("Direct messages (connect with ?CLIENT_ID=..., event 'message') are running");
+  static void run(Listen listen, HistoryStore store) throws InterruptedException {
+    start(listen, store).awaitShutdown("Direct messages (connect with ?CLIENT_ID=..., event 'message') are running");
   }
 
-  static Running start(int port, HistoryStore store) {
+  static Running start(Listen listen, HistoryStore store) {
     ChatServer chat = ChatServer.builder()
         .historyStore(store)
         .config(ChatConfig.builder().offlineMessages(true).build())
@@ -73,7 +72,7 @@ final class DirectMessagesExample {
         .onConnect(handshake -> ConnectResult.acceptAs(handshake.queryParam("CLIENT_ID").orElseThrow()))
         .build();
     DirectMessagesExample direct = new DirectMessagesExample(chat);
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
+    NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
         .onSocketIo(io -> io.of("/")
             .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isEmpty()
                 ? ConnectDecision.reject("CLIENT_ID is required")

@@ -11,7 +11,6 @@ import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.store.jdbc.JdbcHistoryStore;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -52,15 +51,15 @@ public final class RoomsChatExample {
   /** The data directory when neither {@code --data-dir} nor {@code --history-url} says otherwise. */
   static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
 
-  static void run(int port, String historyUrl, Path dataDir, String redisUrl, boolean sharedNames)
+  static void run(Listen listen, String historyUrl, Path dataDir, String redisUrl, boolean sharedNames)
       throws InterruptedException {
     ClusterEngine cluster = redisUrl == null ? null : RedisClusterEngine.create(RedisClusterConfig.builder(redisUrl).build());
-    Running running = start(port, history(historyUrl, dataDir), cluster, sharedNames);
+    Running running = start(listen, history(historyUrl, dataDir), cluster, sharedNames);
     System.out.println("History is kept in " + where(historyUrl, dataDir));
     if (cluster != null) {
-      System.out.println("This is node " + cluster.nodeId() + " of the cluster on " + redisUrl);
+      System.out.println("This is node " + cluster.nodeId() + " of the cluster on " + Redacted.url(redisUrl));
     }
-    System.out.println("Parley chat is running: open http://localhost:" + running.server().port() + "/ (Ctrl+C stops it)");
+    System.out.println("Parley chat is running: open " + listen.url(running.server().port()) + " (Ctrl+C stops it)");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.stop();
@@ -79,7 +78,7 @@ public final class RoomsChatExample {
 
   /** Starts the example alone, with its history in an SQLite file in {@code dataDir}. */
   static Running start(int port, Path dataDir) {
-    return start(port, history(null, dataDir), null, false);
+    return start(Listen.port(port), history(null, dataDir), null, false);
   }
 
   static JdbcHistoryStore history(String historyUrl, Path dataDir) {
@@ -87,8 +86,9 @@ public final class RoomsChatExample {
     return historyUrl != null ? store.url(historyUrl).build() : store.file(dataFile(dataDir)).build();
   }
 
+  /** Where the history is, to print: the data file, or the database URL without its secrets. */
   static String where(String historyUrl, Path dataDir) {
-    return historyUrl != null ? historyUrl : dataFile(dataDir).toAbsolutePath().toString();
+    return historyUrl != null ? Redacted.url(historyUrl) : dataFile(dataDir).toAbsolutePath().toString();
   }
 
   private static Path dataFile(Path dataDir) {
@@ -104,7 +104,7 @@ public final class RoomsChatExample {
    *     cluster). Nothing checks who asks, so anyone may then speak as anyone: for tests and
    *     demos only, off unless {@code --shared-names} is given.
    */
-  static Running start(int port, HistoryStore history, ClusterEngine cluster, boolean sharedNames) {
+  static Running start(Listen listen, HistoryStore history, ClusterEngine cluster, boolean sharedNames) {
     OpsRoutes ops = new OpsRoutes(); // GET /metrics and GET /health
     ChatServer.Builder builder = ChatServer.builder().metrics(ops.metrics());
     if (cluster != null) {
@@ -146,7 +146,7 @@ public final class RoomsChatExample {
         .build();
 
     NettyChatServer server = ops.addTo(NettyChatServer.builder(
-        NettyConfig.builder().port(port).staticResources("web").build()).chat(chat)).build();
+        listen.config().staticResources("web").build()).chat(chat)).build();
     ops.serving(server);
     server.start().toCompletableFuture().join();
     return new Running(chat, server);

@@ -3,7 +3,6 @@ package dev.parley.chat.examples;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.HookResult;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.ChatEvents;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,11 +33,11 @@ final class RoomsExample {
 
   private RoomsExample() {}
 
-  static void run(int port) throws InterruptedException {
-    start(port).awaitShutdown("Rooms chat (join room, new message, new pm) is running");
+  static void run(Listen listen) throws InterruptedException {
+    start(listen).awaitShutdown("Rooms chat (join room, new message, new pm) is running");
   }
 
-  static Running start(int port) {
+  static Running start(Listen listen) {
     Properties config = load("rooms-chat.properties");
     ChatEvents events = ChatEvents.builder()
         .joinEvent(config.getProperty("chat.events.JOINROOM"))
@@ -60,7 +59,7 @@ final class RoomsExample {
         })
         .build();
 
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).allowedOrigins(Set.of("*")).build())
+    NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
         .chat(chat)
         .chatEvents(events)
         .build();

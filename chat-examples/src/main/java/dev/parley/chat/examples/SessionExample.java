@@ -2,7 +2,6 @@ package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.HttpRoute;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
 import java.security.SecureRandom;
@@ -43,13 +42,13 @@ final class SessionExample {
 
   private SessionExample() {}
 
-  static void run(int port) throws InterruptedException {
-    start(port).awaitShutdown("Session chat (log in at /user/login, any name, password " + DEMO_PASSWORD + ") is running");
+  static void run(Listen listen) throws InterruptedException {
+    start(listen).awaitShutdown("Session chat (log in at /user/login, any name, password " + DEMO_PASSWORD + ") is running");
   }
 
-  static Running start(int port) {
+  static Running start(Listen listen) {
     SessionExample app = new SessionExample();
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(port).build())
+    NettyChatServer server = NettyChatServer.builder(listen.config().build())
         .httpRoute("/", request -> HttpRoute.Response.redirect("/chat"))
         .httpRoute("/user/login", app::login)
         .httpRoute("/chat", request -> app.user(request.cookie(COOKIE))

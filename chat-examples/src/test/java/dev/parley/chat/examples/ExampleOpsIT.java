@@ -57,7 +57,7 @@ class ExampleOpsIT {
   @Test
   void healthIsUpWhileTheStoreIsReachableAndDownOnceItIsClosed() throws Exception {
     JdbcHistoryStore store = JdbcHistoryStore.builder().file(data.resolve("history.db")).build();
-    example = RoomsChatExample.start(0, store, null, false);
+    example = RoomsChatExample.start(Listen.port(0), store, null, false);
 
     HttpResponse<String> up = get("/health");
     assertThat(up.statusCode()).isEqualTo(200);

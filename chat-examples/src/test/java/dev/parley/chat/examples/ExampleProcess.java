@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 final class ExampleProcess implements AutoCloseable {
   private static final Path JAR = Path.of("target/chat-examples.jar");
-  private static final Pattern RUNNING = Pattern.compile("open http://localhost:(\\d+)/");
+  private static final Pattern RUNNING = Pattern.compile("open https?://\\S+:(\\d+)/");
 
   private final Process process;
   private final int port;

@@ -5,7 +5,7 @@ import dev.parley.chat.history.Retention;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class SeedExamplesIT {
 
   @Test
   void direct() throws Exception {
-    runAgainst(port -> DirectMessagesExample.start(port, new InMemoryHistoryStore(Retention.messages(1000))),
+    runAgainst(listen -> DirectMessagesExample.start(listen, new InMemoryHistoryStore(Retention.messages(1000))),
         "direct.test.mjs", "DIRECT_URL");
   }
 
@@ -48,8 +48,8 @@ class SeedExamplesIT {
     runAgainst(SessionExample::start, "session.test.mjs", "SESSION_URL");
   }
 
-  static void runAgainst(IntFunction<Running> example, String testFile, String urlVariable) throws Exception {
-    Running running = example.apply(0);
+  static void runAgainst(Function<Listen, Running> example, String testFile, String urlVariable) throws Exception {
+    Running running = example.apply(Listen.port(0));
     try {
       NodeProject.runTests(js, testFile, Map.of(urlVariable, "http://127.0.0.1:" + running.port()));
     } finally {

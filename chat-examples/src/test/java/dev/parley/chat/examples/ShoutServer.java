@@ -4,7 +4,6 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.Namespace;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +26,11 @@ public final class ShoutServer {
   private ShoutServer() {}
 
   public static void main(String[] args) throws Exception {
+    ExampleArgs options = ExampleArgs.parse(args, System::getenv);
     RedisClusterEngine cluster = RedisClusterEngine.create(
-        RedisClusterConfig.builder(Main.option(args, "--redis-url", "PARLEY_REDIS_URL")).build());
+        RedisClusterConfig.builder(options.redisUrl()).build());
     ChatServer chat = ChatServer.builder().cluster(cluster).build();
-    NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().port(Main.port(args)).build())
+    NettyChatServer server = NettyChatServer.builder(options.listen().config().build())
         .chat(chat)
         .onSocketIo(io -> {
           // On the chat namespace, whose chat rooms are Socket.IO rooms: to(ROOM) reaches the chat

@@ -133,10 +133,11 @@ public final class NettyChatServer {
   }
 
   /**
-   * Binds the port and starts accepting connections.
+   * Reads the {@linkplain NettyConfig#tls() TLS} files, if any, then binds the port and starts
+   * accepting connections.
    *
    * @return a stage completed with this server once it listens, or failed if the port could not be
-   *     bound
+   *     bound, or failed with an {@link IllegalArgumentException} if the TLS files could not be read
    * @throws IllegalStateException if called twice
    */
   public CompletionStage<NettyChatServer> start() {

@@ -33,6 +33,7 @@ public final class NettyConfig {
   private final int acceptsPerSecond;
   private final int acceptBurst;
   private final Set<String> trustedProxies;
+  private final Tls tls;
 
   private NettyConfig(Builder b) {
     this.host = b.host;
@@ -55,6 +56,7 @@ public final class NettyConfig {
     this.acceptsPerSecond = b.acceptsPerSecond;
     this.acceptBurst = b.acceptBurst;
     this.trustedProxies = b.trustedProxies;
+    this.tls = b.tls;
   }
 
   /** A builder starting from the defaults. */
@@ -85,6 +87,7 @@ public final class NettyConfig {
     b.acceptsPerSecond = acceptsPerSecond;
     b.acceptBurst = acceptBurst;
     b.trustedProxies = trustedProxies;
+    b.tls = tls;
     return b;
   }
 
@@ -196,6 +199,11 @@ public final class NettyConfig {
     return trustedProxies;
   }
 
+  /** The certificate and key served over TLS, or {@code null} for plain HTTP and {@code ws://}. */
+  public Tls tls() {
+    return tls;
+  }
+
   /**
    * The default of {@link #maxConnections()}: the process's open-file limit less a headroom of a
    * tenth of it (at least 256, at most half of it), for the files, sockets and database connections
@@ -233,7 +241,7 @@ public final class NettyConfig {
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
         + ", maxPendingHandshakes=" + maxPendingHandshakes
         + ", maxPendingHandshakesPerAddress=" + maxPendingHandshakesPerAddress + ", acceptsPerSecond=" + acceptsPerSecond
-        + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + '}';
+        + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + ", tls=" + tls + '}';
   }
 
   /** Builds a {@link NettyConfig}; {@link #build()} checks the values. */
@@ -258,6 +266,7 @@ public final class NettyConfig {
     private int acceptsPerSecond = 1000;
     private int acceptBurst = 2000;
     private Set<String> trustedProxies = Set.of();
+    private Tls tls;
 
     private Builder() {}
 
@@ -432,6 +441,17 @@ public final class NettyConfig {
      */
     public Builder trustedProxies(Set<String> proxies) {
       this.trustedProxies = Set.copyOf(proxies);
+      return this;
+    }
+
+    /**
+     * Serve HTTPS and {@code wss://} with this certificate and key, on the same port and paths, or
+     * plain HTTP and {@code ws://} with {@code null}. The files are read at {@link
+     * NettyChatServer#start()}, which fails if they cannot be. Every connection must then begin a TLS
+     * handshake; a plain-HTTP request is closed without an answer. Default {@code null}.
+     */
+    public Builder tls(Tls tls) {
+      this.tls = tls;
       return this;
     }
 

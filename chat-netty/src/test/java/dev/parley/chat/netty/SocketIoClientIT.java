@@ -128,22 +128,9 @@ class SocketIoClientIT {
         .build()
         .start().toCompletableFuture().join();
     try {
-      ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", "socketio.test.mjs")
-          .directory(js.toFile())
-          .redirectErrorStream(true);
-      run.environment().put("PARLEY_URL", "http://127.0.0.1:" + server.port());
-      run.environment().put("PARLEY_RECOVERY_URL", "http://127.0.0.1:" + recovery.port());
-      Process node = run.start();
-      node.getOutputStream().close();
-      String output;
-      try (var in = node.getInputStream()) {
-        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      boolean done = node.waitFor(5, TimeUnit.MINUTES);
-      System.out.println(output);
-      assertThat(done).as("node finished").isTrue();
-      assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
-      assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
+      runNodeTests(js, "socketio.test.mjs", Map.of(
+          "PARLEY_URL", "http://127.0.0.1:" + server.port(),
+          "PARLEY_RECOVERY_URL", "http://127.0.0.1:" + recovery.port()));
     } finally {
       server.stop().toCompletableFuture().join();
       chat.close();
@@ -152,8 +139,30 @@ class SocketIoClientIT {
     }
   }
 
+  /**
+   * Runs one test file of the JS project with Node's test runner, with these environment variables,
+   * and asserts that its tests ran and passed; prints their output.
+   */
+  static void runNodeTests(Path js, String testFile, Map<String, String> environment) throws Exception {
+    ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
+        .directory(js.toFile())
+        .redirectErrorStream(true);
+    run.environment().putAll(environment);
+    Process node = run.start();
+    node.getOutputStream().close();
+    String output;
+    try (var in = node.getInputStream()) {
+      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    boolean done = node.waitFor(5, TimeUnit.MINUTES);
+    System.out.println(output);
+    assertThat(done).as("node finished").isTrue();
+    assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
+    assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
+  }
+
   /** Copies the JS project to target/ and installs its packages there, once. */
-  private static Path prepareNodeProject() throws IOException, InterruptedException {
+  static Path prepareNodeProject() throws IOException, InterruptedException {
     Path source = Path.of("src/test/js");
     Path target = Path.of("target/socketio-js");
     Files.createDirectories(target);

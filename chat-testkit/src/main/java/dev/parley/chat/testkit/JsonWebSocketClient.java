@@ -48,10 +48,10 @@ public final class JsonWebSocketClient implements AutoCloseable {
   private volatile String closeReason;
   private final WebSocket ws;
 
-  private JsonWebSocketClient(URI uri, Duration timeout) {
+  private JsonWebSocketClient(HttpClient http, URI uri, Duration timeout) {
     this.timeout = timeout;
     try {
-      this.ws = HTTP.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, new Listener())
+      this.ws = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, new Listener())
           .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     } catch (CompletionException e) {
       throw new AssertionError("could not connect to " + uri + ": " + e.getCause(), e.getCause());
@@ -78,7 +78,21 @@ public final class JsonWebSocketClient implements AutoCloseable {
    * @throws AssertionError if the connection could not be made in time
    */
   public static JsonWebSocketClient connect(URI uri, Duration timeout) {
-    return new JsonWebSocketClient(uri, timeout);
+    return new JsonWebSocketClient(HTTP, uri, timeout);
+  }
+
+  /**
+   * Connects through an HTTP client of the test's own, for example one whose {@code SSLContext}
+   * trusts a test certificate, for a {@code wss://} endpoint.
+   *
+   * @param http the client that opens the WebSocket
+   * @param uri the endpoint, for example {@code wss://127.0.0.1:8443/chat}
+   * @param timeout the longest wait
+   * @return the connected client
+   * @throws AssertionError if the connection could not be made in time
+   */
+  public static JsonWebSocketClient connect(HttpClient http, URI uri, Duration timeout) {
+    return new JsonWebSocketClient(http, uri, timeout);
   }
 
   /**

@@ -86,6 +86,13 @@ public final class NettyServer {
     if (bossGroup != null) {
       throw new IllegalStateException("already started");
     }
+    ServerInitializer initializer;
+    try {
+      // Before any thread exists: reads the TLS files, whose failure must leave nothing to stop.
+      initializer = new ServerInitializer(config, channels, endpoint, engines, routes);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     boolean epoll;
     if (given != null) {
       epoll = given.epoll();
@@ -105,7 +112,7 @@ public final class NettyServer {
         .childOption(ChannelOption.TCP_NODELAY, true)
         // Writes pause above the high mark; what waits beyond it is counted against maxQueuedBytes.
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ServerInitializer(config, channels, endpoint, engines, routes));
+        .childHandler(initializer);
     CompletableFuture<InetSocketAddress> started = new CompletableFuture<>();
     bootstrap.bind(config.host(), config.port()).addListener(f -> {
       if (f.isSuccess()) {
@@ -113,7 +120,7 @@ public final class NettyServer {
           serverChannel = ((io.netty.channel.ChannelFuture) f).channel();
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        log.info("listening on {} ({})", address, epoll ? "epoll" : "nio");
+        log.info("listening on {} ({}{})", address, epoll ? "epoll" : "nio", config.tls() == null ? "" : ", TLS");
         started.complete(address);
       } else {
         shutdownGroups(() -> {});

@@ -1,6 +1,7 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.netty.Tls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +17,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +47,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   private final int maxHttpBody;
   private final HttpRoutes routes;
   private final ConnectionLimits limits;
+  private final SslContext ssl;
 
   /**
    * @param endpoint handlers for the JSON endpoint at {@link NettyConfig#path()}, or {@code null} for none
@@ -56,6 +61,7 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
   /** As above, with the application's HTTP routes ({@code null} for none). */
   public ServerInitializer(NettyConfig config, ChannelGroup channels, Supplier<ChannelHandler> endpoint,
       List<EngineIoServer> engines, HttpRoutes routes) {
+    this.ssl = config.tls() == null ? null : sslContext(config.tls());
     this.routes = routes;
     this.config = config;
     this.limits = new ConnectionLimits(config);
@@ -75,6 +81,16 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
       body = Math.max(body, engine.settings().maxPayload());
     }
     this.maxHttpBody = body;
+  }
+
+  /** Reads the certificate chain and key; the JDK's TLS needs nothing more for PKCS#8 keys. */
+  private static SslContext sslContext(Tls tls) {
+    try {
+      return SslContextBuilder.forServer(tls.certificateChain().toFile(), tls.privateKey().toFile()).build();
+    } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot read the TLS certificate chain " + tls.certificateChain()
+          + " and PKCS#8 private key " + tls.privateKey() + ": " + e.getMessage(), e);
+    }
   }
 
   private static WebSocketServerProtocolConfig protocolConfig(NettyConfig config, String path, int maxMessageBytes) {
@@ -107,6 +123,12 @@ public final class ServerInitializer extends ChannelInitializer<Channel> {
     if (verdict == ConnectionLimits.Verdict.DROPPED) {
       ch.close();
       return;
+    }
+    if (ssl != null) {
+      // First in the pipeline, refusals included, so that everything after it speaks plain HTTP.
+      SslHandler tls = ssl.newHandler(ch.alloc());
+      tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+      p.addLast("tls", tls);
     }
     if (verdict != ConnectionLimits.Verdict.ADMITTED) {
       p.addLast("http", new HttpServerCodec(4096, 8192, 8192));

@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Bean;
  * the context has no Netty server. Off with {@code management.health.parley.enabled=false}.
  */
 @AutoConfiguration(after = ParleyAutoConfiguration.class)
-@ConditionalOnClass(HealthIndicator.class)
+// By name: on Spring Boot 3 the class is absent, and a class literal there would only be skipped
+// when Boot reads this class's bytes rather than loads it.
+@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(ChatServer.class)
 @ConditionalOnEnabledHealthIndicator("parley")
 public class ParleyHealthAutoConfiguration {

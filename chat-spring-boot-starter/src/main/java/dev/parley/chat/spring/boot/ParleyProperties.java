@@ -43,6 +43,7 @@ public record ParleyProperties(
    * @param requestBurst requests one connection may send at once
    * @param maxPendingRequests requests of one connection that may wait for the hook executor
    * @param announcePresence whether joins and leaves are announced to the room
+   * @param keepPresenceNotices whether those announcements are kept in the room's history
    * @param maxRecoveredMessages most messages per room a reconnecting client is sent
    * @param recoveryWindow how old the last message a reconnecting client saw may be
    * @param offlineMessages whether private messages to offline users are kept
@@ -60,6 +61,7 @@ public record ParleyProperties(
       Integer requestBurst,
       Integer maxPendingRequests,
       Boolean announcePresence,
+      Boolean keepPresenceNotices,
       Integer maxRecoveredMessages,
       Duration recoveryWindow,
       Boolean offlineMessages,
@@ -90,6 +92,7 @@ public record ParleyProperties(
    * @param acceptsPerSecond new connections accepted per second, on average
    * @param acceptBurst new connections that may arrive at once
    * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
+   * @param tls HTTPS and {@code wss://} from PEM files; unset serves plain HTTP
    */
   public record Netty(
       String host,
@@ -111,7 +114,16 @@ public record ParleyProperties(
       Integer maxPendingHandshakesPerAddress,
       Integer acceptsPerSecond,
       Integer acceptBurst,
-      Set<String> trustedProxies) {}
+      Set<String> trustedProxies,
+      Tls tls) {}
+
+  /**
+   * {@code parley.netty.tls.*}: {@link dev.parley.chat.netty.Tls#pem}; set both or neither.
+   *
+   * @param certificateChain PEM file with the server's certificate first, then its chain
+   * @param privateKey PEM file with the certificate's private key (PKCS#8, unencrypted)
+   */
+  public record Tls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {}
 
   /**
    * {@code parley.socket-io.*}: the options of {@link dev.parley.chat.socketio.SocketIoConfig.Builder};

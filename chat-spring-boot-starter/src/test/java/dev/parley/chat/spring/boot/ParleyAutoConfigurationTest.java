@@ -22,8 +22,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -34,14 +32,14 @@ import org.springframework.context.annotation.Configuration;
  * the loopback address) and close.
  */
 class ParleyAutoConfigurationTest {
-  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+  static final ApplicationContextRunner RUNNER = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(
           ParleyMetricsAutoConfiguration.class, ParleyAutoConfiguration.class, ParleyHealthAutoConfiguration.class))
       .withPropertyValues("parley.netty.host=127.0.0.1", "parley.netty.port=0");
 
   @Test
   void buildsTheServersFromTheProperties() {
-    runner.withPropertyValues("parley.chat.history-size=7", "parley.chat.hook-timeout=2s",
+    RUNNER.withPropertyValues("parley.chat.history-size=7", "parley.chat.hook-timeout=2s",
             "parley.chat.ack-timing=on-receipt", "parley.netty.shutdown-timeout=1s")
         .run(context -> {
           assertThat(context).hasNotFailed();
@@ -55,7 +53,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void parleyEnabledFalseConfiguresNothing() {
-    runner.withPropertyValues("parley.enabled=false").run(context -> {
+    RUNNER.withPropertyValues("parley.enabled=false").run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context).doesNotHaveBean(ChatServer.class);
       assertThat(context).doesNotHaveBean(NettyChatServer.class);
@@ -64,7 +62,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void anInvalidPropertyFailsTheStartNamingIt() {
-    runner.withPropertyValues("parley.netty.ping-timeout=30s").run(context -> {
+    RUNNER.withPropertyValues("parley.netty.ping-timeout=30s").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure())
           .hasStackTraceContaining("Invalid parley.netty.* property: pingTimeout must be shorter than pingInterval");
@@ -72,9 +70,31 @@ class ParleyAutoConfigurationTest {
   }
 
   @Test
+  void tlsNeedsBothFiles() {
+    RUNNER.withPropertyValues("parley.netty.tls.certificate-chain=/nowhere/chain.pem").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).hasStackTraceContaining(
+          "Invalid parley.netty.tls.* property: set both certificate-chain and private-key");
+    });
+  }
+
+  @Test
+  void tlsPropertiesReachTheServer() {
+    // The files are read when the server starts: unreadable ones fail the start, naming both.
+    RUNNER.withPropertyValues("parley.netty.tls.certificate-chain=/nowhere/chain.pem",
+            "parley.netty.tls.private-key=/nowhere/key.pem")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .hasStackTraceContaining("/nowhere/chain.pem")
+              .hasStackTraceContaining("/nowhere/key.pem");
+        });
+  }
+
+  @Test
   void aTakenPortFailsTheStartNamingTheProperties() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      runner.withPropertyValues("parley.netty.port=" + taken.getLocalPort()).run(context -> {
+      RUNNER.withPropertyValues("parley.netty.port=" + taken.getLocalPort()).run(context -> {
         assertThat(context).hasFailed();
         assertThat(context.getStartupFailure()).hasStackTraceContaining(
             "Parley could not listen on 127.0.0.1:" + taken.getLocalPort() + " (parley.netty.host, parley.netty.port)");
@@ -84,7 +104,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void theHistoryStoreAndClusterEngineBeansAreUsed() {
-    runner.withUserConfiguration(StoreAndEngine.class).run(context -> {
+    RUNNER.withUserConfiguration(StoreAndEngine.class).run(context -> {
       assertThat(context).hasNotFailed();
       Health health = context.getBean(ChatServer.class).health();
       assertThat(health.components().get("store")).isEqualTo(Health.down("the application's store"));
@@ -94,7 +114,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void twoBeansOfOneHookTypeFailTheStart() {
-    runner.withUserConfiguration(TwoMessageHooks.class).run(context -> {
+    RUNNER.withUserConfiguration(TwoMessageHooks.class).run(context -> {
       assertThat(context).hasFailed();
       assertThat(rootCause(context.getStartupFailure())).isInstanceOf(NoUniqueBeanDefinitionException.class);
     });
@@ -102,7 +122,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void aChatServerBeanOfTheApplicationsIsServed() {
-    runner.withUserConfiguration(OwnChatServer.class).run(context -> {
+    RUNNER.withUserConfiguration(OwnChatServer.class).run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context).hasSingleBean(ChatServer.class);
       assertThat(context.getBean(ChatServer.class).config().historySize()).isEqualTo(3);
@@ -112,7 +132,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void customizersSeeTheBuilders() {
-    runner.withUserConfiguration(Customizers.class).run(context -> {
+    RUNNER.withUserConfiguration(Customizers.class).run(context -> {
       assertThat(context).hasNotFailed();
       int port = context.getBean(NettyChatServer.class).port();
       java.net.http.HttpResponse<String> hello = java.net.http.HttpClient.newHttpClient().send(
@@ -125,7 +145,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void metricsGoToTheMeterRegistry() {
-    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+    RUNNER.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
       assertThat(context).hasNotFailed();
       ChatMetrics metrics = context.getBean(ChatMetrics.class);
       assertThat(metrics).isInstanceOf(MicrometerChatMetrics.class);
@@ -136,7 +156,7 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void noMetricsWithoutChatMetricsMicrometer() {
-    runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+    RUNNER.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
         .withClassLoader(new FilteredClassLoader(MicrometerChatMetrics.class))
         .run(context -> {
           assertThat(context).hasNotFailed();
@@ -147,39 +167,16 @@ class ParleyAutoConfigurationTest {
 
   @Test
   void noMetricsWithoutAMeterRegistry() {
-    runner.run(context -> {
+    RUNNER.run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context).doesNotHaveBean(ChatMetrics.class);
     });
   }
 
   @Test
-  void theHealthIndicatorReportsTheServerAndItsParts() {
-    runner.withUserConfiguration(StoreAndEngine.class).run(context -> {
-      assertThat(context).hasNotFailed();
-      var health = context.getBean("parleyHealthIndicator", HealthIndicator.class).health();
-      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-      assertThat(health.getDetails()).containsEntry("detail", "down: cluster, store");
-      assertThat(health.getDetails().get("store")).isEqualTo(
-          java.util.Map.of("status", "DOWN", "detail", "the application's store"));
-      assertThat(health.getDetails().get("transport")).isEqualTo(java.util.Map.of("status", "UP",
-          "detail", "listening on port " + context.getBean(NettyChatServer.class).port()));
-    });
-  }
-
-  @Test
-  void noHealthIndicatorWithoutSpringBootHealth() {
-    runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> {
-      assertThat(context).hasNotFailed();
-      assertThat(context).doesNotHaveBean("parleyHealthIndicator");
-      assertThat(context).hasSingleBean(ChatServer.class);
-    });
-  }
-
-  @Test
   void theChatServerClosesWithTheContextAfterTheNettyServerStopped() {
     ChatServer[] chat = new ChatServer[1];
-    runner.run(context -> {
+    RUNNER.run(context -> {
       assertThat(context).hasNotFailed();
       chat[0] = context.getBean(ChatServer.class);
       assertThat(chat[0].health().isUp()).isTrue();
@@ -209,6 +206,7 @@ class ParleyAutoConfigurationTest {
     }));
   }
 
+  /** A history store and a cluster engine whose health says they are the application's. */
   @Configuration(proxyBeanMethods = false)
   static class StoreAndEngine {
     private final HistoryStore store = withHealth(HistoryStore.class,

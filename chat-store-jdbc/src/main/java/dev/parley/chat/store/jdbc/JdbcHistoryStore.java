@@ -2,10 +2,13 @@ package dev.parley.chat.store.jdbc;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.internal.clock.StoreClock;
+import dev.parley.chat.internal.clock.StoreClock;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.store.jdbc.internal.ConnectionSource;
 import dev.parley.chat.store.jdbc.internal.Engine;
+import dev.parley.chat.store.jdbc.internal.RedactedUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,11 +59,26 @@ public final class JdbcHistoryStore implements HistoryStore {
   private final Engine engine;
   private final Retention retention;
   private final String description;
+  private final StoreClock clock;
 
-  private JdbcHistoryStore(Engine engine, Retention retention, String description) {
+  private JdbcHistoryStore(Engine engine, Retention retention, String description, StoreClock clock) {
     this.engine = engine;
     this.retention = retention;
     this.description = description;
+    this.clock = clock;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A store built without {@link Builder#clock} ages messages by {@code clock} from then on, in its
+   * reads and its trims; one built with a clock keeps it.
+   *
+   * @throws IllegalArgumentException if this store was built with a clock not equal to {@code clock}
+   */
+  @Override
+  public void useServerClock(Clock clock) {
+    this.clock.useServerClock(clock);
   }
 
   /**
@@ -188,7 +206,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private ConnectionSource source;
     private String description;
     private Retention retention = Retention.messages(10_000).maxAge(Duration.ofDays(30));
-    private Clock clock = Clock.systemUTC();
+    private Clock clock;
     private String tablePrefix = "parley_";
     private int queueCapacity = 10_000;
     private int batchSize = 500;
@@ -248,7 +266,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         properties.setProperty("password", password);
       }
       this.source = () -> DriverManager.getConnection(url, properties);
-      this.description = url;
+      this.description = RedactedUrl.of(url); // it appears in messages that are logged
       return this;
     }
 
@@ -279,7 +297,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     /**
-     * The clock message ages are measured with. Default: the system UTC clock.
+     * The clock message ages are measured with. Default: the clock of the server that uses the store
+     * ({@link HistoryStore#useServerClock}), the system UTC clock until then. A server on a different
+     * clock refuses a store built with this one.
      *
      * @param clock the clock
      * @return this builder
@@ -400,11 +420,12 @@ public final class JdbcHistoryStore implements HistoryStore {
       if (source == null) {
         throw new IllegalStateException("Set the database with file(), url() or dataSource()");
       }
-      Engine.Settings settings = new Engine.Settings(source, tablePrefix, retention, clock, queueCapacity,
+      StoreClock storeClock = new StoreClock(clock);
+      Engine.Settings settings = new Engine.Settings(source, tablePrefix, retention, storeClock, queueCapacity,
           batchSize, linger, trimInterval, retryFor, readConnections, readTimeout,
           "parley-history-writer-" + STORES.incrementAndGet());
       try {
-        return new JdbcHistoryStore(new Engine(settings), retention, description);
+        return new JdbcHistoryStore(new Engine(settings), retention, description, storeClock);
       } catch (SQLException e) {
         throw new IllegalStateException("Could not open the history store at " + description + ": " + e.getMessage(), e);
       }

@@ -57,4 +57,12 @@ class BuilderTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Could not open the history store at jdbc:postgresql://127.0.0.1:1/nowhere");
   }
+
+  @Test
+  void aPasswordInTheUrlIsNeverInAMessage() {
+    assertThatThrownBy(() -> JdbcHistoryStore.builder()
+            .url("jdbc:postgresql://app:hunter2@127.0.0.1:1/nowhere?password=hunter3&ssl=false").build())
+        .hasMessageContaining("Could not open the history store at jdbc:postgresql://app:***@127.0.0.1:1/nowhere?password=***&ssl=false")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter"));
+  }
 }

@@ -2,6 +2,7 @@ package dev.parley.chat.spring.boot.internal;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.netty.NettyConfig;
+import dev.parley.chat.netty.Tls;
 import dev.parley.chat.socketio.SocketIoConfig;
 import dev.parley.chat.spring.boot.ParleyProperties;
 import java.util.function.Consumer;
@@ -31,6 +32,7 @@ public final class ParleyConfigs {
     set(p.requestBurst(), b::requestBurst);
     set(p.maxPendingRequests(), b::maxPendingRequests);
     set(p.announcePresence(), b::announcePresence);
+    set(p.keepPresenceNotices(), b::keepPresenceNotices);
     set(p.maxRecoveredMessages(), b::maxRecoveredMessages);
     set(p.recoveryWindow(), b::recoveryWindow);
     set(p.offlineMessages(), b::offlineMessages);
@@ -66,6 +68,15 @@ public final class ParleyConfigs {
     set(p.acceptsPerSecond(), b::acceptsPerSecond);
     set(p.acceptBurst(), b::acceptBurst);
     set(p.trustedProxies(), b::trustedProxies);
+    if (p.tls() != null) {
+      ParleyProperties.Tls tls = p.tls();
+      build("parley.netty.tls", () -> {
+        if (tls.certificateChain() == null || tls.privateKey() == null) {
+          throw new IllegalArgumentException("set both certificate-chain and private-key");
+        }
+        return b.tls(Tls.pem(tls.certificateChain(), tls.privateKey()));
+      });
+    }
     return build("parley.netty", b::build);
   }
 
