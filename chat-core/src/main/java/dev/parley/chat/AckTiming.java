@@ -4,6 +4,9 @@ package dev.parley.chat;
  * When the server acknowledges a client's message: the durability point. Live delivery to the other
  * members never waits for either. The default is {@link #ON_COMMIT}, which never acknowledges what
  * a crash could lose; with the in-memory store, whose appends complete at once, the two are the same.
+ *
+ * <p>Threading and lifecycle: an enum, immutable and safe to share between threads; chosen once in
+ * the {@link ChatConfig}.
  */
 public enum AckTiming {
   /**

@@ -5,6 +5,9 @@ import java.util.Objects;
 /**
  * What the {@link ConnectHook} decided about a new connection. Create one with the static factories.
  *
+ * <p>Threading and lifecycle: an immutable value, safe to share between threads; the server reads it
+ * once, when the hook returns it.
+ *
  * @param accepted whether the connection may stay
  * @param user the identity the hook gave the connection, or {@code null} to let the client choose a
  *     username at its first join

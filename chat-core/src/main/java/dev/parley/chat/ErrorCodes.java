@@ -4,6 +4,8 @@ package dev.parley.chat;
  * The error codes the server uses. They appear in {@link ChatException#code()} and in the {@code code}
  * field of protocol error frames; docs/protocol.md describes when each is sent. Hooks may reject with
  * codes of their own.
+ *
+ * <p>Threading and lifecycle: constants only; no instances.
  */
 public final class ErrorCodes {
   private ErrorCodes() {}

@@ -9,6 +9,10 @@ import java.util.Objects;
  *
  * <p>On Java 17 inspect a result with {@code instanceof}: {@code if (r instanceof HookResult.Reject
  * reject) ...}.
+ *
+ * <p>Threading and lifecycle: records, read by the server once, on the thread the hook returned on;
+ * the {@code data} map of a {@link Rewrite} is copied when the message is built, so the hook must not
+ * change it before returning, but may after.
  */
 public sealed interface HookResult
     permits HookResult.Accept, HookResult.Rewrite, HookResult.Reject, HookResult.Handled {

@@ -4,6 +4,11 @@ package dev.parley.chat;
  * Called before a connection joins a room; may refuse it. Runs on the hook executor and may block.
  * {@link HookResult#rewrite(String) rewrite} and {@link HookResult#handled() handled} count as accept.
  * A hook that throws refuses the join with {@link ErrorCodes#INTERNAL_ERROR}.
+ *
+ * <p>Threading: called on the hook executor ({@link ChatServer.Builder#hookExecutor}), by default
+ * never a transport's I/O thread; calls for different connections may run at the same time, so an
+ * implementation must be thread-safe. Lifecycle: given once to the {@link ChatServer.Builder} and
+ * held by the server for its whole life; the server never closes it.
  */
 @FunctionalInterface
 public interface JoinHook {

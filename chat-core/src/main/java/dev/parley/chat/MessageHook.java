@@ -8,6 +8,11 @@ package dev.parley.chat;
  *
  * <p>Messages that server code sends through {@link ChatServer} actions do not pass through this
  * hook.
+ *
+ * <p>Threading: called on the hook executor ({@link ChatServer.Builder#hookExecutor}), by default
+ * never a transport's I/O thread; calls for different connections may run at the same time, so an
+ * implementation must be thread-safe. Lifecycle: given once to the {@link ChatServer.Builder} and
+ * held by the server for its whole life; the server never closes it.
  */
 @FunctionalInterface
 public interface MessageHook {

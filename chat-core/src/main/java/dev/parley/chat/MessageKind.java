@@ -1,6 +1,10 @@
 package dev.parley.chat;
 
-/** What a {@link ChatMessage} is, which decides who receives it. */
+/**
+ * What a {@link ChatMessage} is, which decides who receives it.
+ *
+ * <p>Threading and lifecycle: an enum, immutable and safe to share between threads.
+ */
 public enum MessageKind {
   /** A user's message to a room; delivered to the room's members. */
   ROOM,

@@ -7,6 +7,9 @@ package dev.parley.chat.cluster;
  * try again; only a connection whose connect hook named a user the cluster cannot be asked about is
  * closed after that error, with 1001. An action's stage fails with a {@link
  * dev.parley.chat.ChatException} of that code, and a query throws one.
+ *
+ * <p>Threading and lifecycle: immutable once made; safe to pass between threads, as the failure of a
+ * stage completed on an engine thread.
  */
 public final class ClusterUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

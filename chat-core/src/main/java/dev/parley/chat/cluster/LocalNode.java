@@ -7,6 +7,9 @@ import dev.parley.chat.spi.ServerEvent;
  * This node's connections, as a {@link ClusterEngine} sees them: the server implements it and gives
  * it to {@link ClusterEngine#start}. Every method queues and returns; none blocks. Calls for one room
  * come one at a time, in the room's order.
+ *
+ * <p>Threading: called on the engine's threads, never concurrently for one room. Lifecycle: made by the server and given to {@link ClusterEngine#start} once; the engine
+ * may call it until its {@link ClusterEngine#close()} returns.
  */
 public interface LocalNode {
 

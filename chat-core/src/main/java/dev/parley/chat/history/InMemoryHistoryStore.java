@@ -22,6 +22,10 @@ import java.util.function.Consumer;
  * that has kept messages and every inbox, plus one id for each room ever {@linkplain #clear cleared},
  * its floor. A stream goes only when emptied ({@link #remove}), so the number of rooms is not
  * bounded by {@link dev.parley.chat.ChatConfig#maxRooms()}.
+ *
+ * <p>Threading: safe to call from any thread; each stream is locked only while it is read or changed,
+ * and nothing blocks on I/O. Lifecycle: usable from construction; {@link #close()} only makes {@link
+ * #health()} report DOWN, and the messages stay until the object is collected.
  */
 public final class InMemoryHistoryStore implements HistoryStore {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);

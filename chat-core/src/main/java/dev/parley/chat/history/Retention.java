@@ -7,6 +7,8 @@ import java.util.Objects;
  * How much a {@link HistoryStore} keeps of each stream: at most {@code maxMessages} of the newest
  * messages, none older than {@code maxAge}. Whichever limit is reached first applies.
  *
+ * <p>Threading and lifecycle: an immutable value, safe to share between threads.
+ *
  * @param maxMessages the most messages kept per stream, at least 1
  * @param maxAge the oldest a kept message may be; {@link #FOREVER} for no limit
  */

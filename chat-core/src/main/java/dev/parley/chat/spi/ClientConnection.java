@@ -5,6 +5,9 @@ import dev.parley.chat.Handshake;
 /**
  * The transport's side of one client connection. Implementations must be safe to call from any
  * thread and must never block.
+ *
+ * <p>Lifecycle: one per client connection, made by the transport and given to {@link
+ * dev.parley.chat.ChatServer#open}; once it has closed, {@code send} returns {@code false}.
  */
 public interface ClientConnection {
 

@@ -6,6 +6,10 @@ import java.util.Map;
  * A request from a client, decoded by the transport. Every request may carry a {@code requestId}
  * chosen by the client; the reply, acknowledgement or error to it carries the same id back. Optional
  * fields are {@code null} when absent.
+ *
+ * <p>Threading and lifecycle: every request is a record that the transport makes and then no longer
+ * changes (its {@code data} map included), so it may be handed from the transport's thread to the
+ * server's; the server reads it once, in {@link ClientSession#receive}.
  */
 public sealed interface ClientRequest {
 

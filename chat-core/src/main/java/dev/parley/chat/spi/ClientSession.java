@@ -3,6 +3,9 @@ package dev.parley.chat.spi;
 /**
  * The server's side of one client connection, returned by {@link
  * dev.parley.chat.ChatServer#open(ClientConnection)}. Safe to call from any thread; never blocks.
+ *
+ * <p>Lifecycle: one per {@link ClientConnection}; it lives until {@link #closed()} is called, after
+ * which further requests are ignored.
  */
 public interface ClientSession {
 

@@ -3,6 +3,8 @@ package dev.parley.chat.spi;
 /**
  * Close codes used when the server ends a connection. The 1000–1015 codes are RFC 6455's; 4000–4499
  * tell a client it may reconnect, 4500–4999 that it should not.
+ *
+ * <p>Threading and lifecycle: constants only; no instances.
  */
 public final class CloseCodes {
   private CloseCodes() {}

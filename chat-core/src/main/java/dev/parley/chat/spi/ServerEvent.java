@@ -6,6 +6,10 @@ import java.util.List;
 /**
  * An event the server sends to a client; transports encode it for the wire. {@code requestId} fields
  * carry back the id of the request answered, or {@code null}.
+ *
+ * <p>Threading and lifecycle: every event is a record that the server never changes after making it
+ * (nor its lists, nor their {@link dev.parley.chat.ChatMessage}s, which are immutable), so it is safe
+ * to read from any thread; the same instance may be queued to many connections at once.
  */
 public sealed interface ServerEvent {
 

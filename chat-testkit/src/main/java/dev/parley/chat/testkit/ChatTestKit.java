@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  *   assertThat(bob.takeMessage().text()).isEqualTo("**** it");
  * }
  * }</pre>
+ *
+ * <p>Threading: requests and hooks run on the thread that sends the request. Lifecycle: {@link
+ * #create} starts the server; {@link #close()} closes it, which closes its clients' connections.
  */
 public final class ChatTestKit implements AutoCloseable {
   /** How long {@code take...} methods wait for an event before failing. */

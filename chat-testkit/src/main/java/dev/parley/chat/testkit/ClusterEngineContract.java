@@ -70,8 +70,17 @@ import org.junit.jupiter.api.Test;
  * others run on as many nodes as they use and the engine allows, so a test of one room may have its
  * publisher and its follower on one node or on two. After every test, the contract checks that the
  * engine never called a {@code LocalNode} for a room while another call for that room was running.
+ *
+ * <p>Threading: JUnit runs each test on one thread, with a fresh instance of the subclass; some tests
+ * call the engine from several threads at once, as a server would, so {@link #newNode} must make
+ * nodes that are safe to call from any thread.
  */
 public abstract class ClusterEngineContract {
+  // Over 500 lines on purpose: one job (the ClusterEngine contract), as a list of short,
+  // independent tests over one fixture (the cluster's nodes and the per-room overlap check). Its
+  // length is the number of cases; implementers extend this one exported class to get them all, and
+  // splitting it by topic would add public types without separating any logic.
+
   /** How long a test waits for the engine to deliver or answer. */
   protected static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -50,8 +50,18 @@ import org.junit.jupiter.api.Test;
  * as they come off the wire: integers as {@code Long}, other numbers as {@code Double}.
  *
  * <p>Stores made here are closed after each test.
+ *
+ * <p>Threading: JUnit runs each test on one thread, with a fresh instance of the subclass; most tests
+ * call the store from that thread, one calls it from several threads at once, and they wait on the
+ * stages it returns, which may complete on any thread: {@link #newStore} must make stores that are
+ * safe to call from any thread.
  */
 public abstract class HistoryStoreContract {
+  // Over 500 lines on purpose: one job (the HistoryStore contract), as a list of short, independent
+  // tests over one fixture (a fresh store per test, closed after it). Its length is the number of
+  // cases; implementers extend this one exported class to get them all, and splitting it by topic
+  // would add public types without separating any logic.
+
   /** How long a test waits for a store to make an append durable. */
   protected static final Duration DURABLE_TIMEOUT = Duration.ofSeconds(10);
 

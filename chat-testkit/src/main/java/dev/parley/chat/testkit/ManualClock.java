@@ -9,6 +9,9 @@ import java.time.ZoneOffset;
 /**
  * A clock that moves only when a test moves it, for rate limits and message times without sleeping.
  * Thread-safe.
+ *
+ * <p>Lifecycle: holds nothing to release; starts at the instant given to the constructor and
+ * moves only when {@link #advance} or {@link #set} is called.
  */
 public final class ManualClock extends Clock {
   private volatile Instant now;

@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * One in-memory client of a {@link ChatTestKit}. Requests go through the same path as a network
  * client's frames; every event the server sends is recorded, and the test takes them in order with
  * the {@code take...} methods, which wait up to {@link ChatTestKit#DEFAULT_TIMEOUT}.
+ *
+ * <p>Threading: the server may record events from any thread; the request and {@code take...}
+ * methods are for one test thread at a time. Lifecycle: made by its {@link ChatTestKit}; connected
+ * until {@link #disconnect()}, the server closes it, or the kit is closed.
  */
 public final class TestClient {
   private final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * concurrent map whose entries go when they reach zero, so nothing here blocks an event loop or grows
  * without bound. Thread-safe; each connection's own bookkeeping is touched only on its event loop.
  */
-public final class ConnectionLimits {
+final class ConnectionLimits {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimits.class);
   private static final AttributeKey<Counted> COUNTED = AttributeKey.valueOf("parley.counted");
   private static final AttributeKey<String> CLIENT = AttributeKey.valueOf("parley.clientAddress");

@@ -23,7 +23,7 @@ import java.util.Map;
  * Parley's plain-JSON wire protocol (docs/protocol.md): client frames to {@link ClientRequest}s,
  * {@link ServerEvent}s to frames. Thread-safe.
  */
-public final class JsonProtocol {
+final class JsonProtocol {
   static final int MAX_REQUEST_ID_LENGTH = 64;
   static final int DEFAULT_HISTORY_PAGE = 50;
 

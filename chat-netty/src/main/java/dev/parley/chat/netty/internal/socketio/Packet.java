@@ -9,7 +9,7 @@ package dev.parley.chat.netty.internal.socketio;
  * @param data the payload as Java values (Map, List, String, Long, Double, Boolean, null, byte[]), or
  *     {@code null} when absent
  */
-public record Packet(int type, String namespace, long ackId, Object data) {
+record Packet(int type, String namespace, long ackId, Object data) {
   public static final int CONNECT = 0;
   public static final int DISCONNECT = 1;
   public static final int EVENT = 2;

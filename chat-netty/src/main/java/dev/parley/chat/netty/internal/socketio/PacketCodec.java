@@ -18,7 +18,7 @@ import java.util.Set;
  * wrong or huge attachment counts, non-array events, reserved event names) is refused with {@link
  * Malformed}, never an unchecked failure.
  */
-public final class PacketCodec {
+final class PacketCodec {
   /** As socket.io-parser's default: more attachments than this is an attack, not a message. */
   public static final int MAX_ATTACHMENTS = 10;
   private static final int MAX_ACK_ID_DIGITS = 15;

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-public record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
+record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**

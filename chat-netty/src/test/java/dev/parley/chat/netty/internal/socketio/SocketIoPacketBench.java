@@ -1,8 +1,6 @@
-package dev.parley.chat.bench;
+package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
-import dev.parley.chat.netty.internal.socketio.Packet;
-import dev.parley.chat.netty.internal.socketio.PacketCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +16,9 @@ import org.openjdk.jmh.annotations.State;
  * Socket.IO packets with chat-netty's internal {@link PacketCodec}: decoding a text EVENT packet to
  * Java values, and encoding an EVENT to the Engine.IO frames to send, without and with a binary
  * attachment.
+ *
+ * <p>A JMH benchmark in the test sources, beside the internal code it measures; how to run it is in
+ * docs/benchmarks.md#microbenchmarks-of-chat-nettys-internals. Not a test: nothing runs it during a build.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.State;
  * Parley's plain-JSON protocol ({@link JsonProtocol}, an internal class of chat-netty): decoding a
  * client {@code message} frame and encoding the {@code message} event a room member receives.
  *
- * <p>In chat-netty's internal package, on the class path, as {@link JsonProtocol} is internal.
+ * <p>A JMH benchmark in the test sources, beside the internal code it measures; how to run it is in
+ * docs/benchmarks.md#microbenchmarks-of-chat-nettys-internals. Not a test: nothing runs it during a build.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
