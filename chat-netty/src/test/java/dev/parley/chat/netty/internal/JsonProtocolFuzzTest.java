@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.spi.ClientRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -91,6 +92,20 @@ class JsonProtocolFuzzTest {
       o.addProperty("room", h.room());
       o.addProperty("before", h.before());
       o.addProperty("limit", h.limit());
+    } else if (request instanceof ClientRequest.Typing t) {
+      o.addProperty("type", "typing");
+      o.addProperty("room", t.room());
+      o.addProperty("to", t.to());
+      o.addProperty("typing", t.typing());
+    } else if (request instanceof ClientRequest.Moderate m) {
+      o.addProperty("type", "moderate");
+      o.addProperty("room", m.room());
+      o.addProperty("user", m.user());
+      o.addProperty("action", m.action().name().toLowerCase(Locale.ROOT));
+      if (m.duration() != null) {
+        o.addProperty("duration", m.duration().toMillis() / 1000.0);
+      }
+      o.addProperty("reason", m.reason());
     } else {
       throw new AssertionError("no frame for " + request);
     }
