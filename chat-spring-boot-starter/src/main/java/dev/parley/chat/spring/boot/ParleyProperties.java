@@ -49,6 +49,8 @@ public record ParleyProperties(
    * @param offlineMessages whether private messages to offline users are kept
    * @param ackTiming when a client's message is acknowledged
    * @param hookTimeout how long a deciding hook may take
+   * @param typingPerSecond typing notices one connection may send per second
+   * @param typingTimeout how long a typing indicator lasts without a refresh
    */
   public record Chat(
       Integer historySize,
@@ -66,7 +68,9 @@ public record ParleyProperties(
       Duration recoveryWindow,
       Boolean offlineMessages,
       AckTiming ackTiming,
-      Duration hookTimeout) {}
+      Duration hookTimeout,
+      Integer typingPerSecond,
+      Duration typingTimeout) {}
 
   /**
    * {@code parley.netty.*}: the options of {@link dev.parley.chat.netty.NettyConfig.Builder};

@@ -38,6 +38,8 @@ public final class ParleyConfigs {
     set(p.offlineMessages(), b::offlineMessages);
     set(p.ackTiming(), b::ackTiming);
     set(p.hookTimeout(), b::hookTimeout);
+    set(p.typingPerSecond(), b::typingPerSecond);
+    set(p.typingTimeout(), b::typingTimeout);
     return build("parley.chat", b::build);
   }
 
