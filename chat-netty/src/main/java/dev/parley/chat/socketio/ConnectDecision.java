@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * What a {@link ConnectHandler} decided.
  *
+ * <p>An immutable value: safe to share and to keep.
+ *
  * @param accepted whether the client may connect
  * @param message the refusal message the client receives, or {@code null}
  * @param data extra refusal data the client receives as {@code err.data}, or {@code null}

@@ -1,6 +1,12 @@
 package dev.parley.chat.socketio;
 
-/** Decides whether a client may connect to a namespace. Runs on the worker pool and may block. */
+/**
+ * Decides whether a client may connect to a namespace.
+ *
+ * <p>Threading: runs on the server's worker pool, never on an I/O thread, so it may block; the
+ * client's CONNECT answer waits for it (within {@code connectTimeout}). One instance serves every
+ * client of the namespace, so it may be called from several threads at once.
+ */
 @FunctionalInterface
 public interface ConnectHandler {
   /**

@@ -1,6 +1,12 @@
 package dev.parley.chat.socketio;
 
-/** Told that a client left a namespace. */
+/**
+ * Told that a client left a namespace.
+ *
+ * <p>Threading: runs on the server's worker pool and may block; one instance serves every socket
+ * of the namespace, from several threads at once. The socket can no longer send: what it emits then
+ * is dropped.
+ */
 @FunctionalInterface
 public interface DisconnectHandler {
   /**

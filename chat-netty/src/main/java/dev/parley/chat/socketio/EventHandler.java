@@ -2,7 +2,13 @@ package dev.parley.chat.socketio;
 
 import java.util.List;
 
-/** Handles one named event. Runs on the worker pool and may block; exceptions are logged. */
+/**
+ * Handles one named event; exceptions are logged.
+ *
+ * <p>Threading: runs on the server's worker pool and may block. The calls for one socket run one at
+ * a time, in the order its packets arrived; one instance serves every socket of the namespace, from
+ * several threads at once.
+ */
 @FunctionalInterface
 public interface EventHandler {
   /**

@@ -12,6 +12,9 @@ import java.util.concurrent.CompletionStage;
  * several handlers of one event, of connects or of disconnects all run, in the order they were
  * registered, one after the other on the worker pool; one that throws is logged and the next still
  * runs. Handlers cannot be removed.
+ *
+ * <p>Lifecycle: a namespace lives as long as its {@code NettyChatServer}; {@link SocketIo#of}
+ * returns the same instance for the same name. Every method is safe from any thread.
  */
 public interface Namespace {
   /** The namespace's name, for example {@code "/"} or {@code "/admin"}. */

@@ -10,6 +10,10 @@ import java.util.Optional;
  * What a Socket.IO client presented: the HTTP handshake of its first request (address, path, query,
  * headers) and the auth payload it sent with the namespace connect.
  *
+ * <p>Fixed when the client connected to the namespace, and safe to share and to keep after the
+ * client left: the auth map is an unmodifiable copy (values nested in it are the decoded JSON, not
+ * copied again, and must not be changed).
+ *
  * @param http the HTTP handshake
  * @param auth the client's {@code auth} object; empty if it sent none
  */
