@@ -223,27 +223,27 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public CompletionStage<Void> kick(String room, String user, String reason) {
-    return Stages.forAction(moderation.kick(room, user, reason));
+    return ifOpen(() -> Stages.forAction(moderation.kick(room, user, reason)));
   }
 
   @Override
   public CompletionStage<Void> mute(String room, String user, java.time.Duration duration, String reason) {
-    return Stages.forAction(moderation.mute(room, user, duration, reason));
+    return ifOpen(() -> Stages.forAction(moderation.mute(room, user, duration, reason)));
   }
 
   @Override
   public CompletionStage<Void> unmute(String room, String user) {
-    return Stages.forAction(moderation.unmute(room, user));
+    return ifOpen(() -> Stages.forAction(moderation.unmute(room, user)));
   }
 
   @Override
   public CompletionStage<Void> ban(String room, String user, java.time.Duration duration, String reason) {
-    return Stages.forAction(moderation.ban(room, user, duration, reason));
+    return ifOpen(() -> Stages.forAction(moderation.ban(room, user, duration, reason)));
   }
 
   @Override
   public CompletionStage<Void> unban(String room, String user) {
-    return Stages.forAction(moderation.unban(room, user));
+    return ifOpen(() -> Stages.forAction(moderation.unban(room, user)));
   }
 
   // ---------------------------------------------------------------- queries
