@@ -50,9 +50,36 @@ final class Member implements AutoCloseable {
 
   /** Sends a request of this type with these fields and a fresh id, and returns the reply to it. */
   JsonObject request(String type, String fields) throws Exception {
+    JsonObject reply = requestUnlessClosed(type, fields);
+    assertThat(reply).as("%s received the reply to %s %s before its connection closed; got %s", name, type, fields,
+        frames).isNotNull();
+    return reply;
+  }
+
+  /**
+   * As {@link #request}, but {@code null} if the connection closes without the reply: a node that
+   * finds it was evicted closes its connections, a new one with a request on its way included.
+   */
+  JsonObject requestUnlessClosed(String type, String fields) throws Exception {
     String id = "r" + REQUESTS.incrementAndGet();
-    client.send("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"," + fields + "}");
-    return await(f -> id.equals(string(f, "id")), WAIT, "the reply to " + type + " " + fields);
+    Predicate<JsonObject> reply = f -> id.equals(string(f, "id"));
+    try {
+      client.send("{\"type\":\"" + type + "\",\"id\":\"" + id + "\"," + fields + "}");
+    } catch (AssertionError notSent) {
+      if (client.isClosed()) {
+        return null;
+      }
+      throw notSent;
+    }
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (;;) {
+      JsonObject found = find(reply, Duration.ofMillis(100));
+      if (found != null || client.isClosed()) {
+        return found != null ? found : find(reply, Duration.ZERO);
+      }
+      assertThat(System.nanoTime()).as("%s received the reply to %s %s within %s; got %s", name, type, fields, WAIT,
+          frames).isLessThan(deadline);
+    }
   }
 
   /** Sends a room message without waiting for anything; the ack or error has request id {@code id}. */
