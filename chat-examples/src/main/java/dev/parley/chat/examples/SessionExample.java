@@ -2,7 +2,7 @@ package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.HttpRoute;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,5 +1,7 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectDecision;
+
 /**
  * One step of a namespace's connect, as a function given to socket.io's {@code io.use}: registered
  * with {@link Namespace#use}, it sees the socket about to be connected and may refuse it. The steps

@@ -6,7 +6,7 @@ import java.util.List;
  * Sees every event a socket receives before its handlers do, and may refuse it, as a function given
  * to socket.io's {@code socket.use}: registered with {@link SocketIoClient#use}. Middlewares run in
  * the order they were registered; the first that refuses ends the event there (no later middleware,
- * no {@link AnyEventHandler}, no handler of the event runs, and no acknowledgement is sent), and its
+ * no {@link AnyEventHook}, no handler of the event runs, and no acknowledgement is sent), and its
  * exception goes to the socket's {@link SocketIoClient#onError} handlers, as socket.io emits it as
  * the socket's {@code error} event. The client is not told.
  *

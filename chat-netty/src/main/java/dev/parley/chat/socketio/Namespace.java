@@ -1,5 +1,6 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectHook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,14 +26,14 @@ public interface Namespace {
    * client as {@code connect_error} with the message (and data). Default: accept. With several, they
    * run in order until one refuses, and the first refusal is the answer.
    */
-  Namespace onConnect(ConnectHandler handler);
+  Namespace onConnect(ConnectHook handler);
 
   /**
    * Called once a client is connected, before any of its events, on the worker pool; the client was
    * told it is connected already, so other clients may see it before this runs. For setup that must
    * be done first, see {@link #onSetup}.
    */
-  Namespace onConnection(ConnectionHandler handler);
+  Namespace onConnection(ConnectionHook handler);
 
   /**
    * Runs once a client's connect was accepted (by {@link #onConnect}, and on the chat namespace by
@@ -45,7 +46,7 @@ public interface Namespace {
    * client is connected all the same (the failure is logged); if the client goes away meanwhile, no
    * other handler runs for it, not even {@link #onDisconnect}.
    */
-  Namespace onSetup(ConnectionHandler handler);
+  Namespace onSetup(ConnectionHook handler);
 
   /**
    * Adds a step to every connect of this namespace, as socket.io's {@code io.use}: it sees the socket
@@ -59,10 +60,10 @@ public interface Namespace {
    * Handles a named event from a client; several handlers of one event run in the order they were
    * registered, sharing the one acknowledgement (the first {@link Ack#send} is the one sent).
    */
-  Namespace on(String event, EventHandler handler);
+  Namespace on(String event, EventHook handler);
 
   /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
-  Namespace onDisconnect(DisconnectHandler handler);
+  Namespace onDisconnect(SocketDisconnectHook handler);
 
   /**
    * Emits an event to every socket of this namespace, on every node of the cluster; see {@link

@@ -24,7 +24,7 @@ class HandshakeTest {
 
     assertThat(handshake.headers()).containsOnlyKeys("user-agent");
     assertThat(handshake.headers().get("user-agent")).containsExactlyInAnyOrder("curl", "again");
-    assertThat(handshake.queryParam("room")).contains("lobby");
+    assertThat(handshake.query("room")).contains("lobby");
   }
 
   @Test

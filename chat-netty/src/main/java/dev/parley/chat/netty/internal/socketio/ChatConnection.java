@@ -6,7 +6,7 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.MessageKind;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;

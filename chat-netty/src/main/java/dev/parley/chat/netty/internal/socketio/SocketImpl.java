@@ -6,12 +6,12 @@ import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
-import dev.parley.chat.socketio.AnyEventHandler;
+import dev.parley.chat.socketio.AnyEventHook;
 import dev.parley.chat.socketio.EventMiddleware;
 import dev.parley.chat.socketio.Broadcast;
-import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.socketio.EventHook;
 import dev.parley.chat.socketio.SocketIoClient;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -46,7 +46,7 @@ public final class SocketImpl implements SocketIoClient {
   private final String pid;
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
-  private final SocketIoHandshake handshake;
+  private final Handshake handshake;
   private final SerialExecutor serial;
   /**
    * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
@@ -76,9 +76,14 @@ public final class SocketImpl implements SocketIoClient {
    * over when it accepted the connect, set before the setup handler runs.
    */
   public volatile Object bridge;
+  /**
+   * The user a connect hook or middleware of a namespace without a chat server accepted the socket
+   * as ({@code ConnectDecision.acceptAs}); set before the client is told it is connected.
+   */
+  volatile String user;
 
   SocketImpl(
-      String id, String pid, NamespaceImpl ns, SocketIoRuntime.Connection connection, SocketIoHandshake handshake) {
+      String id, String pid, NamespaceImpl ns, SocketIoRuntime.Connection connection, Handshake handshake) {
     this.id = id;
     this.pid = pid;
     this.ns = ns;
@@ -108,7 +113,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public SocketIoHandshake handshake() {
+  public Handshake handshake() {
     return handshake;
   }
 
@@ -236,12 +241,12 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public void onAny(AnyEventHandler handler) {
+  public void onAny(AnyEventHook handler) {
     listeners().any.add(Objects.requireNonNull(handler, "handler"));
   }
 
   @Override
-  public void offAny(AnyEventHandler handler) {
+  public void offAny(AnyEventHook handler) {
     Listeners l = listeners;
     if (l != null) {
       l.any.remove(handler);
@@ -281,7 +286,7 @@ public final class SocketImpl implements SocketIoClient {
 
   /** What the application added to this one socket, in the order it added them. */
   private static final class Listeners {
-    final List<AnyEventHandler> any = new CopyOnWriteArrayList<>();
+    final List<AnyEventHook> any = new CopyOnWriteArrayList<>();
     final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
     final List<Consumer<Exception>> errors = new CopyOnWriteArrayList<>();
   }
@@ -327,6 +332,14 @@ public final class SocketImpl implements SocketIoClient {
   /** Whether the socket is gone or on its way out, so that its id may be given to another. */
   boolean leaving() {
     return leaving || !connected;
+  }
+
+  @Override
+  public java.util.Optional<String> user() {
+    if (bridge instanceof ChatSocket chat) {
+      return java.util.Optional.ofNullable(chat.user);
+    }
+    return java.util.Optional.ofNullable(user);
   }
 
   @Override
@@ -405,7 +418,7 @@ public final class SocketImpl implements SocketIoClient {
       Listeners l, boolean all) {
     boolean handled = !handlers.isEmpty();
     if (l != null) {
-      for (AnyEventHandler h : l.any) {
+      for (AnyEventHook h : l.any) {
         handled = true;
         try {
           h.onEvent(this, event, args, ack);
@@ -425,7 +438,7 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
-  private void call(EventHandler handler, String event, List<Object> args, Ack ack) {
+  private void call(EventHook handler, String event, List<Object> args, Ack ack) {
     try {
       handler.onEvent(this, args, ack);
     } catch (Throwable e) {

@@ -8,7 +8,7 @@ import java.util.List;
  * the event's own handlers, and may block; exceptions are logged and the next handler still runs.
  */
 @FunctionalInterface
-public interface AnyEventHandler {
+public interface AnyEventHook {
   /**
    * Handles an event.
    *

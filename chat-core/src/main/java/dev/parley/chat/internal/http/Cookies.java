@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal;
+package dev.parley.chat.internal.http;
 
 import java.util.LinkedHashMap;
 import java.util.List;
