@@ -104,7 +104,7 @@ final class Connections {
       return; // refused when the hook's deadline passed
     }
     if (decision instanceof ConnectDecision.Reject reject) {
-      HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, reject.message());
+      HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, reject.message(), reject.data());
       return;
     }
     ConnectDecision.Accept result = (ConnectDecision.Accept) decision;

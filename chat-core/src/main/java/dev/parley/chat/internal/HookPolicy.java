@@ -85,7 +85,12 @@ final class HookPolicy implements AutoCloseable {
 
   /** Refuses a new connection: an error, then the close. Any thread. */
   static void refuse(Session session, String code, String reason) {
-    session.sendError(null, code, reason);
+    refuse(session, code, reason, null);
+  }
+
+  /** Refuses a new connection with data for transports that send it: an error, then the close. Any thread. */
+  static void refuse(Session session, String code, String reason, Object data) {
+    session.sendError(null, code, reason, data);
     session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
   }
 

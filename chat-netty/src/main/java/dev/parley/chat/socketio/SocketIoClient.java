@@ -52,32 +52,32 @@ public interface SocketIoClient {
   void emitVolatile(String event, Object... args);
 
   /**
-   * Adds a handler of every event this socket receives, after those already added, as socket.io's
+   * Adds a hook of every event this socket receives, after those already added, as socket.io's
    * {@code socket.onAny}; see {@link AnyEventHook}. Events that arrived before it was added do not
    * reach it: add it in {@link Namespace#onSetup} to see them all. On the chat namespace it sees the
    * chat's events too.
    */
-  void onAny(AnyEventHook handler);
+  void onAny(AnyEventHook hook);
 
-  /** Removes a handler added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
-  void offAny(AnyEventHook handler);
+  /** Removes a hook added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
+  void offAny(AnyEventHook hook);
 
-  /** Removes every handler added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */
+  /** Removes every hook added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */
   void offAny();
 
   /**
-   * Adds a middleware that sees each event this socket receives before its handlers, after those
+   * Adds a middleware that sees each event this socket receives before its hooks, after those
    * already added, as socket.io's {@code socket.use}; see {@link EventMiddleware}. Events that arrived
    * before it was added do not go through it: add it in {@link Namespace#onSetup} to check them all.
    */
   void use(EventMiddleware middleware);
 
   /**
-   * Adds a handler of this socket's errors, as socket.io's {@code socket.on("error", ...)}: what an
+   * Adds a hook of this socket's errors, as socket.io's {@code socket.on("error", ...)}: what an
    * {@link EventMiddleware} refused an event with. Runs on the worker pool, in the socket's order;
    * several run in the order they were added. With none, a refusal is logged at DEBUG only.
    */
-  void onError(java.util.function.Consumer<Exception> handler);
+  void onError(SocketErrorHook hook);
 
   /** Starts a broadcast to a room, leaving out this socket. */
   Broadcast to(String room);

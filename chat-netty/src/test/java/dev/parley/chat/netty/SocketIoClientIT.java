@@ -103,7 +103,7 @@ class SocketIoClientIT {
                   throw new IllegalArgumentException("event " + event + " is not allowed");
                 }
               });
-              socket.onError(e -> socket.emit("refused", e.getMessage()));
+              socket.onError((s, e) -> s.emit("refused", e.getMessage()));
             })
             .use(socket -> {
               socket.data().merge("steps", ",use2", (a, b) -> a + (String) b);

@@ -10,6 +10,7 @@ import dev.parley.chat.socketio.AnyEventHook;
 import dev.parley.chat.socketio.EventMiddleware;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.EventHook;
+import dev.parley.chat.socketio.SocketErrorHook;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.Handshake;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -267,8 +267,8 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public void onError(Consumer<Exception> handler) {
-    listeners().errors.add(Objects.requireNonNull(handler, "handler"));
+  public void onError(SocketErrorHook hook) {
+    listeners().errors.add(Objects.requireNonNull(hook, "hook"));
   }
 
   private Listeners listeners() {
@@ -288,7 +288,7 @@ public final class SocketImpl implements SocketIoClient {
   private static final class Listeners {
     final List<AnyEventHook> any = new CopyOnWriteArrayList<>();
     final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    final List<Consumer<Exception>> errors = new CopyOnWriteArrayList<>();
+    final List<SocketErrorHook> errors = new CopyOnWriteArrayList<>();
   }
 
   @Override
@@ -458,12 +458,12 @@ public final class SocketImpl implements SocketIoClient {
         if (l.errors.isEmpty()) {
           log.debug("event '{}' of {} refused by a middleware: {}", LogText.of(event), id, LogText.of(String.valueOf(e)));
         }
-        for (Consumer<Exception> handler : l.errors) {
+        for (SocketErrorHook hook : l.errors) {
           try {
-            handler.accept(refusal);
+            hook.onError(this, refusal);
           } catch (Throwable failed) {
             Threads.rethrowIfFatal(failed);
-            log.error("Socket.IO error handler failed", failed);
+            log.error("Socket.IO error hook failed", failed);
           }
         }
         return false;
