@@ -50,7 +50,7 @@ final class DirectMessagesExample {
   private final ChatServer chat;
   /** The chat side of each Socket.IO client, by socket id. */
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-  /** Chat sessions opened by the connect handler, until their socket exists; by handshake identity. */
+  /** Chat sessions opened by the connect hook, until their socket exists; by handshake identity. */
   private final Map<Handshake, Connection> opening = Collections.synchronizedMap(new IdentityHashMap<>());
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -84,7 +84,7 @@ final class DirectMessagesExample {
   }
 
   /**
-   * Runs before the client learns that it is connected (the connect handler may block): the chat
+   * Runs before the client learns that it is connected (the connect hook may block): the chat
    * session is open and counted among the user's connections by then, so a message sent to this
    * user once the client is connected reaches this connection too.
    */

@@ -20,7 +20,9 @@ public interface ConnectMiddleware {
    *
    * @param socket the socket, already in its namespace (rooms it joins here are in place before the
    *     client is connected) but not yet told it is connected
-   * @return {@link ConnectDecision#accept()} (or {@code null}) to go on; a {@link
+   * @return {@link ConnectDecision#accept()} (or {@code null}) to go on, {@link
+   *     ConnectDecision#acceptAs} to go on and name the socket's {@link SocketIoClient#user() user}
+   *     from here on (not on the chat namespace: see {@link Namespace#onConnect}); a {@link
    *     ConnectDecision#reject} to refuse: the client gets {@code connect_error} with the message as
    *     {@code err.message} and the data as {@code err.data}, and the socket is gone with no other
    *     hook told, not even {@link Namespace#onDisconnect}

@@ -22,9 +22,13 @@ public interface Namespace {
   String name();
 
   /**
-   * Decides whether a client may connect, from its handshake and auth payload. A refusal reaches the
+   * Decides whether a client may connect, from its {@link dev.parley.chat.Handshake} (auth payload
+   * and cookies included): the chat server's own {@link ConnectHook} type. A refusal reaches the
    * client as {@code connect_error} with the message (and data). Default: accept. With several, they
-   * run in order until one refuses, and the first refusal is the answer.
+   * run in order until one refuses, and the first refusal is the answer. {@link
+   * dev.parley.chat.ConnectDecision#acceptAs} names the socket's {@link SocketIoClient#user() user}
+   * (the last one named wins); on the chat namespace, whose chat identity the chat server's connect
+   * hook gives, it refuses the connect as a server error instead, logged.
    */
   Namespace onConnect(ConnectHook hook);
 

@@ -39,4 +39,16 @@ class HandshakeTest {
     assertThat(withAuth.auth()).containsEntry("token", "t");
     assertThat(withAuth.header("cookie")).contains("a=b");
   }
+
+  @Test
+  void cookiesAreReadFromEveryCookieHeader_theFirstOfTwoWithOneNameWins() {
+    Handshake handshake = new Handshake("1.2.3.4:5", "/chat", Map.of(),
+        Map.of("Cookie", List.of("session=abc; theme=dark", "session=older; lang=en; =nameless")));
+
+    assertThat(handshake.cookies()).containsExactly(
+        Map.entry("session", "abc"), Map.entry("theme", "dark"), Map.entry("lang", "en"));
+    assertThat(handshake.cookie("session")).contains("abc");
+    assertThat(handshake.cookie("missing")).isEmpty();
+    assertThat(Handshake.empty().cookies()).isEmpty();
+  }
 }

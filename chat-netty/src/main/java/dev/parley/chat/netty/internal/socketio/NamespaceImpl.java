@@ -173,7 +173,7 @@ public final class NamespaceImpl implements Namespace {
       try {
         hook.onConnection(socket);
       } catch (Exception e) {
-        log.error("Socket.IO setup handler failed; connecting the client all the same", e);
+        log.error("Socket.IO setup hook failed; connecting the client all the same", e);
       }
       return null;
     });
@@ -264,7 +264,7 @@ public final class NamespaceImpl implements Namespace {
       return;
     }
     runtime.workers().execute(() -> {
-      ConnectDecision d = decide(connectHooks, h -> h.onConnect(handshake), "connect hook");
+      ConnectDecision d = decide(connectHooks, h -> h.onConnect(handshake), "connect hook", user -> {});
       c.session.loop().execute(() -> {
         if (d instanceof ConnectDecision.Accept accepted) {
           authorize(c, handshake, accepted.user());
@@ -285,11 +285,12 @@ public final class NamespaceImpl implements Namespace {
   /**
    * On a worker: asks each hook in order, until one refuses. The first refusal, or an accept as the
    * user the last {@link ConnectDecision#acceptAs} named ({@code null} for none), as each socket.io
-   * middleware may overwrite what an earlier one set. A hook that throws is logged and refuses with
+   * middleware may overwrite what an earlier one set; {@code named} is told each name at once, so
+   * that a later step sees it. A hook that throws is logged and refuses with
    * a generic message, and so does an {@code acceptAs} on the chat namespace, whose chat identity is
    * the chat server's connect hook's to give: two places deciding it could only disagree.
    */
-  private <T> ConnectDecision decide(List<T> hooks, Decides<T> decides, String what) {
+  private <T> ConnectDecision decide(List<T> hooks, Decides<T> decides, String what, java.util.function.Consumer<String> named) {
     String user = null;
     for (T hook : hooks) {
       ConnectDecision decision;
@@ -310,6 +311,7 @@ public final class NamespaceImpl implements Namespace {
           return SERVER_ERROR;
         }
         user = accepted.user();
+        named.accept(user);
       }
     }
     return user == null ? ConnectDecision.accept() : ConnectDecision.acceptAs(user);
@@ -347,7 +349,7 @@ public final class NamespaceImpl implements Namespace {
   }
 
   /**
-   * On the loop: the connect was accepted. The socket is made, the setup handler (if any) runs on
+   * On the loop: the connect was accepted. The socket is made, the setup hooks (if any) run on
    * the worker pool, and only then is the CONNECT answered; a client that went away meanwhile is
    * let go (its state handed back to the listener as abandoned).
    */
@@ -368,7 +370,7 @@ public final class NamespaceImpl implements Namespace {
     String sid = ids == null || ids.sid() == null || (holder != null && !holder.leaving()) ? RandomIds.next() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
     socket.user = user;
-    socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
+    socket.bridge = state; // what the listener keeps with the socket, there for the setup hooks too
     sockets.put(socket.id(), socket);
     List<ConnectMiddleware> steps = connectSteps;
     if (steps.isEmpty()) {
@@ -379,11 +381,9 @@ public final class NamespaceImpl implements Namespace {
     socket.run(() -> {
       ConnectDecision.Reject refusal = null;
       try {
-        ConnectDecision d = decide(steps, step -> step.check(socket), "connect middleware");
+        ConnectDecision d = decide(steps, step -> step.check(socket), "connect middleware", named -> socket.user = named);
         if (d instanceof ConnectDecision.Reject r) {
           refusal = r;
-        } else if (((ConnectDecision.Accept) d).user() != null) {
-          socket.user = ((ConnectDecision.Accept) d).user();
         }
       } finally {
         ConnectDecision.Reject r = refusal;

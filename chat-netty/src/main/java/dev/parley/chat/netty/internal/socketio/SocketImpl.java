@@ -73,7 +73,7 @@ public final class SocketImpl implements SocketIoClient {
   private volatile boolean leaving;
   /**
    * What the namespace's listener (Parley's chat bridge) keeps with the socket: the state it handed
-   * over when it accepted the connect, set before the setup handler runs.
+   * over when it accepted the connect, set before the setup hooks run.
    */
   public volatile Object bridge;
   /**
@@ -424,7 +424,7 @@ public final class SocketImpl implements SocketIoClient {
           h.onEvent(this, event, args, ack);
         } catch (Throwable e) {
           Threads.rethrowIfFatal(e);
-          log.error("Socket.IO any-event handler failed on '{}'", LogText.of(event), e);
+          log.error("Socket.IO any-event hook failed on '{}'", LogText.of(event), e);
         }
       }
     }
@@ -447,7 +447,7 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
-  /** On a worker: the socket's middlewares in order; false, once the error handlers had it, if one refused. */
+  /** On a worker: the socket's middlewares in order; false, once the error hooks had it, if one refused. */
   private boolean passes(Listeners l, String event, List<Object> args) {
     for (EventMiddleware m : l.middlewares) {
       try {
@@ -485,7 +485,7 @@ public final class SocketImpl implements SocketIoClient {
         call.run();
       } catch (Throwable e) {
         Threads.rethrowIfFatal(e);
-        log.error("Socket.IO handler failed", e);
+        log.error("Socket.IO hook failed", e);
       }
     });
     if (!queued) {
@@ -519,7 +519,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   /**
-   * On the loop: the client went away before the socket was connected (during the setup handler):
+   * On the loop: the client went away before the socket was connected (during the setup hooks):
    * it leaves the rooms the setup put it in, and no handler is told, as none was told it connected.
    */
   void abandon() {
