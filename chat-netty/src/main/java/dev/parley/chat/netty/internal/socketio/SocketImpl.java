@@ -2,9 +2,9 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.internal.concurrent.SerialExecutor;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.AnyEventHandler;
 import dev.parley.chat.socketio.EventMiddleware;
@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One socket: a client connected to one namespace over one Engine.IO session. */
-public final class SocketImpl implements SocketIoClient {
+final class SocketImpl implements SocketIoClient {
   private static final Logger log = LoggerFactory.getLogger(SocketImpl.class);
 
   /** Something a handler does that may throw. */
