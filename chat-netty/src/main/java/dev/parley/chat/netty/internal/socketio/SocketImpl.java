@@ -31,7 +31,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One socket: a client connected to one namespace over one Engine.IO session. */
+/**
+ * One socket: a client connected to one namespace over one Engine.IO session. The public {@link
+ * SocketIoClient} methods may be called from any thread; the others say where they run (the
+ * session's event loop, or a worker).
+ *
+ * <p>Why over 500 lines: it implements the whole of {@link SocketIoClient} (some twenty-five
+ * methods, most a few lines that hand over to the session, the namespace or a {@link
+ * BroadcastImpl}), and what is left is the state of one socket that those methods share: its rooms,
+ * its handlers and middlewares, the serial run of handler calls, and the acknowledgements it waits
+ * for. Each of those is a few small methods over the same fields.
+ */
 final class SocketImpl implements SocketIoClient {
   private static final Logger log = LoggerFactory.getLogger(SocketImpl.class);
 
