@@ -252,7 +252,9 @@ public final class DefaultChatServer implements ChatServer {
 
   @Override
   public CompletionStage<ChatMessage> editMessage(String room, String messageId, String text, Map<String, ?> data) {
-    java.util.Objects.requireNonNull(text, "text");
+    if (text == null) {
+      return Stages.failed(new NullPointerException("text")); // no action throws
+    }
     return ifOpen(() -> changes.change(room, messageId, text, data));
   }
 
