@@ -7,7 +7,7 @@ import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
@@ -101,23 +101,10 @@ final class MessageChanges {
     } else {
       String newText = text;
       Map<String, Object> newData = data;
-      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CHANGE,
+      Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CHANGE,
           () -> hooks.hooks.change().onChange(new ChangeContext(server, session.info(), action, current, newText, newData)));
-      if (result instanceof HookResult.Reject reject) {
+      if (result instanceof Decision.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
-      }
-      if (result instanceof HookResult.Handled) {
-        Requests.ack(session, request.requestId(), null);
-        return;
-      }
-      if (edit && result instanceof HookResult.Rewrite rewrite) {
-        text = rewrite.text();
-        if (rewrite.data() != null) {
-          @SuppressWarnings("unchecked")
-          Map<String, Object> rewritten = (Map<String, Object>) rewrite.data();
-          data = rewritten;
-        }
-        requests.checkContent(text, data);
       }
     }
     ChatMessage version;

@@ -8,7 +8,8 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.spi.ClientRequest;
@@ -117,9 +118,9 @@ class MessageChangeTest {
   @Test
   void aChangeHookMayLetModeratorsActOnOthersMessages_andRefuseOthers() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).onChange(change ->
-        change.user().equals("mod") ? HookResult.accept()
-            : change.action() == ChangeAction.EDIT && change.ownMessage() ? HookResult.accept()
-            : HookResult.reject("NO_DELETE", "Only moderators delete")))) {
+        change.user().equals("mod") ? Decision.accept()
+            : change.action() == ChangeAction.EDIT && change.ownMessage() ? Decision.accept()
+            : Decision.reject("NO_DELETE", "Only moderators delete")))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient mod = joinedAfter(kit, alice, "mod");
       ChatMessage message = sent(alice, mod, "spam");
@@ -140,8 +141,8 @@ class MessageChangeTest {
   void theEditedTextPassesTheMessageHook_andTheLimitsOfAMessage() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().announcePresence(false)
         .maxMessageLength(10).build()).onMessage(m -> m.message().text().contains("darn")
-            ? HookResult.rewrite(m.message().text().replace("darn", "****"))
-            : HookResult.accept()))) {
+            ? MessageDecision.rewrite(m.message().text().replace("darn", "****"))
+            : MessageDecision.accept()))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = joinedAfter(kit, alice, "bob");
       ChatMessage message = sent(alice, bob, "hi");
