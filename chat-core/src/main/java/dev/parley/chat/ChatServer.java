@@ -92,6 +92,10 @@ import java.util.concurrent.Executor;
  * runs while the cluster engine and the history store are still open.
  */
 public interface ChatServer extends AutoCloseable {
+  // Over 500 lines on purpose: the one entry point of the public API, each action and query with the
+  // Javadoc that is its contract, and its Builder, which applications name as ChatServer.Builder;
+  // moving either out would split one type's contract over files, or change the API.
+
 
   /** Starts building a server. */
   static Builder builder() {

@@ -1,6 +1,8 @@
 package dev.parley.chat.cluster.redis.internal;
 
+import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.spi.ServerEvent;
@@ -90,6 +92,15 @@ final class Entries {
       byId.put(m.id(), m);
     }
     return new ArrayList<>(byId.values());
+  }
+
+  /** Why publish.lua refused a change, as the server says it whichever engine refuses. */
+  static ChatException refusal(String why) {
+    return switch (why) {
+      case "old" -> new ChatException(ErrorCodes.MESSAGE_TOO_OLD, "The message is too old to be changed");
+      case "deleted" -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The message was deleted");
+      default -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The room has no such message");
+    };
   }
 
   static String ascii(byte[] b, int from, int to) {

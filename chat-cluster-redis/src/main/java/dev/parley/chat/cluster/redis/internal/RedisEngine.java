@@ -2,9 +2,7 @@ package dev.parley.chat.cluster.redis.internal;
 
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
-import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
-import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.cluster.LocalNode;
@@ -180,7 +178,7 @@ public final class RedisEngine implements ClusterEngine {
     ChatMessage changed = event instanceof ServerEvent.MessageChanged c ? c.message() : null;
     long target = changed == null ? -1 : MessageIds.parse(changed.id());
     if (changed != null && target < 0) {
-      return CompletableFuture.failedFuture(refusal("unknown"));
+      return CompletableFuture.failedFuture(Entries.refusal("unknown"));
     }
     return redis.<List<Object>>eval(Script.PUBLISH, ScriptOutputType.MULTI, k, RedisOps.bytes(kind), payload,
             RedisOps.bytes(logSize), RedisOps.bytes(keys.roomChannelPrefix() + room), RedisOps.bytes(room),
@@ -188,7 +186,7 @@ public final class RedisEngine implements ClusterEngine {
             RedisOps.bytes(changed != null && changed.deleted() ? "1" : "0"))
         .thenApply(reply -> {
           if ((Long) reply.get(2) < 0) {
-            throw refusal(RedisOps.string(reply.get(4)));
+            throw Entries.refusal(RedisOps.string(reply.get(4)));
           }
           ServerEvent ordered = Entries.withId(event, id(reply));
           if (ordered instanceof ServerEvent.HistoryCleared h) {
@@ -197,15 +195,6 @@ public final class RedisEngine implements ClusterEngine {
           }
           return ordered;
         });
-  }
-
-  /** Why publish.lua refused a change, as the server says it whichever engine refuses. */
-  private static ChatException refusal(String why) {
-    return switch (why) {
-      case "old" -> new ChatException(ErrorCodes.MESSAGE_TOO_OLD, "The message is too old to be changed");
-      case "deleted" -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The message was deleted");
-      default -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The room has no such message");
-    };
   }
 
   private CompletionStage<ServerEvent> publishPresence(String room, ServerEvent presence) {
