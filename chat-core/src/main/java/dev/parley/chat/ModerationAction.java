@@ -1,6 +1,6 @@
 package dev.parley.chat;
 
-/** What a moderator does to a user in a room; see {@link ModerationHook}. */
+/** What a moderator does to a user in a room, or asks about it; see {@link ModerationHook}. */
 public enum ModerationAction {
   /** Take the user out of the room now; they may join again. */
   KICK,
@@ -11,5 +11,10 @@ public enum ModerationAction {
   /** Kick the user and refuse their joins ({@link ErrorCodes#BANNED}) for a while or for good. */
   BAN,
   /** End a ban early. */
-  UNBAN
+  UNBAN,
+  /**
+   * See the room's bans and mutes that hold now, with when each ends ({@link
+   * ChatServer#restrictions}); the hook is asked with no target user.
+   */
+  LIST
 }

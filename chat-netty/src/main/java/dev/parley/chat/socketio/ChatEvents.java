@@ -30,10 +30,12 @@ import java.util.Objects;
  *       target}, that this user is typing; decided by the chat server's typing hook and limited by
  *       {@code ChatConfig.typingPerSecond}. No acknowledgement on success; a refusal is sent as any.
  *   <li>{@code moderate} {@code {room, username, action, duration, reason}}: {@code action} one of
- *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}; {@code duration} in
- *       seconds (a mute needs one; a ban without one is permanent). Decided by the chat server's
- *       moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room, username,
- *       action}}.
+ *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}, {@code list}; {@code
+ *       duration} in seconds (a mute needs one; a ban without one is permanent). Decided by the chat
+ *       server's moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room,
+ *       username, action}}, or for {@code list} (no {@code username}) with {@code {room,
+ *       restrictions}}, the room's bans and mutes that hold now as {@code {kind, username, until,
+ *       reason}}.
  * </ul>
  * Server to client:
  * <ul>

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * @param messages the messages table
  * @param floors each cleared stream's floor: the id at or below which it keeps nothing
  * @param bans the users banned from rooms
+ * @param mutes the users muted in rooms
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
+record Schema(String messages, String floors, String bans, String mutes, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -34,7 +35,8 @@ record Schema(String messages, String floors, String bans, String version, Diale
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "schema_version", dialect);
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "mutes", prefix + "schema_version",
+        dialect);
   }
 
   /**
@@ -65,6 +67,14 @@ record Schema(String messages, String floors, String bans, String version, Diale
             + "through_id " + dialect.idType() + " NOT NULL)"),
         // 4: bans from rooms (HistoryStore.ban), one per user and room; until_ms NULL for a permanent one.
         List.of("CREATE TABLE IF NOT EXISTS " + bans + " ("
+            + "room TEXT NOT NULL, "
+            + "username TEXT NOT NULL, "
+            + "until_ms BIGINT, "
+            + "until_ns INT NOT NULL, "
+            + "reason TEXT NOT NULL, "
+            + "PRIMARY KEY (room, username))"),
+        // 5: mutes in rooms (HistoryStore.restrict), as bans are kept; until_ms is never NULL here.
+        List.of("CREATE TABLE IF NOT EXISTS " + mutes + " ("
             + "room TEXT NOT NULL, "
             + "username TEXT NOT NULL, "
             + "until_ms BIGINT, "
