@@ -260,6 +260,29 @@ class ModerationTest {
   }
 
   @Test
+  void aNodeThatMayHaveMissedRelaysReadsTheBansAgain() {
+    SharedMemoryCluster cluster = new SharedMemoryCluster();
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    dev.parley.chat.cluster.ClusterEngine engine = cluster.newNode();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(engine))) {
+      TestClient bob = kit.joined("lobby", "bob"); // the node reads the lobby's bans: none
+      bob.leave("lobby");
+      bob.take(ServerEvent.Left.class);
+      // A ban another node kept, whose relay this node missed: its copy still says none.
+      done(store.restrict(new Restriction(Restriction.Kind.BAN, "lobby", "bob", null, "")));
+      bob.join("lobby", "bob");
+      bob.take(ServerEvent.Joined.class);
+      bob.leave("lobby");
+      bob.take(ServerEvent.Left.class);
+
+      cluster.relaysMissed(engine);
+
+      bob.join("lobby", "bob");
+      assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
+    }
+  }
+
+  @Test
   void theServerListsTheBansAndMutesThatHoldNow_withWhenEachEnds() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
       kit.joined("lobby", "alice");
