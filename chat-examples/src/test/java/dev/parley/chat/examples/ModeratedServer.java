@@ -1,7 +1,7 @@
 package dev.parley.chat.examples;
 
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.netty.NettyChatServer;
@@ -21,8 +21,8 @@ public final class ModeratedServer {
     ChatServer chat = ChatServer.builder()
         .cluster(cluster)
         .historyStore(RoomsChatExample.history(options.historyUrl(), null))
-        .onModerate(m -> m.user().startsWith("mod") ? HookResult.accept()
-            : HookResult.reject("NOT_A_MODERATOR", "Only moderators moderate"))
+        .onModerate(m -> m.user().startsWith("mod") ? Decision.accept()
+            : Decision.reject("NOT_A_MODERATOR", "Only moderators moderate"))
         .build();
     NettyChatServer server = NettyChatServer.builder(options.listen().config().build()).chat(chat).build();
     server.start().toCompletableFuture().join();
