@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.parley.chat.cluster.redis.RedisProcess;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * reaches a user on the other at once, and bans and mutes outlive a restart of that node.
  */
 class ModerationClusterIT {
-  private static final String POSTGRES =
-      System.getProperty("parley.test.postgres.admin", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
   private static final List<String> JVM = List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private RedisProcess redis;
@@ -38,7 +33,7 @@ class ModerationClusterIT {
   void startCluster() throws Exception {
     redis = RedisProcess.start(false);
     database = "parley_mod_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    admin("CREATE DATABASE " + database);
+    ThreeNodes.admin("CREATE DATABASE " + database);
     List<CompletableFuture<Void>> starting = new ArrayList<>();
     for (int i = 0; i < nodes.length; i++) {
       int n = i;
@@ -69,13 +64,7 @@ class ModerationClusterIT {
     if (redis != null) {
       redis.close();
     }
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-  }
-
-  private static void admin(String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
+    ThreeNodes.admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
   }
 
   private Member joined(int node, String room, String name) throws Exception {
