@@ -6,7 +6,10 @@ import java.util.Objects;
 /**
  * A moderator's restriction of a user in a room, as a {@link HistoryStore} keeps it: a ban (the
  * user's joins are refused) or a mute (the user's messages to the room are refused). A store keeps
- * at most one of each kind per user and room. Immutable.
+ * at most one of each kind per user and room.
+ *
+ * <p>An immutable value, safe to share between threads: a store makes one when it reads a
+ * restriction, and it describes it as it was then (a later lift or replacement does not change it).
  *
  * @param kind a ban or a mute
  * @param room the room
