@@ -204,6 +204,14 @@ for (const mode of Object.keys(MODES)) {
       const again = await bob.emitWithAck("join room", { roomname: room });
       assert.equal(again.code, "BANNED");
       assert.equal(bob.connected, true, "kicked from one room, still connected");
+
+      const listed = await mod.emitWithAck("moderate", { room, action: "list" });
+      assert.equal(listed.room, room);
+      assert.deepEqual(listed.restrictions.map((r) => [r.kind, r.username, r.until, r.reason]),
+        [["ban", bobName, null, "enough"], ["mute", bobName, m.until, "shh"]], "bans first, then mutes");
+      const other = name("other");
+      await bob.emitWithAck("join room", { roomname: other });
+      assert.equal((await bob.emitWithAck("moderate", { room: other, action: "list" })).code, "NOT_A_MODERATOR");
     });
 
     it("lets the sender edit and delete a message: the room gets edited and deleted, acknowledged with the new version", async () => {

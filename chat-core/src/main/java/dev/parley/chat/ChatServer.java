@@ -221,14 +221,16 @@ public interface ChatServer extends AutoCloseable {
 
   /**
    * Refuses a user's messages to a room for a while, on every node ({@link ErrorCodes#MUTED}). Their
-   * connections are told with {@link dev.parley.chat.spi.ServerEvent.Muted}. Mutes are kept in each
-   * node's memory: a node that starts later, or restarts, does not know of earlier ones.
+   * connections are told with {@link dev.parley.chat.spi.ServerEvent.Muted}. The mute is kept in the
+   * history store ({@link HistoryStore#restrict}), so it outlives restarts and holds on every node
+   * that uses the store.
    *
    * @param room the room
    * @param user the user
    * @param duration how long, at least 1 ms; a new mute replaces the previous one
    * @param reason a reason the user is shown (may be empty)
-   * @return completes once every node was told
+   * @return completes once the mute is durable and every node was told; fails if the store keeps no
+   *     mutes
    */
   CompletionStage<Void> mute(String room, String user, java.time.Duration duration, String reason);
 
@@ -237,14 +239,14 @@ public interface ChatServer extends AutoCloseable {
    *
    * @param room the room
    * @param user the user
-   * @return completes once every node was told
+   * @return completes once the removal is durable and every node was told
    */
   CompletionStage<Void> unmute(String room, String user);
 
   /**
    * Bans a user from a room: kicks them now (as {@link #kick}, with the ban in the event), and
    * refuses their joins with {@link ErrorCodes#BANNED} until it ends. The ban is kept in the history
-   * store ({@link HistoryStore#ban(dev.parley.chat.history.Ban)}), so it outlives restarts and holds
+   * store ({@link HistoryStore#restrict}), so it outlives restarts and holds
    * on every node that uses the store.
    *
    * @param room the room
@@ -261,7 +263,7 @@ public interface ChatServer extends AutoCloseable {
    *
    * @param room the room
    * @param user the user
-   * @return completes once the removal is durable
+   * @return completes once the removal is durable and every node was told
    */
   CompletionStage<Void> unban(String room, String user);
 
@@ -289,6 +291,16 @@ public interface ChatServer extends AutoCloseable {
    * @return the tombstone once kept; or a stage failed as for {@link #editMessage}
    */
   CompletionStage<ChatMessage> deleteMessage(String room, String messageId);
+
+  /**
+   * The bans and mutes of a room that hold now, with when each ends, as the history store keeps them
+   * (so as every node enforces them). Reads the store on the hook executor.
+   *
+   * @param room the room
+   * @return bans first, then mutes, each by user; fails with {@link ChatException} ({@link
+   *     ErrorCodes#HISTORY_UNAVAILABLE}) if the store cannot be read
+   */
+  CompletionStage<java.util.List<dev.parley.chat.history.Restriction>> restrictions(String room);
 
   /** The names of all rooms in the cluster (with members, or with messages in the engine's log), sorted. */
   Set<String> rooms();

@@ -1,7 +1,7 @@
 package dev.parley.chat;
 
 /**
- * What a moderator does to a user in a room; see {@link ModerationHook}.
+ * What a moderator does to a user in a room, or asks about it; see {@link ModerationHook}.
  *
  * <p>A constant: immutable, and safe to share between threads.
  */
@@ -15,5 +15,10 @@ public enum ModerationAction {
   /** Kick the user and refuse their joins ({@link ErrorCodes#BANNED}) for a while or for good. */
   BAN,
   /** End a ban early. */
-  UNBAN
+  UNBAN,
+  /**
+   * See the room's bans and mutes that hold now, with when each ends ({@link
+   * ChatServer#restrictions}); the hook is asked with no target user.
+   */
+  LIST
 }

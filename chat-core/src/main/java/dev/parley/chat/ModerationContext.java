@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param connection the connection asking; its {@code user} is set
  * @param room the room
  * @param action what it asks for
- * @param target the user it is done to
+ * @param target the user it is done to; {@code null} for {@link ModerationAction#LIST}
  * @param duration how long a mute or ban lasts; {@code null} for a permanent ban, and for the
  *     other actions
  * @param reason the reason the moderator gave (may be empty)

@@ -1,10 +1,11 @@
 package dev.parley.chat;
 
 /**
- * Decides whether a client may moderate: kick, mute or ban a user from a room, or lift a mute or a
- * ban. Who is a moderator is the application's decision, made here. Without this hook every client
- * request to moderate is refused with {@link ErrorCodes#FORBIDDEN}; the server's own actions
- * ({@link ChatServer#kick}, {@link ChatServer#mute}, {@link ChatServer#ban} and their inverses) need
+ * Decides whether a client may moderate: kick, mute or ban a user from a room, lift a mute or a
+ * ban, or list the room's bans and mutes ({@link ModerationAction#LIST}). Who is a moderator is the
+ * application's decision, made here. Without this hook every client request to moderate is refused
+ * with {@link ErrorCodes#FORBIDDEN}; the server's own actions ({@link ChatServer#kick}, {@link
+ * ChatServer#mute}, {@link ChatServer#ban}, their inverses and {@link ChatServer#restrictions}) need
  * no hook. Runs on the hook executor and may block, held to {@link ChatConfig#hookTimeout()}. It
  * returns a {@link Decision}: accept or reject. A hook that throws refuses with {@link
  * ErrorCodes#INTERNAL_ERROR}.

@@ -87,6 +87,14 @@ public interface LocalNode {
   void onRelay(byte[] payload);
 
   /**
+   * This node may have missed payloads other nodes {@linkplain ClusterEngine#relay relayed}: its
+   * connection to the cluster was lost and is back, or the engine dropped deliveries under load.
+   * The server then reads again what it keeps a copy of on the strength of relays (each room's bans
+   * and mutes). Called on any thread of the engine's; does not block. The default does nothing.
+   */
+  default void onRelaysMissed() {}
+
+  /**
    * The cluster gave this node up (it was unreachable past the engine's timeout, and its users have
    * left their rooms elsewhere). The server closes every connection; clients reconnect as new.
    */

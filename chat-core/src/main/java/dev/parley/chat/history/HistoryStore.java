@@ -163,42 +163,47 @@ public interface HistoryStore extends AutoCloseable {
   }
 
   /**
-   * Keeps a user's ban from a room, replacing any earlier one of the same user and room, so that it
-   * outlives a restart of the server. Never blocks. The server calls it for {@link
-   * dev.parley.chat.ChatServer#ban}; it reads bans back with {@link #ban(String, String)} at every
-   * join. Expired bans may be kept or dropped: the server compares {@link Ban#until()} with its clock.
+   * Keeps a restriction (a ban or a mute), replacing any earlier one of the same kind, user and room,
+   * so that it outlives a restart of the server and holds on every node that shares the store. Never
+   * blocks. The server calls it for {@link dev.parley.chat.ChatServer#ban} and {@link
+   * dev.parley.chat.ChatServer#mute}, and reads restrictions back with {@link #restrictions}.
+   * Expired restrictions may be kept or dropped: the server compares {@link Restriction#until()} with
+   * its clock.
    *
    * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
-   * it keeps no bans, and banning fails. Parley's stores override it.
+   * it keeps no restrictions, and banning and muting fail. Parley's stores override it.
    *
-   * @param ban the ban
-   * @return completes when the ban is durable
+   * @param restriction the ban or mute
+   * @return completes when the restriction is durable (as {@link #append} defines it); fails if it
+   *     could not be kept
    */
-  default CompletionStage<Void> ban(Ban ban) {
-    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " keeps no bans"));
+  default CompletionStage<Void> restrict(Restriction restriction) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " keeps no bans or mutes"));
   }
 
   /**
-   * Forgets a user's ban from a room, if there is one. Never blocks.
+   * Forgets a user's restriction of one kind in a room, if there is one. Never blocks.
    *
+   * @param kind a ban or a mute
    * @param room the room
    * @param user the user
    * @return completes when the removal is durable
    */
-  default CompletionStage<Void> unban(String room, String user) {
+  default CompletionStage<Void> lift(Restriction.Kind kind, String room, String user) {
     return CompletableFuture.completedFuture(null);
   }
 
   /**
-   * The ban of a user from a room, if one is kept (active or expired). May block, as reads do; sees
-   * every {@link #ban(Ban)} and {@link #unban} that returned before it. The default keeps none.
+   * The restrictions kept for a room, active or expired, in no particular order. May block, as
+   * reads do; sees every {@link #restrict} and {@link #lift} whose stage completed before it. The
+   * server reads a room's restrictions once and keeps them (see docs/stores.md), so this is not on
+   * every join. The default keeps none.
    *
    * @param room the room
-   * @param user the user
-   * @return the ban, or empty
+   * @return the restrictions; empty if none
    */
-  default java.util.Optional<Ban> ban(String room, String user) {
-    return java.util.Optional.empty();
+  default List<Restriction> restrictions(String room) {
+    return List.of();
   }
 
   /**

@@ -39,8 +39,9 @@ public final class InMemoryHistoryStore implements HistoryStore {
    * whose lock makes a clear and an append of one stream take turns.
    */
   private final ConcurrentHashMap<String, String> floors = new ConcurrentHashMap<>();
-  /** Bans by room, then user: few, so unbounded but for what moderators do. */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Ban>> bans = new ConcurrentHashMap<>();
+  /** Bans and mutes by room, then kind and user: few, so unbounded but for what moderators do. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<RestrictionKey, Restriction>> restrictions =
+      new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /**
@@ -219,26 +220,30 @@ public final class InMemoryHistoryStore implements HistoryStore {
     return DONE;
   }
 
+  private record RestrictionKey(Restriction.Kind kind, String user) {}
+
   @Override
-  public CompletionStage<Void> ban(Ban ban) {
-    Objects.requireNonNull(ban, "ban");
-    bans.computeIfAbsent(ban.room(), r -> new ConcurrentHashMap<>()).put(ban.user(), ban);
+  public CompletionStage<Void> restrict(Restriction restriction) {
+    Objects.requireNonNull(restriction, "restriction");
+    restrictions.computeIfAbsent(restriction.room(), r -> new ConcurrentHashMap<>())
+        .put(new RestrictionKey(restriction.kind(), restriction.user()), restriction);
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public CompletionStage<Void> unban(String room, String user) {
-    bans.computeIfPresent(room, (r, users) -> {
-      users.remove(user);
-      return users.isEmpty() ? null : users;
+  public CompletionStage<Void> lift(Restriction.Kind kind, String room, String user) {
+    RestrictionKey key = new RestrictionKey(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(user, "user"));
+    restrictions.computeIfPresent(Objects.requireNonNull(room, "room"), (r, kept) -> {
+      kept.remove(key);
+      return kept.isEmpty() ? null : kept;
     });
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public java.util.Optional<Ban> ban(String room, String user) {
-    ConcurrentHashMap<String, Ban> users = bans.get(room);
-    return java.util.Optional.ofNullable(users == null ? null : users.get(user));
+  public List<Restriction> restrictions(String room) {
+    ConcurrentHashMap<RestrictionKey, Restriction> kept = restrictions.get(room);
+    return kept == null ? List.of() : List.copyOf(kept.values());
   }
 
   /** UP until closed. */

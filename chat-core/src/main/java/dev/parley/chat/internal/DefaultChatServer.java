@@ -130,7 +130,8 @@ public final class DefaultChatServer implements ChatServer {
     TypingIndicators typing = new TypingIndicators(this, config, clock, this.hooks, engine, identities, registry, links);
     this.connections =
         new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, typing, metrics);
-    this.moderation = new Moderation(this, clock, this.hooks, this.store, identities, membership, typing, links);
+    this.moderation =
+        new Moderation(this, clock, this.hooks, this.store, identities, membership, typing, links, executor);
     Requests requests = new Requests(this, config, this.hooks, engine, this.store, identities, registry, membership,
         inbox, drafts, typing, moderation, metrics);
     connections.requests(requests);
@@ -261,6 +262,11 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public CompletionStage<ChatMessage> deleteMessage(String room, String messageId) {
     return ifOpen(() -> changes.change(room, messageId, null, null));
+  }
+
+  @Override
+  public CompletionStage<java.util.List<dev.parley.chat.history.Restriction>> restrictions(String room) {
+    return ifOpen(() -> Stages.forAction(moderation.restrictions(room)));
   }
 
   // ---------------------------------------------------------------- queries

@@ -77,6 +77,22 @@ final class MeteredStore implements HistoryStore {
     return timed(StoreOperation.REMOVE, System.nanoTime(), store.clear(stream, throughId));
   }
 
+  // Bans and mutes are rare and not timed, but must reach the store: the defaults keep none.
+  @Override
+  public CompletionStage<Void> restrict(dev.parley.chat.history.Restriction restriction) {
+    return store.restrict(restriction);
+  }
+
+  @Override
+  public CompletionStage<Void> lift(dev.parley.chat.history.Restriction.Kind kind, String room, String user) {
+    return store.lift(kind, room, user);
+  }
+
+  @Override
+  public List<dev.parley.chat.history.Restriction> restrictions(String room) {
+    return store.restrictions(room);
+  }
+
   /** The same stage (callers may test it for completion), reported when it completes. */
   private CompletionStage<Void> timed(StoreOperation operation, long start, CompletionStage<Void> stage) {
     stage.whenComplete((done, failure) -> metrics.storeCompleted(operation, System.nanoTime() - start, failure != null));

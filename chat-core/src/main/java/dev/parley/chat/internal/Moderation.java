@@ -6,8 +6,8 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Decision;
 import dev.parley.chat.ModerationAction;
 import dev.parley.chat.ModerationContext;
-import dev.parley.chat.history.Ban;
 import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.history.Restriction;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.monitoring.ChatMetrics;
@@ -16,31 +16,38 @@ import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.TransportLink;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Kicks, mutes and bans: what server code and authorised clients do to a user in a room, carried out
- * on every node. A kick or a mute is relayed to the other nodes, each of which acts on its own
- * connections of the user; a ban is kept in the history store first, which every join reads. Mutes
- * live in each node's memory. Requests run on the session's inbox, relays on an engine thread, a
- * kicked connection's leave on its own inbox. Thread-safe; one per server.
+ * on every node. Bans and mutes are kept in the history store first (so they outlive restarts and
+ * hold on every node sharing it); each node checks joins and messages against its {@link
+ * RestrictionCache copy} of them. Every moderation is then relayed to the other nodes on the
+ * moderation link: each drops its copy of the room's restrictions and acts on its own connections of
+ * the user. Requests run on the session's inbox, relays on an engine thread, a kicked connection's
+ * leave on its own inbox. Thread-safe; one per server.
  */
 final class Moderation {
   private static final Logger log = LoggerFactory.getLogger(ChatServer.class);
   /** The name of the core's own link among the transports' relays. */
   static final String LINK = "parley.moderation";
-  /** Where the mutes of a node are pruned of those that ended. */
-  private static final int PRUNE_MUTES_AT = 10_000;
-
-  private record Key(String room, String user) {}
-
-  private record Mute(Instant until, String reason) {}
+  // A relay on the link is a kind (one byte), the relay's id (Confirmations.ID_BYTES), then a body.
+  /** A relay on the link: a {@link ServerEventCodec} event (a kick, ban, mute or unmute) follows. */
+  private static final byte RELAY_EVENT = 0;
+  /** A relay on the link: a room's restrictions changed with nothing to tell its users (an unban); the room follows. */
+  private static final byte RELAY_CHANGED = 1;
+  /** A relay on the link: a node applied the relay of that id; no body. */
+  private static final byte RELAY_APPLIED = 2;
 
   private final ChatServer server;
   private final Clock clock;
@@ -49,11 +56,13 @@ final class Moderation {
   private final Identities identities;
   private final RoomMembership membership;
   private final TypingIndicators typing;
+  private final Executor reads;
   private final TransportLink link;
-  private final ConcurrentHashMap<Key, Mute> mutes = new ConcurrentHashMap<>();
+  private final RestrictionCache cache;
+  private final Confirmations confirmations = new Confirmations();
 
   Moderation(ChatServer server, Clock clock, HookPolicy hooks, HistoryStore store, Identities identities,
-      RoomMembership membership, TypingIndicators typing, TransportLinks links) {
+      RoomMembership membership, TypingIndicators typing, TransportLinks links, Executor reads) {
     this.server = server;
     this.clock = clock;
     this.hooks = hooks;
@@ -61,7 +70,10 @@ final class Moderation {
     this.identities = identities;
     this.membership = membership;
     this.typing = typing;
+    this.reads = reads;
+    this.cache = new RestrictionCache(store);
     this.link = links.link(LINK, this::onRelay);
+    links.onMissed(cache::forgetAll);
   }
 
   // ---------------------------------------------------------------- server actions
@@ -75,12 +87,15 @@ final class Moderation {
     if (duration.isNegative() || duration.isZero()) {
       return Stages.failed(new IllegalArgumentException("a mute lasts at least 1 ms, was " + duration));
     }
-    return tell(new ServerEvent.Muted(required(room, "room"), required(user, "user"), clock.instant().plus(duration),
-        orEmpty(reason)));
+    Restriction mute = new Restriction(Restriction.Kind.MUTE, required(room, "room"), required(user, "user"),
+        clock.instant().plus(duration), orEmpty(reason));
+    return kept(store.restrict(mute))
+        .thenCompose(kept -> tell(new ServerEvent.Muted(room, user, mute.until(), mute.reason())));
   }
 
   CompletionStage<Void> unmute(String room, String user) {
-    return tell(new ServerEvent.Muted(required(room, "room"), required(user, "user"), null, ""));
+    return kept(store.lift(Restriction.Kind.MUTE, required(room, "room"), required(user, "user")))
+        .thenCompose(kept -> tell(new ServerEvent.Muted(room, user, null, "")));
   }
 
   CompletionStage<Void> ban(String room, String user, Duration duration, String reason) {
@@ -88,15 +103,43 @@ final class Moderation {
       return Stages.failed(new IllegalArgumentException("a ban lasts at least 1 ms, was " + duration));
     }
     Instant until = duration == null ? null : clock.instant().plus(duration);
-    Ban ban = new Ban(required(room, "room"), required(user, "user"), until, orEmpty(reason));
-    return kept(store.ban(ban)).thenCompose(kept -> tell(new ServerEvent.Kicked(room, user, ban.reason(), true, until)));
+    Restriction ban = new Restriction(Restriction.Kind.BAN, required(room, "room"), required(user, "user"), until,
+        orEmpty(reason));
+    return kept(store.restrict(ban)).thenCompose(kept -> tell(new ServerEvent.Kicked(room, user, ban.reason(), true, until)));
   }
 
   CompletionStage<Void> unban(String room, String user) {
-    return kept(store.unban(required(room, "room"), required(user, "user")));
+    return kept(store.lift(Restriction.Kind.BAN, required(room, "room"), required(user, "user"))).thenCompose(kept -> {
+      cache.forget(room);
+      return relay(RELAY_CHANGED, room.getBytes(StandardCharsets.UTF_8));
+    });
   }
 
-  /** A store that failed to keep a ban is the history being unavailable; one that keeps none says so. */
+  /** The room's bans and mutes that hold now, read from the store on the hook executor. */
+  CompletionStage<List<Restriction>> restrictions(String room) {
+    required(room, "room");
+    return CompletableFuture.supplyAsync(() -> active(room), reads);
+  }
+
+  /**
+   * The restrictions of a room that hold now, bans first, each kind by user; read from the store,
+   * not the cache, so that a moderator sees what every node will enforce.
+   */
+  private List<Restriction> active(String room) {
+    List<Restriction> kept;
+    try {
+      kept = store.restrictions(room);
+    } catch (RuntimeException e) {
+      log.error("history store read failed", e);
+      throw new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "Bans and mutes cannot be read right now; try again later");
+    }
+    Instant now = clock.instant();
+    return kept.stream().filter(r -> r.activeAt(now))
+        .sorted(Comparator.comparing(Restriction::kind).thenComparing(Restriction::user))
+        .toList();
+  }
+
+  /** A store that failed to keep a ban or mute is the history being unavailable; one that keeps none says so. */
   private static CompletionStage<Void> kept(CompletionStage<Void> write) {
     return write.handle((done, failure) -> {
       if (failure == null) {
@@ -107,8 +150,8 @@ final class Moderation {
       if (cause instanceof UnsupportedOperationException || cause instanceof ChatException) {
         return Stages.<Void>failed(cause);
       }
-      log.error("history store failed to keep a ban", cause);
-      return Stages.<Void>failed(new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "The ban could not be kept"));
+      log.error("history store failed to keep a ban or mute", cause);
+      return Stages.<Void>failed(new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "The ban or mute could not be kept"));
     }).thenCompose(stage -> stage);
   }
 
@@ -118,33 +161,22 @@ final class Moderation {
 
   // ---------------------------------------------------------------- checks
 
-  /** Refuses the join of a user banned from the room. On the session's inbox; reads the store. */
+  /** Refuses the join of a user banned from the room. On the session's inbox; may read the store. */
   void checkJoin(String room, String user) {
-    Optional<Ban> ban;
-    try {
-      ban = store.ban(room, user);
-    } catch (RuntimeException e) {
-      log.error("history store read failed", e);
-      throw new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "Bans cannot be read right now; try again later");
-    }
-    if (ban.isPresent() && ban.get().activeAt(clock.instant())) {
+    Optional<Restriction> ban = cache.active(Restriction.Kind.BAN, room, user, clock.instant());
+    if (ban.isPresent()) {
       Instant until = ban.get().until();
       throw new ChatException(ErrorCodes.BANNED, "You are banned from " + room
           + (until == null ? " for good" : " until " + until));
     }
   }
 
-  /** Refuses a room message of a muted user. */
+  /** Refuses a room message of a muted user. On the session's inbox; may read the store. */
   void checkSend(String room, String user) {
-    Key key = new Key(room, user);
-    Mute mute = mutes.get(key);
-    if (mute == null) {
-      return;
+    Optional<Restriction> mute = cache.active(Restriction.Kind.MUTE, room, user, clock.instant());
+    if (mute.isPresent()) {
+      throw new ChatException(ErrorCodes.MUTED, "You are muted in " + room + " until " + mute.get().until());
     }
-    if (mute.until().isAfter(clock.instant())) {
-      throw new ChatException(ErrorCodes.MUTED, "You are muted in " + room + " until " + mute.until());
-    }
-    mutes.remove(key, mute);
   }
 
   // ---------------------------------------------------------------- client requests
@@ -154,8 +186,10 @@ final class Moderation {
     if (!session.rooms.contains(request.room())) {
       throw Requests.notInRoom(request.room());
     }
-    if (request.user() == null || !identities.names().isValidUsername(request.user())) {
-      throw new ChatException(ErrorCodes.INVALID_USERNAME, "Usernames are " + identities.names().usernameRule());
+    boolean list = request.action() == ModerationAction.LIST;
+    if (list ? request.user() != null : request.user() == null || !identities.names().isValidUsername(request.user())) {
+      throw list ? new ChatException(ErrorCodes.BAD_REQUEST, "A list names no user")
+          : new ChatException(ErrorCodes.INVALID_USERNAME, "Usernames are " + identities.names().usernameRule());
     }
     Duration duration = request.duration();
     boolean timed = request.action() == ModerationAction.MUTE || request.action() == ModerationAction.BAN;
@@ -175,17 +209,22 @@ final class Moderation {
     if (result instanceof Decision.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
+    if (list) {
+      session.send(new ServerEvent.Restrictions(request.requestId(), request.room(), active(request.room())));
+      return;
+    }
     CompletionStage<Void> done = switch (request.action()) {
       case KICK -> kick(request.room(), request.user(), reason);
       case MUTE -> mute(request.room(), request.user(), duration, reason);
       case UNMUTE -> unmute(request.room(), request.user());
       case BAN -> ban(request.room(), request.user(), duration, reason);
       case UNBAN -> unban(request.room(), request.user());
+      case LIST -> throw new AssertionError("answered above");
     };
     try {
       Stages.await(Stages.forAction(done));
     } catch (UnsupportedOperationException e) {
-      throw new ChatException(ErrorCodes.FORBIDDEN, "This server keeps no bans");
+      throw new ChatException(ErrorCodes.FORBIDDEN, "This server keeps no bans or mutes");
     }
     session.send(new ServerEvent.Moderated(request.requestId(), request.room(), request.user(), request.action()));
   }
@@ -195,25 +234,38 @@ final class Moderation {
   /** Acts on this node's connections, then tells the other nodes. */
   private CompletionStage<Void> tell(ServerEvent event) {
     apply(event);
-    return link.relay(ServerEventCodec.encodeEvent(event));
+    return relay(RELAY_EVENT, ServerEventCodec.encodeEvent(event));
+  }
+
+  /**
+   * Relays a moderation to the other nodes; completes once each node it reached confirmed that it
+   * applied it (or {@link Confirmations#TIMEOUT} passed).
+   */
+  private CompletionStage<Void> relay(byte kind, byte[] body) {
+    byte[] id = confirmations.open();
+    byte[] payload = new byte[1 + Confirmations.ID_BYTES + body.length];
+    payload[0] = kind;
+    System.arraycopy(id, 0, payload, 1, Confirmations.ID_BYTES);
+    System.arraycopy(body, 0, payload, 1 + Confirmations.ID_BYTES, body.length);
+    return link.relayCounted(payload).handle((nodes, failure) -> {
+      if (failure != null) {
+        confirmations.abandon(id);
+        return Stages.<Void>failed(failure);
+      }
+      return (CompletionStage<Void>) confirmations.expect(id, nodes);
+    }).thenCompose(stage -> stage);
   }
 
   private void apply(ServerEvent event) {
     if (event instanceof ServerEvent.Kicked kicked) {
+      if (kicked.banned()) {
+        cache.forget(kicked.room());
+      }
       for (Session session : identities.sessionsOf(kicked.user())) {
         session.inbox.force(() -> kickOut(session, kicked));
       }
     } else if (event instanceof ServerEvent.Muted muted) {
-      Key key = new Key(muted.room(), muted.user());
-      if (muted.until() == null) {
-        mutes.remove(key);
-      } else {
-        if (mutes.size() >= PRUNE_MUTES_AT) {
-          Instant now = clock.instant();
-          mutes.values().removeIf(m -> !m.until().isAfter(now));
-        }
-        mutes.put(key, new Mute(muted.until(), muted.reason()));
-      }
+      cache.forget(muted.room());
       for (Session session : identities.sessionsOf(muted.user())) {
         if (session.rooms.contains(muted.room())) {
           session.send(muted);
@@ -232,20 +284,43 @@ final class Moderation {
     session.send(kicked);
   }
 
-  /** A kick or a mute another node relayed, on an engine thread. */
+  /** A moderation another node relayed, or a confirmation of one, on an engine thread. */
   private void onRelay(byte[] payload) {
-    ServerEvent event;
-    try {
-      event = ServerEventCodec.decodeEvent(payload);
-    } catch (IllegalArgumentException e) {
-      log.error("Dropped a relayed moderation that could not be decoded (sent by another Parley version?)", e);
+    int start = 1 + Confirmations.ID_BYTES;
+    if (payload.length < start || payload[0] < RELAY_EVENT || payload[0] > RELAY_APPLIED) {
+      log.error("Dropped a relayed moderation of no known kind (sent by another Parley version?)");
       return;
     }
-    if (event instanceof ServerEvent.Kicked || event instanceof ServerEvent.Muted) {
-      apply(event);
-    } else {
-      log.error("Dropped a relayed {} on the moderation link", LogText.of(event.getClass().getSimpleName()));
+    byte[] id = java.util.Arrays.copyOfRange(payload, 1, start);
+    if (payload[0] == RELAY_APPLIED) {
+      confirmations.confirmed(id);
+      return;
     }
+    if (payload[0] == RELAY_CHANGED) {
+      cache.forget(new String(payload, start, payload.length - start, StandardCharsets.UTF_8));
+    } else {
+      ServerEvent event;
+      try {
+        event = ServerEventCodec.decodeEvent(java.util.Arrays.copyOfRange(payload, start, payload.length));
+      } catch (IllegalArgumentException e) {
+        log.error("Dropped a relayed moderation that could not be decoded (sent by another Parley version?)", e);
+        return;
+      }
+      if (!(event instanceof ServerEvent.Kicked || event instanceof ServerEvent.Muted)) {
+        log.error("Dropped a relayed {} on the moderation link", LogText.of(event.getClass().getSimpleName()));
+        return;
+      }
+      apply(event);
+    }
+    byte[] applied = new byte[start];
+    applied[0] = RELAY_APPLIED;
+    System.arraycopy(id, 0, applied, 1, Confirmations.ID_BYTES);
+    link.relay(applied).whenComplete((done, failure) -> {
+      if (failure != null) {
+        log.debug("Could not confirm a relayed moderation; its sender stops waiting after {}",
+            Confirmations.TIMEOUT, failure);
+      }
+    });
   }
 
   private static String required(String value, String name) {

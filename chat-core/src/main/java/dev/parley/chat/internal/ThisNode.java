@@ -94,6 +94,11 @@ final class ThisNode implements LocalNode {
   }
 
   @Override
+  public void onRelaysMissed() {
+    links.onMissed();
+  }
+
+  @Override
   public void onEvicted() {
     log.warn("this node was evicted from the cluster; closing its connections");
     repair.forget();

@@ -27,6 +27,7 @@ final class TransportLinks {
 
   private final ClusterEngine engine;
   private final Map<String, List<Link>> byName = new ConcurrentHashMap<>();
+  private final List<Runnable> missed = new CopyOnWriteArrayList<>();
 
   TransportLinks(ClusterEngine engine) {
     this.engine = engine;
@@ -41,6 +42,18 @@ final class TransportLinks {
     Link link = new Link(transport, name, receiver);
     byName.computeIfAbsent(transport, n -> new CopyOnWriteArrayList<>()).add(link);
     return link;
+  }
+
+  /** Runs {@code listener} whenever relays may have been missed (see {@link #onMissed()}). */
+  void onMissed(Runnable listener) {
+    missed.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** On an engine thread: relays of other nodes may have been missed ({@code LocalNode.onRelaysMissed}). */
+  void onMissed() {
+    for (Runnable listener : missed) {
+      listener.run();
+    }
   }
 
   /** On an engine thread: a payload another node relayed. */

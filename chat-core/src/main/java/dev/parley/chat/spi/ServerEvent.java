@@ -204,6 +204,22 @@ public sealed interface ServerEvent {
       implements ServerEvent {}
 
   /**
+   * The answer to a moderator's request to list a room's restrictions ({@link
+   * dev.parley.chat.ModerationAction#LIST}): the bans and mutes that hold now.
+   *
+   * @param requestId the request's id
+   * @param room the room
+   * @param restrictions bans first, then mutes, each by user
+   */
+  record Restrictions(String requestId, String room, java.util.List<dev.parley.chat.history.Restriction> restrictions)
+      implements ServerEvent {
+    /** Copies the list. */
+    public Restrictions {
+      restrictions = java.util.List.copyOf(restrictions);
+    }
+  }
+
+  /**
    * A request failed, or the connection is being refused.
    *
    * @param requestId the failed request's id, or {@code null}

@@ -110,7 +110,8 @@ abstract class ThreeNodes {
     return track(Member.joined(port(node), room, name));
   }
 
-  private static void admin(String sql) throws Exception {
+  /** Runs a statement on the build's PostgreSQL as its admin (to create and drop test databases). */
+  static void admin(String sql) throws Exception {
     try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
       s.execute(sql);
     }

@@ -30,10 +30,12 @@ import java.util.Objects;
  *       target}, that this user is typing; decided by the chat server's typing hook and limited by
  *       {@code ChatConfig.typingPerSecond}. No acknowledgement on success; a refusal is sent as any.
  *   <li>{@code moderate} {@code {room, username, action, duration, reason}}: {@code action} one of
- *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}; {@code duration} in
- *       seconds (a mute needs one; a ban without one is permanent). Decided by the chat server's
- *       moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room, username,
- *       action}}.
+ *       {@code kick}, {@code mute}, {@code unmute}, {@code ban}, {@code unban}, {@code list}; {@code
+ *       duration} in seconds (a mute needs one; a ban without one is permanent). Decided by the chat
+ *       server's moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room,
+ *       username, action}}, or for {@code list} (no {@code username}) with {@code {room,
+ *       restrictions}}, the room's bans and mutes that hold now as {@code {kind, username, until,
+ *       reason}}.
  *   <li>{@code edit} {@code {room, id, message, data}} or {@code {target, id, message, data}} ({@code
  *       text} is also accepted for {@code message}): replaces the text and data of the message
  *       {@code id} of that room, or of the private message {@code id} this user sent to {@code

@@ -127,6 +127,21 @@ class ProtocolIT {
       mod.send("{\"type\":\"moderate\",\"room\":\"lobby\",\"user\":\"bob\",\"action\":\"shout\"}");
       assertThat(mod.skipTo("error").get("code").getAsString()).as("past the ban's reply and bob's leave")
           .isEqualTo(ErrorCodes.BAD_REQUEST);
+
+      mod.send("{\"type\":\"moderate\",\"id\":\"l\",\"room\":\"lobby\",\"action\":\"list\"}");
+      JsonObject listed = mod.next("restrictions");
+      assertThat(listed.get("id").getAsString()).isEqualTo("l");
+      assertThat(listed.get("room").getAsString()).isEqualTo("lobby");
+      com.google.gson.JsonArray restrictions = listed.getAsJsonArray("restrictions");
+      assertThat(restrictions).hasSize(2);
+      JsonObject ban = restrictions.get(0).getAsJsonObject();
+      assertThat(ban.get("kind").getAsString()).isEqualTo("ban");
+      assertThat(ban.get("user").getAsString()).isEqualTo("bob");
+      assertThat(ban.get("until").getAsLong()).isEqualTo(kicked.get("until").getAsLong());
+      JsonObject mute = restrictions.get(1).getAsJsonObject();
+      assertThat(mute.get("kind").getAsString()).isEqualTo("mute");
+      assertThat(mute.get("until").getAsLong()).isEqualTo(muted.get("until").getAsLong());
+      assertThat(mute.get("reason").getAsString()).isEqualTo("shh");
     }
   }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.MessageKind;
-import dev.parley.chat.history.Ban;
+import dev.parley.chat.history.Restriction;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.Retention;
 import java.time.Clock;
@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -501,38 +502,64 @@ public abstract class HistoryStoreContract {
     assertEquals(List.of(), store.after("lobby", null, 100));
   }
 
-  // ------------------------------------------------------------------ bans
+  // ------------------------------------------------------------------ bans and mutes
 
   @Test
   void aBanIsKeptReplacedAndLifted_perRoomAndUser() {
     HistoryStore store = open(ROOMY);
-    Ban timed = new Ban("lobby", "bob", Instant.parse("2026-01-01T01:00:00.123456789Z"), "rude");
-    Ban permanent = new Ban("lobby", "bob", null, "again");
+    Restriction timed = ban("lobby", "bob", Instant.parse("2026-01-01T01:00:00.123456789Z"), "rude");
+    Restriction permanent = ban("lobby", "bob", null, "again");
 
-    assertEquals(Optional.empty(), store.ban("lobby", "bob"), "no ban yet");
-    kept(store.ban(timed));
-    assertEquals(Optional.of(timed), store.ban("lobby", "bob"), "every field, the end to the nanosecond");
-    assertEquals(Optional.empty(), store.ban("other", "bob"), "another room");
-    assertEquals(Optional.empty(), store.ban("lobby", "alice"), "another user");
-    kept(store.ban(permanent));
-    assertEquals(Optional.of(permanent), store.ban("lobby", "bob"), "a later ban replaces the earlier one");
-    kept(store.unban("lobby", "bob"));
-    assertEquals(Optional.empty(), store.ban("lobby", "bob"), "lifted");
-    kept(store.unban("lobby", "nobody"));
+    assertEquals(List.of(), store.restrictions("lobby"), "no ban yet");
+    kept(store.restrict(timed));
+    assertEquals(List.of(timed), store.restrictions("lobby"), "every field, the end to the nanosecond");
+    assertEquals(List.of(), store.restrictions("other"), "another room");
+    kept(store.restrict(ban("lobby", "alice", null, "")));
+    kept(store.restrict(permanent));
+    assertEquals(Set.of(permanent, ban("lobby", "alice", null, "")), Set.copyOf(store.restrictions("lobby")),
+        "a later ban of the same user replaces the earlier one; another user's is their own");
+    kept(store.lift(Restriction.Kind.BAN, "lobby", "bob"));
+    assertEquals(List.of(ban("lobby", "alice", null, "")), store.restrictions("lobby"), "lifted");
+    kept(store.lift(Restriction.Kind.BAN, "lobby", "nobody"));
   }
 
   @Test
-  void aBanSurvivesARestart() {
+  void aMuteIsKeptApartFromABanOfTheSameUser() {
+    HistoryStore store = open(ROOMY);
+    Restriction mute = new Restriction(Restriction.Kind.MUTE, "lobby", "bob",
+        Instant.parse("2026-01-01T00:10:00.000000001Z"), "shouting");
+    Restriction banned = ban("lobby", "bob", null, "");
+
+    kept(store.restrict(mute));
+    assertEquals(List.of(mute), store.restrictions("lobby"), "every field, the end to the nanosecond");
+    kept(store.restrict(banned));
+    assertEquals(Set.of(mute, banned), Set.copyOf(store.restrictions("lobby")), "a ban does not replace a mute");
+    Restriction longer = new Restriction(Restriction.Kind.MUTE, "lobby", "bob",
+        Instant.parse("2026-01-02T00:00:00Z"), "");
+    kept(store.restrict(longer));
+    assertEquals(Set.of(longer, banned), Set.copyOf(store.restrictions("lobby")), "a later mute replaces the earlier");
+    kept(store.lift(Restriction.Kind.MUTE, "lobby", "bob"));
+    assertEquals(List.of(banned), store.restrictions("lobby"), "lifting the mute leaves the ban");
+  }
+
+  @Test
+  void bansAndMutesSurviveARestart() {
     if (!persistent()) {
       return; // nothing to restart: the store lives as long as its process
     }
     HistoryStore store = open(ROOMY);
-    Ban permanent = new Ban("lobby", "bob", null, "");
-    kept(store.ban(permanent));
+    Restriction permanent = ban("lobby", "bob", null, "");
+    Restriction mute = new Restriction(Restriction.Kind.MUTE, "lobby", "carol", Instant.parse("2026-01-01T01:00:00Z"), "");
+    kept(store.restrict(permanent));
+    kept(store.restrict(mute));
 
     HistoryStore again = restart(store, ROOMY);
 
-    assertEquals(Optional.of(permanent), again.ban("lobby", "bob"));
+    assertEquals(Set.of(permanent, mute), Set.copyOf(again.restrictions("lobby")));
+  }
+
+  private static Restriction ban(String room, String user, Instant until, String reason) {
+    return new Restriction(Restriction.Kind.BAN, room, user, until, reason);
   }
 
   private static void kept(CompletionStage<Void> stage) {

@@ -8,6 +8,7 @@ import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Decision;
 import dev.parley.chat.ModerationAction;
 import dev.parley.chat.history.InMemoryHistoryStore;
+import dev.parley.chat.history.Restriction;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
@@ -132,16 +133,7 @@ class ModerationTest {
 
   @Test
   void aStoreThatKeepsNoBansFailsTheBan() {
-    dev.parley.chat.history.HistoryStore plain = new dev.parley.chat.history.HistoryStore() {
-      private final InMemoryHistoryStore inner = new InMemoryHistoryStore(Retention.messages(1000));
-
-      @Override public Retention retention() { return inner.retention(); }
-      @Override public java.util.concurrent.CompletionStage<Void> append(String s, dev.parley.chat.ChatMessage m) { return inner.append(s, m); }
-      @Override public java.util.List<dev.parley.chat.ChatMessage> before(String s, String id, int l) { return inner.before(s, id, l); }
-      @Override public java.util.List<dev.parley.chat.ChatMessage> after(String s, String id, int l) { return inner.after(s, id, l); }
-      @Override public java.util.concurrent.CompletionStage<Void> remove(String s, String id) { return inner.remove(s, id); }
-      @Override public void close() {}
-    };
+    PlainStore plain = new PlainStore();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(plain))) {
       assertThatThrownBy(() -> done(kit.server().ban("lobby", "bob", null, "")))
           .isInstanceOf(CompletionException.class).hasRootCauseInstanceOf(UnsupportedOperationException.class);
@@ -168,6 +160,183 @@ class ModerationTest {
       assertThat(alice.take(ServerEvent.Presence.class).joined()).isFalse();
       bob.join("lobby", "bob");
       assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
+    }
+  }
+
+  /** Messages in memory, and none of the optional parts of a store: it keeps no bans or mutes. */
+  private static class PlainStore implements dev.parley.chat.history.HistoryStore {
+    final InMemoryHistoryStore inner = new InMemoryHistoryStore(Retention.messages(1000));
+
+    @Override public Retention retention() { return inner.retention(); }
+    @Override public java.util.concurrent.CompletionStage<Void> append(String s, dev.parley.chat.ChatMessage m) { return inner.append(s, m); }
+    @Override public java.util.List<dev.parley.chat.ChatMessage> before(String s, String id, int l) { return inner.before(s, id, l); }
+    @Override public java.util.List<dev.parley.chat.ChatMessage> after(String s, String id, int l) { return inner.after(s, id, l); }
+    @Override public java.util.concurrent.CompletionStage<Void> remove(String s, String id) { return inner.remove(s, id); }
+    @Override public void useServerClock(java.time.Clock clock) { inner.useServerClock(clock); }
+    @Override public void close() {}
+  }
+
+  /** Keeps bans and mutes, and counts the reads of them, to tell a cached check from a store read. */
+  private static final class CountingStore extends PlainStore {
+    final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override public java.util.concurrent.CompletionStage<Void> restrict(Restriction r) { return inner.restrict(r); }
+
+    @Override
+    public java.util.List<Restriction> restrictions(String room) {
+      reads.incrementAndGet();
+      return inner.restrictions(room);
+    }
+  }
+
+  @Test
+  void aMuteIsKeptInTheStoreAcrossARestart() {
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    ManualClock clock;
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store))) {
+      clock = kit.clock();
+      kit.joined("lobby", "bob");
+      done(kit.server().mute("lobby", "bob", Duration.ofMinutes(10), "spam"));
+    }
+    try (ChatTestKit again = ChatTestKit.create(b -> b.config(QUIET).historyStore(store))) {
+      again.clock().set(clock.instant());
+      TestClient alice = again.joined("lobby", "alice");
+      TestClient bob = again.joined("lobby", "bob");
+      alice.take(ServerEvent.Presence.class);
+      bob.send("lobby", "am I still muted?");
+      assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.MUTED);
+      again.clock().advance(Duration.ofMinutes(10));
+      bob.send("lobby", "now?");
+      assertThat(alice.takeMessage().text()).isEqualTo("now?");
+    }
+  }
+
+  @Test
+  void bansAndMutesAreReadOncePerRoom_notAtEveryJoinOrMessage() {
+    CountingStore store = new CountingStore();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store))) {
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
+      for (int i = 0; i < 3; i++) {
+        bob.send("lobby", "hello " + i);
+        assertThat(alice.takeUntil(ServerEvent.Message.class).message().text()).isEqualTo("hello " + i);
+        bob.leave("lobby");
+        bob.take(ServerEvent.Left.class);
+        bob.join("lobby", "bob");
+        bob.take(ServerEvent.Joined.class);
+      }
+      assertThat(store.reads.get()).isEqualTo(1);
+      kit.joined("other", "carol");
+      assertThat(store.reads.get()).as("each room once").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aBanOrUnbanOnOneNodeHoldsAtOnceOnAnotherThatHadReadTheRoomsBans() {
+    SharedMemoryCluster cluster = new SharedMemoryCluster();
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    try (ChatTestKit one = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(cluster.newNode()));
+        ChatTestKit two = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(cluster.newNode()))) {
+      TestClient alice = one.joined("lobby", "alice");
+      TestClient bob = two.joined("lobby", "bob"); // node two reads the lobby's bans: none
+      bob.leave("lobby");
+      bob.take(ServerEvent.Left.class);
+
+      done(one.server().ban("lobby", "bob", null, "gone"));
+      bob.join("lobby", "bob");
+      assertThat(bob.takeError().code()).as("refused at once on the other node").isEqualTo(ErrorCodes.BANNED);
+
+      done(one.server().unban("lobby", "bob"));
+      bob.join("lobby", "bob");
+      assertThat(bob.take(ServerEvent.Joined.class).room()).as("let in at once on the other node").isEqualTo("lobby");
+
+      done(one.server().mute("lobby", "bob", Duration.ofMinutes(1), ""));
+      bob.take(ServerEvent.Muted.class);
+      done(one.server().unmute("lobby", "bob"));
+      bob.take(ServerEvent.Muted.class);
+      bob.send("lobby", "unmuted everywhere");
+      assertThat(alice.takeUntil(ServerEvent.Message.class).message().text()).isEqualTo("unmuted everywhere");
+    }
+  }
+
+  @Test
+  void aNodeThatMayHaveMissedRelaysReadsTheBansAgain() {
+    SharedMemoryCluster cluster = new SharedMemoryCluster();
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    dev.parley.chat.cluster.ClusterEngine engine = cluster.newNode();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store).cluster(engine))) {
+      TestClient bob = kit.joined("lobby", "bob"); // the node reads the lobby's bans: none
+      bob.leave("lobby");
+      bob.take(ServerEvent.Left.class);
+      // A ban another node kept, whose relay this node missed: its copy still says none.
+      done(store.restrict(new Restriction(Restriction.Kind.BAN, "lobby", "bob", null, "")));
+      bob.join("lobby", "bob");
+      bob.take(ServerEvent.Joined.class);
+      bob.leave("lobby");
+      bob.take(ServerEvent.Left.class);
+
+      cluster.relaysMissed(engine);
+
+      bob.join("lobby", "bob");
+      assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
+    }
+  }
+
+  @Test
+  void theServerListsTheBansAndMutesThatHoldNow_withWhenEachEnds() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
+      kit.joined("lobby", "alice");
+      java.time.Instant now = kit.clock().instant();
+      done(kit.server().ban("lobby", "zed", null, "for good"));
+      done(kit.server().ban("lobby", "bob", Duration.ofHours(1), "rude"));
+      done(kit.server().mute("lobby", "carol", Duration.ofMinutes(5), ""));
+      done(kit.server().mute("lobby", "dave", Duration.ofMinutes(1), ""));
+      done(kit.server().ban("other", "bob", null, ""));
+      kit.clock().advance(Duration.ofMinutes(1)); // dave's mute is over
+
+      assertThat(kit.server().restrictions("lobby").toCompletableFuture().join()).containsExactly(
+          new Restriction(Restriction.Kind.BAN, "lobby", "bob", now.plus(Duration.ofHours(1)), "rude"),
+          new Restriction(Restriction.Kind.BAN, "lobby", "zed", null, "for good"),
+          new Restriction(Restriction.Kind.MUTE, "lobby", "carol", now.plus(Duration.ofMinutes(5)), ""));
+    }
+  }
+
+  @Test
+  void aModeratorListsTheRoomsRestrictions_asTheHookAllows() {
+    java.util.List<dev.parley.chat.ModerationContext> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).onModerate(m -> {
+      asked.add(m);
+      return m.user().equals("alice") ? Decision.accept() : Decision.reject("NOT_A_MODERATOR", "Only alice");
+    }))) {
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
+      alice.take(ServerEvent.Presence.class);
+      done(kit.server().mute("lobby", "bob", Duration.ofMinutes(5), "spam"));
+      bob.take(ServerEvent.Muted.class);
+
+      bob.request(new ClientRequest.Moderate("l", "lobby", null, ModerationAction.LIST, null, null));
+      assertThat(bob.takeError().code()).isEqualTo("NOT_A_MODERATOR");
+      alice.request(new ClientRequest.Moderate("x", "lobby", "bob", ModerationAction.LIST, null, null));
+      assertThat(alice.takeError().code()).as("a list names no user").isEqualTo(ErrorCodes.BAD_REQUEST);
+      alice.request(new ClientRequest.Moderate("l", "lobby", null, ModerationAction.LIST, null, null));
+
+      assertThat(alice.take(ServerEvent.Restrictions.class)).isEqualTo(new ServerEvent.Restrictions("l", "lobby",
+          java.util.List.of(new Restriction(Restriction.Kind.MUTE, "lobby", "bob",
+              kit.clock().instant().plus(Duration.ofMinutes(5)), "spam"))));
+      assertThat(asked).extracting(dev.parley.chat.ModerationContext::action, dev.parley.chat.ModerationContext::target)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(ModerationAction.LIST, null),
+              org.assertj.core.groups.Tuple.tuple(ModerationAction.LIST, null));
+    }
+  }
+
+  @Test
+  void bansAndMutesWorkWithAMetricsListener() {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).metrics(new dev.parley.chat.monitoring.ChatMetrics() {}))) {
+      TestClient bob = kit.joined("lobby", "bob");
+      done(kit.server().mute("lobby", "bob", Duration.ofMinutes(1), ""));
+      bob.take(ServerEvent.Muted.class);
+      done(kit.server().ban("lobby", "bob", null, ""));
+      assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
     }
   }
 }

@@ -58,6 +58,15 @@ final class SharedMemoryCluster {
     return new Node();
   }
 
+  /** Tells a node it may have missed relays, as an engine whose connection came back does; waits for it. */
+  void relaysMissed(ClusterEngine node) {
+    Node n = (Node) node;
+    n.deliver(() -> {
+      n.local.onRelaysMissed();
+      return null;
+    }).join();
+  }
+
   private final class Node implements ClusterEngine {
     private final String id = UUID.randomUUID().toString();
     private final ExecutorService delivery = Executors.newSingleThreadExecutor();

@@ -45,11 +45,14 @@ class EngineHealthTest {
       durable.kill();
       await(Duration.ofSeconds(10), () -> engine.health().status() == Health.Status.DOWN, "DOWN without Redis");
       assertThat(reconnects).hasValue(0);
+      assertThat(node.relaysMissed).hasValue(0);
       durable.startAgain();
 
       await(Duration.ofSeconds(20), () -> engine.health().status() == Health.Status.UP, "UP once reconnected");
       // Commands and pub/sub: each connection that came back counts.
       await(Duration.ofSeconds(20), () -> reconnects.get() == 2, "both connections counted as reconnected");
+      // Relays published while it was away are lost: the node is told, so that it reads bans again.
+      await(Duration.ofSeconds(20), () -> node.relaysMissed.get() == 2, "the node told it may have missed relays");
 
       engine.close();
       assertThat(engine.health()).isEqualTo(Health.down("closed"));

@@ -29,6 +29,8 @@ public final class RecordingNode implements LocalNode {
   public final List<String> toConnection = new CopyOnWriteArrayList<>();
   public final List<String> disconnected = new CopyOnWriteArrayList<>();
   public final AtomicInteger evictions = new AtomicInteger();
+  /** How often the engine said relays may have been missed. */
+  public final AtomicInteger relaysMissed = new AtomicInteger();
   public final List<byte[]> relayed = new CopyOnWriteArrayList<>();
   /** "room user" for each onDeparted. */
   public final List<String> departed = new CopyOnWriteArrayList<>();
@@ -44,6 +46,11 @@ public final class RecordingNode implements LocalNode {
   @Override
   public dev.parley.chat.monitoring.ChatMetrics metrics() {
     return metrics;
+  }
+
+  @Override
+  public void onRelaysMissed() {
+    relaysMissed.incrementAndGet();
   }
 
   public List<RoomEntry> entries(String room) {

@@ -130,7 +130,9 @@ final class JsonProtocol {
         throw new BadField("Field 'duration' " + refused.getMessage());
       }
     }
-    return new ClientRequest.Moderate(id, requiredString(frame, "room"), requiredString(frame, "user"), action,
+    // A list names no user: the server refuses one that does, and any other action without one.
+    String user = action == ModerationAction.LIST ? optionalString(frame, "user") : requiredString(frame, "user");
+    return new ClientRequest.Moderate(id, requiredString(frame, "room"), user, action,
         Moderations.duration(seconds), optionalString(frame, "reason"));
   }
 
@@ -295,6 +297,25 @@ final class JsonProtocol {
         w.name("room").value(e.room());
         w.name("user").value(e.user());
         w.name("action").value(e.action().name().toLowerCase(Locale.ROOT));
+      } else if (event instanceof ServerEvent.Restrictions e) {
+        w.name("type").value("restrictions");
+        w.name("id").value(e.requestId());
+        w.name("room").value(e.room());
+        w.name("restrictions").beginArray();
+        for (dev.parley.chat.history.Restriction r : e.restrictions()) {
+          w.beginObject();
+          w.name("kind").value(Moderations.kind(r.kind()));
+          w.name("user").value(r.user());
+          w.name("until");
+          if (r.until() == null) {
+            nullable(w, null);
+          } else {
+            w.value(r.until().toEpochMilli());
+          }
+          w.name("reason").value(r.reason());
+          w.endObject();
+        }
+        w.endArray();
       } else if (event instanceof ServerEvent.Error e) {
         w.name("type").value("error");
         w.name("id").value(e.requestId());

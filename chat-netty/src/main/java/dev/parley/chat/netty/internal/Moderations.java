@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class Moderations {
   /** Why an action was refused, for the client. */
-  public static final String ACTIONS = "Field 'action' must be one of kick, mute, unmute, ban, unban";
+  public static final String ACTIONS = "Field 'action' must be one of kick, mute, unmute, ban, unban, list";
 
   private Moderations() {}
 
@@ -25,6 +25,11 @@ public final class Moderations {
       }
     }
     return null;
+  }
+
+  /** How both protocols name a restriction's kind: {@code "ban"} or {@code "mute"}. */
+  public static String kind(dev.parley.chat.history.Restriction.Kind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.clock.StoreClock;
 import dev.parley.chat.internal.clock.StoreClock;
+import dev.parley.chat.history.Restriction;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.store.jdbc.internal.ConnectionSource;
@@ -177,19 +178,22 @@ public final class JdbcHistoryStore implements HistoryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Kept in the {@code <prefix>bans} table, so it holds for every store on the same tables (every
-   * node of a cluster) and across restarts. Written on a thread of the store's own, not queued with
-   * the appends (a full queue does not refuse it); the stage fails if the database refuses.
+   * <p>Kept in the {@code <prefix>bans} or {@code <prefix>mutes} table, so it holds for every store
+   * on the same tables (every node of a cluster) and across restarts. Queued and committed by the
+   * writer as appends are, under the same retries: the stage completes once committed, and fails as
+   * an append's would. A full queue does not refuse it.
    */
   @Override
-  public CompletionStage<Void> ban(dev.parley.chat.history.Ban ban) {
-    Objects.requireNonNull(ban, "ban");
-    return engine.ban(ban);
+  public CompletionStage<Void> restrict(Restriction restriction) {
+    Objects.requireNonNull(restriction, "restriction");
+    return engine.restrict(restriction);
   }
 
+  /** {@inheritDoc} Queued and committed as {@link #restrict} is. */
   @Override
-  public CompletionStage<Void> unban(String room, String user) {
-    return engine.unban(Objects.requireNonNull(room, "room"), Objects.requireNonNull(user, "user"));
+  public CompletionStage<Void> lift(Restriction.Kind kind, String room, String user) {
+    return engine.lift(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(room, "room"),
+        Objects.requireNonNull(user, "user"));
   }
 
   /**
@@ -198,11 +202,11 @@ public final class JdbcHistoryStore implements HistoryStore {
    * @throws IllegalStateException if the database could not be read
    */
   @Override
-  public java.util.Optional<dev.parley.chat.history.Ban> ban(String room, String user) {
+  public List<Restriction> restrictions(String room) {
     try {
-      return engine.findBan(room, user);
+      return engine.restrictions(Objects.requireNonNull(room, "room"));
     } catch (SQLException e) {
-      throw new IllegalStateException("Could not read the bans of " + room + " from " + description, e);
+      throw new IllegalStateException("Could not read the bans and mutes of " + room + " from " + description, e);
     }
   }
 

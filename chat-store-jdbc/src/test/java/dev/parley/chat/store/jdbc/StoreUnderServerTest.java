@@ -7,6 +7,7 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageKind;
+import dev.parley.chat.history.Restriction;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
@@ -249,18 +250,59 @@ class StoreUnderServerTest {
     }
   }
 
-  /** A ban is in the database: the next run of the server, or another node on it, refuses the join. */
+  /**
+   * Bans and mutes go through the write queue with the messages: acknowledged under the same rules
+   * (committed by the writer, in queue order, with its retries), not written aside.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"sqlite", "postgresql"})
-  void aBanOutlivesARestart_untilLifted(String database) throws Exception {
+  void aBanIsAcknowledgedOnlyOnceWhatWasQueuedBeforeItIsCommitted(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().retention(Retention.messages(100)).build()) {
+      CompletableFuture<Boolean> appendCommittedAtBan;
+      CompletableFuture<Void> lifted;
+      try (TestDatabase.WriteLock stalled = db.lockWrites()) {
+        ChatMessage message = ChatMessage.builder("001", Instant.now(), MessageKind.ROOM, "hello").room("lobby")
+            .sender("alice").build();
+        store.append("lobby", message);
+        Restriction ban = new Restriction(Restriction.Kind.BAN, "lobby", "bob", null, "");
+        appendCommittedAtBan = store.restrict(ban).toCompletableFuture().thenApply(done -> {
+          try {
+            return db.committed("001");
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        store.restrict(new Restriction(Restriction.Kind.MUTE, "lobby", "carol", Instant.now().plusSeconds(60), ""));
+        lifted = store.lift(Restriction.Kind.MUTE, "lobby", "carol").toCompletableFuture();
+      }
+      assertThat(appendCommittedAtBan.get(10, TimeUnit.SECONDS)).as("the append queued before the ban").isTrue();
+      lifted.get(10, TimeUnit.SECONDS);
+      assertThat(store.restrictions("lobby")).as("the mute's lift came after it, in queue order")
+          .isEqualTo(List.of(new Restriction(Restriction.Kind.BAN, "lobby", "bob", null, "")));
+    }
+  }
+
+  /**
+   * A ban and a mute are in the database: the next run of the server, or another node on it,
+   * refuses the join and the message.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aBanAndAMuteOutliveARestart_untilLifted(String database) throws Exception {
     db = TestDatabase.named(database, dir);
     try (ChatTestKit kit = server(null, b -> b)) {
       TestClient bob = kit.joined("lobby", "bob");
+      kit.joined("lobby", "carol");
+      kit.server().mute("lobby", "carol", java.time.Duration.ofDays(1), "").toCompletableFuture().join();
       kit.server().ban("lobby", "bob", null, "for good").toCompletableFuture().join();
-      assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
+      assertThat(bob.takeUntil(ServerEvent.Kicked.class).banned()).isTrue();
     }
 
     try (ChatTestKit kit = server(null, b -> b)) {
+      TestClient carol = kit.joined("lobby", "carol");
+      carol.send("lobby", "still muted?");
+      assertThat(carol.takeError().code()).isEqualTo(ErrorCodes.MUTED);
       TestClient bob = kit.connect().join("lobby", "bob");
       assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
       kit.server().unban("lobby", "bob").toCompletableFuture().join();

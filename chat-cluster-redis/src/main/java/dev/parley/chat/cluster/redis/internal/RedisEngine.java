@@ -75,7 +75,16 @@ public final class RedisEngine implements ClusterEngine {
     return RedisOps.connect(config).thenCompose(ops -> {
       redis = ops;
       ChatMetrics metrics = localNode.metrics();
-      ops.onReconnect(metrics::clusterReconnected);
+      ops.onReconnect(() -> {
+        metrics.clusterReconnected();
+        // Relays published while the subscription was down are lost: the node reads again what
+        // it kept on the strength of them. On the engine's thread, as LocalNode is always called.
+        try {
+          exec.execute(localNode::onRelaysMissed);
+        } catch (RejectedExecutionException closing) {
+          // The engine is closing: nothing is delivered any more.
+        }
+      });
       metrics.gauge(ChatMetrics.Gauge.CLUSTER_BACKLOG, backlog::size);
       feeds = new RoomFeeds(ops, keys, exec, backlog, localNode);
       life = new NodeLife(ops, exec, keys, config.nodeTimeout().toMillis(), localNode, this::publishPresence,
@@ -453,7 +462,7 @@ public final class RedisEngine implements ClusterEngine {
     int idLength = message[0] & 0xff;
     String sender = new String(message, 1, idLength, StandardCharsets.UTF_8);
     byte[] payload = java.util.Arrays.copyOfRange(message, 1 + idLength, message.length);
-    backlog.offer(() -> {
+    boolean queued = backlog.offer(() -> {
       if (sender.equals(life.id())) {
         return;
       }
@@ -463,6 +472,10 @@ public final class RedisEngine implements ClusterEngine {
         LOG.error("Could not pass on a payload relayed from another node", e);
       }
     }, "a relay from another node");
+    if (!queued) {
+      // Dropped under load: said at once, off the engine thread (LocalNode allows it for this call).
+      node.onRelaysMissed();
+    }
   }
 
   // ------------------------------------------------------------------ transport recovery state

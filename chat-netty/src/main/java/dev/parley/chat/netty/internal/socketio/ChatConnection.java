@@ -173,6 +173,8 @@ final class ChatConnection implements ClientConnection {
     } else if (event instanceof ServerEvent.Moderated m) {
       reply(socket, st.correlations.take(m.requestId()), Map.of("room", m.room(), "username", m.user(),
           "action", m.action().name().toLowerCase(java.util.Locale.ROOT)));
+    } else if (event instanceof ServerEvent.Restrictions r) {
+      reply(socket, st.correlations.take(r.requestId()), ChatEmits.restrictions(r));
     } else if (event instanceof ServerEvent.Cleared c) {
       reply(socket, st.correlations.take(c.requestId()), Map.of("room", c.room()));
     } else if (event instanceof ServerEvent.History h) {

@@ -162,6 +162,23 @@ final class ChatEmits {
     return SocketIoRuntime.encodeEvent(namespace, -1, events.mutedEvent(), new Object[] {payload});
   }
 
+  /** The acknowledgement of a moderator's list: {@code {room, restrictions: [{kind, username, until, reason}]}}. */
+  static Map<String, Object> restrictions(ServerEvent.Restrictions r) {
+    List<Map<String, Object>> kept = new java.util.ArrayList<>();
+    for (dev.parley.chat.history.Restriction restriction : r.restrictions()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("kind", dev.parley.chat.netty.internal.Moderations.kind(restriction.kind()));
+      one.put("username", restriction.user());
+      one.put("until", restriction.until() == null ? null : restriction.until().toEpochMilli());
+      one.put("reason", restriction.reason());
+      kept.add(one);
+    }
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("room", r.room());
+    payload.put("restrictions", kept);
+    return payload;
+  }
+
   Map<String, Object> joined(ServerEvent.Joined j) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("room", j.room());

@@ -67,7 +67,6 @@ public final class Engine implements AutoCloseable {
   private final ReadPool reads;
   private final Reader reader;
   private final Writer writer;
-  private final Bans bans;
 
   /**
    * Connects, creates or migrates the tables, and starts the writer.
@@ -98,7 +97,6 @@ public final class Engine implements AutoCloseable {
     this.reads = new ReadPool(this::openForReads, settings.readConnections(), settings.readTimeout());
     this.reader = new Reader(settings, schema, pending, reads);
     this.writer = new Writer(settings, schema, pending, writing);
-    this.bans = new Bans(schema, reads);
   }
 
   /** The database this engine writes to. */
@@ -167,19 +165,19 @@ public final class Engine implements AutoCloseable {
     return op.done();
   }
 
-  /** Keeps a ban, on a thread of the bans'; completes once committed. */
-  public CompletableFuture<Void> ban(dev.parley.chat.history.Ban ban) {
-    return bans.keep(ban);
+  /** Queues a ban or mute, as an append is queued (but never refused as full); completes once committed. */
+  public CompletableFuture<Void> restrict(dev.parley.chat.history.Restriction restriction) {
+    return offer(new Pending.Restrict(restriction, new CompletableFuture<>()));
   }
 
-  /** Forgets a ban, on a thread of the bans'; completes once committed. */
-  public CompletableFuture<Void> unban(String room, String user) {
-    return bans.lift(room, user);
+  /** Queues the removal of a ban or mute; completes once committed. */
+  public CompletableFuture<Void> lift(dev.parley.chat.history.Restriction.Kind kind, String room, String user) {
+    return offer(new Pending.Lift(kind, room, user, new CompletableFuture<>()));
   }
 
-  /** A user's ban from a room, as committed. */
-  public java.util.Optional<dev.parley.chat.history.Ban> findBan(String room, String user) throws SQLException {
-    return bans.find(room, user);
+  /** A room's bans and mutes, as committed. */
+  public List<dev.parley.chat.history.Restriction> restrictions(String room) throws SQLException {
+    return Restrictions.of(reads, schema, room);
   }
 
   /** The newest messages before an id, oldest first. */
@@ -222,7 +220,6 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
-    bans.close();
     reads.close();
   }
 }

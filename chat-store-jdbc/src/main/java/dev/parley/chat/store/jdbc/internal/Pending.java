@@ -1,6 +1,7 @@
 package dev.parley.chat.store.jdbc.internal;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.history.Restriction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Pending {
   /** One queued write. */
-  sealed interface Op permits Append, Change, Remove, Clear {
+  sealed interface Op permits Append, Change, Remove, Clear, Restrict, Lift {
     String stream();
 
     CompletableFuture<Void> done();
@@ -32,6 +33,17 @@ final class Pending {
 
   /** A removal through {@code throughId} that also raises the stream's floor there. */
   record Clear(String stream, String throughId, CompletableFuture<Void> done) implements Op {}
+
+  /** Keeps a ban or mute; queued under its room, whose messages it does not change. */
+  record Restrict(Restriction restriction, CompletableFuture<Void> done) implements Op {
+    @Override
+    public String stream() {
+      return restriction.room();
+    }
+  }
+
+  /** Forgets a ban or mute; queued under its room, whose messages it does not change. */
+  record Lift(Restriction.Kind kind, String stream, String user, CompletableFuture<Void> done) implements Op {}
 
   /**
    * What a read of one stream must combine with the database: the queued appends that no queued

@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * @param messages the messages table
  * @param floors each cleared stream's floor: the id at or below which it keeps nothing
  * @param bans the users banned from rooms
+ * @param mutes the users muted in rooms
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
+record Schema(String messages, String floors, String bans, String mutes, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -34,7 +35,8 @@ record Schema(String messages, String floors, String bans, String version, Diale
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "schema_version", dialect);
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "mutes", prefix + "schema_version",
+        dialect);
   }
 
   /**
@@ -77,7 +79,15 @@ record Schema(String messages, String floors, String bans, String version, Diale
             "ALTER TABLE " + messages + " " + dialect.addColumn() + " edited_ns INT",
             "ALTER TABLE " + messages + " " + dialect.addColumn() + " deleted INT NOT NULL DEFAULT 0",
             "ALTER TABLE " + messages + " " + dialect.addColumn() + " revision " + dialect.idType(),
-            "CREATE INDEX IF NOT EXISTS " + messages + "_revision ON " + messages + " (stream, revision)"));
+            "CREATE INDEX IF NOT EXISTS " + messages + "_revision ON " + messages + " (stream, revision)"),
+        // 6: mutes in rooms (HistoryStore.restrict), as bans are kept; until_ms is never NULL here.
+        List.of("CREATE TABLE IF NOT EXISTS " + mutes + " ("
+            + "room TEXT NOT NULL, "
+            + "username TEXT NOT NULL, "
+            + "until_ms BIGINT, "
+            + "until_ns INT NOT NULL, "
+            + "reason TEXT NOT NULL, "
+            + "PRIMARY KEY (room, username))"));
   }
 
   /**

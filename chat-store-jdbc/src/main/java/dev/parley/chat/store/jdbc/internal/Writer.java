@@ -224,6 +224,10 @@ final class Writer {
             delete.setString(2, r.throughId());
           }
           delete.executeUpdate();
+        } else if (op instanceof Pending.Restrict r) {
+          Restrictions.keep(c, schema, r.restriction(), timeout);
+        } else if (op instanceof Pending.Lift l) {
+          Restrictions.lift(c, schema, l.kind(), l.stream(), l.user(), timeout);
         }
       }
       if (inserts) {
