@@ -2,14 +2,15 @@
 # The five measurements of issue 16 (docs/benchmarks.md#issue-16-targets), A/B within one run:
 #
 #   chat-bench/issue16.sh [--rounds N] [--servers "parley node netty-socketio floor"] [--processes N]
-#                         [--no-build] [--peers DIR] [--jfr DIR] [--tiny]
+#                         [--no-build] [--peers DIR] [--jfr DIR] [--port P] [--tiny]
 #
 # Every scenario gets a fresh server, pinned to core 1 (taskset), and the load generator pinned to
 # core 0; the servers alternate within each round (parley, node, netty-socketio, floor, parley, ...).
 # The table prints the median of the rounds. Results go to chat-bench/results/<timestamp>-issue16.jsonl
 # and the table to <timestamp>-issue16.md. --jfr DIR records a flight recording of Parley per
 # scenario (DIR/parley-<scenario>-<round>.jfr). --tiny proves the command end to end in a few
-# minutes at sizes whose numbers mean nothing.
+# minutes at sizes whose numbers mean nothing. --port P moves the servers to P and P+1 (default
+# 18080). LOADGEN_JAR=FILE uses that jar instead of chat-bench/target/loadgen.jar.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ PEERS=$BENCH/peers
 PROCESSES=2
 JFR=
 TINY=false
+PORT_ARG=18080
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=false ;;
     --peers) PEERS=$(cd "$2" && pwd); shift ;;
     --jfr) JFR=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
+    --port) PORT_ARG=$2; shift ;;
     --tiny) TINY=true ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -41,8 +44,8 @@ SERVER_JVM=(-Xms256m -Xmx1g)
 LOADGEN_JVM=(-Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled)
 SERVER_CORE=1
 LOADGEN_CORE=0
-PORT=18080
-STATS_PORT=18081
+PORT=$PORT_ARG
+STATS_PORT=$((PORT_ARG + 1))
 
 if $TINY; then
   ROUNDS=1
@@ -84,7 +87,7 @@ if $BUILD; then
   echo "== building the Parley bench jar"
   mvn -B -q -DskipTests package -pl chat-bench -am
 fi
-LOADGEN_JAR=$BENCH/target/loadgen.jar
+LOADGEN_JAR=${LOADGEN_JAR:-$BENCH/target/loadgen.jar}
 
 AVAILABLE=()
 for s in $SERVERS; do
