@@ -73,15 +73,7 @@ LOGS=$RESULTS_DIR/$STAMP-issue16-logs
 mkdir -p "$LOGS"
 : > "$RESULTS"
 
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=
-}
-trap cleanup EXIT INT TERM
+. "$BENCH/servers.sh"
 
 if $BUILD; then
   echo "== building the Parley bench jar"
@@ -115,45 +107,13 @@ for s in $SERVERS; do
   esac
 done
 
-start_server() {
-  local name=$1 log=$2 label=$3 round=$4
-  case "$name" in
-    parley)
-      local jfr=()
-      if [ -n "$JFR" ]; then jfr=(--jfr "$JFR/parley-$label-$round.jfr"); fi
-      taskset -c $SERVER_CORE java "${SERVER_JVM[@]}" -cp "$LOADGEN_JAR" dev.parley.chat.bench.load.ParleyBenchServer \
-        --port $PORT --stats-port $STATS_PORT --presence false "${jfr[@]}" >"$log" 2>&1 &
-      ;;
-    floor)
-      taskset -c $SERVER_CORE java "${SERVER_JVM[@]}" -cp "$LOADGEN_JAR" dev.parley.chat.bench.load.FloorServer \
-        --port $PORT --stats-port $STATS_PORT >"$log" 2>&1 &
-      ;;
-    node)
-      (cd "$PEERS/node" && exec taskset -c $SERVER_CORE node --expose-gc server.js \
-        --port $PORT --stats-port $STATS_PORT --presence false) >"$log" 2>&1 &
-      ;;
-    netty-socketio)
-      taskset -c $SERVER_CORE java "${SERVER_JVM[@]}" -jar "$PEERS/netty-socketio/target/netty-socketio-peer.jar" \
-        --port $PORT --stats-port $STATS_PORT --presence false --ws-compression false >"$log" 2>&1 &
-      ;;
-  esac
-  SERVER_PID=$!
-  local deadline=$((SECONDS + 60))
-  until grep -qs '^READY ' "$log"; do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      echo "$name did not become ready; its log:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
-
 # One scenario on a fresh server: run NAME ROUND LABEL PROCESSES ARGS...
 run() {
   local name=$1 round=$2 label=$3 processes=$4
   shift 4
-  start_server "$name" "$LOGS/$name-$label-$round.log" "$label" "$round"
+  local jfr=()
+  if [ -n "$JFR" ] && [ "$name" = parley ]; then jfr=(--jfr "$JFR/parley-$label-$round.jfr"); fi
+  start_server "$name" "$LOGS/$name-$label-$round.log" "${jfr[@]}"
   local common=(--server "$name" --round "$round" --label "$label" --driver socketio --port $PORT
     --stats-port $STATS_PORT --server-pid "$SERVER_PID")
   if [ "$processes" -gt 1 ]; then
