@@ -108,6 +108,7 @@ public final class MultiLoadGen {
     }
     int ended = 0;
     int atBarrier = 0;
+    String barrier = null;
     long cpu0 = 0;
     long t0 = 0;
     long cpuLast = 0;
@@ -125,14 +126,13 @@ public final class MultiLoadGen {
       }
       if (l.line() == null) {
         ended++;
-        continue;
+      } else if (l.line().has("barrier")) {
+        atBarrier++;
+        barrier = l.line().get("barrier").getAsString();
       }
-      if (l.line().has("barrier")) {
-        if (++atBarrier < processes) {
-          continue;
-        }
-        atBarrier = 0;
-        switch (l.line().get("barrier").getAsString()) {
+      // A part that ended early (its connections failed to join) no longer holds the others back.
+      if (barrier != null && atBarrier >= processes - ended) {
+        switch (barrier) {
           case "start" -> {
             memory0 = probe.memory();
             cpu0 = probe.cpuNanos();
@@ -147,11 +147,18 @@ public final class MultiLoadGen {
           }
         }
         for (Process p : parts) {
-          OutputStream in = p.getOutputStream();
-          in.write('\n');
-          in.flush();
+          try {
+            OutputStream in = p.getOutputStream();
+            in.write('\n');
+            in.flush();
+          } catch (IOException e) {
+            // that part has ended; its end is or will be in the queue
+          }
         }
-      } else {
+        atBarrier = 0;
+        barrier = null;
+      }
+      if (l.line() != null && !l.line().has("barrier")) {
         results.get(l.part()).add(l.line());
         cpuLast = probe.cpuNanos();
         tLast = System.nanoTime();
@@ -246,6 +253,12 @@ public final class MultiLoadGen {
     }
     if (o.has("allSettled")) {
       o.addProperty("allSettled", settled);
+    }
+    for (JsonObject p : parts) {
+      if (p.has("error")) {
+        o.addProperty("error", p.get("error").getAsString());
+        o.addProperty("ok", false);
+      }
     }
     o.remove("serverCpuNsPerDelivery");
     o.remove("serverCpuUtil");
