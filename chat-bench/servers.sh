@@ -1,4 +1,4 @@
-# Sourced by ab.sh and issue16.sh: starting and stopping one bench server at a time. Needs
+# Sourced by ab.sh, soak.sh and issue16.sh: starting and stopping one bench server at a time. Needs
 # SERVER_CORE, SERVER_JVM, LOADGEN_JAR, PEERS, PORT and STATS_PORT set.
 
 SERVER_PID=
