@@ -2,7 +2,7 @@
 # The five measurements of issue 16 (docs/benchmarks.md#issue-16-targets), A/B within one run:
 #
 #   chat-bench/issue16.sh [--rounds N] [--servers "parley node netty-socketio floor"] [--processes N]
-#                         [--no-build] [--peers DIR] [--jfr DIR] [--port P] [--tiny]
+#                         [--no-build] [--peers DIR] [--jfr DIR] [--port P] [--loadgen-cores LIST] [--tiny]
 #
 # Every scenario gets a fresh server, pinned to core 1 (taskset), and the load generator pinned to
 # core 0; the servers alternate within each round (parley, node, netty-socketio, floor, parley, ...).
@@ -10,7 +10,8 @@
 # and the table to <timestamp>-issue16.md. --jfr DIR records a flight recording of Parley per
 # scenario (DIR/parley-<scenario>-<round>.jfr). --tiny proves the command end to end in a few
 # minutes at sizes whose numbers mean nothing. --port P moves the servers to P and P+1 (default
-# 18080). LOADGEN_JAR=FILE uses that jar instead of chat-bench/target/loadgen.jar.
+# 18080). --loadgen-cores LIST pins the generator (all its processes) to those cores (default 0;
+# several processes add generator CPU only with several cores). LOADGEN_JAR=FILE uses that jar instead of chat-bench/target/loadgen.jar.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ PROCESSES=2
 JFR=
 TINY=false
 PORT_ARG=18080
+LOADGEN_CORES_ARG=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --peers) PEERS=$(cd "$2" && pwd); shift ;;
     --jfr) JFR=$(mkdir -p "$2" && cd "$2" && pwd); shift ;;
     --port) PORT_ARG=$2; shift ;;
+    --loadgen-cores) LOADGEN_CORES_ARG=$2; shift ;;
     --tiny) TINY=true ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -43,7 +46,7 @@ done
 SERVER_JVM=(-Xms256m -Xmx1g)
 LOADGEN_JVM=(-Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled)
 SERVER_CORE=1
-LOADGEN_CORE=0
+LOADGEN_CORE=$LOADGEN_CORES_ARG
 PORT=$PORT_ARG
 STATS_PORT=$((PORT_ARG + 1))
 
