@@ -45,15 +45,7 @@ mkdir -p "$RESULTS_DIR"
 RESULTS=$RESULTS_DIR/$STAMP-soak.jsonl
 : > "$RESULTS"
 
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=
-}
-trap cleanup EXIT INT TERM
+. "$BENCH/servers.sh"
 
 if $BUILD; then
   echo "== building the Parley bench jar"

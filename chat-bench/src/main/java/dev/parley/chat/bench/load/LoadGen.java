@@ -67,6 +67,13 @@ public final class LoadGen {
     o.addProperty("server", s.server);
     o.addProperty("driver", s.driver);
     o.addProperty("round", s.round);
+    if (!s.label.isEmpty()) {
+      o.addProperty("label", s.label);
+    }
+    if (s.parts > 1) {
+      o.addProperty("part", s.part);
+      o.addProperty("parts", s.parts);
+    }
     o.addProperty("time", java.time.Instant.now().toString());
     return o;
   }
@@ -75,7 +82,10 @@ public final class LoadGen {
 
   private void connect() {
     Driver driver = Driver.of(s.driver);
-    int n = s.connections;
+    int[] slice = s.slice(s.connections, s.roomSize);
+    int n = slice[1] - slice[0];
+    int base0 = slice[0];
+    barrier("start");
     List<String> sources = s.sources(n);
     JsonObject o = header("connect");
     o.addProperty("connections", n);
@@ -88,6 +98,7 @@ public final class LoadGen {
     points.add(base);
     counts.add(0);
     long t0 = System.nanoTime();
+    long serverCpu = 0;
     try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, n), sources); Fleet fleet = new Fleet(client, driver)) {
       o.addProperty("epoll", client.epoll);
       int stages = Math.max(1, s.checkpoints);
@@ -95,13 +106,17 @@ public final class LoadGen {
       for (int k = 1; k <= stages; k++) {
         int from = (int) ((long) n * (k - 1) / stages);
         int to = (int) ((long) n * k / stages);
-        allSettled &= fleet.connect(from, to, i -> "c" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i,
-            s.ramp, s.maxInFlight, s.timeoutSeconds);
+        long cpu0 = probe.cpuNanos();
+        allSettled &= fleet.connect(from, to, i -> "c" + s.tag + "-" + (base0 + i) / s.roomSize,
+            i -> "u" + s.tag + "-" + (base0 + i), s.rateShare(s.ramp, n, s.connections), s.maxInFlight, s.timeoutSeconds);
+        // Only while connecting: the memory reading's forced GC is no set-up cost.
+        serverCpu += probe.cpuNanos() - cpu0;
         int joined = fleet.onLoop(() -> fleet.joined);
         points.add(probe.memory());
         counts.add(joined);
       }
       o.addProperty("elapsedS", (System.nanoTime() - t0) / 1e9);
+      long setupCpu = serverCpu;
       fleet.onLoop(() -> {
         o.addProperty("joined", fleet.joined);
         o.addProperty("failed", fleet.failed);
@@ -110,9 +125,21 @@ public final class LoadGen {
           o.addProperty("lastError", fleet.lastError);
         }
         o.add("connectJoinLatencyUs", percentiles(fleet.joinLatency));
+        if (s.parts > 1) {
+          o.addProperty("connectJoinHistogram", MultiLoadGen.encode(fleet.joinLatency));
+        }
+        if (probe.hasCpu() && fleet.joined > 0) {
+          o.addProperty("serverCpuUsPerConnection", setupCpu / 1000.0 / fleet.joined);
+        }
         return null;
       });
       o.addProperty("allSettled", allSettled);
+      if (s.parts > 1) {
+        // The coordinator reads the server's memory and CPU while every part holds its connections.
+        out.accept(o);
+        barrier("hold");
+        return;
+      }
       if (s.hold > 0) {
         // Keeps the connections for a heap histogram or a profiler; announced on stderr so that
         // stdout stays one JSON line.
@@ -179,12 +206,15 @@ public final class LoadGen {
 
   private void fanout(boolean sweep) {
     Driver driver = Driver.of(s.driver);
-    int members = s.rooms * s.roomSize;
+    int[] slice = s.slice(s.rooms * s.roomSize, s.roomSize);
+    int members = slice[1] - slice[0];
+    int base0 = slice[0];
     int n = members + s.idleRooms * s.roomSize;
+    double rate = s.rateShare(s.rate, members, s.rooms * s.roomSize);
     try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, members), s.sources(n));
         Fleet fleet = new Fleet(client, driver)) {
-      if (!joinAll(fleet, n, i -> i < members ? busyRoom(i / s.roomSize) : idleRoom((i - members) / s.roomSize),
-          i -> "u" + s.tag + "-" + i)) {
+      if (!joinAll(fleet, n, i -> i < members ? busyRoom((base0 + i) / s.roomSize) : idleRoom((i - members) / s.roomSize),
+          i -> "u" + s.tag + "-" + (base0 + i))) {
         return;
       }
       List<Conn> senders = new ArrayList<>();
@@ -198,15 +228,16 @@ public final class LoadGen {
         Conn c = senders.get((int) (seq % senders.size()));
         c.send(driver.roomMessage(c.room, Marker.text(stamp, s.messageBytes)));
       };
-      warmUp(fleet, sweep ? s.startRate : s.rate, perMessage, sender);
+      warmUp(fleet, sweep ? s.startRate : rate, perMessage, sender);
       meter.measureBackground(s.idleWindow);
       if (!sweep) {
-        out.accept(step(fleet, "fanout", s.rate, perMessage, sender));
+        barrier("measure");
+        out.accept(step(fleet, "fanout", rate, perMessage, sender));
         return;
       }
       double best = 0;
       double failedAt = 0;
-      double rate = s.startRate;
+      rate = s.startRate;
       for (int i = 0; i < s.maxSteps; i++) {
         JsonObject r = sweepStep(fleet, rate, perMessage, sender);
         if (!r.get("ok").getAsBoolean()) {
@@ -366,6 +397,10 @@ public final class LoadGen {
       // From when the generator actually sent: without its own lag, so on a busy machine the gap
       // between the two shows how much of the latency is the generator's.
       o.add("latencyFromSendUs", percentiles(fleet.latencyFromSend));
+      if (s.parts > 1) {
+        o.addProperty("latencyHistogram", MultiLoadGen.encode(fleet.latency));
+        o.addProperty("latencyFromSendHistogram", MultiLoadGen.encode(fleet.latencyFromSend));
+      }
       o.addProperty("maxSendLagUs", fleet.maxSendLagNanos / 1000);
       // Members the server closed before the step (in a warm-up, or as the joins settled) still
       // count in what it expects: their rooms' messages show up as drops, and this says why.
@@ -393,13 +428,17 @@ public final class LoadGen {
 
   private void pm() {
     Driver driver = Driver.of(s.driver);
-    int n = s.users;
+    int[] slice = s.slice(s.users, s.roomSize);
+    int n = slice[1] - slice[0];
+    int base0 = slice[0];
     try (Client client = new Client(s.host, s.ports, i -> s.nodeOf(i, n), s.sources(n));
         Fleet fleet = new Fleet(client, driver)) {
-      if (!joinAll(fleet, n, i -> "p" + s.tag + "-" + i / s.roomSize, i -> "u" + s.tag + "-" + i)) {
+      if (!joinAll(fleet, n, i -> "p" + s.tag + "-" + (base0 + i) / s.roomSize, i -> "u" + s.tag + "-" + (base0 + i))) {
         return;
       }
+      // Targets are any user of this process's share, so that each part counts its own deliveries.
       List<Conn> all = fleet.joinedConns();
+      List<Conn> from = s.pmSenders <= 0 ? all : all.stream().filter(c -> c.index % s.roomSize < s.pmSenders).toList();
       // For --pm-pairs: the users on each node, and those on any other node.
       List<List<Conn>> onNode = new ArrayList<>();
       List<List<Conn>> offNode = new ArrayList<>();
@@ -410,24 +449,50 @@ public final class LoadGen {
       }
       SplittableRandom random = new SplittableRandom(42);
       Fleet.Sender sender = (seq, stamp) -> {
-        Conn from = all.get(random.nextInt(all.size()));
-        int node = s.nodeOf(from.index, n);
+        Conn sending = from.get(random.nextInt(from.size()));
+        int node = s.nodeOf(sending.index, n);
         List<Conn> to = switch (s.pmPairs) {
           case "same-node" -> onNode.get(node);
           case "cross-node" -> offNode.get(node);
           default -> all;
         };
         Conn target = to.get(random.nextInt(to.size()));
-        if (target == from) {
-          target = to.get((to.indexOf(from) + 1) % to.size());
+        if (target == sending) {
+          target = to.get((to.indexOf(sending) + 1) % to.size());
         }
-        from.send(driver.privateMessage(target.user, Marker.text(stamp, s.messageBytes)));
+        sending.send(driver.privateMessage(target.user, Marker.text(stamp, s.messageBytes)));
       };
-      warmUp(fleet, s.rate, 1, sender);
+      double rate = s.rateShare(s.rate, n, s.users);
+      warmUp(fleet, rate, 1, sender);
       meter.measureBackground(s.idleWindow);
-      out.accept(step(fleet, "pm", s.rate, 1, sender));
+      barrier("measure");
+      out.accept(step(fleet, "pm", rate, 1, sender));
     }
   }
+
+  /**
+   * In a part of a {@link MultiLoadGen} run: says {@code name} on stdout and waits for the
+   * coordinator's line on stdin, so that every part starts the next phase together and the
+   * coordinator can read the server around it. Alone, returns at once.
+   */
+  private void barrier(String name) {
+    if (s.parts == 1) {
+      return;
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("barrier", name);
+    out.accept(o);
+    try {
+      if (stdin.readLine() == null) {
+        throw new IllegalStateException("the coordinator went away at barrier " + name);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private final java.io.BufferedReader stdin =
+      new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
 
   static JsonObject percentiles(Histogram h) {
     JsonObject o = new JsonObject();

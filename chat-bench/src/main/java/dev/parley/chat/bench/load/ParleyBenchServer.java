@@ -1,6 +1,5 @@
 package dev.parley.chat.bench.load;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
@@ -8,14 +7,6 @@ import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.netty.NettyConfig;
 import java.io.IOException;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufAllocatorMetricProvider;
-import io.netty.util.internal.PlatformDependent;
-import java.io.OutputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,14 +16,16 @@ import java.util.concurrent.CountDownLatch;
  * --presence true|false} (join/leave notices, default true), {@code --history N} (default 100),
  * {@code --host} (default 127.0.0.1), {@code --redis-url redis://HOST:PORT} (the cluster engine on
  * that Redis instead of the in-process one: servers started with the same Redis are one chat).
- * Prints {@code READY <port>} once both ports listen.
+ * {@code --jfr FILE} records a JDK Flight Recording with the {@code profile} settings from start to
+ * exit (written at shutdown, when the server is stopped with SIGTERM or SIGINT; see
+ * docs/benchmarks.md#profiling). Prints {@code READY <port>} once both ports listen.
  */
 public final class ParleyBenchServer implements AutoCloseable {
   private final ChatServer chat;
   private final NettyChatServer server;
-  private final HttpServer stats;
+  private final StatsEndpoint stats;
 
-  private ParleyBenchServer(ChatServer chat, NettyChatServer server, HttpServer stats) {
+  private ParleyBenchServer(ChatServer chat, NettyChatServer server, StatsEndpoint stats) {
     this.chat = chat;
     this.server = server;
     this.stats = stats;
@@ -76,16 +69,7 @@ public final class ParleyBenchServer implements AutoCloseable {
         .build();
     NettyChatServer server = NettyChatServer.create(chat, netty);
     server.start().toCompletableFuture().join();
-    HttpServer stats = HttpServer.create(new InetSocketAddress(host, statsPort), 16);
-    stats.createContext("/stats", exchange -> {
-      byte[] body = statsJson(chat).getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    stats.start();
+    StatsEndpoint stats = StatsEndpoint.start(host, statsPort, () -> chat.onlineUsers().size());
     return new ParleyBenchServer(chat, server, stats);
   }
 
@@ -94,40 +78,28 @@ public final class ParleyBenchServer implements AutoCloseable {
   }
 
   public int statsPort() {
-    return stats.getAddress().getPort();
-  }
-
-  /**
-   * Heap after a full GC, RSS, connected users (one connection per user in every scenario), and
-   * direct memory after that GC: the JDK's direct buffers ({@code ByteBuffer.allocateDirect},
-   * which Netty also uses unless it may allocate without a cleaner), Netty's own count of the direct
-   * memory it allocated without one (-1 when it does not count: then its buffers are in the JDK's
-   * figure), and the direct memory Netty's default allocator holds (part of one of the two).
-   */
-  static String statsJson(ChatServer chat) {
-    // Twice: the first collection may leave objects whose finalization or reference processing
-    // frees more in the second; direct buffers are freed by their cleaners, which run after it.
-    System.gc();
-    System.gc();
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    long rss = ProcStats.rssBytes(ProcessHandle.current().pid());
-    long jdkDirect = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-        .filter(b -> b.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).findFirst().orElse(-1);
-    long allocatorDirect = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-        ? p.metric().usedDirectMemory() : -1;
-    return "{\"heapUsedAfterGc\":" + heap + ",\"rss\":" + rss + ",\"connections\":" + chat.onlineUsers().size()
-        // Netty's internal PlatformDependent, on purpose: the direct memory Netty allocates without
-        // a Cleaner is counted only there (no public Netty API reports it), and a bench server is no
-        // library, so a Netty upgrade that changes it only breaks this probe.
-        + ",\"jdkDirectMemory\":" + jdkDirect + ",\"nettyDirectMemory\":" + PlatformDependent.usedDirectMemory()
-        + ",\"allocatorDirectMemory\":" + allocatorDirect + "}";
+    return stats.port();
   }
 
   @Override
   public void close() {
-    stats.stop(0);
+    stats.close();
     server.stop().toCompletableFuture().join();
     chat.close();
+  }
+
+  /**
+   * A flight recording with the JDK's {@code profile} settings (method samples every 10 ms,
+   * allocation samples, GC and JIT events) from now until the JVM exits, when it is written to
+   * {@code file}: the same as {@code -XX:StartFlightRecording=settings=profile,filename=FILE}.
+   */
+  private static void startRecording(java.nio.file.Path file) throws Exception {
+    jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+    recording.setName("parley-bench");
+    recording.setDestination(file);
+    recording.setDumpOnExit(true);
+    recording.start();
+    System.out.println("recording JFR to " + file + " (written when the server exits)");
   }
 
   public static void main(String[] args) throws Exception {
@@ -139,7 +111,11 @@ public final class ParleyBenchServer implements AutoCloseable {
     int history = flags.integer("history", 100);
     int ioThreads = flags.integer("io-threads", 0);
     String redisUrl = flags.string("redis-url", null);
+    String jfr = flags.string("jfr", null);
     flags.rejectUnknown();
+    if (jfr != null) {
+      startRecording(java.nio.file.Path.of(jfr));
+    }
     ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history

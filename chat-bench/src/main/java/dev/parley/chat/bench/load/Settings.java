@@ -10,6 +10,11 @@ final class Settings {
   String driver = "json";
   String server = "server";
   String round = "1";
+  /** Names what a result measures when one run has several of a scenario (issue16.sh's table). */
+  String label = "";
+  /** This process's share of the load (0 .. parts-1) when a {@link MultiLoadGen} runs several. */
+  int part = 0;
+  int parts = 1;
   String host = "127.0.0.1";
   /** The servers (nodes) to connect to: several only for a cluster, whose nodes are one chat. */
   List<Integer> ports = List.of(8080);
@@ -29,6 +34,8 @@ final class Settings {
   int roomSize = 100;
   int senders = 1;
   int users = 1000;
+  /** Private messages go from the first this many members of each room (0: from every user). */
+  int pmSenders = 0;
   double rate = 100;
   int window = 20;
   double duration = 10;
@@ -63,6 +70,9 @@ final class Settings {
     s.driver = f.string("driver", s.driver);
     s.server = f.string("server", s.server);
     s.round = f.string("round", s.round);
+    s.label = f.string("label", s.label);
+    s.part = f.integer("part", s.part);
+    s.parts = f.integer("parts", s.parts);
     s.host = f.string("host", s.host);
     s.ports = Arrays.stream(f.string("port", "8080").split(",")).map(p -> Integer.parseInt(p.trim())).toList();
     String pids = f.string("server-pid", null);
@@ -79,6 +89,7 @@ final class Settings {
     s.roomSize = f.integer("room-size", s.roomSize);
     s.senders = f.integer("senders", s.senders);
     s.users = f.integer("users", s.users);
+    s.pmSenders = f.integer("pm-senders", s.pmSenders);
     s.rate = f.decimal("rate", s.rate);
     s.window = f.integer("window", s.window);
     boolean soak = s.scenario.equals("soak");
@@ -113,8 +124,29 @@ final class Settings {
         || (s.pmPairs.equals("cross-node") && s.memberNodes < 2)) {
       throw new IllegalArgumentException("--pm-pairs is any, same-node or cross-node (which needs two nodes)");
     }
+    if (s.parts < 1 || s.part < 0 || s.part >= s.parts
+        || (s.parts > 1 && !List.of("connect", "fanout", "pm").contains(s.scenario))) {
+      throw new IllegalArgumentException("--part must be 0.." + (s.parts - 1) + "; only connect, fanout and pm run in parts");
+    }
     f.rejectUnknown();
     return s;
+  }
+
+  /**
+   * This process's share {@code [from, to)} of {@code total} connections, cut at multiples of {@code
+   * unit} (a room) so that no room spans two processes: every delivery then goes to the process that
+   * expects it, and each counts its own drops.
+   */
+  int[] slice(int total, int unit) {
+    int units = (total + unit - 1) / unit;
+    int from = (int) ((long) units * part / parts) * unit;
+    int to = Math.min(total, (int) ((long) units * (part + 1) / parts) * unit);
+    return new int[] {from, to};
+  }
+
+  /** This process's share of an open-loop {@code rate} for {@code share} of {@code total} connections. */
+  double rateShare(double rate, int share, int total) {
+    return parts == 1 ? rate : rate * share / total;
   }
 
   /** Local addresses to connect from: 127.0.0.2 upwards, more once one port range may not do. */
