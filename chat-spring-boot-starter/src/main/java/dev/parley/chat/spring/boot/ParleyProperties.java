@@ -97,6 +97,7 @@ public record ParleyProperties(
    * @param acceptBurst new connections that may arrive at once
    * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
    * @param tls HTTPS and {@code wss://} from PEM files; unset serves plain HTTP
+   * @param perMessageDeflate whether WebSocket clients may negotiate per-message compression
    */
   public record Netty(
       String host,
@@ -119,7 +120,8 @@ public record ParleyProperties(
       Integer acceptsPerSecond,
       Integer acceptBurst,
       Set<String> trustedProxies,
-      Tls tls) {}
+      Tls tls,
+      Boolean perMessageDeflate) {}
 
   /**
    * {@code parley.netty.tls.*}: {@link dev.parley.chat.netty.Tls#pem}; set both or neither.

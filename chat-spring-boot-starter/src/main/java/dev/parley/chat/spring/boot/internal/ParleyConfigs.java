@@ -70,6 +70,7 @@ public final class ParleyConfigs {
     set(p.acceptsPerSecond(), b::acceptsPerSecond);
     set(p.acceptBurst(), b::acceptBurst);
     set(p.trustedProxies(), b::trustedProxies);
+    set(p.perMessageDeflate(), b::perMessageDeflate);
     if (p.tls() != null) {
       ParleyProperties.Tls tls = p.tls();
       build("parley.netty.tls", () -> {
