@@ -179,3 +179,48 @@ describe("fetchSockets and broadcasts with acknowledgements on a cluster of thre
     assert.deepEqual(some.responses.map((r) => r[0]).sort(), ["node 0", "node 1", "node 2"]);
   });
 });
+
+describe("RemoteSocket acknowledgements and server-side events on a cluster of three nodes", () => {
+  it("a fetched socket of another node answers an emit that waits for its acknowledgement", async () => {
+    const target = await connect(URLS[2] + "/shout");
+    target.on("quiz", (q, cb) => cb("node 2 says", q));
+    const asker = await connect(URLS[0] + "/shout");
+    const answered = await asker.emitWithAck("quiz", target.id, 3000);
+    assert.deepEqual(answered, { ok: true, answer: ["node 2 says", "what node?"] });
+
+    const silent = await connect(URLS[1] + "/shout");
+    silent.on("quiz", () => {});
+    const unanswered = await asker.emitWithAck("quiz", silent.id, 300);
+    assert.equal(unanswered.ok, false);
+    assert.match(unanswered.error, /AckTimeoutException/);
+  });
+
+  it("serverSideEmit reaches the other nodes' hooks and not its own; with acks, one answer per other node", async () => {
+    const listeners = [];
+    for (let n = 0; n < 3; n++) {
+      const socket = await connect(URLS[n] + "/shout");
+      assert.equal(await socket.emitWithAck("enter", "listeners"), "in");
+      listeners.push(socket);
+    }
+    const text = name("news");
+    const heard = listeners.map((s) => {
+      const got = [];
+      s.on("heard", (node, t) => { if (t === text) got.push(node); });
+      return got;
+    });
+    const others = [1, 2].map((n) => within(new Promise((r) => listeners[n].on("heard", (node, t) => t === text && r(node))),
+      "heard on node " + n));
+    assert.equal(await listeners[0].emitWithAck("tell", text), "told");
+    const nodes = await Promise.all(others);
+    assert.notEqual(nodes[0], nodes[1], "each other node's hook emitted to its own sockets");
+    const poll = await listeners[0].emitWithAck("poll", 3000);
+    assert.equal(poll.ok, true, JSON.stringify(poll));
+    assert.deepEqual(poll.responses.map((r) => r[0]).sort(), [...nodes].sort(), "one answer from each other node");
+    assert.deepEqual(poll.responses.map((r) => r[1]), ["which node?", "which node?"]);
+    // Node 1's hook emitted to every listener of its node only; none of node 0's own listeners heard
+    // this tell from node 0's hook (it has none it is told of), and none heard it twice.
+    assert.deepEqual(heard[0], [], "the sending node's own hook is not told");
+    assert.deepEqual(heard[1], [nodes[0]]);
+    assert.deepEqual(heard[2], [nodes[1]]);
+  });
+});

@@ -57,7 +57,13 @@ public interface SocketIoClient {
    */
   void onAny(AnyEventHandler handler);
 
-  /** Removes a handler added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
+  /**
+   * Adds a handler of every event this socket receives before those already added, as socket.io's
+   * {@code socket.prependAny}; otherwise as {@link #onAny}.
+   */
+  void prependAny(AnyEventHandler handler);
+
+  /** Removes a handler added with {@link #onAny} or {@link #prependAny}, as socket.io's {@code socket.offAny(listener)}. */
   void offAny(AnyEventHandler handler);
 
   /** Removes every handler added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */

@@ -144,6 +144,7 @@ public record ParleyProperties(
    * @param connectionStateRecovery how long a disconnected client's state is kept; 0 for off
    * @param maxBinaryEventBytes largest unfinished binary packet a client may have the server hold
    * @param binaryEventTimeout how long a binary packet may take to arrive whole
+   * @param fetchSocketsTimeout how long {@code fetchSockets()} waits for the other nodes
    */
   public record SocketIo(
       Boolean enabled,
@@ -154,5 +155,6 @@ public record ParleyProperties(
       Integer maxPendingEvents,
       Duration connectionStateRecovery,
       Integer maxBinaryEventBytes,
-      Duration binaryEventTimeout) {}
+      Duration binaryEventTimeout,
+      Duration fetchSocketsTimeout) {}
 }

@@ -241,6 +241,9 @@ final class ChatConnection implements ClientConnection {
       st.pending = null;
       String message = st.refusal != null ? st.refusal : reason;
       String refusalCode = st.refusalCode;
+      if (recovery != null) {
+        recovery.refused(st); // the chat's connect hook refused: a retry may still recover
+      }
       done.decided(refusalCode == null ? ConnectDecision.reject(message)
           : ConnectDecision.reject(message, Map.of("code", refusalCode)), st);
       st.closeRequested = true;

@@ -2,6 +2,8 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.socketio.SocketIoHandshake;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +27,16 @@ record RemoteSocketImpl(NamespaceImpl ns, String id, SocketIoHandshake handshake
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
     return ns.to(id).emit(event, args);
+  }
+
+  @Override
+  public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+    return ns.to(id).emitWithAck(timeout, event, args).thenApply(responses -> {
+      if (responses.isEmpty()) {
+        throw new IllegalStateException("socket " + id + " is no longer connected");
+      }
+      return responses.get(0);
+    });
   }
 
   @Override

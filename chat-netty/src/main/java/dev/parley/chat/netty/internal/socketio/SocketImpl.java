@@ -241,6 +241,11 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
+  public void prependAny(AnyEventHandler handler) {
+    listeners().any.add(0, Objects.requireNonNull(handler, "handler"));
+  }
+
+  @Override
   public void offAny(AnyEventHandler handler) {
     Listeners l = listeners;
     if (l != null) {

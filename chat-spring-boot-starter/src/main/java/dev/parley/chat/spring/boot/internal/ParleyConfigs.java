@@ -97,6 +97,7 @@ public final class ParleyConfigs {
     set(p.upgradeTimeout(), b::upgradeTimeout);
     set(p.maxPendingEvents(), b::maxPendingEvents);
     set(p.connectionStateRecovery(), b::connectionStateRecovery);
+    set(p.fetchSocketsTimeout(), b::fetchSocketsTimeout);
     set(p.maxBinaryEventBytes(), b::maxBinaryEventBytes);
     set(p.binaryEventTimeout(), b::binaryEventTimeout);
     return build("parley.socket-io", b::build);
