@@ -3,12 +3,11 @@ package dev.parley.chat.examples;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.socketio.Ack;
-import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
@@ -63,7 +62,7 @@ final class DirectMessagesExample {
         .historyStore(store)
         .config(ChatConfig.builder().offlineMessages(true).build())
         // The CLIENT_ID is the identity; several connections (tabs) may share it.
-        .onConnect(handshake -> ConnectResult.acceptAs(handshake.queryParam("CLIENT_ID").orElseThrow()))
+        .onConnect(handshake -> ConnectDecision.acceptAs(handshake.query("CLIENT_ID").orElseThrow()))
         .build();
     DirectMessagesExample direct = new DirectMessagesExample(chat);
     NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
@@ -114,7 +113,7 @@ final class DirectMessagesExample {
 
     Connection(SocketIoClient client) {
       this.client = client;
-      this.handshake = new Handshake(client.handshake().http().remoteAddress(), client.handshake().http().path(),
+      this.handshake = new Handshake(client.handshake().remoteAddress(), client.handshake().path(),
           Map.of("CLIENT_ID", List.of(client.handshake().query("CLIENT_ID").orElseThrow())), Map.of());
     }
 
