@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
  * within MS milliseconds); {@code quiz ID MS} asks the socket ID, wherever it is, {@code quiz} through
  * its {@code RemoteSocket} and acknowledges {@code {ok, answer}} (or {@code {ok: false, error}});
  * {@code tell TEXT} sends the server-side event {@code told TEXT} to the other nodes, whose hook
- * emits {@code heard NODE TEXT} (its node id) to their sockets in room {@code listeners}; {@code poll
+ * emits {@code heard NODE TEXT} (its node id) to room {@code listeners}, on every node; {@code poll
  * MS} asks the other nodes' server-side hook of {@code poll}, which answers with its node id, and acknowledges {@code
  * {ok, responses}}. Runs until killed.
  */
