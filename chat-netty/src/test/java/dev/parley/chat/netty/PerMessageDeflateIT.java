@@ -15,12 +15,12 @@ class PerMessageDeflateIT {
 
   @Test
   void clientsThatNegotiateCompressionChatAndBombsAreClosedWith1009() throws Exception {
-    Path js = SocketIoClientIT.prepareNodeProject();
+    Path js = NodeProject.install("src/test/js", "target/socketio-js", "socket.io-client");
     ChatServer chat = ChatServer.builder().build();
     NettyChatServer compressing = server(chat, true);
     NettyChatServer plain = server(chat, false);
     try {
-      SocketIoClientIT.runNodeTests(js, "deflate.test.mjs", Map.of(
+      NodeProject.runTests(js, "deflate.test.mjs", Map.of(
           "PARLEY_URL", "http://127.0.0.1:" + compressing.port(),
           "PARLEY_PLAIN_URL", "http://127.0.0.1:" + plain.port()));
     } finally {

@@ -3,7 +3,7 @@ package dev.parley.chat.netty.internal.socketio;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.internal.logging.LogText;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.socketio.ServerEventHook;
