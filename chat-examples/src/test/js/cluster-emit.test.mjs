@@ -179,3 +179,49 @@ describe("fetchSockets and broadcasts with acknowledgements on a cluster of thre
     assert.deepEqual(some.responses.map((r) => r[0]).sort(), ["node 0", "node 1", "node 2"]);
   });
 });
+
+describe("RemoteSocket acknowledgements and server-side events on a cluster of three nodes", () => {
+  it("a fetched socket of another node answers an emit that waits for its acknowledgement", async () => {
+    const target = await connect(URLS[2] + "/shout");
+    target.on("quiz", (q, cb) => cb("node 2 says", q));
+    const asker = await connect(URLS[0] + "/shout");
+    const answered = await asker.emitWithAck("quiz", target.id, 3000);
+    assert.deepEqual(answered, { ok: true, answer: ["node 2 says", "what node?"] });
+
+    const silent = await connect(URLS[1] + "/shout");
+    silent.on("quiz", () => {});
+    const unanswered = await asker.emitWithAck("quiz", silent.id, 300);
+    assert.equal(unanswered.ok, false);
+    assert.match(unanswered.error, /AckTimeoutException/);
+  });
+
+  it("serverSideEmit reaches the other nodes' hooks and not its own; with acks, one answer per other node", async () => {
+    // Each node's hook of "told" emits "heard NODE TEXT" to room "listeners", a broadcast that
+    // reaches the listeners of every node: each listener hears the hooks of nodes 1 and 2 once each.
+    const text = name("news");
+    const listeners = [];
+    for (let n = 0; n < 3; n++) {
+      const socket = await connect(URLS[n] + "/shout");
+      const heard = [];
+      const w = waiter();
+      socket.on("heard", (node, t) => {
+        if (t === text) {
+          heard.push(node);
+          w.check();
+        }
+      });
+      assert.equal(await socket.emitWithAck("enter", "listeners"), "in");
+      listeners.push({ socket, heard, twice: () => w.until(() => heard.length >= 2, "two heard on node " + n) });
+    }
+    assert.equal(await listeners[0].socket.emitWithAck("tell", text), "told");
+    await Promise.all(listeners.map((l) => l.twice()));
+    const poll = await listeners[0].socket.emitWithAck("poll", 3000);
+    assert.equal(poll.ok, true, JSON.stringify(poll));
+    const others = poll.responses.map((r) => r[0]).sort();
+    assert.equal(new Set(others).size, 2, "one answer from each other node: " + JSON.stringify(poll));
+    assert.deepEqual(poll.responses.map((r) => r[1]), ["which node?", "which node?"]);
+    for (const l of listeners) {
+      assert.deepEqual([...l.heard].sort(), others, "told once on each other node, not on the sender's");
+    }
+  });
+});

@@ -3,6 +3,7 @@ module dev.parley.chat.netty {
   requires transitive dev.parley.chat;
   requires io.netty.buffer;
   requires io.netty.codec;
+  requires io.netty.codec.compression; // per-message compression's inflated-size bound
   requires io.netty.codec.http;
   requires io.netty.common;
   requires io.netty.handler;

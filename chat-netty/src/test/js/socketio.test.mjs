@@ -445,6 +445,25 @@ for (const mode of Object.keys(MODES)) {
       assert.deepEqual(any.map((a) => a[0]), ["twice", "off-any"], "no any-handler after offAny");
     });
 
+    it("runs an any-handler added with prependAny before the others", async () => {
+      const s = await connect(mode, "/more");
+      const order = [];
+      s.on("any", (event) => order.push("any " + event));
+      s.on("any first", (event) => order.push("any first " + event));
+      assert.equal(await s.emitWithAck("prepend-any"), "prepended");
+      await s.emitWithAck("twice", 1);
+      assert.deepEqual(order.filter((o) => o.endsWith("twice")), ["any first twice", "any twice"]);
+    });
+
+    it("removes one event handler with off, and the others still run", async () => {
+      const s = await connect(mode, "/more");
+      const event = name("armed");
+      assert.equal(await s.emitWithAck("arm", event), "armed");
+      assert.equal(await s.emitWithAck(event), "first");
+      assert.equal(await s.emitWithAck("disarm", event), "disarmed");
+      assert.equal(await s.emitWithAck(event), "second", "the removed handler no longer answers");
+    });
+
     it("collects a room's acknowledgements, and gives the ones that came when one is missing", async () => {
       const room = name("askers");
       const [asker, a, b, silent] = await Promise.all([0, 1, 2, 3].map(() => connect(mode, "/more")));

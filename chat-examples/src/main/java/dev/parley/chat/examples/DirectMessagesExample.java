@@ -14,14 +14,10 @@ import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +39,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * history store (in the embedded database, with the example's default store, so it survives a
  * restart) and delivered when it connects.
  *
- * <p>Shows: refusing connections from the handshake, the chat core behind events of your own through
- * the transport SPI, offline messages.
+ * <p>Shows: refusing connections from the handshake, a connect middleware ({@code use}) that opens
+ * the chat session before the client is told it is connected, the chat core behind events of your
+ * own through the transport SPI, offline messages.
  */
 final class DirectMessagesExample {
-  private final ChatServer chat;
-  /** The chat side of each Socket.IO client, by socket id. */
-  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-  /** Chat sessions opened by the connect hook, until their socket exists; by handshake identity. */
-  private final Map<Handshake, Connection> opening = Collections.synchronizedMap(new IdentityHashMap<>());
+  /** Where a socket keeps its chat side, in {@link SocketIoClient#data()}. */
+  private static final String CHAT = "chat";
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+  private final ChatServer chat;
 
   private DirectMessagesExample(ChatServer chat) {
     this.chat = chat;
@@ -74,72 +69,38 @@ final class DirectMessagesExample {
         .onSocketIo(io -> io.of("/")
             .onConnect(handshake -> handshake.query("CLIENT_ID").filter(id -> !id.isBlank()).isEmpty()
                 ? ConnectDecision.reject("CLIENT_ID is required")
-                : direct.open(handshake))
-            .onConnection(direct::connected)
-            .on("message", (client, args, ack) -> direct.message(client, args, ack))
-            .onDisconnect((client, reason) -> direct.disconnected(client)))
+                : ConnectDecision.accept())
+            .use(direct::open)
+            .on("message", (client, args, ack) -> ((Connection) client.data().get(CHAT)).send(args, ack))
+            .onDisconnect((client, reason) -> ((Connection) client.data().get(CHAT)).session.closed()))
         .build();
     server.start().toCompletableFuture().join();
     return new Running(server, chat);
   }
 
   /**
-   * Runs before the client learns that it is connected (the connect hook may block): the chat
-   * session is open and counted among the user's connections by then, so a message sent to this
-   * user once the client is connected reaches this connection too.
+   * A connect middleware: runs once the socket exists and before the client learns that it is
+   * connected (it may block), so the chat session is open and counted among the user's connections
+   * by then, and a message sent to this user once the client is connected reaches this connection
+   * too. What the chat sends meanwhile goes to the socket, whose client holds it until it is
+   * connected. A refused socket gets no disconnect handler: its session is closed here.
    */
-  private ConnectDecision open(Handshake handshake) {
-    Connection connection = new Connection(handshake);
+  private ConnectDecision open(SocketIoClient client) throws InterruptedException {
+    Connection connection = new Connection(client);
     connection.session = chat.open(connection);
-    try {
-      if (!connection.decided.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        connection.session.closed();
-        return ConnectDecision.reject("The chat did not answer in time");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    String refusal = !connection.decided.await(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        ? "The chat did not answer in time" : connection.refusal; // an invalid username, say
+    if (refusal != null) {
       connection.session.closed();
-      return ConnectDecision.reject("Server shutting down");
+      return ConnectDecision.reject(refusal);
     }
-    if (connection.refusal != null) {
-      return ConnectDecision.reject(connection.refusal); // an invalid username, say
-    }
-    opening.put(handshake, connection);
-    // A client that goes away before its socket exists never reaches onConnection.
-    CompletableFuture.delayedExecutor(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-      if (opening.remove(handshake, connection)) {
-        connection.session.closed();
-      }
-    });
+    client.data().put(CHAT, connection);
     return ConnectDecision.accept();
   }
 
-  private void connected(SocketIoClient client) {
-    Connection connection = opening.remove(client.handshake());
-    if (connection == null) {
-      client.disconnect(); // too late: its chat session was closed
-      return;
-    }
-    connections.put(client.id(), connection);
-    connection.attach(client);
-  }
-
-  private void message(SocketIoClient client, List<Object> args, Ack ack) {
-    Connection connection = connections.get(client.id());
-    if (connection != null) {
-      connection.send(args, ack);
-    }
-  }
-
-  private void disconnected(SocketIoClient client) {
-    Connection connection = connections.remove(client.id());
-    if (connection != null) {
-      connection.session.closed();
-    }
-  }
-
   /** One Socket.IO client as a chat connection: chat events become the seed's events. */
-  private final class Connection implements ClientConnection {
+  private static final class Connection implements ClientConnection {
+    private final SocketIoClient client;
     private final Handshake handshake;
     private final AtomicLong requestIds = new AtomicLong();
     /** Acknowledgements waiting for the chat's answer, by request id. */
@@ -149,32 +110,11 @@ final class DirectMessagesExample {
     /** Why the chat refused the connection; null if it did not. */
     volatile String refusal;
     volatile ClientSession session;
-    /** Null until the socket exists; what arrives before waits in {@link #early}. Guarded by this. */
-    private SocketIoClient client;
-    private List<Map<String, Object>> early = new ArrayList<>();
-    private boolean closeEarly;
 
-    Connection(Handshake socketIo) {
-      this.handshake = new Handshake(socketIo.remoteAddress(), socketIo.path(),
-          Map.of("CLIENT_ID", List.of(socketIo.query("CLIENT_ID").orElseThrow())), Map.of());
-    }
-
-    /** The socket exists: what arrived for it meanwhile goes out first. */
-    synchronized void attach(SocketIoClient socket) {
-      client = socket;
-      early.forEach(m -> socket.emit("message", m));
-      early = null;
-      if (closeEarly) {
-        socket.disconnect();
-      }
-    }
-
-    private synchronized void emit(Map<String, Object> message) {
-      if (client == null) {
-        early.add(message);
-      } else {
-        client.emit("message", message);
-      }
+    Connection(SocketIoClient client) {
+      this.client = client;
+      this.handshake = new Handshake(client.handshake().remoteAddress(), client.handshake().path(),
+          Map.of("CLIENT_ID", List.of(client.handshake().query("CLIENT_ID").orElseThrow())), Map.of());
     }
 
     void send(List<Object> args, Ack ack) {
@@ -205,7 +145,7 @@ final class DirectMessagesExample {
       } else if (event instanceof ServerEvent.Error e && e.requestId() == null && decided.getCount() > 0) {
         refusal = e.message();
       } else if (event instanceof ServerEvent.Message m) {
-        emit(stamped(m.message()));
+        client.emit("message", stamped(m.message()));
       } else if (event instanceof ServerEvent.Ack a && a.requestId() != null) {
         reply(a.requestId(), Map.of("id", a.message().id(), "timestamp", a.message().time().toEpochMilli()));
       } else if (event instanceof ServerEvent.Error e && e.requestId() != null) {
@@ -222,12 +162,10 @@ final class DirectMessagesExample {
     }
 
     @Override
-    public synchronized void close(int code, String reason) {
+    public void close(int code, String reason) {
       if (decided.getCount() > 0) {
         refusal = refusal != null ? refusal : reason; // refused before any welcome
         decided.countDown();
-      } else if (client == null) {
-        closeEarly = true;
       } else {
         client.disconnect();
       }

@@ -29,7 +29,12 @@ import java.util.concurrent.CountDownLatch;
  * {@code poked TEXT} to the socket ID wherever it is, found by a fetch of the namespace; {@code ask
  * ROOM MS} asks the sockets of ROOM on every node {@code question} and acknowledges {@code {ok,
  * responses}} with their acknowledgements' arguments ({@code ok} false if some did not answer
- * within MS milliseconds). Runs until killed.
+ * within MS milliseconds); {@code quiz ID MS} asks the socket ID, wherever it is, {@code quiz} through
+ * its {@code RemoteSocket} and acknowledges {@code {ok, answer}} (or {@code {ok: false, error}});
+ * {@code tell TEXT} sends the server-side event {@code told TEXT} to the other nodes, whose hook
+ * emits {@code heard NODE TEXT} (its node id) to room {@code listeners}, on every node; {@code poll
+ * MS} asks the other nodes' server-side hook of {@code poll}, which answers with its node id, and acknowledges {@code
+ * {ok, responses}}. Runs until killed.
  */
 public final class ShoutServer {
   private ShoutServer() {}
@@ -74,6 +79,22 @@ public final class ShoutServer {
               .whenComplete((answer, failure) -> ack.send(failure == null ? answer : "failed")));
           shout.on("ask", (client, a, ack) -> shout.to((String) a.get(0))
               .emitWithAck(Duration.ofMillis(((Number) a.get(1)).longValue()), "question", "which node?")
+              .whenComplete((responses, failure) -> ack.send(Map.of("ok", failure == null,
+                  "responses", failure == null ? responses
+                      : failure instanceof AckTimeoutException t ? t.responses() : List.of()))));
+          shout.on("quiz", (client, a, ack) -> shout.fetchSockets()
+              .thenCompose(sockets -> sockets.stream().filter(s -> s.id().equals(a.get(0))).findFirst().orElseThrow()
+                  .emitWithAck(Duration.ofMillis(((Number) a.get(1)).longValue()), "quiz", "what node?"))
+              .whenComplete((answer, failure) -> ack.send(failure == null ? Map.of("ok", true, "answer", answer)
+                  : Map.of("ok", false, "error", String.valueOf(failure)))));
+          // Server-side events between the nodes: told to the others, never to this node.
+          String node = cluster.nodeId();
+          shout.onServerSideEmit("told", (a, ack) -> shout.to("listeners").emit("heard", node, a.get(0)));
+          shout.onServerSideEmit("poll", (a, ack) -> ack.send(node, a.get(0)));
+          shout.on("tell", (client, a, ack) -> shout.serverSideEmit("told", a.get(0))
+              .whenComplete((done, failure) -> ack.send(failure == null ? "told" : "failed")));
+          shout.on("poll", (client, a, ack) -> shout.serverSideEmitWithAck(
+                  Duration.ofMillis(((Number) a.get(0)).longValue()), "poll", "which node?")
               .whenComplete((responses, failure) -> ack.send(Map.of("ok", failure == null,
                   "responses", failure == null ? responses
                       : failure instanceof AckTimeoutException t ? t.responses() : List.of()))));

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * socketsLeave} and {@code disconnectSockets} of a room's sockets must act on every node; and {@code
  * fetchSockets} must find a room's sockets on every node (ids, rooms, data, handshake) and reach one
  * of another node, and a broadcast with acknowledgements must collect every node's, or give those
- * that came when one is missing.
+ * that came when one is missing; and a fetched socket's {@code emitWithAck} must bring back its
+ * acknowledgement from its node, and {@code serverSideEmit} (with and without acks) must reach the
+ * other nodes' hooks and not the sender's.
  */
 class SocketIoEmitIT {
   private static final List<String> JVM = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");

@@ -41,6 +41,7 @@ public final class NettyConfig {
   private final int acceptBurst;
   private final Set<String> trustedProxies;
   private final Tls tls;
+  private final boolean perMessageDeflate;
 
   private NettyConfig(Builder b) {
     this.host = b.host;
@@ -64,6 +65,7 @@ public final class NettyConfig {
     this.acceptBurst = b.acceptBurst;
     this.trustedProxies = b.trustedProxies;
     this.tls = b.tls;
+    this.perMessageDeflate = b.perMessageDeflate;
   }
 
   /** A builder starting from the defaults. */
@@ -95,6 +97,7 @@ public final class NettyConfig {
     b.acceptBurst = acceptBurst;
     b.trustedProxies = trustedProxies;
     b.tls = tls;
+    b.perMessageDeflate = perMessageDeflate;
     return b;
   }
 
@@ -164,6 +167,16 @@ public final class NettyConfig {
   /** Class-path folder served over HTTP (for example {@code "web"}), or {@code null} for none. */
   public String staticResources() {
     return staticResources;
+  }
+
+  /**
+   * Whether WebSocket clients may negotiate per-message compression (permessage-deflate, RFC 7692),
+   * on the JSON and Socket.IO endpoints alike. A message is bounded after inflating by the endpoint's
+   * message limit ({@link #maxFrameBytes()}, or Socket.IO's {@code maxPayload}): a message that
+   * would inflate past it closes the connection with 1009.
+   */
+  public boolean perMessageDeflate() {
+    return perMessageDeflate;
   }
 
   /** Origins allowed to open WebSockets; empty means same-origin only, {@code "*"} means any. */
@@ -248,7 +261,7 @@ public final class NettyConfig {
         + ", maxConnections=" + maxConnections + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress
         + ", maxPendingHandshakes=" + maxPendingHandshakes
         + ", maxPendingHandshakesPerAddress=" + maxPendingHandshakesPerAddress + ", acceptsPerSecond=" + acceptsPerSecond
-        + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + ", tls=" + tls + '}';
+        + ", acceptBurst=" + acceptBurst + ", trustedProxies=" + trustedProxies + ", tls=" + tls + ", perMessageDeflate=" + perMessageDeflate + '}';
   }
 
   /** Builds a {@link NettyConfig}; {@link #build()} checks the values. */
@@ -274,8 +287,22 @@ public final class NettyConfig {
     private int acceptBurst = 2000;
     private Set<String> trustedProxies = Set.of();
     private Tls tls;
+    private boolean perMessageDeflate;
 
     private Builder() {}
+
+    /**
+     * Lets WebSocket clients negotiate per-message compression (permessage-deflate), as socket.io's
+     * {@code perMessageDeflate} option does. Default {@code false}: each compressing connection holds
+     * a deflater and an inflater (a few hundred KiB), and a broadcast is compressed once per
+     * recipient. Outgoing messages under 1024 bytes are sent uncompressed, as socket.io does. An
+     * incoming message that would inflate past the endpoint's message limit ({@code maxFrameBytes},
+     * or Socket.IO's {@code maxPayload}) closes the connection with 1009 before more is inflated.
+     */
+    public Builder perMessageDeflate(boolean enabled) {
+      this.perMessageDeflate = enabled;
+      return this;
+    }
 
     /** Address to listen on. Default {@code "0.0.0.0"} (every interface). */
     public Builder host(String host) {

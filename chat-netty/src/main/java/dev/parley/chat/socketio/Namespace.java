@@ -66,6 +66,44 @@ public interface Namespace {
    */
   Namespace on(String event, EventHook hook);
 
+  /**
+   * Removes one registration of a hook added with {@link #on}, the one added last, as socket.io's
+   * {@code socket.off(event, listener)} (here for every socket of the namespace, which share their
+   * hooks); events already handed to the worker pool still reach it. Does nothing if the hook is
+   * not registered for that event.
+   */
+  Namespace off(String event, EventHook hook);
+
+  /**
+   * Handles {@code event} when another node of the cluster sends it to this namespace with {@link
+   * #serverSideEmit} or {@link #serverSideEmitWithAck}, as socket.io's {@code io.on(event, ...)} for
+   * server-side events; several hooks of one event run in the order they were registered.
+   */
+  Namespace onServerSideEmit(String event, ServerEventHook hook);
+
+  /**
+   * Sends an event to this namespace's {@link #onServerSideEmit} hooks on every other node of the
+   * cluster (not this one), as socket.io's {@code io.serverSideEmit}. At most once, as every relay.
+   *
+   * @return completes when the cluster took it; fails with {@link
+   *     dev.parley.chat.cluster.ClusterUnavailableException} when it could not reach the cluster.
+   *     Without a cluster it is complete at once and nobody hears it.
+   */
+  CompletionStage<Void> serverSideEmit(String event, Object... args);
+
+  /**
+   * As {@link #serverSideEmit}, and collects one response per other node that has a hook for the
+   * event (the first {@link Ack#send} of its hooks), as socket.io's {@code
+   * io.timeout(ms).serverSideEmitWithAck}. Each node first says whether it has such a hook, so the
+   * stage completes as soon as each of those answered.
+   *
+   * @return the responses' arguments, one list per answering node, in the order they arrived (none
+   *     without a cluster); failed with an {@link AckTimeoutException} holding those received if some
+   *     node did not answer within {@code timeout}, or with {@link
+   *     dev.parley.chat.cluster.ClusterUnavailableException}. Completes on an engine thread.
+   */
+  CompletionStage<List<List<Object>>> serverSideEmitWithAck(Duration timeout, String event, Object... args);
+
   /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
   Namespace onDisconnect(SocketDisconnectHook hook);
 

@@ -1,6 +1,8 @@
 package dev.parley.chat.socketio;
 
 import dev.parley.chat.Handshake;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +42,17 @@ public interface RemoteSocket {
 
   /** Emits an event to the socket, wherever it is. */
   CompletionStage<Void> emit(String event, Object... args);
+
+  /**
+   * Emits an event to the socket, wherever it is, and waits for its acknowledgement, as socket.io's
+   * {@code remoteSocket.timeout(ms).emitWithAck(...)}.
+   *
+   * @return the acknowledgement's arguments; failed with an {@link AckTimeoutException} if the socket
+   *     did not answer within {@code timeout} (or disconnected first), with an {@link
+   *     IllegalStateException} at once if no node has the socket any more, or with {@link
+   *     dev.parley.chat.cluster.ClusterUnavailableException}. Completes on an I/O or engine thread.
+   */
+  CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args);
 
   /** Puts the socket in a room, on its node. */
   CompletionStage<Void> join(String room);

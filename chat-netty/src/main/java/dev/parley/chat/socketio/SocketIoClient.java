@@ -64,7 +64,13 @@ public interface SocketIoClient {
    */
   void onAny(AnyEventHook hook);
 
-  /** Removes a hook added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
+  /**
+   * Adds a hook of every event this socket receives before those already added, as socket.io's
+   * {@code socket.prependAny}; otherwise as {@link #onAny}.
+   */
+  void prependAny(AnyEventHook hook);
+
+  /** Removes a hook added with {@link #onAny} or {@link #prependAny}, as socket.io's {@code socket.offAny(listener)}. */
   void offAny(AnyEventHook hook);
 
   /** Removes every hook added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */

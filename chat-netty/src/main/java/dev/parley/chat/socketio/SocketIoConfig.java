@@ -20,6 +20,7 @@ public final class SocketIoConfig {
   private final Duration connectionStateRecovery;
   private final int maxBinaryEventBytes;
   private final Duration binaryEventTimeout;
+  private final Duration fetchSocketsTimeout;
 
   private SocketIoConfig(Builder b) {
     this.enabled = b.enabled;
@@ -31,6 +32,7 @@ public final class SocketIoConfig {
     this.connectionStateRecovery = b.connectionStateRecovery;
     this.maxBinaryEventBytes = b.maxBinaryEventBytes;
     this.binaryEventTimeout = b.binaryEventTimeout;
+    this.fetchSocketsTimeout = b.fetchSocketsTimeout;
   }
 
   /** Every option at its default. */
@@ -102,6 +104,14 @@ public final class SocketIoConfig {
     return binaryEventTimeout;
   }
 
+  /**
+   * How long {@code fetchSockets()} waits for the other nodes of a cluster to answer, as the socket.io
+   * Redis adapter's {@code requestsTimeout}.
+   */
+  public Duration fetchSocketsTimeout() {
+    return fetchSocketsTimeout;
+  }
+
   /** Builds a {@link SocketIoConfig}. */
   public static final class Builder {
     private boolean enabled = true;
@@ -113,6 +123,7 @@ public final class SocketIoConfig {
     private Duration connectionStateRecovery = Duration.ofMinutes(2);
     private int maxBinaryEventBytes = 1_000_000;
     private Duration binaryEventTimeout = Duration.ofSeconds(30);
+    private Duration fetchSocketsTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
@@ -217,6 +228,17 @@ public final class SocketIoConfig {
     }
 
     /**
+     * How long {@code fetchSockets()} (on a {@link Namespace} or a {@link Broadcast}) waits for the
+     * other nodes of a cluster to answer, as the socket.io Redis adapter's {@code requestsTimeout};
+     * its stage fails with a {@link java.util.concurrent.TimeoutException} if some node has not
+     * answered by then. Without a cluster it plays no part. Default 5 s.
+     */
+    public Builder fetchSocketsTimeout(Duration timeout) {
+      this.fetchSocketsTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -233,6 +255,9 @@ public final class SocketIoConfig {
       }
       if (maxBinaryEventBytes < 1024) {
         throw new IllegalArgumentException("maxBinaryEventBytes must be at least 1024, was " + maxBinaryEventBytes);
+      }
+      if (fetchSocketsTimeout.isNegative() || fetchSocketsTimeout.isZero()) {
+        throw new IllegalArgumentException("fetchSocketsTimeout must be positive");
       }
       if (binaryEventTimeout.isNegative() || binaryEventTimeout.isZero()) {
         throw new IllegalArgumentException("binaryEventTimeout must be positive");

@@ -8,6 +8,7 @@ import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.ClearHistoryDecision;
 import dev.parley.chat.Decision;
+import dev.parley.chat.socketio.EventHook;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,7 @@ class SocketIoClientIT {
     // Pings often enough for the heartbeat scenario to end well within its deadline, with a timeout
     // a busy machine can keep (with 200 ms, a client sometimes missed a pong under load and lost its
     // session mid-scenario).
+    Map<String, EventHook> armed = new java.util.concurrent.ConcurrentHashMap<>();
     NettyChatServer server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0)
             .pingInterval(Duration.ofMillis(1000)).pingTimeout(Duration.ofMillis(800)).build())
         .chat(chat)
@@ -118,6 +120,24 @@ class SocketIoClientIT {
             .on("off-any", (client, args, ack) -> {
               client.offAny();
               ack.send("off");
+            })
+            // An any-handler put before the one added at setup: its emit reaches the client first.
+            .on("prepend-any", (client, args, ack) -> {
+              client.prependAny((socket, event, a, eventAck) -> socket.emit("any first", event));
+              ack.send("prepended");
+            })
+            // Two handlers of the event named by the argument, the first of which answers; then
+            // "disarm" removes that first one, and the second answers.
+            .on("arm", (client, args, ack) -> {
+              String event = (String) args.get(0);
+              EventHook first = (c, a, eventAck) -> eventAck.send("first");
+              armed.put(event, first);
+              io.of("/more").on(event, first).on(event, (c, a, eventAck) -> eventAck.send("second"));
+              ack.send("armed");
+            })
+            .on("disarm", (client, args, ack) -> {
+              io.of("/more").off((String) args.get(0), armed.get((String) args.get(0)));
+              ack.send("disarmed");
             })
             .on("join", (client, args, ack) -> {
               client.join((String) args.get(0));

@@ -6,6 +6,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.parley.chat.ChatServer;
+import dev.parley.chat.ConnectDecision;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,12 @@ class SocketIoRecoveryIT {
     chat = ChatServer.builder().build();
     server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
         .chat(chat)
-        .onSocketIo(io -> io.of("/custom").on("ping-me", (client, args, ack) -> ack.send("pong")))
+        .onSocketIo(io -> {
+          io.of("/custom").on("ping-me", (client, args, ack) -> ack.send("pong"));
+          // Refuses a connect that asks for it, after the chat accepted it (and took its kept state).
+          io.of("/").use(socket -> Boolean.TRUE.equals(socket.handshake().auth().get("refuse"))
+              ? ConnectDecision.reject("Come back later") : null);
+        })
         .build().start().toCompletableFuture().join();
   }
 
@@ -95,13 +101,11 @@ class SocketIoRecoveryIT {
     try (RawWebSocket other = open()) {
       RawWebSocket wire = open();
       JsonObject first = bothInTheRoom(other, wire);
-      say(other, "hello");
-      String offset = event(skipTo(wire, f -> f.contains("hello"))).get(2).getAsString();
+      String offset = heard(other, wire, "hello");
       say(wire, "mine");
       say(other, "after");
       skipTo(wire, f -> f.contains("after")); // sent, but the offset stays before it: as if the drop lost it
-      wire.close();
-      skipTo(other, f -> f.contains("wire has left"));
+      drop(other, wire);
 
       try (RawWebSocket back = open()) {
         JsonObject again = connect(back,
@@ -114,6 +118,31 @@ class SocketIoRecoveryIT {
         }
         assertThat(got).as("everything kept after the offset but its own message, then live traffic")
             .containsExactly("after", "live");
+      }
+    }
+  }
+
+  /**
+   * A connect middleware that refuses a recovering client does not cost it its state: the state is
+   * kept again, so that a retry within the recovery window still recovers, with what it missed.
+   */
+  @Test
+  void aRecoveringClientRefusedByAMiddlewareStillRecoversOnItsRetry() throws Exception {
+    try (RawWebSocket other = open()) {
+      RawWebSocket wire = open();
+      JsonObject first = bothInTheRoom(other, wire);
+      String offset = heard(other, wire, "hello");
+      drop(other, wire);
+      say(other, "missed");
+
+      try (RawWebSocket back = open()) {
+        String session = "\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"";
+        back.sendText("40{" + session + ",\"refuse\":true}");
+        assertThat(next(back)).isEqualTo("44{\"message\":\"Come back later\"}");
+        JsonObject again = connect(back, "40{" + session + "}");
+        assertThat(again.get("sid").getAsString()).as("recovered on the retry").isEqualTo(first.get("sid").getAsString());
+        JsonArray missed = event(next(back));
+        assertThat(missed.get(1).getAsJsonObject().get("message").getAsString()).isEqualTo("missed");
       }
     }
   }
@@ -195,6 +224,18 @@ class SocketIoRecoveryIT {
   private static void join(RawWebSocket ws, String user) throws IOException {
     ws.sendText("420[\"join room\",{\"roomname\":\"wire\",\"username\":\"" + user + "\"}]");
     skipTo(ws, f -> f.startsWith("430"));
+  }
+
+  /** {@code other} says {@code text}; returns its offset as {@code wire} received it. */
+  private static String heard(RawWebSocket other, RawWebSocket wire, String text) throws IOException {
+    say(other, text);
+    return event(skipTo(wire, f -> f.contains(text))).get(2).getAsString();
+  }
+
+  /** The connection of {@code wire} just drops, with no close handshake; {@code other} sees it leave. */
+  private static void drop(RawWebSocket other, RawWebSocket wire) throws IOException {
+    wire.close();
+    skipTo(other, f -> f.contains("wire has left"));
   }
 
   /** Sends a room message and waits for its acknowledgement, so the server has it. */

@@ -106,7 +106,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         .sendCloseFrame(null)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(maxMessageBytes)
-            .allowExtensions(false)
+            // Reserved bits only with per-message compression, whose guard refuses them unless the
+            // client negotiated it (PerMessageDeflate).
+            .allowExtensions(config.perMessageDeflate())
             .allowMaskMismatch(false)
             .withUTF8Validator(true)
             .closeOnProtocolViolation(true)
@@ -167,6 +169,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
       return;
     }
     ChannelPipeline p = ctx.pipeline();
+    if (config.perMessageDeflate()) {
+      PerMessageDeflate.install(p, maxMessageBytes, "ws-aggregator");
+    }
     p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
     p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes, config.pingTimeout()));
     p.addLast("endpoint", end);

@@ -97,6 +97,7 @@ public record ParleyProperties(
    * @param acceptBurst new connections that may arrive at once
    * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
    * @param tls HTTPS and {@code wss://} from PEM files; unset serves plain HTTP
+   * @param perMessageDeflate whether WebSocket clients may negotiate per-message compression
    */
   public record Netty(
       String host,
@@ -119,7 +120,8 @@ public record ParleyProperties(
       Integer acceptsPerSecond,
       Integer acceptBurst,
       Set<String> trustedProxies,
-      Tls tls) {}
+      Tls tls,
+      Boolean perMessageDeflate) {}
 
   /**
    * {@code parley.netty.tls.*}: {@link dev.parley.chat.netty.Tls#pem}; set both or neither.
@@ -142,6 +144,7 @@ public record ParleyProperties(
    * @param connectionStateRecovery how long a disconnected client's state is kept; 0 for off
    * @param maxBinaryEventBytes largest unfinished binary packet a client may have the server hold
    * @param binaryEventTimeout how long a binary packet may take to arrive whole
+   * @param fetchSocketsTimeout how long {@code fetchSockets()} waits for the other nodes
    */
   public record SocketIo(
       Boolean enabled,
@@ -152,5 +155,6 @@ public record ParleyProperties(
       Integer maxPendingEvents,
       Duration connectionStateRecovery,
       Integer maxBinaryEventBytes,
-      Duration binaryEventTimeout) {}
+      Duration binaryEventTimeout,
+      Duration fetchSocketsTimeout) {}
 }

@@ -138,7 +138,11 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   @Override
   public void abandoned(Object state) {
-    ((ChatSocket) state).session.closed();
+    ChatSocket st = (ChatSocket) state;
+    if (recovery != null) {
+      recovery.refused(st); // a connect middleware refused, or the client left: a retry may still recover
+    }
+    st.session.closed();
   }
 
   @Override

@@ -248,6 +248,9 @@ final class ChatConnection implements ClientConnection {
       st.pending = null;
       String message = st.refusal != null ? st.refusal : reason;
       String refusalCode = st.refusalCode;
+      if (recovery != null) {
+        recovery.refused(st); // the chat's connect hook refused: a retry may still recover
+      }
       // The hook's own data if it gave some, else the error code, as err.data.
       Object data = st.refusalData != null ? st.refusalData : refusalCode == null ? null : Map.of("code", refusalCode);
       done.decided(ConnectDecision.reject(message, data), st);

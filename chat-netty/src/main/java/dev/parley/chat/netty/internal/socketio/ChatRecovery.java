@@ -68,6 +68,8 @@ final class ChatRecovery {
     final Set<String> pending = new LinkedHashSet<>();
     final List<String> joined = new ArrayList<>();
     boolean failed;
+    /** Set once {@link #refused} kept the state again. */
+    final java.util.concurrent.atomic.AtomicBoolean keptAgain = new java.util.concurrent.atomic.AtomicBoolean();
 
     Attempt(SessionState saved, String offset) {
       this.saved = saved;
@@ -135,6 +137,19 @@ final class ChatRecovery {
       if (socket != null) {
         socket.disconnect();
       }
+    }
+  }
+
+  /**
+   * A recovering client's connect was refused (by the chat's connect hook or a connect middleware)
+   * or abandoned before its socket existed: the state it took is kept again, for a whole recovery
+   * window from now, so that a retry (with credentials that now hold, say) can still recover, as if
+   * this attempt had not been made. At most once per attempt.
+   */
+  void refused(ChatSocket st) {
+    Attempt a = st.attempt;
+    if (a != null && a.keptAgain.compareAndSet(false, true)) {
+      sessions.keepSession(a.saved.pid(), a.saved.encode(), window);
     }
   }
 

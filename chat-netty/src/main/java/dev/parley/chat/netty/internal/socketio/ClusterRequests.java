@@ -1,9 +1,12 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.Handshake;
+import dev.parley.chat.internal.concurrent.Threads;
+import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.EngineFrame;
+import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.RemoteSocket;
-import dev.parley.chat.Handshake;
+import dev.parley.chat.socketio.ServerEventHook;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * answer {@code S} (token, number, one packet per socket); a broadcast with acks {@code A} (token,
  * number, timeout in ms, selection, the event packet without an ack id), the number of its
  * recipients on a node {@code C} (token, number, count), and each recipient's acknowledgement
- * {@code K} (token, number, the ack packet). Thread-safe.
+ * {@code K} (token, number, the ack packet); a server-side event {@code E} (token, number or -1
+ * when no answer is wanted, namespace, the event packet), answered as a broadcast with acks is,
+ * each node counting itself as one recipient if it has a hook for the event. Thread-safe.
  */
 final class ClusterRequests {
   private static final Logger log = LoggerFactory.getLogger(ClusterRequests.class);
@@ -48,9 +54,7 @@ final class ClusterRequests {
   private static final byte ACK_EMIT = 'A';
   private static final byte ACK_COUNT = 'C';
   private static final byte ACK = 'K';
-
-  /** How long {@code fetchSockets} waits for the other nodes, as socket.io's {@code requestsTimeout}. */
-  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
+  private static final byte SERVER_SIDE = 'E';
 
   private final SocketIoRuntime runtime;
   private final String token = dev.parley.chat.netty.internal.RandomIds.next();
@@ -63,7 +67,8 @@ final class ClusterRequests {
 
   /** Whether a relayed payload is one of these requests or answers. */
   static boolean handles(byte marker) {
-    return marker == FETCH || marker == SOCKETS || marker == ACK_EMIT || marker == ACK_COUNT || marker == ACK;
+    return marker == FETCH || marker == SOCKETS || marker == ACK_EMIT || marker == ACK_COUNT || marker == ACK
+        || marker == SERVER_SIDE;
   }
 
   // ------------------------------------------------------------------ asking
@@ -74,8 +79,8 @@ final class ClusterRequests {
     for (SocketImpl s : selection.targets(ns)) {
       mine.add(new RemoteSocketImpl(ns, s.id(), s.handshake(), s.rooms(), copy(s.data()), s.user()));
     }
-    Fetches fetch = new Fetches(ns, mine);
-    long id = register(fetch, fetch.result, FETCH_TIMEOUT, fetch::timedOut);
+    Fetches fetch = new Fetches(ns, mine, runtime.config().fetchSocketsTimeout());
+    long id = register(fetch, fetch.result, fetch.timeout, fetch::timedOut);
     ask(fetch::nodes, fetch.result, out -> {
       out.writeByte(FETCH);
       head(out, token, id);
@@ -97,6 +102,35 @@ final class ClusterRequests {
       selection.write(out);
       RelayedEmit.writeFrames(out, event);
     });
+  }
+
+  /** An event for the other nodes' server-side hooks of a namespace, answered by none. */
+  CompletionStage<Void> serverSideEmit(NamespaceImpl ns, String event, Object[] args) {
+    return runtime.relay(encode(out -> writeServerSide(out, -1, ns, event, args)));
+  }
+
+  /**
+   * An event for the other nodes' server-side hooks of a namespace; each node says whether it has a
+   * hook for it (as a count of 0 or 1 recipients) and relays its hooks' first acknowledgement.
+   */
+  CompletionStage<List<List<Object>>> serverSideEmitWithAck(NamespaceImpl ns, String event, Duration timeout,
+      Object[] args) {
+    AckCollector acks = new AckCollector(0, timeout);
+    long id = register(acks, acks.result, timeout, acks::timedOut);
+    ask(acks::nodes, acks.result, out -> writeServerSide(out, id, ns, event, args));
+    return acks.result;
+  }
+
+  /** {@code E} (token, number or -1 for no answer, namespace, the event packet). */
+  private void writeServerSide(DataOutputStream out, long id, NamespaceImpl ns, String event, Object[] args)
+      throws IOException {
+    List<Object> data = new ArrayList<>(args.length + 1);
+    data.add(event);
+    data.addAll(java.util.Arrays.asList(args));
+    out.writeByte(SERVER_SIDE);
+    head(out, token, id);
+    RelayedEmit.write(out, ns.name().getBytes(StandardCharsets.UTF_8));
+    RelayedEmit.writeFrames(out, PacketCodec.encode(Packet.EVENT, "/", -1, data));
   }
 
   private long register(Object request, CompletableFuture<?> result, Duration timeout, Runnable timedOut) {
@@ -122,12 +156,14 @@ final class ClusterRequests {
   private static final class Fetches {
     final CompletableFuture<List<RemoteSocket>> result = new CompletableFuture<>();
     final NamespaceImpl ns;
+    final Duration timeout;
     private final List<RemoteSocket> sockets;
     private int expected = -2; // until the cluster counted; -1 if it cannot
     private int answered;
 
-    Fetches(NamespaceImpl ns, List<RemoteSocket> mine) {
+    Fetches(NamespaceImpl ns, List<RemoteSocket> mine, Duration timeout) {
       this.ns = ns;
+      this.timeout = timeout;
       this.sockets = mine;
     }
 
@@ -153,7 +189,7 @@ final class ClusterRequests {
         result.complete(List.copyOf(sockets)); // an engine that cannot count: what came in time
       } else {
         result.completeExceptionally(new java.util.concurrent.TimeoutException("fetchSockets: " + answered + " of "
-            + Math.max(expected, 0) + " other nodes answered within " + FETCH_TIMEOUT.toMillis() + " ms"));
+            + Math.max(expected, 0) + " other nodes answered within " + timeout.toMillis() + " ms"));
       }
     }
   }
@@ -174,6 +210,7 @@ final class ClusterRequests {
           onEmitWithAck(asker, id, Duration.ofMillis(Math.max(0, timeout)), Selection.read(in, max),
               RelayedEmit.readFrames(in, max));
         }
+        case SERVER_SIDE -> onServerSide(asker, id, RelayedEmit.string(in, max), RelayedEmit.readFrames(in, max));
         default -> {
           Object request = asker.equals(token) ? waiting.get(id) : null;
           if (request != null) {
@@ -231,6 +268,60 @@ final class ClusterRequests {
         RelayedEmit.writeFrames(out, PacketCodec.encode(Packet.ACK, "/", 0, args));
       }));
       s.send(frames);
+    }
+  }
+
+  /**
+   * Runs this node's server-side hooks of the event on the worker pool; with an answer asked for
+   * ({@code id} not -1), first says whether there is any, then relays their first acknowledgement.
+   */
+  private void onServerSide(String asker, long id, String namespace, List<EngineFrame> event)
+      throws PacketCodec.Malformed {
+    NamespaceImpl ns = runtime.existing(namespace);
+    List<Object> data = list(unpack(event).data());
+    String name = (String) data.get(0);
+    List<ServerEventHook> hooks = ns == null ? List.of() : ns.serverSideHooks(name);
+    boolean answer = id >= 0;
+    if (answer) {
+      relay(out -> {
+        answer(out, ACK_COUNT, asker, id);
+        out.writeInt(hooks.isEmpty() ? 0 : 1);
+      });
+    }
+    if (hooks.isEmpty()) {
+      return;
+    }
+    List<Object> args = Collections.unmodifiableList(new ArrayList<>(data.subList(1, data.size())));
+    java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+    Ack ack = new Ack() {
+      @Override
+      public boolean requested() {
+        return answer;
+      }
+
+      @Override
+      public void send(Object... response) {
+        if (answer && sent.compareAndSet(false, true)) {
+          relay(out -> {
+            answer(out, ACK, asker, id);
+            RelayedEmit.writeFrames(out, PacketCodec.encode(Packet.ACK, "/", 0, java.util.Arrays.asList(response)));
+          });
+        }
+      }
+    };
+    try {
+      runtime.workers().execute(() -> {
+        for (ServerEventHook hook : hooks) {
+          try {
+            hook.onEvent(args, ack);
+          } catch (Throwable e) {
+            Threads.rethrowIfFatal(e);
+            log.error("Socket.IO server-side hook for '{}' in {} failed", LogText.of(name), LogText.of(namespace), e);
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("server-side event '{}' dropped: the server is stopping", LogText.of(name));
     }
   }
 

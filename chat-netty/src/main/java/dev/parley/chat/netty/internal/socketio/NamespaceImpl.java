@@ -12,6 +12,7 @@ import dev.parley.chat.socketio.SocketDisconnectHook;
 import dev.parley.chat.socketio.EventHook;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.RemoteSocket;
+import dev.parley.chat.socketio.ServerEventHook;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.socketio.ConnectMiddleware;
@@ -42,6 +43,7 @@ final class NamespaceImpl implements Namespace {
   private final List<ConnectMiddleware> connectSteps = new CopyOnWriteArrayList<>();
   private final List<SocketDisconnectHook> disconnectHooks = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, List<Handler>> handlers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<ServerEventHook>> serverSideHooks = new ConcurrentHashMap<>();
   /** Namespace-wide, so that one broadcast's packet carries the same ack id to every recipient. */
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
   private volatile Listener listener;
@@ -146,6 +148,46 @@ final class NamespaceImpl implements Namespace {
   public Namespace on(String event, EventHook handler) {
     add(event, new Handler(Objects.requireNonNull(handler, "handler"), false));
     return this;
+  }
+
+  @Override
+  public Namespace off(String event, EventHook hook) {
+    List<Handler> list = handlers.get(Objects.requireNonNull(event, "event"));
+    if (list != null) {
+      // The last registration, as Node's removeListener; Parley's own inline hooks are never removed.
+      synchronized (list) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+          if (list.get(i).handler() == hook && !list.get(i).inline()) {
+            list.remove(i);
+            break;
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  @Override
+  public Namespace onServerSideEmit(String event, ServerEventHook hook) {
+    Objects.requireNonNull(event, "event");
+    serverSideHooks.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(Objects.requireNonNull(hook, "hook"));
+    return this;
+  }
+
+  /** The hooks of a server-side event, in the order they were registered; empty for none. */
+  List<ServerEventHook> serverSideHooks(String event) {
+    return serverSideHooks.getOrDefault(event, List.of());
+  }
+
+  @Override
+  public CompletionStage<Void> serverSideEmit(String event, Object... args) {
+    return runtime.requests().serverSideEmit(this, Objects.requireNonNull(event, "event"), args);
+  }
+
+  @Override
+  public CompletionStage<List<List<Object>>> serverSideEmitWithAck(Duration timeout, String event, Object... args) {
+    return runtime.requests().serverSideEmitWithAck(this, Objects.requireNonNull(event, "event"),
+        Objects.requireNonNull(timeout, "timeout"), args);
   }
 
   /** Registers a handler that runs on the I/O thread; it must never block. */

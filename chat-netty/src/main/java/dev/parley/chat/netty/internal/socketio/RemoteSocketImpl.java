@@ -2,6 +2,8 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.Handshake;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +29,16 @@ record RemoteSocketImpl(NamespaceImpl ns, String id, Handshake handshake, Set<St
   @Override
   public CompletionStage<Void> emit(String event, Object... args) {
     return ns.to(id).emit(event, args);
+  }
+
+  @Override
+  public CompletionStage<List<Object>> emitWithAck(Duration timeout, String event, Object... args) {
+    return ns.to(id).emitWithAck(timeout, event, args).thenApply(responses -> {
+      if (responses.isEmpty()) {
+        throw new IllegalStateException("socket " + id + " is no longer connected");
+      }
+      return responses.get(0);
+    });
   }
 
   @Override

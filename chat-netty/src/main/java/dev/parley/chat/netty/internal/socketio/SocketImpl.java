@@ -256,6 +256,11 @@ final class SocketImpl implements SocketIoClient {
   }
 
   @Override
+  public void prependAny(AnyEventHook handler) {
+    listeners().any.add(0, Objects.requireNonNull(handler, "handler"));
+  }
+
+  @Override
   public void offAny(AnyEventHook handler) {
     Listeners l = listeners;
     if (l != null) {

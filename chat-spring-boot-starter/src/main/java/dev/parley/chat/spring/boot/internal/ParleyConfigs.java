@@ -70,6 +70,7 @@ public final class ParleyConfigs {
     set(p.acceptsPerSecond(), b::acceptsPerSecond);
     set(p.acceptBurst(), b::acceptBurst);
     set(p.trustedProxies(), b::trustedProxies);
+    set(p.perMessageDeflate(), b::perMessageDeflate);
     if (p.tls() != null) {
       ParleyProperties.Tls tls = p.tls();
       build("parley.netty.tls", () -> {
@@ -96,6 +97,7 @@ public final class ParleyConfigs {
     set(p.upgradeTimeout(), b::upgradeTimeout);
     set(p.maxPendingEvents(), b::maxPendingEvents);
     set(p.connectionStateRecovery(), b::connectionStateRecovery);
+    set(p.fetchSocketsTimeout(), b::fetchSocketsTimeout);
     set(p.maxBinaryEventBytes(), b::maxBinaryEventBytes);
     set(p.binaryEventTimeout(), b::binaryEventTimeout);
     return build("parley.socket-io", b::build);
