@@ -1,19 +1,24 @@
 package dev.parley.chat.internal;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.history.Ban;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.Retention;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.ChatMetrics.StoreOperation;
 import dev.parley.chat.monitoring.Health;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
  * The server's history store, timed for {@link ChatMetrics}: appends and removals until durable,
  * reads until they return. Only put in place when the server has a listener other than {@link
- * ChatMetrics#NONE}, so that a server without metrics calls its store directly. Thread-safe.
+ * ChatMetrics#NONE}, so that a server without metrics calls its store directly. It overrides every
+ * method of {@link HistoryStore}, so that none of the interface's defaults stands in for the store's
+ * own (MeteredStoreTest checks). Thread-safe.
  */
 final class MeteredStore implements HistoryStore {
   private final HistoryStore store;
@@ -69,6 +74,29 @@ final class MeteredStore implements HistoryStore {
   @Override
   public CompletionStage<Void> clear(String stream, String throughId) {
     return timed(StoreOperation.REMOVE, System.nanoTime(), store.clear(stream, throughId));
+  }
+
+  // Bans are not timed (no StoreOperation for them), but they must reach the store: without these,
+  // HistoryStore's defaults answered for it, and a server with metrics could not ban anyone.
+
+  @Override
+  public CompletionStage<Void> ban(Ban ban) {
+    return store.ban(ban);
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    return store.unban(room, user);
+  }
+
+  @Override
+  public Optional<Ban> ban(String room, String user) {
+    return store.ban(room, user);
+  }
+
+  @Override
+  public void useServerClock(Clock clock) {
+    store.useServerClock(clock);
   }
 
   /** The same stage (callers may test it for completion), reported when it completes. */
