@@ -51,7 +51,7 @@ import java.util.Objects;
  *       target, typing, expiresIn}} privately: stop showing a started indicator {@code expiresIn}
  *       milliseconds after it arrived unless another arrives; {@code typing: false} stops it at once.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
- *       else on {@code new message}. An event the namespace has no handler for, sent with an
+ *       else on {@code new message}. An event the namespace has no hook for, sent with an
  *       acknowledgement, is answered with {@code UNKNOWN_TYPE}.
  * </ul>
  */
