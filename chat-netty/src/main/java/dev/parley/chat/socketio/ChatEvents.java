@@ -34,6 +34,12 @@ import java.util.Objects;
  *       seconds (a mute needs one; a ban without one is permanent). Decided by the chat server's
  *       moderation hook ({@code FORBIDDEN} without one); acknowledged with {@code {room, username,
  *       action}}.
+ *   <li>{@code edit} {@code {room, id, message, data}} or {@code {target, id, message, data}} ({@code
+ *       text} is also accepted for {@code message}): replaces the text and data of the message
+ *       {@code id} of that room, or of the private message {@code id} this user sent to {@code
+ *       target}. {@code delete} {@code {room, id}} or {@code {target, id}}: deletes it. Only the
+ *       sender may, unless the chat server's change hook allows it; acknowledged with the new
+ *       version (or tombstone), as {@code new message} delivers a message.
  * </ul>
  * Server to client:
  * <ul>
@@ -44,6 +50,10 @@ import java.util.Objects;
  *       presents when it reconnects.
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
+ *   <li>{@code edited} and {@code deleted}: a message's new version or tombstone, as {@code new
+ *       message} delivers a message, with {@code edited} (epoch milliseconds), {@code deleted: true}
+ *       for a tombstone, and {@code revision}; with connection state recovery on, a room's change has
+ *       its {@code revision} as a second argument: the offset to present when reconnecting.
  *   <li>{@code kicked} {@code {room, reason, banned, until?}}: this socket was taken out of the room.
  *   <li>{@code muted} {@code {room, until, reason}}: this user's messages to the room are refused
  *       until {@code until} (epoch milliseconds); {@code until: null} lifts it.
@@ -71,6 +81,10 @@ public final class ChatEvents {
   private final String moderateEvent;
   private final String kickedEvent;
   private final String mutedEvent;
+  private final String editEvent;
+  private final String deleteEvent;
+  private final String editedEvent;
+  private final String deletedEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -89,6 +103,10 @@ public final class ChatEvents {
     this.moderateEvent = b.moderateEvent;
     this.kickedEvent = b.kickedEvent;
     this.mutedEvent = b.mutedEvent;
+    this.editEvent = b.editEvent;
+    this.deleteEvent = b.deleteEvent;
+    this.editedEvent = b.editedEvent;
+    this.deletedEvent = b.deletedEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -164,6 +182,26 @@ public final class ChatEvents {
     return mutedEvent;
   }
 
+  /** Event asking to edit a message. */
+  public String editEvent() {
+    return editEvent;
+  }
+
+  /** Event asking to delete a message. */
+  public String deleteEvent() {
+    return deleteEvent;
+  }
+
+  /** Event telling that a message was edited: its new version. */
+  public String editedEvent() {
+    return editedEvent;
+  }
+
+  /** Event telling that a message was deleted: its tombstone. */
+  public String deletedEvent() {
+    return deletedEvent;
+  }
+
   /** Event asking to clear a room's history. */
   public String clearEvent() {
     return clearEvent;
@@ -199,6 +237,10 @@ public final class ChatEvents {
     private String moderateEvent = "moderate";
     private String kickedEvent = "kicked";
     private String mutedEvent = "muted";
+    private String editEvent = "edit";
+    private String deleteEvent = "delete";
+    private String editedEvent = "edited";
+    private String deletedEvent = "deleted";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -280,6 +322,30 @@ public final class ChatEvents {
     /** Default {@code "muted"}. */
     public Builder mutedEvent(String name) {
       this.mutedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "edit"}. */
+    public Builder editEvent(String name) {
+      this.editEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "delete"}. */
+    public Builder deleteEvent(String name) {
+      this.deleteEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "edited"}. */
+    public Builder editedEvent(String name) {
+      this.editedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "deleted"}. */
+    public Builder deletedEvent(String name) {
+      this.deletedEvent = Objects.requireNonNull(name);
       return this;
     }
 

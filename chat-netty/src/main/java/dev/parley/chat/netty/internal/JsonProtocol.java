@@ -69,6 +69,10 @@ final class JsonProtocol {
             case "typing" -> new ClientRequest.Typing(
                 id, optionalString(frame, "room"), optionalString(frame, "to"), optionalBoolean(frame, "typing", true));
             case "moderate" -> moderate(id, frame);
+            case "edit" -> new ClientRequest.Edit(id, optionalString(frame, "room"), optionalString(frame, "to"),
+                requiredString(frame, "message"), requiredString(frame, "text"), optionalData(frame));
+            case "delete" -> new ClientRequest.Delete(id, optionalString(frame, "room"), optionalString(frame, "to"),
+                requiredString(frame, "message"));
             case "history" -> new ClientRequest.History(
                 id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
@@ -204,6 +208,10 @@ final class JsonProtocol {
         w.name("type").value("message");
         w.name("message");
         writeMessage(w, m.message());
+      } else if (event instanceof ServerEvent.MessageChanged e) {
+        w.name("type").value(e.message().deleted() ? "deleted" : "edited");
+        w.name("message");
+        writeMessage(w, e.message());
       } else if (event instanceof ServerEvent.Welcome e) {
         w.name("type").value("welcome");
         w.name("connectionId").value(e.connectionId());
@@ -345,6 +353,13 @@ final class JsonProtocol {
       ELEMENTS.write(w, JsonValues.toJson(m.data()));
       w.setSerializeNulls(false);
     }
+    if (m.edited() != null) {
+      w.name("edited").value(m.edited().toEpochMilli());
+    }
+    if (m.deleted()) {
+      w.name("deleted").value(true);
+    }
+    w.name("revision").value(m.revision());
     w.endObject();
   }
 }

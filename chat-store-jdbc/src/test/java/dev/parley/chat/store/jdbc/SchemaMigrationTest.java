@@ -69,7 +69,7 @@ class SchemaMigrationTest {
       assertThat(kept).extracting(ChatMessage::text).containsExactly("from version 1");
       assertThat(kept.get(0).data()).containsEntry("n", 1L);
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
     assertThat(indexes()).contains(db.messagesTable() + "_time");
   }
 
@@ -92,7 +92,7 @@ class SchemaMigrationTest {
 
       assertThat(store.after("lobby", null, 10)).isEmpty();
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
     try (Connection c = db.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT through_id FROM " + db.prefix + "floors WHERE stream = 'lobby'")) {
       assertThat(rs.next()).isTrue();
@@ -145,7 +145,7 @@ class SchemaMigrationTest {
       stores.forEach(JdbcHistoryStore::close);
       pool.shutdownNow();
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
   }
 
   /**

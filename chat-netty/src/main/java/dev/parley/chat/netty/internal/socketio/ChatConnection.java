@@ -1,6 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
@@ -134,6 +134,10 @@ final class ChatConnection implements ClientConnection {
     if (event instanceof ServerEvent.Message m) {
       if (!isAbandoned(m.message().kind() != MessageKind.PRIVATE ? m.message().room() : null)) {
         socket.send(emits.packets(m, shared));
+      }
+    } else if (event instanceof ServerEvent.MessageChanged c) {
+      if (!isAbandoned(c.message().kind() != MessageKind.PRIVATE ? c.message().room() : null)) {
+        socket.send(emits.packets(c, shared));
       }
     } else if (event instanceof ServerEvent.Presence p) {
       if (!isAbandoned(p.room())) {
