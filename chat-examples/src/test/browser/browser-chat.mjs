@@ -141,14 +141,39 @@ async function screenshot(page, name) {
   log(`screenshot of ${page.who}'s tab: ${path}`);
 }
 
-// Every frame a page sends and receives on its WebSockets, with when.
+// Every frame a page sends and receives on its WebSockets, with when; waitForFrame awaits one.
 function recordFrames(page) {
   const frames = [];
+  page.frameWaiters = new Set();
+  const record = (sent, payload) => {
+    const entry = { sent, at: Date.now(), frame: parse(payload) };
+    frames.push(entry);
+    page.frameWaiters.forEach((waiter) => waiter(entry));
+  };
   page.on('websocket', (ws) => {
-    ws.on('framesent', (e) => frames.push({ sent: true, at: Date.now(), frame: parse(e.payload) }));
-    ws.on('framereceived', (e) => frames.push({ sent: false, at: Date.now(), frame: parse(e.payload) }));
+    ws.on('framesent', (e) => record(true, e.payload));
+    ws.on('framereceived', (e) => record(false, e.payload));
   });
   return frames;
+}
+
+// The first frame (already recorded or still to come) that matches, within STEP_MS.
+function waitForFrame(page, what, matches) {
+  const found = page.wsFrames.find(matches);
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      page.frameWaiters.delete(waiter);
+      reject(new Error(`${page.who}: ${what} (not within ${STEP_MS} ms)`));
+    }, STEP_MS);
+    const waiter = (entry) => {
+      if (!matches(entry)) return;
+      clearTimeout(timer);
+      page.frameWaiters.delete(waiter);
+      resolve(entry);
+    };
+    page.frameWaiters.add(waiter);
+  });
 }
 
 function parse(payload) {
@@ -185,7 +210,7 @@ async function openAs(name, room) {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
   const page = await context.newPage();
   page.who = name;
-  page.frames = recordFrames(page);
+  page.wsFrames = recordFrames(page);
   page.on('pageerror', (e) => problems.push(`${name}: ${e.message}`));
   page.on('console', (m) => {
     // While the server is down, every refused reconnect attempt is logged by the browser itself.
@@ -240,7 +265,7 @@ async function scrollBack() {
   }
   await waitFor(carol, 'the start of the conversation is marked',
     () => document.querySelector('#messages li.history-start') !== null);
-  const requests = carol.frames.filter((f) => f.sent && f.frame?.type === 'history');
+  const requests = carol.wsFrames.filter((f) => f.sent && f.frame?.type === 'history');
   check(requests.length === pages && requests.every((f) => f.frame.limit === PAGE_SIZE && f.frame.room === 'archive'),
     `one history request per page (${pages}), each for ${PAGE_SIZE} messages`, requests.map((f) => f.frame));
   await screenshot(carol, 'history.png');
@@ -250,13 +275,13 @@ async function scrollBack() {
 // Typing in the composer shows "bob is typing…" to alice, renewed at most once per TYPING_GAP_MS,
 // and gone when bob sends, empties the composer, or (someone whose client never says more) expires.
 async function typing(alice, bob) {
-  const from = bob.frames.length;
+  const from = bob.wsFrames.length;
   await bob.click('#input');
   const startedAt = Date.now();
   await bob.keyboard.type('I am typing a rather long sentence, slowly', { delay: 60 });
   await waitForTyping(alice, 'bob is typing…');
   await screenshot(alice, 'typing.png');
-  const sent = bob.frames.slice(from).filter((f) => f.sent && f.frame?.type === 'typing');
+  const sent = bob.wsFrames.slice(from).filter((f) => f.sent && f.frame?.type === 'typing');
   const gaps = sent.slice(1).map((f, i) => f.at - sent[i].at);
   check(sent.length >= 1 && sent.every((f) => f.frame.room === 'lobby' && f.frame.typing === true)
     && gaps.every((g) => g >= TYPING_GAP_MS - 50),
@@ -300,7 +325,7 @@ async function typing(alice, bob) {
   await bob.evaluate(() => window.dave.close());
   await waitForMembers(alice, ['alice', 'bob']);
 
-  const tooFast = [alice, bob].flatMap((p) => p.frames.filter((f) => !f.sent && f.frame?.code === 'TYPING_TOO_FAST'));
+  const tooFast = [alice, bob].flatMap((p) => p.wsFrames.filter((f) => !f.sent && f.frame?.code === 'TYPING_TOO_FAST'));
   check(tooFast.length === 0, 'the server never answered TYPING_TOO_FAST', tooFast);
 }
 
@@ -338,6 +363,35 @@ async function errorBanner(bob) {
     'the banner cleared as the next message was acknowledged', clearedWith);
 }
 
+// bob edits and then deletes his own message; alice sees both, and has no such buttons on it.
+async function editing(alice, bob) {
+  await send(bob, 'Typo hree');
+  await expectOne(alice, 'Typo hree', 'room', 'bob');
+  await expectOne(bob, 'Typo hree', 'room', 'bob');
+  const mine = (page) => page.locator('#messages li.msg').filter({ has: page.locator('.text', { hasText: /^Typo h/ }) });
+  check(await mine(alice).locator('.msg-edit, .msg-delete').count() === 0 && await mine(bob).locator('.msg-edit').count() === 1,
+    'bob has Edit and Delete on his message, alice has neither on it');
+  await mine(bob).hover();
+  await mine(bob).locator('.msg-edit').click();
+  await bob.fill('#messages .edit-input', 'Typo here');
+  await bob.press('#messages .edit-input', 'Enter');
+  for (const page of [alice, bob]) {
+    await expectOne(page, 'Typo here', 'room', 'bob');
+    check((await shown(page, 'Typo hree')).length === 0 && await mine(page).locator('.edited').textContent() === '(edited)',
+      `${page.who} sees the edited text, marked edited, in place of the old one`);
+  }
+  await screenshot(alice, 'edited.png');
+  await mine(bob).hover();
+  await mine(bob).locator('.msg-delete').click();
+  await mine(bob).locator('.msg-delete.confirming').click();
+  for (const page of [alice, bob]) {
+    await waitFor(page, 'the message becomes a tombstone',
+      () => [...document.querySelectorAll('#messages li.msg-deleted .text')].some((t) => t.textContent === 'This message was deleted.'));
+    check((await shown(page, 'Typo here')).length === 0, `${page.who} no longer sees the deleted text`);
+  }
+  check(await bob.locator('#messages li.msg-deleted .msg-edit').count() === 0, 'a deleted message has no Edit any more');
+}
+
 // alice, the one moderator, mutes and unmutes bob; bob has no moderator actions.
 async function muting(alice, bob) {
   check(await alice.locator('#members li[data-name="alice"] .badge').count() === 1
@@ -365,8 +419,6 @@ async function muting(alice, bob) {
 
 // alice kicks bob (who may come back), then bans him (who may not). The reason is shown as text.
 async function kickAndBan(alice, bob) {
-  await join(bob, 'bob', 'lobby');
-  await waitForMembers(alice, ['alice', 'bob']);
   const panel = () => alice.locator('details.moderate[data-name="bob"]');
   await panel().locator('summary').click();
   await panel().locator('.mod-reason').fill(MARKUP);
@@ -458,6 +510,7 @@ async function main() {
   await typing(alice, bob);
   await errorBanner(bob);
   await muting(alice, bob);
+  await editing(alice, bob);
 
   // The server goes away: both clients notice and keep trying (a refused attempt reads
   // "connection lost"), sending is disabled, and the conversation stays on screen.
@@ -518,6 +571,8 @@ async function main() {
     check(twice.length === 0, `${page.who}: no message shown twice`, twice);
   }
 
+  await join(bob, 'bob', 'lobby');
+  await waitForMembers(alice, ['alice', 'bob']);
   await kickAndBan(alice, bob);
   check(problems.length === 0, 'no page errors or console errors', problems);
 }

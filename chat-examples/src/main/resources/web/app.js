@@ -5,8 +5,8 @@
  * or the server is put into the page with textContent (via el()), never parsed as HTML.
  *
  * One file on purpose, longer than the team's usual bound: the example has no build step, and the
- * parts below (connection, messages, history paging, typing, moderation, the error banner) share
- * one session and one set of elements inside one closure.
+ * parts below (connection, messages, history paging, edits, read markers and receipts, typing,
+ * moderation, the error banner) share one session and one set of elements inside one closure.
  */
 'use strict';
 
@@ -33,6 +33,8 @@
   const TYPING_SHOWN_MS = 6000;
   // How long an error from a request stays up, unless a later request succeeds first.
   const ERROR_SHOWN_MS = 6000;
+  // Read markers go to the server at most this often.
+  const READ_EVERY_MS = 500;
   // Durations a moderator can pick, in seconds (0: for good).
   const MUTE_FOR = [[60, '1 minute'], [600, '10 minutes'], [3600, '1 hour']];
   const BAN_FOR = [[3600, '1 hour'], [86400, '1 day'], [0, 'for good']];
@@ -52,7 +54,7 @@
   const ui = {
     joinView: $('join-view'), joinForm: $('join-form'), name: $('name'), room: $('room'),
     join: $('join'), error: $('error'), errorCode: $('error-code'), errorText: $('error-text'),
-    errorClose: $('error-close'), chatView: $('chat-view'), roomTitle: $('room-title'),
+    errorClose: $('error-close'), chatView: $('chat-view'), roomTitle: $('room-title'), unread: $('unread'),
     me: $('me'), status: $('status'), leave: $('leave'), messages: $('messages'),
     members: $('members'), memberCount: $('member-count'), typing: $('typing'), composer: $('composer'),
     input: $('input'), send: $('send'),
@@ -92,6 +94,16 @@
   const typingOut = { target: null, startedAt: 0, frameAt: 0, inputAt: 0, timer: null };
   // Who is typing: 'r:NAME' (in the room) or 'p:NAME' (to us privately) -> the timer that expires it.
   const typingIn = new Map();
+
+  // Read markers. Ours: the newest id we told the server we read, in the room and per whisperer,
+  // and the newest we were shown. Others': each member's marker in this room. `unread` is what the
+  // header counts: the join's count, then messages that arrive while we are not looking.
+  // `supported`: the server keeps read markers (its `joined` counts `unread`); until one says so,
+  // nothing here is sent.
+  const reads = {
+    supported: false, room: '', newestRoom: '', privates: new Map(), newestPrivate: new Map(),
+    others: new Map(), unread: 0, timer: null,
+  };
 
   // The error banner: whether it clears itself (an error from a request) and the timer that does it.
   const banner = { transient: false, timer: null };
@@ -163,6 +175,7 @@
     ui.join.disabled = false;
     ui.join.textContent = 'Join';
     if (errorText) showError(errorText, code); else clearError();
+    document.title = 'Parley chat';
     ui.name.focus();
   }
 
@@ -201,11 +214,41 @@
     const kind = KINDS.has(m.kind) ? m.kind : 'room';
     const li = el('li', `msg msg-${kind}`);
     if (m.id) li.dataset.id = m.id;
-    if (m.sender && m.sender === session.name) li.classList.add('msg-mine');
+    li.dataset.sender = m.sender || '';
+    const mine = m.sender && m.sender === session.name;
+    if (mine) li.classList.add('msg-mine');
     const meta = el('div', 'meta');
     meta.append(el('span', 'sender', senderLabel(m, kind)), timeNode(m.time));
-    li.append(meta, el('div', 'text', m.text ?? ''));
+    li.append(meta, el('div', 'text'));
+    // Your own messages can be edited and deleted: a room's (by room) or a whisper (by recipient).
+    if (mine && m.id && (kind === 'room' || (kind === 'private' && m.to))) {
+      if (kind === 'private') li.dataset.to = m.to;
+      const actions = el('span', 'actions');
+      actions.append(button('msg-edit', 'Edit', 'Edit your message'), button('msg-delete', 'Delete', 'Delete your message'));
+      meta.append(actions);
+    }
+    showVersion(li, m);
     return li;
+  }
+
+  // Shows a message's current version: its text and an "edited" mark, or a tombstone.
+  function showVersion(li, m) {
+    li.querySelector('.edit-form')?.remove();
+    const text = li.querySelector('.text');
+    text.hidden = false;
+    li.querySelector('.edited')?.remove();
+    if (m.deleted) {
+      li.classList.add('msg-deleted');
+      text.textContent = 'This message was deleted.';
+      li.querySelector('.actions')?.remove();
+      return;
+    }
+    text.textContent = m.text ?? '';
+    if (typeof m.edited === 'number') {
+      const mark = el('span', 'edited', '(edited)');
+      mark.title = `edited ${new Date(m.edited).toLocaleString()}`;
+      li.querySelector('.meta .time').after(mark);
+    }
   }
 
   function isNearBottom() {
@@ -268,9 +311,12 @@
       return;
     }
     // A private message to yourself arrives both as a message and as the ack.
-    if (m.id && m.kind !== 'private' && m.id > session.lastRoomId) session.lastRoomId = m.id;
+    if (m.id && m.kind !== 'private') noteRoomId(m);
     if (m.id) {
-      if (session.seen.has(m.id)) return;
+      if (session.seen.has(m.id)) {
+        if (m.revision) changeShown(m); // a recovered message changed while we were away
+        return;
+      }
       // Older than anything shown (a rejoin's recent history, or trimmed away): scrolling up brings it.
       const oldest = history && oldestShownId();
       if (oldest && m.id < oldest) return;
@@ -280,6 +326,104 @@
     const node = messageNode(m);
     if (history) node.classList.add('msg-history');
     addToList(node, !history && m.sender != null && m.sender === session.name, history);
+    if (m.id) noteUnread(m, history);
+  }
+
+  // Recovery after a reconnect starts after the greatest id or revision (an edit's or a deletion's
+  // place in the room's order) seen.
+  function noteRoomId(m) {
+    if (m.id > session.lastRoomId) session.lastRoomId = m.id;
+    if (typeof m.revision === 'string' && m.revision > session.lastRoomId) session.lastRoomId = m.revision;
+  }
+
+  function shownNode(id) {
+    return ui.messages.querySelector(`li.msg[data-id="${CSS.escape(id)}"]`);
+  }
+
+  // An edit or a deletion of a message that may be on screen.
+  function changeShown(m) {
+    if (!m || typeof m !== 'object' || typeof m.id !== 'string') return;
+    if (m.kind !== 'private') {
+      if (m.room && m.room !== session.room) return;
+      noteRoomId(m);
+    }
+    const li = shownNode(m.id);
+    // Only the message with that id from that sender: a private change names its own.
+    if (li && li.dataset.sender === (m.sender || '')) showVersion(li, m);
+  }
+
+  /* ---------- read markers, unread counts and receipts ---------- */
+
+  const looking = () => document.visibilityState === 'visible' && isNearBottom();
+
+  // A message we were shown: it is read once we look at the end of the list; until then, one of
+  // someone else's counts as unread.
+  function noteUnread(m, history) {
+    const fromOther = m.sender && m.sender !== session.name;
+    if (m.kind === 'private') {
+      if (fromOther && m.id > (reads.newestPrivate.get(m.sender) || '')) reads.newestPrivate.set(m.sender, m.id);
+    } else if (m.id > reads.newestRoom) {
+      reads.newestRoom = m.id;
+    }
+    if (!history && fromOther && m.kind === 'room' && reads.supported && !looking()) reads.unread++;
+    showUnread();
+    scheduleRead();
+  }
+
+  function showUnread() {
+    const n = reads.unread;
+    ui.unread.textContent = n ? `${n} unread` : '';
+    ui.unread.hidden = !n;
+    document.title = `${n ? `(${n}) ` : ''}${session.room} · Parley`;
+  }
+
+  // Moves our markers forward, at most once per READ_EVERY_MS, while we look at the end of the list.
+  function scheduleRead() {
+    if (reads.timer || !connected() || !reads.supported) return;
+    reads.timer = setTimeout(() => {
+      reads.timer = null;
+      if (!connected() || !looking()) return;
+      if (reads.newestRoom > reads.room) {
+        send({ type: 'read', room: session.room, through: reads.newestRoom }, 'r');
+        reads.room = reads.newestRoom;
+      }
+      for (const [from, newest] of reads.newestPrivate) {
+        if (newest > (reads.privates.get(from) || '')) {
+          send({ type: 'read', from, through: newest }, 'r');
+          reads.privates.set(from, newest);
+        }
+      }
+      reads.unread = 0;
+      showUnread();
+    }, READ_EVERY_MS);
+  }
+
+  // "Seen by": under the newest shown message each other member has read.
+  function showReaders() {
+    ui.messages.querySelectorAll('.seen-by').forEach((n) => n.remove());
+    const at = new Map();
+    const shown = [...ui.messages.querySelectorAll('li.msg[data-id]')].filter((li) => !li.classList.contains('msg-private'));
+    for (const [user, through] of reads.others) {
+      if (user === session.name || !session.members.has(user)) continue;
+      let last = null;
+      for (const li of shown) if (li.dataset.id <= through) last = li;
+      if (last) at.set(last, [...(at.get(last) || []), user]);
+    }
+    for (const [li, users] of at) li.append(el('div', 'seen-by', `Seen by ${users.sort((a, b) => a.localeCompare(b)).join(', ')}`));
+  }
+
+  // A whisper of ours: sent (acknowledged), delivered (handed to a connection of the recipient's),
+  // read (the recipient's marker passed it).
+  function setReceipt(li, state) {
+    const order = ['sent', 'delivered', 'read'];
+    if (order.indexOf(state) <= order.indexOf(li.dataset.receipt || '')) return;
+    li.dataset.receipt = state;
+    let mark = li.querySelector('.receipt');
+    if (!mark) {
+      mark = el('span', 'receipt');
+      li.querySelector('.meta').append(mark);
+    }
+    mark.textContent = state;
   }
 
   function addLocalNotice(text) {
@@ -547,6 +691,71 @@
 
   /* ---------- moderation ---------- */
 
+  /* ---------- editing and deleting your own messages ---------- */
+
+  // Where an edit or a deletion of this message goes: its room, or the recipient of a whisper.
+  function target(li) {
+    return li.dataset.to ? { to: li.dataset.to } : { room: session.room };
+  }
+
+  function startEdit(li) {
+    if (li.querySelector('.edit-form')) return;
+    const text = li.querySelector('.text');
+    const form = el('form', 'edit-form');
+    const input = el('input', 'edit-input');
+    input.type = 'text';
+    input.value = text.textContent;
+    input.setAttribute('aria-label', 'Edit your message');
+    const save = el('button', 'edit-save', 'Save');
+    save.type = 'submit';
+    const cancel = button('edit-cancel secondary', 'Cancel');
+    form.append(input, save, cancel);
+    text.hidden = true;
+    text.after(form);
+    input.focus();
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const changed = input.value;
+      if (!changed.trim() || !connected()) return;
+      if (changed !== text.textContent) send({ type: 'edit', ...target(li), message: li.dataset.id, text: changed });
+      endEdit(li);
+    });
+    cancel.addEventListener('click', () => endEdit(li));
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') endEdit(li);
+    });
+  }
+
+  // The text stays as it was until the server sends the edited version.
+  function endEdit(li) {
+    li.querySelector('.edit-form')?.remove();
+    li.querySelector('.text').hidden = false;
+  }
+
+  // Delete asks once more: the first press turns the button into "Delete?" for a few seconds.
+  function askDelete(li, deleteButton) {
+    if (!deleteButton.classList.contains('confirming')) {
+      deleteButton.classList.add('confirming');
+      deleteButton.textContent = 'Delete?';
+      deleteButton.setAttribute('aria-label', 'Press again to delete your message');
+      setTimeout(() => {
+        deleteButton.classList.remove('confirming');
+        deleteButton.textContent = 'Delete';
+        deleteButton.setAttribute('aria-label', 'Delete your message');
+      }, 4000);
+      return;
+    }
+    if (connected()) send({ type: 'delete', ...target(li), message: li.dataset.id });
+  }
+
+  function onMessagesClick(event) {
+    const li = event.target.closest('li.msg');
+    if (!li || !li.classList.contains('msg-mine')) return;
+    if (event.target.closest('button.msg-edit')) startEdit(li);
+    const deleteButton = event.target.closest('button.msg-delete');
+    if (deleteButton) askDelete(li, deleteButton);
+  }
+
   const forHowLong = (seconds) => (seconds ? (MUTE_FOR.concat(BAN_FOR).find(([s]) => s === seconds)?.[1]
     ?? `${seconds} seconds`) : 'good');
 
@@ -617,6 +826,19 @@
       if (!rejoin) older.exhausted = history.length === 0;
       showHistory(history, rejoin);
       setTopMarker(older.exhausted ? 'start' : null, 'This is the start of the conversation.');
+      // The server keeps our read marker and counts what is unread after it, across reconnects.
+      reads.supported = typeof f.unread === 'number';
+      if (!rejoin) {
+        reads.room = typeof f.lastRead === 'string' ? f.lastRead : '';
+        reads.others.clear();
+        const firstUnread = reads.room && [...ui.messages.querySelectorAll('li.msg[data-id]')]
+          .find((li) => li.dataset.id > reads.room && !li.classList.contains('msg-mine'));
+        if (firstUnread && f.unread > 0) {
+          firstUnread.before(el('li', 'unread-divider', `${f.unread} new message${f.unread === 1 ? '' : 's'}`));
+        }
+      }
+      reads.unread = Number.isInteger(f.unread) && f.unread > 0 ? f.unread : 0;
+      showUnread();
       // Without recovery the server sent only its recent history: what fell between is not shown.
       if (rejoin && !f.recovered) addLocalNotice('Some messages sent while you were away may be missing.');
       early.forEach((m) => addMessage(m));
@@ -624,6 +846,7 @@
       setStatus('connected', 'connected');
       succeeded();
       maybeLoadOlder(); // a list too short to scroll starts at its top
+      scheduleRead();
     },
 
     history(f) {
@@ -694,10 +917,49 @@
       addMessage(f.message);
     },
 
+    edited(f) {
+      changeShown(f.message);
+    },
+
+    deleted(f) {
+      changeShown(f.message);
+    },
+
     ack(f) {
       session.pending.delete(f.id);
       succeeded();
-      if (f.message) addMessage(f.message);
+      if (f.message) {
+        addMessage(f.message);
+        const li = f.message.kind === 'private' && f.message.id && shownNode(f.message.id);
+        if (li && li.classList.contains('msg-mine')) setReceipt(li, 'sent');
+      }
+    },
+
+    delivered(f) {
+      const li = typeof f.messageId === 'string' && shownNode(f.messageId);
+      if (li && li.classList.contains('msg-mine')) setReceipt(li, 'delivered');
+    },
+
+    read(f) {
+      if (typeof f.user !== 'string' || typeof f.through !== 'string') return;
+      if (typeof f.room === 'string') {
+        if (f.room !== session.room) return;
+        if (f.user === session.name) {
+          // Read on another tab of ours: nothing here is unread any more up to there.
+          if (f.through > reads.room) reads.room = f.through;
+          if (f.through >= reads.newestRoom) reads.unread = 0;
+          showUnread();
+          return;
+        }
+        if (f.through > (reads.others.get(f.user) || '')) reads.others.set(f.user, f.through);
+        showReaders();
+        return;
+      }
+      // A whisper conversation: the recipient read ours up to `through`.
+      if (f.user === session.name || f.to !== session.name) return;
+      ui.messages.querySelectorAll('li.msg-private.msg-mine[data-id]').forEach((li) => {
+        if (li.dataset.to === f.user && li.dataset.id <= f.through) setReceipt(li, 'read');
+      });
     },
 
     presence(f) {
@@ -708,6 +970,7 @@
         forgetTyping(`r:${f.user}`);
       }
       renderMembers();
+      showReaders();
     },
 
     members(f) {
@@ -726,7 +989,8 @@
     error(f) {
       const code = typeof f.code === 'string' ? f.code : '';
       const text = typeof f.message === 'string' && f.message ? f.message : 'Something went wrong.';
-      if (typeof f.id === 'string' && f.id.startsWith('t')) return; // typing is best effort
+      // Typing ('t') and read markers ('r') are best effort: nothing to show the user.
+      if (typeof f.id === 'string' && (f.id.startsWith('t') || f.id.startsWith('r'))) return;
       if (f.id && f.id === session.joinId) return joinFailed(text, code);
       if (!f.id) session.lastError = text;
       if (f.id && f.id === older.requestId) {
@@ -776,6 +1040,8 @@
     session.pending.clear();
     session.moderations.clear();
     session.joinBuffer = null;
+    clearTimeout(reads.timer);
+    reads.timer = null;
     typingStoppedByServer();
     forgetAllTyping();
     setMuted(0);
@@ -879,6 +1145,7 @@
     session.attempt = 0;
     session.rejoinRetries = 0;
     session.members = new Set();
+    Object.assign(reads, { room: '', newestRoom: '', privates: new Map(), newestPrivate: new Map(), others: new Map(), unread: 0 });
     session.active = true;
     ui.join.disabled = true;
     ui.join.textContent = 'Joining…';
@@ -939,8 +1206,13 @@
     ui.composer.addEventListener('submit', onSendSubmit);
     ui.leave.addEventListener('click', leave);
     ui.members.addEventListener('click', onMemberClick);
+    ui.messages.addEventListener('click', onMessagesClick);
     ui.input.addEventListener('input', onInput);
-    ui.messages.addEventListener('scroll', maybeLoadOlder, { passive: true });
+    ui.messages.addEventListener('scroll', () => {
+      maybeLoadOlder();
+      if (isNearBottom()) scheduleRead();
+    }, { passive: true });
+    document.addEventListener('visibilitychange', scheduleRead);
     ui.errorClose.addEventListener('click', clearError);
     // Coming back online is a better moment to retry than whatever the backoff timer says.
     window.addEventListener('online', () => {
