@@ -6,6 +6,7 @@ import dev.parley.chat.history.Retention;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.ChatMetrics.StoreOperation;
 import dev.parley.chat.monitoring.Health;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -13,7 +14,9 @@ import java.util.function.Supplier;
 /**
  * The server's history store, timed for {@link ChatMetrics}: appends and removals until durable,
  * reads until they return. Only put in place when the server has a listener other than {@link
- * ChatMetrics#NONE}, so that a server without metrics calls its store directly. Thread-safe.
+ * ChatMetrics#NONE}, so that a server without metrics calls its store directly. It overrides every
+ * method of {@link HistoryStore}, so that none of the interface's defaults stands in for the store's
+ * own (MeteredStoreTest checks). Thread-safe.
  */
 final class MeteredStore implements HistoryStore {
   private final HistoryStore store;
@@ -91,6 +94,11 @@ final class MeteredStore implements HistoryStore {
   @Override
   public List<dev.parley.chat.history.Restriction> restrictions(String room) {
     return store.restrictions(room);
+  }
+
+  @Override
+  public void useServerClock(Clock clock) {
+    store.useServerClock(clock);
   }
 
   /** The same stage (callers may test it for completion), reported when it completes. */

@@ -2,8 +2,10 @@ package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.Tls;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -20,9 +22,11 @@ import java.util.function.Function;
  * @param dataDir {@code --data-dir}, or the default
  * @param redisUrl {@code --redis-url}, or {@code null}
  * @param sharedNames whether {@code --shared-names} was given
+ * @param moderators the users {@code --moderators} names (comma-separated), in the order given; empty
+ *     without it
  */
 record ExampleArgs(String name, boolean help, Listen listen, String historyUrl, Path dataDir, String redisUrl,
-    boolean sharedNames) {
+    boolean sharedNames, Set<String> moderators) {
 
   /** Options that take a value, with the environment variable each falls back to. */
   private static final Map<String, String> VALUED = Map.of(
@@ -31,6 +35,7 @@ record ExampleArgs(String name, boolean help, Listen listen, String historyUrl, 
       "--data-dir", "PARLEY_DATA_DIR",
       "--history-url", "PARLEY_HISTORY_URL",
       "--redis-url", "PARLEY_REDIS_URL",
+      "--moderators", "PARLEY_MODERATORS",
       "--tls-cert", "PARLEY_TLS_CERT",
       "--tls-key", "PARLEY_TLS_KEY");
   private static final Set<String> SWITCHES = Set.of("--shared-names", "--help", "-h");
@@ -93,7 +98,20 @@ record ExampleArgs(String name, boolean help, Listen listen, String historyUrl, 
     String dataDir = option.apply("--data-dir");
     return new ExampleArgs(name, switches.contains("--help") || switches.contains("-h"), listen,
         option.apply("--history-url"), dataDir == null ? RoomsChatExample.DEFAULT_DATA_DIR : Path.of(dataDir),
-        option.apply("--redis-url"), switches.contains("--shared-names"));
+        option.apply("--redis-url"), switches.contains("--shared-names"), names(option.apply("--moderators")));
+  }
+
+  /** "alice, bob,,carol" as alice, bob, carol: blanks around and between the commas do not count. */
+  private static Set<String> names(String list) {
+    Set<String> names = new LinkedHashSet<>();
+    if (list != null) {
+      for (String name : list.split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim());
+        }
+      }
+    }
+    return Collections.unmodifiableSet(names);
   }
 
   private static int port(String value) throws BadArguments {

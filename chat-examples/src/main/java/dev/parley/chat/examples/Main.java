@@ -25,7 +25,8 @@ public final class Main {
     }
     Listen listen = a.listen();
     switch (a.name()) {
-      case "main" -> RoomsChatExample.run(listen, a.historyUrl(), a.dataDir(), a.redisUrl(), a.sharedNames());
+      case "main" -> RoomsChatExample.run(listen, a.historyUrl(), a.dataDir(), a.redisUrl(), a.sharedNames(),
+          a.moderators());
       case "chatroom" -> ChatroomExample.run(listen);
       case "rooms" -> RoomsExample.run(listen);
       case "broadcast" -> BroadcastExample.run(listen);
@@ -65,5 +66,7 @@ public final class Main {
       "  --redis-url URL      main: one node of a cluster on this Redis, redis://HOST:PORT",
       "                       (PARLEY_REDIS_URL)",
       "  --shared-names       main: /chat?user=NAME signs in as NAME (tests, demos: unchecked)",
+      "  --moderators NAMES   main: these users (alice,bob) may kick, mute and ban",
+      "                       (PARLEY_MODERATORS; default none)",
       "  -h, --help           print this and exit");
 }

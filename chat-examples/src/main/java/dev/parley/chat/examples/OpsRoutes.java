@@ -69,7 +69,8 @@ final class OpsRoutes {
     return out.append('}').toString();
   }
 
-  private static void string(StringBuilder out, String text) {
+  /** Appends {@code text} as a JSON string. */
+  static void string(StringBuilder out, String text) {
     out.append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

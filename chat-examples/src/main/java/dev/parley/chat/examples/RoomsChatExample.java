@@ -6,15 +6,21 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ClearHistoryDecision;
 import dev.parley.chat.Decision;
+import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
 import dev.parley.chat.cluster.redis.RedisClusterEngine;
 import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.netty.HttpRoute;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.store.jdbc.JdbcHistoryStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * messages, and announces "X has joined"; the hooks here add a greeting and a {@code /who} command
  * and log what goes where. Private messages to someone offline are kept for their next join, anyone
  * in a room may clear its history, and {@code /chat?user=NAME} signs a connection in as NAME, a name
- * every connection that asks for it shares (one person in several tabs).
+ * every connection that asks for it shares (one person in several tabs). The users named by {@code
+ * --moderators alice,bob} may kick, mute and ban in every room, through the moderation hook, which
+ * refuses everyone else; {@code GET /moderators} lists them for the browser client.
  *
  * <p>Room history is kept in an SQLite file, {@code
  * parley-data/history.db} under the working directory, so it survives a restart; {@code --data-dir
@@ -53,10 +61,10 @@ public final class RoomsChatExample {
   /** The data directory when neither {@code --data-dir} nor {@code --history-url} says otherwise. */
   static final Path DEFAULT_DATA_DIR = Path.of("parley-data");
 
-  static void run(Listen listen, String historyUrl, Path dataDir, String redisUrl, boolean sharedNames)
-      throws InterruptedException {
+  static void run(Listen listen, String historyUrl, Path dataDir, String redisUrl, boolean sharedNames,
+      Set<String> moderators) throws InterruptedException {
     ClusterEngine cluster = redisUrl == null ? null : RedisClusterEngine.create(RedisClusterConfig.builder(redisUrl).build());
-    Running running = start(listen, history(historyUrl, dataDir), cluster, sharedNames);
+    Running running = start(listen, history(historyUrl, dataDir), cluster, sharedNames, moderators);
     System.out.println("History is kept in " + where(historyUrl, dataDir));
     if (cluster != null) {
       System.out.println("This is node " + cluster.nodeId() + " of the cluster on " + Redacted.url(redisUrl));
@@ -78,9 +86,14 @@ public final class RoomsChatExample {
     }
   }
 
-  /** Starts the example alone, with its history in an SQLite file in {@code dataDir}. */
+  /** Starts the example alone, with its history in an SQLite file in {@code dataDir}, without moderators. */
   static Running start(int port, Path dataDir) {
-    return start(Listen.port(port), history(null, dataDir), null, false);
+    return start(port, dataDir, Set.of());
+  }
+
+  /** Starts the example alone, with its history in an SQLite file in {@code dataDir}. */
+  static Running start(int port, Path dataDir, Set<String> moderators) {
+    return start(Listen.port(port), history(null, dataDir), null, false, moderators);
   }
 
   static JdbcHistoryStore history(String historyUrl, Path dataDir) {
@@ -105,8 +118,14 @@ public final class RoomsChatExample {
    *     connection that asks for it shares (one person in several tabs, or on several nodes of a
    *     cluster). Nothing checks who asks, so anyone may then speak as anyone: for tests and
    *     demos only, off unless {@code --shared-names} is given.
+   * @param moderators the users whose requests to kick, mute and ban (and to lift a mute or a ban)
+   *     the moderation hook allows, in every room; everyone else's are refused with {@code
+   *     FORBIDDEN}. {@code GET /moderators} lists them, so that the browser client shows its
+   *     moderator actions to them only.
    */
-  static Running start(Listen listen, HistoryStore history, ClusterEngine cluster, boolean sharedNames) {
+  static Running start(Listen listen, HistoryStore history, ClusterEngine cluster, boolean sharedNames,
+      Set<String> moderators) {
+    Set<String> mods = Set.copyOf(moderators);
     OpsRoutes ops = new OpsRoutes(); // GET /metrics and GET /health
     ChatServer.Builder builder = ChatServer.builder().metrics(ops.metrics());
     if (cluster != null) {
@@ -140,6 +159,14 @@ public final class RoomsChatExample {
           // Room messages go to the room except the sender; private ones to the recipient only.
           return MessageDecision.accept();
         })
+        .onModerate(request -> {
+          // Who is a moderator is the application's decision: here, the names given on the command line.
+          if (!mods.contains(request.user())) {
+            return Decision.reject(ErrorCodes.FORBIDDEN, "Only moderators may kick, mute or ban on this server");
+          }
+          log.info("{} asks to {} {} in {}", request.user(), request.action(), request.target(), request.room());
+          return Decision.accept();
+        })
         .onClearHistory(clear -> {
           // Anyone in a room may empty its history: this is a demo, not a moderated chat.
           log.info("{} cleared {}", clear.user(), clear.room());
@@ -147,10 +174,27 @@ public final class RoomsChatExample {
         })
         .build();
 
-    NettyChatServer server = ops.addTo(NettyChatServer.builder(
-        listen.config().staticResources("web").build()).chat(chat)).build();
+    String moderatorsJson = moderatorsJson(moderators);
+    NettyChatServer server = ops.addTo(NettyChatServer.builder(listen.config().staticResources("web").build()))
+        .chat(chat)
+        .httpRoute("/moderators", request -> new HttpRoute.Response(200,
+            Map.of("content-type", List.of("application/json"), "cache-control", List.of("no-store")),
+            moderatorsJson.getBytes(StandardCharsets.UTF_8)))
+        .build();
     ops.serving(server);
     server.start().toCompletableFuture().join();
     return new Running(chat, server);
+  }
+
+  /** {"moderators":["alice","bob"]}, in the order given: what {@code GET /moderators} answers. */
+  static String moderatorsJson(Set<String> moderators) {
+    StringBuilder out = new StringBuilder("{\"moderators\":[");
+    String comma = "";
+    for (String name : moderators) {
+      out.append(comma);
+      OpsRoutes.string(out, name);
+      comma = ",";
+    }
+    return out.append("]}").toString();
   }
 }

@@ -18,22 +18,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example's browser client in a real browser: src/test/browser/browser-chat.mjs drives two
- * browser contexts in Debian's chromium with playwright-core (installed from the npm registry into
- * target/), against the example server started here. Halfway through, the script asks for a server
- * restart ("@@ STOP", "@@ START" on its stdout); this test stops the server, checks the port is
- * free, starts a fresh one on the same port, and answers on the script's stdin. The script writes a
- * screenshot to target/browser/chat.png.
+ * The example's browser client in a real browser: src/test/browser/browser-chat.mjs drives browser
+ * contexts in Debian's chromium with playwright-core (installed from the npm registry into target/),
+ * against the example server started here, with alice as its one moderator and a room "archive"
+ * holding {@value #ARCHIVED} numbered messages to scroll back through. Halfway through, the script
+ * asks for a server restart ("@@ STOP", "@@ START" on its stdout); this test stops the server,
+ * checks the port is free, starts a fresh one on the same port, and answers on the script's stdin.
+ * The script writes screenshots to target/browser/screenshots/ (docs/images/browser-*.png are
+ * copies of some of them).
  */
 class BrowserChatIT {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final long SCRIPT_DEADLINE_MS = TimeUnit.MINUTES.toMillis(4);
+  private static final long SCRIPT_DEADLINE_MS = TimeUnit.MINUTES.toMillis(5);
+  private static final Set<String> MODERATORS = Set.of("alice");
+  /** More than the join's history (100) and two pages (50 each) of it. */
+  static final int ARCHIVED = 180;
+  private static final List<String> SCREENSHOTS =
+      List.of("chat.png", "history.png", "typing.png", "error.png", "moderation.png", "edited.png", "banned.png");
   private static final Object EOF = new Object();
 
   private RoomsChatExample.Running running;
@@ -45,13 +53,16 @@ class BrowserChatIT {
           + "apt-get update && apt-get install -y chromium");
     }
     Path project = NodeProject.install("src/test/browser", "target/browser-js", "playwright-core");
-    Path screenshot = Path.of("target/browser/chat.png").toAbsolutePath();
-    Files.deleteIfExists(screenshot);
+    Path screenshots = Path.of("target/browser/screenshots").toAbsolutePath();
+    for (String name : SCREENSHOTS) {
+      Files.deleteIfExists(screenshots.resolve(name));
+    }
     Path tmp = Files.createDirectories(Path.of("target/browser/tmp"));
 
     Path data = Files.createTempDirectory(tmp, "data"); // a history of this run's own, kept across the restart
-    running = RoomsChatExample.start(0, data);
+    running = RoomsChatExample.start(0, data, MODERATORS);
     int port = running.server().port();
+    archive(port);
     Process node = null;
     List<String> output = new ArrayList<>();
     try {
@@ -59,7 +70,8 @@ class BrowserChatIT {
           .directory(project.toFile())
           .redirectErrorStream(true);
       run.environment().put("PARLEY_URL", "http://127.0.0.1:" + port + "/");
-      run.environment().put("SCREENSHOT", screenshot.toString());
+      run.environment().put("SCREENSHOTS", screenshots.toString());
+      run.environment().put("ARCHIVED", Integer.toString(ARCHIVED));
       run.environment().put("CHROMIUM", CHROMIUM.toString());
       run.environment().put("TMPDIR", tmp.toAbsolutePath().toString()); // the browser profile goes here
       node = run.start();
@@ -83,7 +95,7 @@ class BrowserChatIT {
               answer(toScript, "STOPPED");
             }
             case "@@ START" -> {
-              running = RoomsChatExample.start(port, data);
+              running = RoomsChatExample.start(port, data, MODERATORS);
               assertThat(running.server().port()).as("restarted on the same port").isEqualTo(port);
               answer(toScript, "STARTED");
             }
@@ -98,7 +110,9 @@ class BrowserChatIT {
       assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("the browser script exited").isTrue();
       assertThat(node.exitValue()).as("browser script exit code; output above").isZero();
       assertThat(output).as("the script's verdict").contains("BROWSER CHAT OK");
-      assertThat(screenshot).as("the screenshot").isNotEmptyFile();
+      for (String name : SCREENSHOTS) {
+        assertThat(screenshots.resolve(name)).as("the screenshot %s", name).isNotEmptyFile();
+      }
     } finally {
       if (node != null && node.isAlive()) {
         node.destroy(); // Playwright closes its browser on SIGTERM
@@ -109,6 +123,21 @@ class BrowserChatIT {
       }
       if (running != null) {
         running.stop();
+      }
+    }
+  }
+
+  /**
+   * Puts {@value #ARCHIVED} messages, "archive message 1" and up, in the room "archive", kept in the
+   * history store: a member holds the room open while server code sends them, each acknowledged
+   * once committed.
+   */
+  private void archive(int port) {
+    try (JsonClient archivist = new JsonClient(port)) {
+      archivist.send("{\"type\":\"join\",\"id\":\"1\",\"room\":\"archive\",\"username\":\"archivist\"}");
+      archivist.until("\"type\":\"joined\"");
+      for (int i = 1; i <= ARCHIVED; i++) {
+        running.chat().distributeMsg("archive", "archivist", "archive message " + i).toCompletableFuture().join();
       }
     }
   }

@@ -28,17 +28,20 @@ class ExampleArgsTest {
     assertThat(a.historyUrl()).isNull();
     assertThat(a.redisUrl()).isNull();
     assertThat(a.sharedNames()).isFalse();
+    assertThat(a.moderators()).isEmpty();
   }
 
   @Test
   void readsEveryOptionInBothForms() throws Exception {
     ExampleArgs a = parse("main", "--host", "127.0.0.1", "--port=9000", "--tls-cert", "c.pem", "--tls-key=k.pem",
-        "--data-dir", "d", "--history-url", "jdbc:sqlite:x.db", "--redis-url", "redis://r:6379", "--shared-names");
+        "--data-dir", "d", "--history-url", "jdbc:sqlite:x.db", "--redis-url", "redis://r:6379", "--shared-names",
+        "--moderators", " bob, alice,,");
     assertThat(a.listen()).isEqualTo(new Listen("127.0.0.1", 9000, Tls.pem(Path.of("c.pem"), Path.of("k.pem"))));
     assertThat(a.dataDir()).isEqualTo(Path.of("d"));
     assertThat(a.historyUrl()).isEqualTo("jdbc:sqlite:x.db");
     assertThat(a.redisUrl()).isEqualTo("redis://r:6379");
     assertThat(a.sharedNames()).isTrue();
+    assertThat(a.moderators()).containsExactly("bob", "alice");
   }
 
   @Test
@@ -48,6 +51,7 @@ class ExampleArgsTest {
     assertThat(a.name()).isEqualTo("rooms");
     assertThat(a.listen()).isEqualTo(new Listen("::1", 7000, Tls.pem(Path.of("c"), Path.of("k"))));
     assertThat(parse(Map.of("PORT", "7000"), "--port", "7001").listen().port()).isEqualTo(7001);
+    assertThat(parse(Map.of("PARLEY_MODERATORS", "carol")).moderators()).containsExactly("carol");
   }
 
   @Test

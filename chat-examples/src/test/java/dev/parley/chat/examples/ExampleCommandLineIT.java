@@ -75,7 +75,7 @@ class ExampleCommandLineIT {
     Ended help = runToEnd("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).startsWith("Usage: java -jar chat-examples.jar [NAME] [OPTIONS]")
-        .contains("--host ADDRESS", "--tls-cert FILE", "-h, --help").doesNotContain("running");
+        .contains("--host ADDRESS", "--tls-cert FILE", "--moderators NAMES", "-h, --help").doesNotContain("running");
     assertThat(help.err()).isEmpty();
   }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class ExampleOpsIT {
   @Test
   void healthIsUpWhileTheStoreIsReachableAndDownOnceItIsClosed() throws Exception {
     JdbcHistoryStore store = JdbcHistoryStore.builder().file(data.resolve("history.db")).build();
-    example = RoomsChatExample.start(Listen.port(0), store, null, false);
+    example = RoomsChatExample.start(Listen.port(0), store, null, false, Set.of());
 
     HttpResponse<String> up = get("/health");
     assertThat(up.statusCode()).isEqualTo(200);

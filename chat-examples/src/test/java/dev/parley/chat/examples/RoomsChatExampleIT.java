@@ -7,12 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bundled example as a user meets it: the page at /, greetings, /who, whispers. */
+/** The bundled example as a user meets it: the page at /, greetings, /who, whispers, moderators. */
 class RoomsChatExampleIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private RoomsChatExample.Running running;
@@ -22,7 +23,7 @@ class RoomsChatExampleIT {
 
   @BeforeEach
   void start() {
-    running = RoomsChatExample.start(0, data);
+    running = RoomsChatExample.start(0, data, Set.of("alice"));
   }
 
   @AfterEach
@@ -78,6 +79,38 @@ class RoomsChatExampleIT {
         answer = mallory.next(); // past the welcome
       } while (!answer.contains("\"type\":\"error\"") && !answer.contains("\"type\":\"joined\""));
       assertThat(answer).contains("USERNAME_TAKEN");
+    }
+  }
+
+  @Test
+  void listsItsModerators() throws Exception {
+    HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/moderators")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(list.body()).isEqualTo("{\"moderators\":[\"alice\"]}");
+    assertThat(RoomsChatExample.moderatorsJson(new java.util.LinkedHashSet<>(java.util.List.of("b\"ob", "alice"))))
+        .isEqualTo("{\"moderators\":[\"b\\\"ob\",\"alice\"]}");
+  }
+
+  @Test
+  void onlyTheModeratorsGivenMayKickMuteAndBan() throws Exception {
+    try (JsonClient alice = new JsonClient(port()); JsonClient bob = new JsonClient(port())) {
+      alice.send("{\"type\":\"join\",\"id\":\"a1\",\"room\":\"lobby\",\"username\":\"alice\"}");
+      alice.until("\"type\":\"joined\"");
+      bob.send("{\"type\":\"join\",\"id\":\"b1\",\"room\":\"lobby\",\"username\":\"bob\"}");
+      bob.until("\"type\":\"joined\"");
+
+      bob.send("{\"type\":\"moderate\",\"id\":\"b2\",\"room\":\"lobby\",\"user\":\"alice\",\"action\":\"kick\"}");
+      String refused = bob.next();
+      assertThat(refused).contains("\"type\":\"error\"", "\"id\":\"b2\"", "\"code\":\"FORBIDDEN\"",
+          "Only moderators may kick, mute or ban on this server");
+
+      alice.send("{\"type\":\"moderate\",\"id\":\"a2\",\"room\":\"lobby\",\"user\":\"bob\",\"action\":\"ban\",\"duration\":3600}");
+      assertThat(alice.until("\"type\":\"moderated\"")).contains("\"id\":\"a2\"", "\"action\":\"ban\"");
+      assertThat(bob.until("\"type\":\"kicked\"")).contains("\"room\":\"lobby\"", "\"banned\":true");
+      bob.send("{\"type\":\"join\",\"id\":\"b3\",\"room\":\"lobby\"}");
+      assertThat(bob.next()).contains("\"id\":\"b3\"", "\"code\":\"BANNED\"");
     }
   }
 }

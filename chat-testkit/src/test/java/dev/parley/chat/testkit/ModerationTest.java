@@ -105,6 +105,26 @@ class ModerationTest {
   }
 
   @Test
+  void aServerThatReportsMetricsKeepsBansInItsStoreToo() {
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).historyStore(store)
+        .metrics(new dev.parley.chat.monitoring.ChatMetrics() {}))) {
+      kit.joined("lobby", "alice");
+      TestClient bob = kit.joined("lobby", "bob");
+
+      done(kit.server().ban("lobby", "bob", null, "rude"));
+
+      assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
+      assertThat(store.ban("lobby", "bob")).as("kept in the application's store").isPresent();
+      bob.join("lobby", "bob");
+      assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
+      done(kit.server().unban("lobby", "bob"));
+      bob.join("lobby", "bob");
+      assertThat(bob.take(ServerEvent.Joined.class).room()).isEqualTo("lobby");
+    }
+  }
+
+  @Test
   void clientsMayModerateOnlyAsTheModerationHookAllows() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
       TestClient alice = kit.joined("lobby", "alice");
