@@ -115,7 +115,8 @@ class ModerationTest {
       done(kit.server().ban("lobby", "bob", null, "rude"));
 
       assertThat(bob.take(ServerEvent.Kicked.class).banned()).isTrue();
-      assertThat(store.ban("lobby", "bob")).as("kept in the application's store").isPresent();
+      assertThat(store.restrictions("lobby")).as("kept in the application's store")
+          .anyMatch(r -> r.kind() == dev.parley.chat.history.Restriction.Kind.BAN && r.user().equals("bob"));
       bob.join("lobby", "bob");
       assertThat(bob.takeError().code()).isEqualTo(ErrorCodes.BANNED);
       done(kit.server().unban("lobby", "bob"));
