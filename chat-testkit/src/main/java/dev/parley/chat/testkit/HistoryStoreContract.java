@@ -216,18 +216,41 @@ public abstract class HistoryStoreContract {
     }
     awaitDurable(store.append("lobby", sent.get(0))); // everything committed, in any store
 
-    List<ChatMessage> walked = new ArrayList<>();
+    assertEquals(expected, pagesAfter(store, "lobby", 5).stream().flatMap(List::stream).toList());
+  }
+
+  @Test
+  void pagingAfterNothingByPlace_whenMostMessagesWereEdited_givesFullPagesOfEveryEntryOnce() {
+    // The first pages by id hold only edited messages, all placed beyond them: a page cut there
+    // would come back empty or short, and a client that pages until then would stop early.
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 30);
+    List<ChatMessage> expected = new ArrayList<>(sent.subList(24, 30));
+    for (int i = 0; i < 24; i++) {
+      ChatMessage edited = changed(sent.get(i), "edited " + i, false);
+      awaitDurable(store.change("lobby", edited));
+      expected.add(edited);
+    }
+
+    List<List<ChatMessage>> pages = pagesAfter(store, "lobby", 10);
+    assertEquals(List.of(10, 10, 10), pages.stream().map(List::size).toList(), "full pages until the end");
+    assertEquals(expected, pages.stream().flatMap(List::stream).toList());
+  }
+
+  /** The pages of {@code after} from the oldest, each read after the place of the last entry before it. */
+  private static List<List<ChatMessage>> pagesAfter(HistoryStore store, String stream, int limit) {
+    List<List<ChatMessage>> pages = new ArrayList<>();
     String after = null;
-    for (int pages = 0; pages < 50; pages++) {
-      List<ChatMessage> page = store.after("lobby", after, 5);
+    while (pages.size() < 50) {
+      List<ChatMessage> page = store.after(stream, after, limit);
       if (page.isEmpty()) {
         break;
       }
-      walked.addAll(page);
+      pages.add(page);
       ChatMessage last = page.get(page.size() - 1);
       after = last.revision() != null ? last.revision() : last.id();
     }
-    assertEquals(expected, walked);
+    return pages;
   }
 
   @Test

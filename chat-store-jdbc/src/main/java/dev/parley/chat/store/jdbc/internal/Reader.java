@@ -43,23 +43,47 @@ final class Reader {
    * The oldest messages whose place (revision, else id) is after an id, by place: those with a
    * greater id, and the older ones changed after it. Each of the two reads is a page; what lies
    * beyond a full page's end is not known, so nothing placed beyond it is returned.
+   *
+   * <p>The newer messages are read by id, but an edited one is placed at its revision, beyond the
+   * page: when most of a page was edited, fewer than {@code limit} entries are placed within it, and
+   * the page would come back short (empty, if all were), so that a caller paging until a short page
+   * stops early. So pages by id are read on until {@code limit} entries are known to come first, or
+   * the stream ends; normally one is enough.
    */
   List<ChatMessage> after(String stream, String afterId, int limit) throws SQLException {
-    TreeMap<String, ChatMessage> newer = merge(stream, afterId, null, limit, true);
-    String end = newer.size() >= limit ? new ArrayList<>(newer.keySet()).get(limit - 1) : null;
-    List<ChatMessage> all = new ArrayList<>(newer.values());
-    if (afterId != null) {
-      List<ChatMessage> changed = changedAfter(stream, afterId, limit);
-      if (changed.size() >= limit) {
-        String last = place(changed.get(changed.size() - 1));
-        end = end == null || last.compareTo(end) < 0 ? last : end;
+    requireALimit(limit); // before any read: a page of changes cannot be cut at no entry
+    List<ChatMessage> changed = afterId == null ? List.of() : changedAfter(stream, afterId, limit);
+    // Changed older messages are known up to the last of a full page of them.
+    String changedEnd = changed.size() >= limit ? place(changed.get(changed.size() - 1)) : null;
+    List<ChatMessage> all = new ArrayList<>(changed);
+    String from = afterId;
+    String end;
+    for (;;) {
+      TreeMap<String, ChatMessage> newer = merge(stream, from, null, limit, true);
+      // Every id up to the page's limit-th is known; queued ones beyond it the next page reads again.
+      end = newer.size() >= limit ? new ArrayList<>(newer.keySet()).get(limit - 1) : null;
+      all.addAll(end == null ? newer.values() : newer.headMap(end, true).values());
+      String cut = earlier(end, changedEnd);
+      if (end == null || (cut != null && all.stream().filter(m -> place(m).compareTo(cut) <= 0).count() >= limit)) {
+        break;
       }
-      all.addAll(changed);
+      from = end;
     }
-    String cut = end;
+    String cut = earlier(end, changedEnd);
     all.removeIf(m -> cut != null && place(m).compareTo(cut) > 0);
     all.sort(java.util.Comparator.comparing(Reader::place));
     return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  private static void requireALimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+  }
+
+  /** The earlier of two places, where {@code null} is past every place. */
+  private static String earlier(String a, String b) {
+    return a == null || (b != null && b.compareTo(a) < 0) ? b : a;
   }
 
   private static String place(ChatMessage m) {
@@ -115,9 +139,7 @@ final class Reader {
    * plus every queued one in the range.
    */
   private TreeMap<String, ChatMessage> merge(String stream, String lowerId, String upperId, int limit, boolean ascending) throws SQLException {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-    }
+    requireALimit(limit);
     // The queue first, the database second: an operation that leaves the queue in between has been
     // committed, so the query sees it.
     Pending.View view = pending.view(stream);
