@@ -20,8 +20,9 @@ import java.util.Map;
  *
  * <p>Events it encodes: {@link ServerEvent.Message}, {@link ServerEvent.Presence} and {@link
  * ServerEvent.HistoryCleared}, the events of a room's order and of {@link ClusterEngine#toUser} and
- * {@link ClusterEngine#toConnection}, and {@link ServerEvent.Typing}, which servers {@linkplain
- * ClusterEngine#relay relay}. The others are answers to one connection's requests, which never
+ * {@link ClusterEngine#toConnection} (with {@link ServerEvent.Delivered}), and {@link ServerEvent.Typing},
+ * {@link ServerEvent.Kicked}, {@link ServerEvent.Muted} and {@link ServerEvent.Read}, which servers
+ * {@linkplain ClusterEngine#relay relay}. The others are answers to one connection's requests, which never
  * leave their node; encoding one throws {@link IllegalArgumentException}.
  *
  * <p>A decoded value equals the encoded one, with every field: strings exactly (any Java string,
@@ -48,6 +49,8 @@ import java.util.Map;
  *           | 4 room:nstr user:nstr to:nstr typing:bool expiresInMillis:zigzag  (Typing; from version 3)
  *           | 5 room:nstr user:nstr reason:nstr banned:bool bannedUntil:ntime    (Kicked; from version 3)
  *           | 6 room:nstr user:nstr until:ntime reason:nstr                      (Muted; from version 3)
+ *           | 7 room:nstr user:nstr to:nstr throughId:nstr                       (Read; from version 3)
+ *           | 8 messageId:nstr to:nstr connection:nstr                           (Delivered; from version 3)
  * ntime     = 0 (none) | 1 epochSecond:zigzag nanos:var
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
  *             text:str data:map              kind 0 ROOM, 1 PRIVATE, 2 NOTICE
@@ -68,7 +71,8 @@ import java.util.Map;
  * misreads what a newer node wrote. A cluster that moves to a new version therefore first runs, on
  * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
  * 1 HistoryCleared reads with {@code throughId} {@code null}. Version 3 added the live notice to
- * Presence (an earlier Presence reads without one) and the Typing, Kicked and Muted events, which nodes relay.
+ * Presence (an earlier Presence reads without one), the Typing, Kicked, Muted and Read events, which nodes
+ * relay, and Delivered, which they route to a user.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -107,6 +111,8 @@ public final class ServerEventCodec {
   private static final int EVENT_TYPING = 4;
   private static final int EVENT_KICKED = 5;
   private static final int EVENT_MUTED = 6;
+  private static final int EVENT_READ = 7;
+  private static final int EVENT_DELIVERED = 8;
 
   private static final int NULL = 0;
   private static final int FALSE = 1;
@@ -217,10 +223,21 @@ public final class ServerEventCodec {
       out.writeNullableString(m.user());
       writeNullableTime(out, m.until());
       out.writeNullableString(m.reason());
+    } else if (event instanceof ServerEvent.Read r) {
+      out.writeByte(EVENT_READ);
+      out.writeNullableString(r.room());
+      out.writeNullableString(r.user());
+      out.writeNullableString(r.to());
+      out.writeNullableString(r.throughId());
+    } else if (event instanceof ServerEvent.Delivered d) {
+      out.writeByte(EVENT_DELIVERED);
+      out.writeNullableString(d.messageId());
+      out.writeNullableString(d.to());
+      out.writeNullableString(d.connection());
     } else {
       throw new IllegalArgumentException(
           "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence, "
-              + "HistoryCleared, Typing, Kicked and Muted are encoded");
+              + "HistoryCleared, Typing, Kicked, Muted, Read and Delivered are encoded");
     }
   }
 
@@ -436,6 +453,13 @@ public final class ServerEventCodec {
         requireVersion(in, version, "a mute");
         return new ServerEvent.Muted(in.readNullableString(), in.readNullableString(), readNullableTime(in),
             in.readNullableString());
+      case EVENT_READ:
+        requireVersion(in, version, "a read receipt");
+        return new ServerEvent.Read(in.readNullableString(), in.readNullableString(), in.readNullableString(),
+            in.readNullableString());
+      case EVENT_DELIVERED:
+        requireVersion(in, version, "a delivery receipt");
+        return new ServerEvent.Delivered(in.readNullableString(), in.readNullableString(), in.readNullableString());
       default:
         throw in.malformed("unknown event " + tag);
     }

@@ -178,6 +178,69 @@ public interface HistoryStore extends AutoCloseable {
   }
 
   /**
+   * Moves a user's read marker in a stream forward: they have read every message up to and including
+   * {@code throughId}. A marker only moves forward: an id at or before the kept one changes nothing.
+   * Never blocks. The server calls it for a client's {@code read}, for a room with the room's name and
+   * for a private conversation with {@link #inbox(String) inbox}{@code (otherUser)} (the marker is the
+   * reader's, of the messages the other user sent them); it reads markers back with {@link
+   * #readMarker} at every join.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
+   * it keeps no markers, and clients that read get {@link dev.parley.chat.ErrorCodes#FORBIDDEN}.
+   * Parley's stores override it.
+   *
+   * @param stream a room name, or an inbox name for a private conversation
+   * @param user the reader
+   * @param throughId the id of the newest message read
+   * @return completes when the marker is durable
+   */
+  default CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getName() + " keeps no read markers"));
+  }
+
+  /**
+   * A user's read marker in a stream: the id of the newest message they read. May block, as reads
+   * do; sees every {@link #markRead} that returned before it. The default keeps none.
+   *
+   * @param stream a room name, or an inbox name for a private conversation
+   * @param user the reader
+   * @return the id, or empty if the user never marked one read there
+   */
+  default java.util.Optional<String> readMarker(String stream, String user) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * How many messages of others a stream keeps after an id: the messages of kind {@link
+   * dev.parley.chat.MessageKind#ROOM ROOM} with an id greater than {@code afterId} whose sender is not
+   * {@code user}, counted up to {@code cap}. May block, as reads do. The default pages through {@link
+   * #after}; a database counts in one query.
+   *
+   * @param stream a room name
+   * @param user the reader, whose own messages are not counted
+   * @param afterId the reader's marker; {@code null} counts from the oldest kept message
+   * @param cap the most to count, at least 1
+   * @return the count, at most {@code cap}
+   */
+  default int unread(String stream, String user, String afterId, int cap) {
+    int count = 0;
+    String from = afterId;
+    for (;;) {
+      List<ChatMessage> page = after(stream, from, 100);
+      for (ChatMessage m : page) {
+        if (m.kind() == dev.parley.chat.MessageKind.ROOM && !user.equals(m.sender()) && ++count >= cap) {
+          return cap;
+        }
+      }
+      if (page.size() < 100) {
+        return count;
+      }
+      from = page.get(page.size() - 1).id();
+    }
+  }
+
+  /**
    * Gives the store the server's clock. {@link dev.parley.chat.ChatServer.Builder#build()} calls it
    * once, before anything else, with the server's {@link dev.parley.chat.ChatServer.Builder#clock
    * clock}. A store that ages messages ({@link Retention#maxAge()}) measures their age with that

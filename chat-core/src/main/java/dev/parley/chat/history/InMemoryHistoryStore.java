@@ -40,6 +40,13 @@ public final class InMemoryHistoryStore implements HistoryStore {
   private final ConcurrentHashMap<String, String> floors = new ConcurrentHashMap<>();
   /** Bans by room, then user: few, so unbounded but for what moderators do. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Ban>> bans = new ConcurrentHashMap<>();
+  /**
+   * Read markers by (stream, user): one per user and room or conversation they read, unbounded like
+   * the users themselves (a marker is a few dozen bytes).
+   */
+  private final ConcurrentHashMap<Marker, String> markers = new ConcurrentHashMap<>();
+
+  private record Marker(String stream, String user) {}
   private volatile boolean closed;
 
   /**
@@ -211,6 +218,19 @@ public final class InMemoryHistoryStore implements HistoryStore {
   public java.util.Optional<Ban> ban(String room, String user) {
     ConcurrentHashMap<String, Ban> users = bans.get(room);
     return java.util.Optional.ofNullable(users == null ? null : users.get(user));
+  }
+
+  @Override
+  public CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    Objects.requireNonNull(throughId, "throughId");
+    markers.merge(new Marker(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(user, "user")),
+        throughId, (kept, given) -> given.compareTo(kept) > 0 ? given : kept);
+    return DONE;
+  }
+
+  @Override
+  public java.util.Optional<String> readMarker(String stream, String user) {
+    return java.util.Optional.ofNullable(markers.get(new Marker(stream, user)));
   }
 
   /** UP until closed. */

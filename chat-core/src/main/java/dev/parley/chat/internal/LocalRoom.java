@@ -119,6 +119,11 @@ final class LocalRoom {
     return mirror.recent(Integer.MAX_VALUE);
   }
 
+  /** The id of the newest message the room's order gave this node, or {@code null} if none. */
+  String lastId() {
+    return mirror.lastId();
+  }
+
   int clears() {
     return clears;
   }

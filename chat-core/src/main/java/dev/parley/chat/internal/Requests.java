@@ -46,11 +46,13 @@ final class Requests {
   private final Drafts drafts;
   private final TypingIndicators typing;
   private final Moderation moderation;
+  private final Receipts receipts;
   private final ChatMetrics metrics;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
-      TypingIndicators typing, Moderation moderation, ChatMetrics metrics) {
+      TypingIndicators typing, Moderation moderation, Receipts receipts, ChatMetrics metrics) {
+    this.receipts = receipts;
     this.typing = typing;
     this.moderation = moderation;
     this.metrics = metrics;
@@ -94,6 +96,8 @@ final class Requests {
         typing.handle(session, t);
       } else if (request instanceof ClientRequest.Moderate m) {
         moderation.handle(session, m);
+      } else if (request instanceof ClientRequest.Read read) {
+        receipts.handle(session, read);
       } else if (request instanceof ClientRequest.Invalid invalid) {
         throw new ChatException(invalid.code(), invalid.message());
       }
@@ -125,7 +129,7 @@ final class Requests {
       inbox.deliverTo(session);
     }
     if (session.rooms.contains(roomName)) {
-      membership.answerAgain(session, request.requestId(), roomName);
+      membership.answerAgain(session, request.requestId(), roomName, receipts.markerOf(session, roomName));
       return;
     }
     moderation.checkJoin(roomName, session.user());
@@ -136,11 +140,11 @@ final class Requests {
         throw new ChatException(reject.code(), reject.message());
       }
     }
-    membership.join(session, request.requestId(), roomName, request.since());
+    membership.join(session, request.requestId(), roomName, request.since(), receipts.markerOf(session, roomName));
   }
 
   /** Refuses text that is no message id. */
-  private static void checkId(String id, String field) {
+  static void checkId(String id, String field) {
     if (Drafts.idMillis(id) < 0) {
       throw new ChatException(ErrorCodes.BAD_REQUEST, "Field '" + field + "' is not a message id");
     }

@@ -74,7 +74,9 @@ public interface ChatMetrics {
     /** {@link dev.parley.chat.TypingHook}. */
     TYPING,
     /** {@link dev.parley.chat.ModerationHook}. */
-    MODERATION
+    MODERATION,
+    /** {@link dev.parley.chat.ReadHook}. */
+    READ
   }
 
   /** A history store operation, for its latency. */

@@ -69,6 +69,8 @@ final class JsonProtocol {
             case "typing" -> new ClientRequest.Typing(
                 id, optionalString(frame, "room"), optionalString(frame, "to"), optionalBoolean(frame, "typing", true));
             case "moderate" -> moderate(id, frame);
+            case "read" -> new ClientRequest.Read(
+                id, optionalString(frame, "room"), optionalString(frame, "from"), requiredString(frame, "through"));
             case "history" -> new ClientRequest.History(
                 id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
@@ -219,6 +221,8 @@ final class JsonProtocol {
         w.name("history");
         messages(w, e.history());
         w.name("recovered").value(e.recovered());
+        w.name("lastRead").value(e.lastRead());
+        w.name("unread").value(e.unread());
       } else if (event instanceof ServerEvent.History e) {
         w.name("type").value("history");
         w.name("id").value(e.requestId());
@@ -287,6 +291,17 @@ final class JsonProtocol {
         w.name("room").value(e.room());
         w.name("user").value(e.user());
         w.name("action").value(e.action().name().toLowerCase(Locale.ROOT));
+      } else if (event instanceof ServerEvent.Read e) {
+        w.name("type").value("read");
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("to").value(e.to());
+        w.name("through").value(e.throughId());
+      } else if (event instanceof ServerEvent.Delivered e) {
+        w.name("type").value("delivered");
+        w.name("messageId").value(e.messageId());
+        w.name("to").value(e.to());
+        w.name("connection").value(e.connection());
       } else if (event instanceof ServerEvent.Error e) {
         w.name("type").value("error");
         w.name("id").value(e.requestId());

@@ -69,8 +69,30 @@ class SchemaMigrationTest {
       assertThat(kept).extracting(ChatMessage::text).containsExactly("from version 1");
       assertThat(kept.get(0).data()).containsEntry("n", 1L);
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
     assertThat(indexes()).contains(db.messagesTable() + "_time");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aVersion4DatabaseGetsReadMarkers(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.append("lobby", message("0000000000001", "before")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      // Version 4 as a release that knew steps 1 to 4 left it.
+      s.execute("DROP TABLE " + db.prefix + "reads");
+      s.executeUpdate("UPDATE " + db.prefix + "schema_version SET version = 4");
+    }
+
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.markRead("lobby", "alice", "0000000000001").toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+      assertThat(store.readMarker("lobby", "alice")).contains("0000000000001");
+      assertThat(store.after("lobby", null, 10)).extracting(ChatMessage::text).containsExactly("before");
+    }
+    assertThat(version()).isEqualTo(5);
   }
 
   @ParameterizedTest
@@ -92,7 +114,7 @@ class SchemaMigrationTest {
 
       assertThat(store.after("lobby", null, 10)).isEmpty();
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
     try (Connection c = db.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT through_id FROM " + db.prefix + "floors WHERE stream = 'lobby'")) {
       assertThat(rs.next()).isTrue();
@@ -145,7 +167,7 @@ class SchemaMigrationTest {
       stores.forEach(JdbcHistoryStore::close);
       pool.shutdownNow();
     }
-    assertThat(version()).isEqualTo(4);
+    assertThat(version()).isEqualTo(5);
   }
 
   /**

@@ -7,9 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The bans table. Bans are rare (a moderator's act), so each is written on its own, in auto-commit,
@@ -20,11 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class Bans implements AutoCloseable {
   private final Schema schema;
   private final ReadPool pool;
-  private final ExecutorService writes = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "parley-history-bans");
-    t.setDaemon(true);
-    return t;
-  });
+  private final OwnThread writes = new OwnThread("parley-history-bans");
 
   Bans(Schema schema, ReadPool pool) {
     this.schema = schema;
@@ -108,11 +101,6 @@ final class Bans implements AutoCloseable {
   /** Lets queued writes finish, for a bounded time. */
   @Override
   public void close() {
-    writes.shutdown();
-    try {
-      writes.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    writes.close();
   }
 }

@@ -68,6 +68,7 @@ public final class Engine implements AutoCloseable {
   private final Reader reader;
   private final Writer writer;
   private final Bans bans;
+  private final ReadMarkers markers;
 
   /**
    * Connects, creates or migrates the tables, and starts the writer.
@@ -99,6 +100,7 @@ public final class Engine implements AutoCloseable {
     this.reader = new Reader(settings, schema, pending, reads);
     this.writer = new Writer(settings, schema, pending, writing);
     this.bans = new Bans(schema, reads);
+    this.markers = new ReadMarkers(schema, reads);
   }
 
   /** The database this engine writes to. */
@@ -172,6 +174,16 @@ public final class Engine implements AutoCloseable {
     return bans.lift(room, user);
   }
 
+  /** Raises a user's read marker, on the markers' thread; completes once committed. */
+  public CompletableFuture<Void> markRead(String stream, String user, String throughId) {
+    return markers.mark(stream, user, throughId);
+  }
+
+  /** A user's read marker, as committed or waiting to be. */
+  public java.util.Optional<String> readMarker(String stream, String user) throws SQLException {
+    return markers.find(stream, user);
+  }
+
   /** A user's ban from a room, as committed. */
   public java.util.Optional<dev.parley.chat.history.Ban> findBan(String room, String user) throws SQLException {
     return bans.find(room, user);
@@ -218,6 +230,7 @@ public final class Engine implements AutoCloseable {
   public void close() {
     writer.close();
     bans.close();
+    markers.close();
     reads.close();
   }
 }

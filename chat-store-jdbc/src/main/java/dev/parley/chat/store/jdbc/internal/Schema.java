@@ -16,10 +16,11 @@ import java.util.regex.Pattern;
  * @param messages the messages table
  * @param floors each cleared stream's floor: the id at or below which it keeps nothing
  * @param bans the users banned from rooms
+ * @param reads each user's read marker per room or private conversation
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-record Schema(String messages, String floors, String bans, String version, Dialect dialect) {
+record Schema(String messages, String floors, String bans, String reads, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -34,7 +35,8 @@ record Schema(String messages, String floors, String bans, String version, Diale
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "schema_version", dialect);
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "reads", prefix + "schema_version",
+        dialect);
   }
 
   /**
@@ -70,7 +72,13 @@ record Schema(String messages, String floors, String bans, String version, Diale
             + "until_ms BIGINT, "
             + "until_ns INT NOT NULL, "
             + "reason TEXT NOT NULL, "
-            + "PRIMARY KEY (room, username))"));
+            + "PRIMARY KEY (room, username))"),
+        // 5: read markers (HistoryStore.markRead), one per user and room or private conversation.
+        List.of("CREATE TABLE IF NOT EXISTS " + reads + " ("
+            + "stream TEXT NOT NULL, "
+            + "username TEXT NOT NULL, "
+            + "through_id " + dialect.idType() + " NOT NULL, "
+            + "PRIMARY KEY (stream, username))"));
   }
 
   /** The version this code writes and reads. */
