@@ -26,10 +26,10 @@ import java.util.concurrent.Executor;
  *
  * <pre>{@code
  * ChatServer chat = ChatServer.builder()
- *     .onJoin(join -> { join.reply("Welcome to " + join.room()); return HookResult.accept(); })
+ *     .onJoin(join -> { join.reply("Welcome to " + join.room()); return Decision.accept(); })
  *     .onMessage(msg -> msg.message().text().isBlank()
- *         ? HookResult.reject("EMPTY", "Say something")
- *         : HookResult.accept())
+ *         ? MessageDecision.reject("EMPTY", "Say something")
+ *         : MessageDecision.accept())
  *     .build();
  * }</pre>
  *

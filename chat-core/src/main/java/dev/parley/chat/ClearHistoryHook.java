@@ -16,8 +16,9 @@ public interface ClearHistoryHook {
    * Decides about a clear request.
    *
    * @param clear who asks to clear which room
-   * @return accept to clear, or reject with a code and message the client receives
+   * @return accept to clear, reject with a code and message the client receives, or handled when
+   *     the hook dealt with the request itself
    * @throws Exception on failure, which refuses with {@link ErrorCodes#INTERNAL_ERROR}
    */
-  HookResult onClearHistory(RoomContext clear) throws Exception;
+  ClearHistoryDecision onClearHistory(RoomContext clear) throws Exception;
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.chat.internal.http.Cookies;
 import dev.parley.chat.internal.http.HeaderMaps;
 import java.util.List;
 import java.util.Locale;
@@ -8,8 +9,12 @@ import java.util.Optional;
 
 /**
  * What a client presented when it connected: its address, the request path, query parameters,
- * headers, and the auth payload of protocols that have one. Immutable. Header names are matched
- * case-insensitively.
+ * headers (cookies among them), and the auth payload of protocols that have one. The one handshake
+ * of both protocols: the chat server's {@link ConnectHook} and a Socket.IO namespace's connect hooks
+ * receive it. Header names are matched case-insensitively.
+ *
+ * <p>Threading and lifecycle: immutable, safe to share between threads and to keep after the
+ * connection closed (values nested in {@code auth} are immutable copies too).
  *
  * @param remoteAddress the client's address as {@code host:port}, as the transport saw it; behind a
  *     reverse proxy the transport trusts, the client's address as the proxy reported it (the Netty
@@ -58,7 +63,7 @@ public record Handshake(
   }
 
   /** Returns the first value of a query parameter, if present. */
-  public Optional<String> queryParam(String name) {
+  public Optional<String> query(String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
@@ -67,6 +72,19 @@ public record Handshake(
   public Optional<String> header(String name) {
     List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+  }
+
+  /**
+   * The cookies the client sent in its {@code Cookie} header, by name, in order; of two with one
+   * name the first, as browsers send the most specific first. Unmodifiable; parsed at each call.
+   */
+  public Map<String, String> cookies() {
+    return java.util.Collections.unmodifiableMap(Cookies.parse(headers.getOrDefault("cookie", List.of())));
+  }
+
+  /** Returns one cookie's value, if the client sent it. */
+  public Optional<String> cookie(String name) {
+    return Optional.ofNullable(Cookies.parse(headers.getOrDefault("cookie", List.of())).get(name));
   }
 
   private static Map<String, List<String>> copy(Map<String, List<String>> in, boolean lowerCaseKeys) {

@@ -2,7 +2,7 @@ package dev.parley.chat;
 
 /**
  * Called before a connection joins a room; may refuse it. Runs on the hook executor and may block.
- * {@link HookResult#rewrite(String) rewrite} and {@link HookResult#handled() handled} count as accept.
+ * It returns a {@link Decision}: accept or reject.
  * A hook that throws refuses the join with {@link ErrorCodes#INTERNAL_ERROR}.
  *
  * <p>Threading: called on the hook executor ({@link ChatServer.Builder#hookExecutor}), by default
@@ -19,5 +19,5 @@ public interface JoinHook {
    * @return accept, or reject with a code and message the client receives
    * @throws Exception on failure
    */
-  HookResult onJoin(RoomContext join) throws Exception;
+  Decision onJoin(RoomContext join) throws Exception;
 }

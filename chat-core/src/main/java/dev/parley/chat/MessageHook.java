@@ -1,8 +1,9 @@
 package dev.parley.chat;
 
 /**
- * Called for every room and private message a client sends, before it is delivered. It may accept,
- * rewrite the content, reject with an error code, or handle the message itself. Runs on the hook
+ * Called for every room and private message a client sends, before it is delivered. It returns a
+ * {@link MessageDecision}: accept, rewrite the content, reject with an error code, or handle the
+ * message itself. Runs on the hook
  * executor and may block. A hook that throws refuses the message with {@link
  * ErrorCodes#INTERNAL_ERROR}.
  *
@@ -23,5 +24,5 @@ public interface MessageHook {
    * @return what to do with it
    * @throws Exception on failure
    */
-  HookResult onMessage(MessageContext message) throws Exception;
+  MessageDecision onMessage(MessageContext message) throws Exception;
 }

@@ -24,5 +24,5 @@ public interface ReadHook {
    * @return accept to send the receipt, reject to withhold it
    * @throws Exception on failure
    */
-  HookResult onRead(ReadContext read) throws Exception;
+  Decision onRead(ReadContext read) throws Exception;
 }

@@ -4,7 +4,7 @@ import dev.parley.chat.internal.concurrent.SerialExecutor;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ConnectionContext;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.internal.logging.LogText;
@@ -99,14 +99,15 @@ final class Connections {
       session.connection.close(CloseCodes.GOING_AWAY, "server closed");
       return;
     }
-    ConnectResult result = hooks.connect(session);
-    if (result == null) {
+    ConnectDecision decision = hooks.connect(session);
+    if (decision == null) {
       return; // refused when the hook's deadline passed
     }
-    if (!result.accepted()) {
-      HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, result.reason());
+    if (decision instanceof ConnectDecision.Reject reject) {
+      HookPolicy.refuse(session, ErrorCodes.CONNECTION_REJECTED, reject.message(), reject.data());
       return;
     }
+    ConnectDecision.Accept result = (ConnectDecision.Accept) decision;
     if (result.user() != null) {
       if (!identities.names().isValidUsername(result.user())) {
         log.error("connect hook chose an invalid username {}; refusing the connection", LogText.of(result.user()));

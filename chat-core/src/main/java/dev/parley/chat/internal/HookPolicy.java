@@ -2,9 +2,9 @@ package dev.parley.chat.internal;
 
 import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.ChatException;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
+import dev.parley.chat.Decision;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.CloseCodes;
 import java.time.Clock;
@@ -14,16 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the server calls the application's hooks: those that decide (connect, join, message, clear
- * history) are held to the hook deadline and their failures refuse the request; those that are told
+ * history, typing, moderation) are held to the hook deadline and their failures refuse the request; those that are told
  * (leave, disconnect) have their failures logged. Thread-safe; one per server.
  */
 final class HookPolicy implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
 
-  /** A hook that decides about a request. */
+  /** A hook that decides about a request: returns its {@code Decision}, {@code MessageDecision} or {@code ClearHistoryDecision}. */
   @FunctionalInterface
-  interface Decision {
-    HookResult call() throws Exception;
+  interface Decides {
+    Object call() throws Exception;
   }
 
   /** A hook that is told about something. */
@@ -62,11 +62,11 @@ final class HookPolicy implements AutoCloseable {
    * @return the decision (accept when there is no hook or it returned {@code null}); {@code null} if
    *     the hook missed its deadline and the connection was already refused
    */
-  ConnectResult connect(Session session) {
+  ConnectDecision connect(Session session) {
     if (hooks.connect() == null) {
-      return ConnectResult.accept();
+      return ConnectDecision.accept();
     }
-    ConnectResult result;
+    ConnectDecision result;
     long start = start();
     try {
       result = deadline.call(() -> hooks.connect().onConnect(session.connection.handshake()),
@@ -76,16 +76,21 @@ final class HookPolicy implements AutoCloseable {
     } catch (Throwable e) {
       Threads.rethrowIfFatal(e);
       log.error("connect hook failed; refusing the connection", e);
-      return ConnectResult.reject("The server could not accept the connection");
+      return ConnectDecision.reject("The server could not accept the connection");
     } finally {
       done(ChatMetrics.Hook.CONNECT, start);
     }
-    return result == null ? ConnectResult.accept() : result;
+    return result == null ? ConnectDecision.accept() : result;
   }
 
   /** Refuses a new connection: an error, then the close. Any thread. */
   static void refuse(Session session, String code, String reason) {
-    session.sendError(null, code, reason);
+    refuse(session, code, reason, null);
+  }
+
+  /** Refuses a new connection with data for transports that send it: an error, then the close. Any thread. */
+  static void refuse(Session session, String code, String reason, Object data) {
+    session.sendError(null, code, reason, data);
     session.connection.close(CloseCodes.POLICY_VIOLATION, reason);
   }
 
@@ -93,22 +98,26 @@ final class HookPolicy implements AutoCloseable {
    * Calls a hook that decides about a request, held to the hook deadline. A hook that throws refuses
    * the request: with its code if it threw a {@link ChatException}, else {@code INTERNAL_ERROR}.
    *
+   * @return what the hook returned; {@link Decision.Accept} for {@code null}, a {@link
+   *     Decision.Reject} for a failure. Both belong to every decision type, so a caller checks for
+   *     them, and for the others its hook's type permits, with {@code instanceof}
+   *
    * @throws HookDeadline.Expired if the hook missed it; the client got {@code HOOK_TIMEOUT}
    */
-  HookResult decide(Session session, String requestId, ChatMetrics.Hook hook, Decision call) {
+  Object decide(Session session, String requestId, ChatMetrics.Hook hook, Decides call) {
     long start = start();
     try {
-      HookResult result = deadline.call(call::call,
+      Object result = deadline.call(call::call,
           () -> session.sendError(requestId, ErrorCodes.HOOK_TIMEOUT, "The server did not decide about the request in time"));
-      return result == null ? HookResult.accept() : result;
+      return result == null ? Decision.accept() : result;
     } catch (HookDeadline.Expired e) {
       throw e;
     } catch (ChatException e) {
-      return HookResult.reject(e.code(), e.getMessage());
+      return Decision.reject(e.code(), e.getMessage());
     } catch (Throwable e) {
       Threads.rethrowIfFatal(e);
       log.error("hook failed; the request is refused", e);
-      return HookResult.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
+      return Decision.reject(ErrorCodes.INTERNAL_ERROR, "The server failed to handle this request");
     } finally {
       done(hook, start);
     }

@@ -3,7 +3,7 @@ package dev.parley.chat.internal;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.ModerationAction;
 import dev.parley.chat.ModerationContext;
 import dev.parley.chat.history.Ban;
@@ -169,10 +169,10 @@ final class Moderation {
       throw new ChatException(ErrorCodes.FORBIDDEN, "Moderation is not allowed on this server");
     }
     String reason = orEmpty(request.reason());
-    HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.MODERATION,
+    Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.MODERATION,
         () -> hooks.hooks.moderation().onModerate(new ModerationContext(server, session.info(), request.room(),
             request.action(), request.user(), duration, reason)));
-    if (result instanceof HookResult.Reject reject) {
+    if (result instanceof Decision.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
     CompletionStage<Void> done = switch (request.action()) {

@@ -5,7 +5,7 @@ import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.ReadContext;
 import dev.parley.chat.cluster.ClusterEngine;
@@ -141,9 +141,9 @@ final class Receipts {
     ServerEvent.Read event = new ServerEvent.Read(request.room(), session.user(), request.from(), throughId);
     boolean others = request.room() == null || config.roomReadReceipts();
     if (others && hooks.hooks.read() != null) {
-      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.READ,
+      Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.READ,
           () -> hooks.hooks.read().onRead(new ReadContext(server, session.info(), event.room(), event.to(), event.throughId())));
-      others = !(result instanceof HookResult.Reject);
+      others = !(result instanceof Decision.Reject);
     }
     deliver(event, others, session.id());
     byte[] encoded = ServerEventCodec.encodeEvent(event);

@@ -6,7 +6,8 @@ import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageContext;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.RoomContext;
@@ -134,9 +135,9 @@ final class Requests {
     }
     moderation.checkJoin(roomName, session.user());
     if (hooks.hooks.join() != null) {
-      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
+      Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.JOIN,
           () -> hooks.hooks.join().onJoin(new RoomContext(server, session.info(), roomName)));
-      if (result instanceof HookResult.Reject reject) {
+      if (result instanceof Decision.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
       }
     }
@@ -266,15 +267,15 @@ final class Requests {
       return message;
     }
     ChatMessage draft = message;
-    HookResult result = hooks.decide(session, requestId, ChatMetrics.Hook.MESSAGE,
+    Object result = hooks.decide(session, requestId, ChatMetrics.Hook.MESSAGE,
         () -> hooks.hooks.message().onMessage(new MessageContext(server, session.info(), draft)));
-    if (result instanceof HookResult.Reject reject) {
+    if (result instanceof Decision.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
-    if (result instanceof HookResult.Handled) {
+    if (result instanceof MessageDecision.Handled) {
       return null;
     }
-    if (result instanceof HookResult.Rewrite rewrite) {
+    if (result instanceof MessageDecision.Rewrite rewrite) {
       Map<String, ?> data = rewrite.data() == null ? message.data() : rewrite.data();
       @SuppressWarnings("unchecked")
       Map<String, Object> d = (Map<String, Object>) data;
@@ -317,12 +318,12 @@ final class Requests {
     if (hooks.hooks.clearHistory() == null) {
       throw new ChatException(ErrorCodes.FORBIDDEN, "Clearing history is not allowed on this server");
     }
-    HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CLEAR_HISTORY,
+    Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.CLEAR_HISTORY,
         () -> hooks.hooks.clearHistory().onClearHistory(new RoomContext(server, session.info(), roomName)));
-    if (result instanceof HookResult.Reject reject) {
+    if (result instanceof Decision.Reject reject) {
       throw new ChatException(reject.code(), reject.message());
     }
-    if (!(result instanceof HookResult.Handled)) {
+    if (!(result instanceof MessageDecision.Handled)) {
       Stages.await(registry.clear(roomName, session.user()));
     }
     if (request.requestId() != null) {

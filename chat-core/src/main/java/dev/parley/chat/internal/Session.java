@@ -155,8 +155,13 @@ final class Session implements ClientSession {
   }
 
   void sendError(String requestId, String code, String message) {
+    sendError(requestId, code, message, null);
+  }
+
+  /** An error with data for transports that send it; see {@link ServerEvent.Error#data()}. */
+  void sendError(String requestId, String code, String message, Object data) {
     server.metrics.refused(code);
-    connection.send(new ServerEvent.Error(requestId, code, message));
+    connection.send(new ServerEvent.Error(requestId, code, message, data));
   }
 
   @Override

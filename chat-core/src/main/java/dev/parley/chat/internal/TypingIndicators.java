@@ -4,7 +4,7 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.TypingContext;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
@@ -83,9 +83,9 @@ final class TypingIndicators {
       return;
     }
     if (hooks.hooks.typing() != null) {
-      HookResult result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.TYPING,
+      Object result = hooks.decide(session, request.requestId(), ChatMetrics.Hook.TYPING,
           () -> hooks.hooks.typing().onTyping(new TypingContext(server, session.info(), target.room(), target.to())));
-      if (result instanceof HookResult.Reject reject) {
+      if (result instanceof Decision.Reject reject) {
         throw new ChatException(reject.code(), reject.message());
       }
     }

@@ -239,6 +239,15 @@ public sealed interface ServerEvent {
    * @param requestId the failed request's id, or {@code null}
    * @param code the error code, see {@link dev.parley.chat.ErrorCodes}
    * @param message a sentence a person can read
+   * @param data what a connect hook's refusal carries besides ({@link
+   *     dev.parley.chat.ConnectDecision#reject(String, Object)}), for a transport that can send it
+   *     (Socket.IO's {@code connect_error} as {@code err.data}); {@code null} for every other error.
+   *     The JSON protocol does not send it
    */
-  record Error(String requestId, String code, String message) implements ServerEvent {}
+  record Error(String requestId, String code, String message, Object data) implements ServerEvent {
+    /** An error without data: every error but a connect hook's refusal with data. */
+    public Error(String requestId, String code, String message) {
+      this(requestId, code, message, null);
+    }
+  }
 }

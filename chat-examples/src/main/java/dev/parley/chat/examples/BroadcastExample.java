@@ -9,7 +9,7 @@ import java.util.Set;
  * every connected client, the sender included (the "websockets party" seed). No rooms, no names, no
  * history: the server is only a relay.
  *
- * <p>Shows: one event handler, and {@link Namespace#emit} to the whole namespace.
+ * <p>Shows: one event hook, and {@link Namespace#emit} to the whole namespace.
  */
 final class BroadcastExample {
   private BroadcastExample() {}

@@ -3,14 +3,12 @@ package dev.parley.chat.examples;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.socketio.Ack;
-import dev.parley.chat.socketio.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
-import dev.parley.chat.socketio.SocketIoHandshake;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
@@ -52,8 +50,8 @@ final class DirectMessagesExample {
   private final ChatServer chat;
   /** The chat side of each Socket.IO client, by socket id. */
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
-  /** Chat sessions opened by the connect handler, until their socket exists; by handshake identity. */
-  private final Map<SocketIoHandshake, Connection> opening = Collections.synchronizedMap(new IdentityHashMap<>());
+  /** Chat sessions opened by the connect hook, until their socket exists; by handshake identity. */
+  private final Map<Handshake, Connection> opening = Collections.synchronizedMap(new IdentityHashMap<>());
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
 
   private DirectMessagesExample(ChatServer chat) {
@@ -69,7 +67,7 @@ final class DirectMessagesExample {
         .historyStore(store)
         .config(ChatConfig.builder().offlineMessages(true).build())
         // The CLIENT_ID is the identity; several connections (tabs) may share it.
-        .onConnect(handshake -> ConnectResult.acceptAs(handshake.queryParam("CLIENT_ID").orElseThrow()))
+        .onConnect(handshake -> ConnectDecision.acceptAs(handshake.query("CLIENT_ID").orElseThrow()))
         .build();
     DirectMessagesExample direct = new DirectMessagesExample(chat);
     NettyChatServer server = NettyChatServer.builder(listen.config().allowedOrigins(Set.of("*")).build())
@@ -86,11 +84,11 @@ final class DirectMessagesExample {
   }
 
   /**
-   * Runs before the client learns that it is connected (the connect handler may block): the chat
+   * Runs before the client learns that it is connected (the connect hook may block): the chat
    * session is open and counted among the user's connections by then, so a message sent to this
    * user once the client is connected reaches this connection too.
    */
-  private ConnectDecision open(SocketIoHandshake handshake) {
+  private ConnectDecision open(Handshake handshake) {
     Connection connection = new Connection(handshake);
     connection.session = chat.open(connection);
     try {
@@ -156,8 +154,8 @@ final class DirectMessagesExample {
     private List<Map<String, Object>> early = new ArrayList<>();
     private boolean closeEarly;
 
-    Connection(SocketIoHandshake socketIo) {
-      this.handshake = new Handshake(socketIo.http().remoteAddress(), socketIo.http().path(),
+    Connection(Handshake socketIo) {
+      this.handshake = new Handshake(socketIo.remoteAddress(), socketIo.path(),
           Map.of("CLIENT_ID", List.of(socketIo.query("CLIENT_ID").orElseThrow())), Map.of());
     }
 

@@ -3,8 +3,10 @@ package dev.parley.chat.examples;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.ConnectResult;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.ConnectDecision;
+import dev.parley.chat.ClearHistoryDecision;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.redis.RedisClusterConfig;
@@ -111,9 +113,9 @@ public final class RoomsChatExample {
       builder.cluster(cluster);
     }
     if (sharedNames) {
-      builder.onConnect(handshake -> handshake.queryParam("user")
-          .map(ConnectResult::acceptAs)
-          .orElseGet(ConnectResult::accept));
+      builder.onConnect(handshake -> handshake.query("user")
+          .map(ConnectDecision::acceptAs)
+          .orElseGet(ConnectDecision::accept));
     }
     ChatServer chat = builder
         // No ackTiming: the default, ON_COMMIT, acknowledges after the commit. Private messages to
@@ -124,24 +126,24 @@ public final class RoomsChatExample {
           log.info("{} joined {}", join.user(), join.room());
           join.reply("Welcome to " + join.room() + ", " + join.user()
               + ". Write @name to whisper, /who to see who is here.");
-          return HookResult.accept(); // the room is told "<user> has joined"
+          return Decision.accept(); // the room is told "<user> has joined"
         })
         .onMessage(ctx -> {
           ChatMessage msg = ctx.message();
           if (msg.kind() == MessageKind.ROOM && msg.text().trim().equals("/who")) {
             ctx.reply("In " + msg.room() + ": " + String.join(", ", ctx.server().members(msg.room())));
-            return HookResult.handled();
+            return MessageDecision.handled();
           }
           if (msg.kind() == MessageKind.PRIVATE) {
             log.info("private message {} -> {}", msg.sender(), msg.recipient());
           }
           // Room messages go to the room except the sender; private ones to the recipient only.
-          return HookResult.accept();
+          return MessageDecision.accept();
         })
         .onClearHistory(clear -> {
           // Anyone in a room may empty its history: this is a demo, not a moderated chat.
           log.info("{} cleared {}", clear.user(), clear.room());
-          return HookResult.accept();
+          return ClearHistoryDecision.accept();
         })
         .build();
 

@@ -1,7 +1,7 @@
 package dev.parley.chat.examples;
 
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.netty.NettyChatServer;
 import dev.parley.chat.socketio.ChatEvents;
 import java.io.IOException;
@@ -55,7 +55,7 @@ final class RoomsExample {
     ChatServer chat = ChatServer.builder()
         .onJoin(join -> {
           log.info("New user joined: {} in {}", join.user(), join.room());
-          return HookResult.accept();
+          return Decision.accept();
         })
         .build();
 

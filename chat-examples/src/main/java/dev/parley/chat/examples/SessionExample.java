@@ -2,7 +2,7 @@ package dev.parley.chat.examples;
 
 import dev.parley.chat.netty.HttpRoute;
 import dev.parley.chat.netty.NettyChatServer;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.socketio.SocketIoClient;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -55,12 +55,12 @@ final class SessionExample {
             .map(user -> HttpRoute.Response.html(chatPage(user)))
             .orElse(HttpRoute.Response.redirect("/user/login")))
         .onSocketIo(io -> io.of("/")
-            .onConnect(handshake -> app.user(handshake.cookie(COOKIE)).isPresent()
-                ? ConnectDecision.accept()
-                : ConnectDecision.reject("Please log in"))
+            // The session's user becomes the socket's: client.user() from here on.
+            .onConnect(handshake -> app.user(handshake.cookie(COOKIE))
+                .map(ConnectDecision::acceptAs)
+                .orElse(ConnectDecision.reject("Please log in")))
             .onConnection(client -> {
-              String user = app.user(client.handshake().cookie(COOKIE)).orElseThrow();
-              client.data().put("username", user);
+              String user = username(client);
               client.broadcast().emit("broadcast", user + " connected");
               client.emit("system", "hello " + user);
             })
@@ -79,7 +79,7 @@ final class SessionExample {
   }
 
   private static String username(SocketIoClient client) {
-    return (String) client.data().get("username");
+    return client.user().orElseThrow(); // every socket here was accepted as its session's user
   }
 
   private Optional<String> user(Optional<String> sessionCookie) {

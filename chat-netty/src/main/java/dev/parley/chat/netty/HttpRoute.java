@@ -1,7 +1,7 @@
 package dev.parley.chat.netty;
 
 import dev.parley.chat.internal.http.HeaderMaps;
-import dev.parley.chat.netty.internal.Cookies;
+import dev.parley.chat.internal.http.Cookies;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public interface HttpRoute {
     }
 
     /** The first value of a query parameter. */
-    public Optional<String> queryParam(String name) {
+    public Optional<String> query(String name) {
       return first(query.get(name));
     }
 

@@ -3,7 +3,7 @@ package dev.parley.chat.socketio;
 /**
  * The acknowledgement a client asked for with an event. Only the first {@link #send} counts.
  *
- * <p>Threading and lifecycle: safe from any thread, and usable after the handler returned (from a
+ * <p>Threading and lifecycle: safe from any thread, and usable after the hook returned (from a
  * callback of your own, say); the first {@code send} wins atomically and later ones do nothing. It
  * belongs to its socket: once the socket is disconnected, {@code send} sends nothing.
  */

@@ -62,7 +62,7 @@ import java.util.Objects;
  *   <li>{@code delivered} {@code {messageId, target, connection}}: a private message this user sent
  *       was handed to one of {@code target}'s connections, named by {@code connection}.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
- *       else on {@code new message}. An event the namespace has no handler for, sent with an
+ *       else on {@code new message}. An event the namespace has no hook for, sent with an
  *       acknowledgement, is answered with {@code UNKNOWN_TYPE}.
  * </ul>
  */

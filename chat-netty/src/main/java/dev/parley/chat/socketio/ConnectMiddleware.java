@@ -1,10 +1,12 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectDecision;
+
 /**
  * One step of a namespace's connect, as a function given to socket.io's {@code io.use}: registered
  * with {@link Namespace#use}, it sees the socket about to be connected and may refuse it. The steps
  * run after {@link Namespace#onConnect} (and, on the chat namespace, the chat server's connect hook)
- * accepted, in the order they were registered (with {@link Namespace#onSetup} handlers, which are
+ * accepted, in the order they were registered (with {@link Namespace#onSetup} hooks, which are
  * steps that never refuse), before the client is told it is connected. The first refusal ends the
  * connect: later steps do not run.
  *
@@ -18,10 +20,12 @@ public interface ConnectMiddleware {
    *
    * @param socket the socket, already in its namespace (rooms it joins here are in place before the
    *     client is connected) but not yet told it is connected
-   * @return {@link ConnectDecision#accept()} (or {@code null}) to go on; a {@link
+   * @return {@link ConnectDecision#accept()} (or {@code null}) to go on, {@link
+   *     ConnectDecision#acceptAs} to go on and name the socket's {@link SocketIoClient#user() user}
+   *     from here on (not on the chat namespace: see {@link Namespace#onConnect}); a {@link
    *     ConnectDecision#reject} to refuse: the client gets {@code connect_error} with the message as
    *     {@code err.message} and the data as {@code err.data}, and the socket is gone with no other
-   *     handler told, not even {@link Namespace#onDisconnect}
+   *     hook told, not even {@link Namespace#onDisconnect}
    * @throws Exception on failure, which is logged and refuses the client with the message {@code
    *     "Server error"}
    */

@@ -3,11 +3,11 @@ package dev.parley.chat.socketio;
 import java.util.List;
 
 /**
- * Sees every event a socket receives before its handlers do, and may refuse it, as a function given
+ * Sees every event a socket receives before its hooks do, and may refuse it, as a function given
  * to socket.io's {@code socket.use}: registered with {@link SocketIoClient#use}. Middlewares run in
  * the order they were registered; the first that refuses ends the event there (no later middleware,
- * no {@link AnyEventHandler}, no handler of the event runs, and no acknowledgement is sent), and its
- * exception goes to the socket's {@link SocketIoClient#onError} handlers, as socket.io emits it as
+ * no {@link AnyEventHook}, no hook of the event runs, and no acknowledgement is sent), and its
+ * exception goes to the socket's {@link SocketIoClient#onError} hooks, as socket.io emits it as
  * the socket's {@code error} event. The client is not told.
  *
  * <p>Runs on the worker pool, in the socket's order, and may block: while a socket has a middleware,
@@ -21,7 +21,7 @@ public interface EventMiddleware {
    * @param client the socket that received it
    * @param event the event's name
    * @param args the event's arguments, without the name; unmodifiable
-   * @throws Exception to refuse the event; the exception is handed to the socket's error handlers
+   * @throws Exception to refuse the event; the exception is handed to the socket's error hooks
    */
   void check(SocketIoClient client, String event, List<Object> args) throws Exception;
 }

@@ -1,17 +1,18 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectHook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A Socket.IO namespace: handlers for its sockets' events, and broadcasts to its sockets. Handlers
+ * A Socket.IO namespace: hooks for its sockets' events, and broadcasts to its sockets. Hooks
  * may be registered at any time, from any thread, and apply to later packets. Each method that
  * registers one adds it after those of its kind already there, as socket.io's listeners are added:
- * several handlers of one event, of connects or of disconnects all run, in the order they were
+ * several hooks of one event, of connects or of disconnects all run, in the order they were
  * registered, one after the other on the worker pool; one that throws is logged and the next still
- * runs. Handlers cannot be removed.
+ * runs. Hooks cannot be removed.
  *
  * <p>Lifecycle: a namespace lives as long as its {@code NettyChatServer}; {@link SocketIo#of}
  * returns the same instance for the same name. Every method is safe from any thread.
@@ -21,18 +22,22 @@ public interface Namespace {
   String name();
 
   /**
-   * Decides whether a client may connect, from its handshake and auth payload. A refusal reaches the
+   * Decides whether a client may connect, from its {@link dev.parley.chat.Handshake} (auth payload
+   * and cookies included): the chat server's own {@link ConnectHook} type. A refusal reaches the
    * client as {@code connect_error} with the message (and data). Default: accept. With several, they
-   * run in order until one refuses, and the first refusal is the answer.
+   * run in order until one refuses, and the first refusal is the answer. {@link
+   * dev.parley.chat.ConnectDecision#acceptAs} names the socket's {@link SocketIoClient#user() user}
+   * (the last one named wins); on the chat namespace, whose chat identity the chat server's connect
+   * hook gives, it refuses the connect as a server error instead, logged.
    */
-  Namespace onConnect(ConnectHandler handler);
+  Namespace onConnect(ConnectHook hook);
 
   /**
    * Called once a client is connected, before any of its events, on the worker pool; the client was
    * told it is connected already, so other clients may see it before this runs. For setup that must
    * be done first, see {@link #onSetup}.
    */
-  Namespace onConnection(ConnectionHandler handler);
+  Namespace onConnection(ConnectionHook hook);
 
   /**
    * Runs once a client's connect was accepted (by {@link #onConnect}, and on the chat namespace by
@@ -43,9 +48,9 @@ public interface Namespace {
    * namespace: a broadcast meanwhile reaches it, and an emit it makes reaches the client before the
    * CONNECT answer (socket.io clients hold such events until they are connected). If it throws, the
    * client is connected all the same (the failure is logged); if the client goes away meanwhile, no
-   * other handler runs for it, not even {@link #onDisconnect}.
+   * other hook runs for it, not even {@link #onDisconnect}.
    */
-  Namespace onSetup(ConnectionHandler handler);
+  Namespace onSetup(ConnectionHook hook);
 
   /**
    * Adds a step to every connect of this namespace, as socket.io's {@code io.use}: it sees the socket
@@ -56,13 +61,13 @@ public interface Namespace {
   Namespace use(ConnectMiddleware middleware);
 
   /**
-   * Handles a named event from a client; several handlers of one event run in the order they were
+   * Handles a named event from a client; several hooks of one event run in the order they were
    * registered, sharing the one acknowledgement (the first {@link Ack#send} is the one sent).
    */
-  Namespace on(String event, EventHandler handler);
+  Namespace on(String event, EventHook hook);
 
   /** Called after a client disconnected from this namespace, with the Socket.IO reason. */
-  Namespace onDisconnect(DisconnectHandler handler);
+  Namespace onDisconnect(SocketDisconnectHook hook);
 
   /**
    * Emits an event to every socket of this namespace, on every node of the cluster; see {@link

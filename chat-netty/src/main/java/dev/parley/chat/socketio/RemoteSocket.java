@@ -1,6 +1,8 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.Handshake;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -22,7 +24,7 @@ public interface RemoteSocket {
   String namespace();
 
   /** What the client presented when it connected. */
-  SocketIoHandshake handshake();
+  Handshake handshake();
 
   /** The rooms it was in, its own id-room included, in join order. */
   Set<String> rooms();
@@ -32,6 +34,9 @@ public interface RemoteSocket {
    * (a value that is no JSON-compatible value arrives as Gson maps it, a record as a map, say).
    */
   Map<String, Object> data();
+
+  /** Its {@link SocketIoClient#user()}: who its user was, if anyone said. */
+  Optional<String> user();
 
   /** Emits an event to the socket, wherever it is. */
   CompletionStage<Void> emit(String event, Object... args);

@@ -1,5 +1,7 @@
 package dev.parley.chat.socketio;
 
+import dev.parley.chat.ConnectDecision;
+import dev.parley.chat.Handshake;
 import dev.parley.chat.ConnectionInfo;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,7 @@ public interface SocketIoClient {
   String namespace();
 
   /** What the client presented when it connected. */
-  SocketIoHandshake handshake();
+  Handshake handshake();
 
   /** Puts the socket in a room. */
   void join(String room);
@@ -50,32 +52,32 @@ public interface SocketIoClient {
   void emitVolatile(String event, Object... args);
 
   /**
-   * Adds a handler of every event this socket receives, after those already added, as socket.io's
-   * {@code socket.onAny}; see {@link AnyEventHandler}. Events that arrived before it was added do not
+   * Adds a hook of every event this socket receives, after those already added, as socket.io's
+   * {@code socket.onAny}; see {@link AnyEventHook}. Events that arrived before it was added do not
    * reach it: add it in {@link Namespace#onSetup} to see them all. On the chat namespace it sees the
    * chat's events too.
    */
-  void onAny(AnyEventHandler handler);
+  void onAny(AnyEventHook hook);
 
-  /** Removes a handler added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
-  void offAny(AnyEventHandler handler);
+  /** Removes a hook added with {@link #onAny}, as socket.io's {@code socket.offAny(listener)}. */
+  void offAny(AnyEventHook hook);
 
-  /** Removes every handler added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */
+  /** Removes every hook added with {@link #onAny}, as socket.io's {@code socket.offAny()}. */
   void offAny();
 
   /**
-   * Adds a middleware that sees each event this socket receives before its handlers, after those
+   * Adds a middleware that sees each event this socket receives before its hooks, after those
    * already added, as socket.io's {@code socket.use}; see {@link EventMiddleware}. Events that arrived
    * before it was added do not go through it: add it in {@link Namespace#onSetup} to check them all.
    */
   void use(EventMiddleware middleware);
 
   /**
-   * Adds a handler of this socket's errors, as socket.io's {@code socket.on("error", ...)}: what an
+   * Adds a hook of this socket's errors, as socket.io's {@code socket.on("error", ...)}: what an
    * {@link EventMiddleware} refused an event with. Runs on the worker pool, in the socket's order;
    * several run in the order they were added. With none, a refusal is logged at DEBUG only.
    */
-  void onError(java.util.function.Consumer<Exception> handler);
+  void onError(SocketErrorHook hook);
 
   /** Starts a broadcast to a room, leaving out this socket. */
   Broadcast to(String room);
@@ -88,6 +90,18 @@ public interface SocketIoClient {
 
   /** Whether the socket is still connected. */
   boolean connected();
+
+  /**
+   * Who the socket's user is, if anyone said. On a namespace without a chat server: the user the
+   * last of its connect hooks ({@link Namespace#onConnect}) or connect middleware ({@link
+   * Namespace#use}) that returned {@link ConnectDecision#acceptAs} named, fixed from before the
+   * client is told it is connected. On the namespace that serves a {@code ChatServer}: the chat
+   * user, as {@link #chatConnection()} tells it (from the chat server's connect hook, else from the
+   * client's first join), and there a namespace hook's {@code acceptAs} refuses the connect (logged
+   * as an error), since the chat server's connect hook gives the chat identity. Empty when no one
+   * named a user.
+   */
+  Optional<String> user();
 
   /**
    * On the namespace that serves a {@code ChatServer} (the main one, with {@code .chat(chat)}): this

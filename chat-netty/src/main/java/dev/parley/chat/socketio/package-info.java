@@ -8,7 +8,7 @@
  * numbers ({@code Long} for integers, {@code Double} otherwise), {@code Boolean}, {@code null}, and
  * {@code byte[]} for binary data. Other objects are sent with Gson's field mapping.
  *
- * <p>Handlers run on a worker pool, never on I/O threads, and may block; the handlers of one socket
+ * <p>Hooks run on a worker pool, never on I/O threads, and may block; the hooks of one socket
  * run one at a time, in the order its packets arrived. Emitting is safe from any thread.
  */
 package dev.parley.chat.socketio;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.spi.CloseCodes;
 import io.socket.client.IO;
@@ -44,11 +44,11 @@ class BlockingHooksIT {
     return new TestServer(b -> b
         .config(ChatConfig.builder().hookTimeout(hookTimeout).build())
         .onConnect(h -> {
-          if (h.queryParam("block").isPresent()) {
+          if (h.query("block").isPresent()) {
             entered.release();
             release.await();
           }
-          return ConnectResult.accept();
+          return ConnectDecision.accept();
         }), n -> {});
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.MessageDecision;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -49,7 +49,7 @@ class ClientLoggingIT {
     chat = ChatServer.builder()
         // A bug in server code, set off by a client's message: its log line must not carry the text raw.
         .onMessage(ctx -> ctx.message().text().startsWith("bug")
-            ? HookResult.rewrite("bug", Map.of("not JSON", Double.NaN)) : HookResult.accept())
+            ? MessageDecision.rewrite("bug", Map.of("not JSON", Double.NaN)) : MessageDecision.accept())
         .build();
     server = NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
         .chat(chat)

@@ -3,7 +3,7 @@ package dev.parley.chat.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -219,7 +219,7 @@ class ConnectionCapsIT {
     server = new TestServer(
         b -> b.onConnect(h -> {
           seen.add(h.remoteAddress());
-          return ConnectResult.accept();
+          return ConnectDecision.accept();
         }),
         n -> n.trustedProxies(Set.of("127.0.0.0/8")).maxConnectionsPerAddress(1));
     try (RawWebSocket first = RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.7\r\n")) {
@@ -243,7 +243,7 @@ class ConnectionCapsIT {
     server = new TestServer(
         b -> b.config(ChatConfig.defaults()).onConnect(h -> {
           seen.add(h.remoteAddress());
-          return ConnectResult.accept();
+          return ConnectDecision.accept();
         }),
         n -> n.trustedProxies(Set.of("10.9.9.9")).maxConnectionsPerAddress(1));
     try (RawWebSocket first = RawWebSocket.connectWith(server.port(), "X-Forwarded-For: 203.0.113.7\r\n")) {

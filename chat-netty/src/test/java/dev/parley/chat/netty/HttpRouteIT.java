@@ -44,7 +44,7 @@ class HttpRouteIT {
   void aRouteSeesMethodPathQueryHeadersCookiesAndFormAndSetsStatusHeadersAndBody() throws Exception {
     start(NettyChatServer.builder(NettyConfig.builder().host("127.0.0.1").port(0).build())
         .httpRoute("/login", request -> HttpRoute.Response.text(201, String.join("|",
-                request.method(), request.path(), request.queryParam("next").orElse("-"),
+                request.method(), request.path(), request.query("next").orElse("-"),
                 request.header("X-Test").orElse("-"), request.cookie("b").orElse("-"),
                 request.form().get("username"), request.form().get("password")))
             .withHeader("Set-Cookie", "sid=abc; HttpOnly")

@@ -96,7 +96,7 @@ class JavaSocketIoClientIT {
           throw new IllegalStateException("no member lists here");
         }
       });
-      client.onError(e -> client.emit("refused", e.getMessage()));
+      client.onError((socket, e) -> socket.emit("refused", e.getMessage()));
     });
     try (Client alice = new Client(transport); Client bob = new Client(transport)) {
       CompletableFuture<Object> refused = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty;
 
+import dev.parley.chat.Decision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
@@ -154,7 +155,7 @@ class LimitsIT {
     server = new TestServer(b -> b.config(ChatConfig.builder().historySize(20).build())
         .onJoin(j -> {
           j.reply("greetings first"); // queued just before the large joined reply
-          return dev.parley.chat.HookResult.accept();
+          return Decision.accept();
         }),
         n -> n.maxFrameBytes(4096).maxQueuedBytes(8192));
     try (WsClient opener = WsClient.welcomed(server.port())) {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.ClearHistoryDecision;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.spi.CloseCodes;
 import java.net.URI;
 import org.junit.jupiter.api.AfterEach;
@@ -99,8 +101,8 @@ class ProtocolIT {
 
   @Test
   void aModeratorKicksMutesAndBans_asTheModerationHookAllows() {
-    server = new TestServer(b -> b.onModerate(m -> m.user().equals("mod") ? dev.parley.chat.HookResult.accept()
-        : dev.parley.chat.HookResult.reject("NOT_A_MODERATOR", "Only mod moderates")), n -> {});
+    server = new TestServer(b -> b.onModerate(m -> m.user().equals("mod") ? Decision.accept()
+        : Decision.reject("NOT_A_MODERATOR", "Only mod moderates")), n -> {});
     int port = server.port();
     try (WsClient mod = WsClient.joined(port, "lobby", "mod"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
       bob.send("{\"type\":\"moderate\",\"id\":\"x\",\"room\":\"lobby\",\"user\":\"mod\",\"action\":\"kick\"}");
@@ -236,12 +238,12 @@ class ProtocolIT {
   @Test
   void requestErrorCodes() {
     server = new TestServer(b -> b.config(ChatConfig.builder().maxRoomsPerConnection(2).maxMessageLength(20).build())
-        .onJoin(j -> j.room().equals("vip") ? HookResult.reject("Members only") : HookResult.accept())
+        .onJoin(j -> j.room().equals("vip") ? Decision.reject("Members only") : Decision.accept())
         .onMessage(m -> {
           if (m.message().text().equals("boom")) {
             throw new IllegalStateException("hook bug (expected by this test)");
           }
-          return HookResult.accept();
+          return MessageDecision.accept();
         }), n -> {});
     int port = server.port();
     try (WsClient alice = WsClient.welcomed(port); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
@@ -316,7 +318,7 @@ class ProtocolIT {
         .onMessage(m -> {
           entered.countDown();
           release.await();
-          return HookResult.accept();
+          return MessageDecision.accept();
         }), n -> {});
     try (WsClient c = WsClient.joined(server.port(), "lobby", "alice")) {
       c.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"m\",\"id\":\"0\"}");
@@ -339,7 +341,7 @@ class ProtocolIT {
 
   @Test
   void clearingHistoryAllowedByAHook_tellsTheRoom() {
-    server = new TestServer(b -> b.onClearHistory(c -> HookResult.accept()), n -> {});
+    server = new TestServer(b -> b.onClearHistory(c -> ClearHistoryDecision.accept()), n -> {});
     try (WsClient alice = WsClient.joined(server.port(), "lobby", "alice")) {
       alice.send("{\"type\":\"clear\",\"room\":\"lobby\"}");
       JsonObject cleared = alice.next("cleared");
@@ -350,9 +352,9 @@ class ProtocolIT {
 
   @Test
   void aRefusedConnectionGetsTheReasonThenClose1008() {
-    server = new TestServer(b -> b.onConnect(h -> h.queryParam("token").isPresent()
-        ? ConnectResult.acceptAs(h.queryParam("token").get())
-        : ConnectResult.reject("Log in first")), n -> {});
+    server = new TestServer(b -> b.onConnect(h -> h.query("token").isPresent()
+        ? ConnectDecision.acceptAs(h.query("token").get())
+        : ConnectDecision.reject("Log in first")), n -> {});
     WsClient refused = WsClient.connect(server.port());
     JsonObject error = refused.nextError(ErrorCodes.CONNECTION_REJECTED);
     assertThat(error.get("message").getAsString()).isEqualTo("Log in first");

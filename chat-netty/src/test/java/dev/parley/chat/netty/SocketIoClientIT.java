@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ConnectionInfo;
-import dev.parley.chat.HookResult;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ClearHistoryDecision;
+import dev.parley.chat.Decision;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,19 +37,19 @@ class SocketIoClientIT {
   void theOfficialClientPassesEveryScenarioOnEveryTransport() throws Exception {
     Path js = prepareNodeProject();
     ChatServer chat = ChatServer.builder()
-        .onConnect(h -> h.queryParam("banned").isPresent() ? ConnectResult.reject("You are banned")
-            : h.auth().get("name") instanceof String name ? ConnectResult.acceptAs(name)
-            : ConnectResult.accept())
+        .onConnect(h -> h.query("banned").isPresent() ? ConnectDecision.reject("You are banned")
+            : h.auth().get("name") instanceof String name ? ConnectDecision.acceptAs(name)
+            : ConnectDecision.accept())
         // Keeps the room joined last with the connection, where its Socket.IO socket's data() finds it.
         .onJoin(j -> {
           j.server().connectionData(j.connection().id()).orElseThrow().put("joined", j.room());
-          return HookResult.accept();
+          return Decision.accept();
         })
         .onClearHistory(c -> c.room().startsWith("locked")
-            ? HookResult.reject("LOCKED", "This room's history stays") : HookResult.accept())
+            ? ClearHistoryDecision.reject("LOCKED", "This room's history stays") : ClearHistoryDecision.accept())
         // Moderators are the users whose name starts with "mod".
-        .onModerate(m -> m.user().startsWith("mod") ? HookResult.accept()
-            : HookResult.reject("NOT_A_MODERATOR", "Only moderators moderate"))
+        .onModerate(m -> m.user().startsWith("mod") ? Decision.accept()
+            : Decision.reject("NOT_A_MODERATOR", "Only moderators moderate"))
         .build();
     // Pings often enough for the heartbeat scenario to end well within its deadline, with a timeout
     // a busy machine can keep (with 200 ms, a client sometimes missed a pong under load and lost its
@@ -103,7 +103,7 @@ class SocketIoClientIT {
                   throw new IllegalArgumentException("event " + event + " is not allowed");
                 }
               });
-              socket.onError(e -> socket.emit("refused", e.getMessage()));
+              socket.onError((s, e) -> s.emit("refused", e.getMessage()));
             })
             .use(socket -> {
               socket.data().merge("steps", ",use2", (a, b) -> a + (String) b);

@@ -1,5 +1,6 @@
 package dev.parley.chat.behaviour;
 
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,7 +122,7 @@ class ConcurrencyTest {
             held.countDown();
             release.await(); // a moderation call, say
           }
-          return HookResult.accept();
+          return MessageDecision.accept();
         }))) {
       TestClient carol = kit.connect().join("a", "carol");
       carol.take(ServerEvent.Joined.class);

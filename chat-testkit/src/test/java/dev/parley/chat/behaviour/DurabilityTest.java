@@ -7,7 +7,7 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;

@@ -24,7 +24,7 @@ class HandshakeTest {
 
     assertThat(handshake.headers()).containsOnlyKeys("user-agent");
     assertThat(handshake.headers().get("user-agent")).containsExactlyInAnyOrder("curl", "again");
-    assertThat(handshake.queryParam("room")).contains("lobby");
+    assertThat(handshake.query("room")).contains("lobby");
   }
 
   @Test
@@ -38,5 +38,17 @@ class HandshakeTest {
     assertThat(withAuth.headers()).isSameAs(http.headers());
     assertThat(withAuth.auth()).containsEntry("token", "t");
     assertThat(withAuth.header("cookie")).contains("a=b");
+  }
+
+  @Test
+  void cookiesAreReadFromEveryCookieHeader_theFirstOfTwoWithOneNameWins() {
+    Handshake handshake = new Handshake("1.2.3.4:5", "/chat", Map.of(),
+        Map.of("Cookie", List.of("session=abc; theme=dark", "session=older; lang=en; =nameless")));
+
+    assertThat(handshake.cookies()).containsExactly(
+        Map.entry("session", "abc"), Map.entry("theme", "dark"), Map.entry("lang", "en"));
+    assertThat(handshake.cookie("session")).contains("abc");
+    assertThat(handshake.cookie("missing")).isEmpty();
+    assertThat(Handshake.empty().cookies()).isEmpty();
   }
 }

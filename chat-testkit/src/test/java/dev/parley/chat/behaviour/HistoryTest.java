@@ -1,5 +1,6 @@
 package dev.parley.chat.behaviour;
 
+import dev.parley.chat.ClearHistoryDecision;
 import dev.parley.chat.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +77,7 @@ class HistoryTest {
   @Test
   void aHookDecidesWhoMayClear_andMembersAreTold() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c ->
-        c.user().equals("admin") ? HookResult.accept() : HookResult.reject(ErrorCodes.FORBIDDEN, "Admins only")))) {
+        c.user().equals("admin") ? ClearHistoryDecision.accept() : ClearHistoryDecision.reject(ErrorCodes.FORBIDDEN, "Admins only")))) {
       TestClient admin = kit.connect().join("lobby", "admin");
       admin.take(ServerEvent.Joined.class);
       TestClient bob = kit.connect().join("lobby", "bob");

@@ -3,10 +3,11 @@ package dev.parley.chat.behaviour;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Handshake;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.testkit.ChatTestKit;
@@ -38,10 +39,10 @@ class HookDeadlineTest {
   void aConnectHookThatMissesItsDeadlineRefusesTheConnection_andItsLateAcceptHasNoEffect() {
     AtomicReference<ManualClock> clock = new AtomicReference<>();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h -> {
-      if (h.queryParam("slow").isPresent()) {
+      if (h.query("slow").isPresent()) {
         outliveTheDeadline(clock);
       }
-      return ConnectResult.acceptAs("alice");
+      return ConnectDecision.acceptAs("alice");
     }))) {
       clock.set(kit.clock());
       TestClient late = kit.open(new Handshake("10.0.0.1:5000", "/chat", Map.of("slow", List.of("1")), Map.of()));
@@ -63,7 +64,7 @@ class HookDeadlineTest {
       if (join.room().equals("slow")) {
         outliveTheDeadline(clock);
       }
-      return HookResult.accept();
+      return Decision.accept();
     }))) {
       clock.set(kit.clock());
       TestClient alice = kit.connect().join("slow", "alice");
@@ -84,7 +85,7 @@ class HookDeadlineTest {
       if (m.message().text().equals("slow")) {
         outliveTheDeadline(clock);
       }
-      return HookResult.accept();
+      return MessageDecision.accept();
     }))) {
       clock.set(kit.clock());
       TestClient alice = kit.connect().join("lobby", "alice");
@@ -111,7 +112,7 @@ class HookDeadlineTest {
         .config(ChatConfig.builder().hookTimeout(Duration.ofMillis(50)).build())
         .onConnect(h -> {
           release.await();
-          return ConnectResult.acceptAs("alice");
+          return ConnectDecision.acceptAs("alice");
         }))) {
       TestClient blocked = kit.open(Handshake.empty());
 

@@ -1,5 +1,8 @@
 package dev.parley.chat.behaviour;
 
+import dev.parley.chat.MessageDecision;
+import dev.parley.chat.Decision;
+import dev.parley.chat.ClearHistoryDecision;
 import dev.parley.chat.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,9 +23,9 @@ class HooksTest {
   @Test
   void connectHook_seesTheHandshakeAndCanReject() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h ->
-        h.queryParam("token").filter("secret"::equals).isPresent()
-            ? ConnectResult.accept()
-            : ConnectResult.reject("A valid token is required")))) {
+        h.query("token").filter("secret"::equals).isPresent()
+            ? ConnectDecision.accept()
+            : ConnectDecision.reject("A valid token is required")))) {
       TestClient refused = kit.open(new Handshake("10.0.0.1:5000", "/chat", Map.of("token", List.of("nope")), Map.of()));
 
       ServerEvent.Error error = refused.takeError();
@@ -50,7 +53,7 @@ class HooksTest {
   @Test
   void connectHook_decidesIdentity_whichSeveralConnectionsMayShare() {
     try (ChatTestKit kit = ChatTestKit.create(b ->
-        b.onConnect(h -> ConnectResult.acceptAs(h.header("X-User").orElseThrow())))) {
+        b.onConnect(h -> ConnectDecision.acceptAs(h.header("X-User").orElseThrow())))) {
       Handshake asAlice = new Handshake("", "/chat", Map.of(), Map.of("x-user", List.of("alice")));
       TestClient tab1 = kit.open(asAlice);
       assertThat(tab1.take(ServerEvent.Welcome.class).user()).isEqualTo("alice");
@@ -74,7 +77,7 @@ class HooksTest {
   @Test
   void joinHook_canRejectWithItsOwnCode() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onJoin(j ->
-        j.room().equals("vip") ? HookResult.reject("VIP_ONLY", "Members only") : HookResult.accept()))) {
+        j.room().equals("vip") ? Decision.reject("VIP_ONLY", "Members only") : Decision.accept()))) {
       TestClient alice = kit.connect();
       alice.request(new ClientRequest.Join("j1", "vip", "alice"));
 
@@ -88,7 +91,7 @@ class HooksTest {
   void joinHook_canGreetTheJoiner() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onJoin(j -> {
       j.reply("Welcome to " + j.room() + ", " + j.user());
-      return HookResult.accept();
+      return Decision.accept();
     }))) {
       TestClient alice = kit.connect().join("lobby", "alice");
 
@@ -104,13 +107,13 @@ class HooksTest {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> {
       String text = m.message().text();
       if (text.contains("spam")) {
-        return HookResult.reject("SPAM", "No spam please");
+        return MessageDecision.reject("SPAM", "No spam please");
       }
       if (text.equals("/who")) {
         m.reply("Online: " + m.server().onlineUsers());
-        return HookResult.handled();
+        return MessageDecision.handled();
       }
-      return HookResult.rewrite(text.replace("darn", "****"), Map.of("filtered", true));
+      return MessageDecision.rewrite(text.replace("darn", "****"), Map.of("filtered", true));
     }))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = kit.joined("lobby", "bob");
@@ -137,7 +140,7 @@ class HooksTest {
     List<ChatMessage> seen = new CopyOnWriteArrayList<>();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> {
       seen.add(m.message());
-      return HookResult.accept();
+      return MessageDecision.accept();
     }))) {
       TestClient alice = kit.joined("lobby", "alice");
       kit.joined("lobby", "bob");
@@ -158,7 +161,7 @@ class HooksTest {
       if (m.message().text().equals("boom")) {
         throw new IllegalStateException("bug");
       }
-      return HookResult.accept();
+      return MessageDecision.accept();
     }))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = kit.joined("lobby", "bob");
@@ -200,7 +203,7 @@ class HooksTest {
   @Test
   void connectHook_identityAlreadyChosenByAnotherClient_refusesTheConnection() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.onConnect(h ->
-        h.header("x-user").map(ConnectResult::acceptAs).orElse(ConnectResult.accept())))) {
+        h.header("x-user").map(ConnectDecision::acceptAs).orElse(ConnectDecision.accept())))) {
       kit.connect().join("lobby", "alice").take(ServerEvent.Joined.class);
 
       TestClient claimed = kit.open(new Handshake("", "/chat", Map.of(), Map.of("x-user", List.of("alice"))));
@@ -213,7 +216,7 @@ class HooksTest {
   @Test
   void aRewriteIsCheckedLikeTheClientsText() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().maxMessageLength(10).build())
-        .onMessage(m -> HookResult.rewrite(m.message().text().repeat(5))))) {
+        .onMessage(m -> MessageDecision.rewrite(m.message().text().repeat(5))))) {
       TestClient alice = kit.joined("lobby", "alice");
 
       alice.send("lobby", "abcd");
@@ -224,7 +227,7 @@ class HooksTest {
 
   @Test
   void aRewriteWithDataThatIsNotJson_failsWithInternalError() {
-    try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> HookResult.rewrite("x", Map.of("when", new Object()))))) {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onMessage(m -> MessageDecision.rewrite("x", Map.of("when", new Object()))))) {
       TestClient alice = kit.joined("lobby", "alice");
 
       alice.send("lobby", "hi");
@@ -241,11 +244,11 @@ class HooksTest {
     try (ChatTestKit kit = ChatTestKit.create(b -> b
         .onJoin(j -> {
           j.server().connectionData(j.connection().id()).orElseThrow().merge("joins", 1, (x, y) -> (Integer) x + (Integer) y);
-          return HookResult.accept();
+          return Decision.accept();
         })
         .onMessage(m -> {
           seen.add(m.server().connectionData(m.connection().id()).orElseThrow().get("joins"));
-          return HookResult.accept();
+          return MessageDecision.accept();
         }))) {
       TestClient alice = kit.joined("lobby", "alice");
       alice.join("kitchen", "alice").take(ServerEvent.Joined.class);
@@ -265,7 +268,7 @@ class HooksTest {
 
   @Test
   void clearHookReturningHandled_clearsNothing() {
-    try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> HookResult.handled()))) {
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.onClearHistory(c -> ClearHistoryDecision.handled()))) {
       TestClient alice = kit.joined("lobby", "alice");
       alice.send("lobby", "keep");
 
@@ -294,8 +297,8 @@ class HooksTest {
 
   @Test
   void eachHookMayBeSetOnce() {
-    ChatServer.Builder builder = ChatServer.builder().onMessage(m -> HookResult.accept());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.onMessage(m -> HookResult.accept()))
+    ChatServer.Builder builder = ChatServer.builder().onMessage(m -> MessageDecision.accept());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.onMessage(m -> MessageDecision.accept()))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -25,7 +25,7 @@ class LifecycleTest {
       .config(ChatConfig.builder().announcePresence(false).build())
       .onConnect(c -> {
         connectHooks.incrementAndGet();
-        return dev.parley.chat.ConnectResult.accept();
+        return dev.parley.chat.ConnectDecision.accept();
       }));
 
   @AfterEach

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.Delivery;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Handshake;
@@ -68,7 +68,7 @@ class OfflineMessagesTest {
   void anIdentityFromTheConnectHookGetsTheInboxRightAfterTheWelcome() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b
         .config(ChatConfig.builder().offlineMessages(true).build())
-        .onConnect(h -> ConnectResult.acceptAs(h.queryParam("user").orElseThrow())))) {
+        .onConnect(h -> ConnectDecision.acceptAs(h.query("user").orElseThrow())))) {
       Delivery kept = kit.server().sendPrivate("system", "bob", "your order shipped")
           .toCompletableFuture().join();
       assertThat(kept.recipients()).isZero();
@@ -109,7 +109,7 @@ class OfflineMessagesTest {
   void keptMessagesAConnectionCouldNotTakeStayKeptForTheNextOne() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b
         .config(ChatConfig.builder().offlineMessages(true).build())
-        .onConnect(h -> ConnectResult.acceptAs(h.queryParam("user").orElseThrow())))) {
+        .onConnect(h -> ConnectDecision.acceptAs(h.query("user").orElseThrow())))) {
       for (int i = 0; i < 10; i++) {
         kit.server().sendPrivate("alice", "carol", "pm " + i);
       }
@@ -146,7 +146,7 @@ class OfflineMessagesTest {
   void aLiveDeliveryReportsEveryConnectionItReached() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b
         .config(ChatConfig.builder().offlineMessages(true).build())
-        .onConnect(h -> ConnectResult.acceptAs(h.queryParam("user").orElseThrow())))) {
+        .onConnect(h -> ConnectDecision.acceptAs(h.query("user").orElseThrow())))) {
       Handshake asBob = new Handshake("", "", Map.of("user", List.of("bob")), Map.of());
       TestClient phone = kit.connect(asBob);
       TestClient laptop = kit.connect(asBob);

@@ -2,7 +2,7 @@ package dev.parley.chat.behaviour;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.chat.HookResult;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageContext;
 import dev.parley.chat.MessageHook;
 import dev.parley.chat.spi.ServerEvent;
@@ -15,8 +15,8 @@ class ReadmeExampleTest {
 
   static final class SpamFilter implements MessageHook {
     @Override
-    public HookResult onMessage(MessageContext msg) {
-      return msg.message().text().contains("spam") ? HookResult.reject("SPAM", "No spam, please") : HookResult.accept();
+    public MessageDecision onMessage(MessageContext msg) {
+      return msg.message().text().contains("spam") ? MessageDecision.reject("SPAM", "No spam, please") : MessageDecision.accept();
     }
   }
 

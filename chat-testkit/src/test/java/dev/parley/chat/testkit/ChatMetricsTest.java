@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
@@ -115,7 +116,7 @@ class ChatMetricsTest {
   void countsRefusalsByCode() {
     Recording metrics = new Recording();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.metrics(metrics)
-        .onMessage(m -> HookResult.reject("SPAM", "no spam")))) {
+        .onMessage(m -> MessageDecision.reject("SPAM", "no spam")))) {
       TestClient alice = kit.connect();
       alice.send("lobby", "not joined yet");
       assertThat(alice.takeError().code()).isEqualTo(ErrorCodes.NOT_IN_ROOM);
@@ -155,8 +156,8 @@ class ChatMetricsTest {
     List<String> left = new ArrayList<>();
     try (ChatTestKit kit = ChatTestKit.create(b -> b.metrics(metrics)
         .onConnect(h -> null)
-        .onJoin(j -> HookResult.accept())
-        .onMessage(m -> HookResult.accept())
+        .onJoin(j -> Decision.accept())
+        .onMessage(m -> MessageDecision.accept())
         .onLeave(l -> left.add(l.user()))
         .onDisconnect(d -> {}))) {
       TestClient alice = kit.connect().join("lobby", "alice");

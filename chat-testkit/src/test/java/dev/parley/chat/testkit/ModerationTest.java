@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.ModerationAction;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
@@ -112,7 +112,7 @@ class ModerationTest {
       assertThat(alice.takeUntil(ServerEvent.Error.class).code()).as("no hook: nobody moderates").isEqualTo(ErrorCodes.FORBIDDEN);
     }
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET).onModerate(m -> m.user().equals("alice")
-        ? HookResult.accept() : HookResult.reject("NOT_A_MODERATOR", "Only alice moderates")))) {
+        ? Decision.accept() : Decision.reject("NOT_A_MODERATOR", "Only alice moderates")))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = kit.joined("lobby", "bob");
       alice.take(ServerEvent.Presence.class);

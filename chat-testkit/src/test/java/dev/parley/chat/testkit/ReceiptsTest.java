@@ -6,10 +6,10 @@ import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ConnectHook;
-import dev.parley.chat.ConnectResult;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.InMemoryHistoryStore;
@@ -40,7 +40,7 @@ class ReceiptsTest {
   }
 
   private static final ConnectHook BY_HEADER =
-      h -> h.header("x-user").map(ConnectResult::acceptAs).orElse(ConnectResult.accept());
+      h -> h.header("x-user").map(ConnectDecision::acceptAs).orElse(ConnectDecision.accept());
 
   /** A new connection of a user, in the lobby; its answer taken. */
   private static TestClient in(ChatTestKit kit, String user) {
@@ -195,7 +195,7 @@ class ReceiptsTest {
   @Test
   void theReadHookWithholdsAReceiptPerUser_theMarkerStillMoves() {
     try (ChatTestKit kit = kit(c -> c.roomReadReceipts(true), b -> b.onRead(read ->
-        read.user().equals("bob") ? HookResult.reject("PRIVATE", "bob hides his receipts") : HookResult.accept()))) {
+        read.user().equals("bob") ? Decision.reject("PRIVATE", "bob hides his receipts") : Decision.accept()))) {
       TestClient alice = in(kit, "alice");
       TestClient bob = in(kit, "bob");
       TestClient carol = in(kit, "carol");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Duration;
@@ -133,7 +133,7 @@ class TypingTest {
   @Test
   void theTypingHookMayRefuse() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(ChatConfig.builder().announcePresence(false).build())
-        .onTyping(t -> t.user().equals("mallory") ? HookResult.reject("NO_TYPING", "Not you") : HookResult.accept()))) {
+        .onTyping(t -> t.user().equals("mallory") ? Decision.reject("NO_TYPING", "Not you") : Decision.accept()))) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient mallory = kit.joined("lobby", "mallory");
       alice.take(ServerEvent.Presence.class);

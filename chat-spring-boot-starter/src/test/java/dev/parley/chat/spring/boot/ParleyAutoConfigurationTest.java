@@ -3,7 +3,7 @@ package dev.parley.chat.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatServer;
-import dev.parley.chat.HookResult;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.MessageHook;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.history.HistoryStore;
@@ -228,12 +228,12 @@ class ParleyAutoConfigurationTest {
   static class TwoMessageHooks {
     @Bean
     MessageHook one() {
-      return msg -> HookResult.accept();
+      return msg -> MessageDecision.accept();
     }
 
     @Bean
     MessageHook two() {
-      return msg -> HookResult.accept();
+      return msg -> MessageDecision.accept();
     }
   }
 

@@ -2,7 +2,7 @@ package dev.parley.chat.netty.internal.engineio;
 
 /**
  * Why an Engine.IO session or a Socket.IO socket ended. Each reason knows the reason Socket.IO's
- * disconnect handlers are given for it, and whether the client may come back and recover its
+ * disconnect hooks are given for it, and whether the client may come back and recover its
  * session (Socket.IO's connection state recovery): only after a failure it did not choose.
  * Immutable.
  */
@@ -53,7 +53,7 @@ public enum CloseReason {
     this.recoverable = recoverable;
   }
 
-  /** The reason Socket.IO's disconnect handlers get, as socket.io's own server names it. */
+  /** The reason Socket.IO's disconnect hooks get, as socket.io's own server names it. */
   public String socketIoReason() {
     return socketIoReason;
   }

@@ -105,8 +105,8 @@ public final class EngineIoServer {
       preflight(ctx, request, handshake, origin);
       return;
     }
-    String transport = handshake.queryParam("transport").orElse(null);
-    String sid = handshake.queryParam("sid").orElse(null);
+    String transport = handshake.query("transport").orElse(null);
+    String sid = handshake.query("sid").orElse(null);
     boolean isUpgrade = request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     if (!"polling".equals(transport) && !"websocket".equals(transport)) {
       EngineHttp.error(ctx, EngineHttp.Error.UNKNOWN_TRANSPORT, cors, handshake);
@@ -116,7 +116,7 @@ public final class EngineIoServer {
       EngineHttp.error(ctx, EngineHttp.Error.FORBIDDEN, cors, handshake);
       return;
     }
-    if (!"4".equals(handshake.queryParam("EIO").orElse(null))) {
+    if (!"4".equals(handshake.query("EIO").orElse(null))) {
       EngineHttp.error(ctx, EngineHttp.Error.UNSUPPORTED_PROTOCOL_VERSION, cors, handshake);
       return;
     }

@@ -6,7 +6,7 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ChatEvents;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.TransportLink;
 import java.util.Set;
@@ -73,7 +73,7 @@ public final class ChatBridge implements NamespaceImpl.Listener {
 
   /** Opens the chat connection first, so that the chat's connect hook decides the Socket.IO connect. */
   @Override
-  public void authorize(SocketIoHandshake handshake, NamespaceImpl.Decided done) {
+  public void authorize(Handshake handshake, NamespaceImpl.Decided done) {
     ChatSocket st = new ChatSocket();
     st.pending = done;
     if (recovery != null) {
@@ -94,11 +94,11 @@ public final class ChatBridge implements NamespaceImpl.Listener {
     }
   }
 
-  private void open(ChatSocket st, SocketIoHandshake handshake, SessionState saved, String offset) {
+  private void open(ChatSocket st, Handshake handshake, SessionState saved, String offset) {
     if (saved != null) {
       st.attempt = new ChatRecovery.Attempt(saved, offset);
     }
-    st.session = chat.open(new ChatConnection(handshake.http().withAuth(handshake.auth()), st, emits, recovery, chat));
+    st.session = chat.open(new ChatConnection(handshake, st, emits, recovery, chat));
     if (st.attempt != null && st.attempt.untilStart.decrementAndGet() == 0) {
       recovery.recover(st);
     }

@@ -6,7 +6,7 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.MessageKind;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.CloseCodes;
@@ -113,6 +113,7 @@ final class ChatConnection implements ClientConnection {
     } else if (event instanceof ServerEvent.Error e) {
       st.refusal = e.message();
       st.refusalCode = e.code();
+      st.refusalData = e.data();
     }
   }
 
@@ -247,8 +248,9 @@ final class ChatConnection implements ClientConnection {
       st.pending = null;
       String message = st.refusal != null ? st.refusal : reason;
       String refusalCode = st.refusalCode;
-      done.decided(refusalCode == null ? ConnectDecision.reject(message)
-          : ConnectDecision.reject(message, Map.of("code", refusalCode)), st);
+      // The hook's own data if it gave some, else the error code, as err.data.
+      Object data = st.refusalData != null ? st.refusalData : refusalCode == null ? null : Map.of("code", refusalCode);
+      done.decided(ConnectDecision.reject(message, data), st);
       st.closeRequested = true;
       ClientSession session = st.session;
       if (session != null) {

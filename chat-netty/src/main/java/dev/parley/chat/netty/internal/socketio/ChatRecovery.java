@@ -4,7 +4,7 @@ import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.cluster.MessageIds;
-import dev.parley.chat.socketio.ConnectDecision;
+import dev.parley.chat.ConnectDecision;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.TransportLink;

@@ -5,7 +5,7 @@ import dev.parley.chat.ModerationAction;
 import dev.parley.chat.netty.internal.Moderations;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.ChatEvents;
-import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.socketio.EventHook;
 import dev.parley.chat.socketio.SocketIoClient;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.PrivatePrefix;
@@ -208,7 +208,7 @@ final class ChatRequests {
   }
 
   private static void on(NamespaceImpl ns, String event, RequestHandler handler) {
-    EventHandler h = (SocketIoClient client, List<Object> args, Ack ack) -> handler.onEvent(state(client), args, ack);
+    EventHook h = (SocketIoClient client, List<Object> args, Ack ack) -> handler.onEvent(state(client), args, ack);
     ns.onInline(event, h);
   }
 

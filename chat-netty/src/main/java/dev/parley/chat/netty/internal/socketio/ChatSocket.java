@@ -31,6 +31,8 @@ final class ChatSocket {
   volatile String refusal;
   /** The error code of that refusal, which the client's {@code connect_error} carries as its data. */
   volatile String refusalCode;
+  /** What the chat's connect hook refused with besides ({@code ConnectDecision.reject(message, data)}), or {@code null}. */
+  volatile Object refusalData;
   volatile String lastRoom;
   /** The private session id this socket was given; {@code null} when recovery is off. */
   String pid;

@@ -3,7 +3,7 @@ package dev.parley.chat.netty.internal.socketio;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.RemoteSocket;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,7 @@ final class ClusterRequests {
   CompletionStage<List<RemoteSocket>> fetch(NamespaceImpl ns, Selection selection) {
     List<RemoteSocket> mine = new ArrayList<>();
     for (SocketImpl s : selection.targets(ns)) {
-      mine.add(new RemoteSocketImpl(ns, s.id(), s.handshake(), s.rooms(), copy(s.data())));
+      mine.add(new RemoteSocketImpl(ns, s.id(), s.handshake(), s.rooms(), copy(s.data()), s.user()));
     }
     Fetches fetch = new Fetches(ns, mine);
     long id = register(fetch, fetch.result, FETCH_TIMEOUT, fetch::timedOut);
@@ -249,25 +250,27 @@ final class ClusterRequests {
     }
   }
 
-  /** A socket as it travels: an event packet {@code ["s", id, rooms, handshake, data]}. */
+  /** A socket as it travels: an event packet {@code ["s", id, rooms, handshake, data, user]}, user or {@code null}. */
   private static List<Object> describe(SocketImpl s) {
-    Handshake http = s.handshake().http();
+    Handshake http = s.handshake();
     Map<String, Object> handshake = new LinkedHashMap<>();
     handshake.put("address", http.remoteAddress());
     handshake.put("path", http.path());
     handshake.put("query", http.query());
     handshake.put("headers", http.headers());
-    handshake.put("auth", s.handshake().auth());
-    return List.of("s", s.id(), List.copyOf(s.rooms()), handshake, copy(s.data()));
+    handshake.put("auth", http.auth());
+    return java.util.Arrays.asList("s", s.id(), List.copyOf(s.rooms()), handshake, copy(s.data()), s.user().orElse(null));
   }
 
   @SuppressWarnings("unchecked")
   private static RemoteSocket socket(NamespaceImpl ns, List<Object> d) {
     Map<String, Object> hs = (Map<String, Object>) d.get(3);
     Handshake http = new Handshake((String) hs.get("address"), (String) hs.get("path"),
-        (Map<String, List<String>>) hs.get("query"), (Map<String, List<String>>) hs.get("headers"), Map.of());
-    return new RemoteSocketImpl(ns, (String) d.get(1), new SocketIoHandshake(http, (Map<String, Object>) hs.get("auth")),
-        Collections.unmodifiableSet(new LinkedHashSet<>((List<String>) d.get(2))), copy((Map<String, Object>) d.get(4)));
+        (Map<String, List<String>>) hs.get("query"), (Map<String, List<String>>) hs.get("headers"),
+        (Map<String, Object>) hs.get("auth"));
+    return new RemoteSocketImpl(ns, (String) d.get(1), http,
+        Collections.unmodifiableSet(new LinkedHashSet<>((List<String>) d.get(2))), copy((Map<String, Object>) d.get(4)),
+        Optional.ofNullable(d.size() > 5 ? (String) d.get(5) : null));
   }
 
   private static Map<String, Object> copy(Map<String, Object> data) {

@@ -5,15 +5,15 @@ import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
-import dev.parley.chat.socketio.ConnectDecision;
-import dev.parley.chat.socketio.ConnectHandler;
-import dev.parley.chat.socketio.ConnectionHandler;
-import dev.parley.chat.socketio.DisconnectHandler;
-import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.ConnectDecision;
+import dev.parley.chat.ConnectHook;
+import dev.parley.chat.socketio.ConnectionHook;
+import dev.parley.chat.socketio.SocketDisconnectHook;
+import dev.parley.chat.socketio.EventHook;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.socketio.SocketIoClient;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import dev.parley.chat.socketio.ConnectMiddleware;
 import java.time.Duration;
 import java.util.Base64;
@@ -36,11 +36,11 @@ public final class NamespaceImpl implements Namespace {
   private final String name;
   private final SocketIoRuntime runtime;
   // Appended to, as socket.io's listeners; read on every connect or packet, written rarely.
-  private final List<ConnectHandler> connectHandlers = new CopyOnWriteArrayList<>();
-  private final List<ConnectionHandler> connectionHandlers = new CopyOnWriteArrayList<>();
+  private final List<ConnectHook> connectHooks = new CopyOnWriteArrayList<>();
+  private final List<ConnectionHook> connectionHooks = new CopyOnWriteArrayList<>();
   /** {@link #use} and {@link #onSetup}, in the order they were registered. */
   private final List<ConnectMiddleware> connectSteps = new CopyOnWriteArrayList<>();
-  private final List<DisconnectHandler> disconnectHandlers = new CopyOnWriteArrayList<>();
+  private final List<SocketDisconnectHook> disconnectHooks = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, List<Handler>> handlers = new ConcurrentHashMap<>();
   /** Namespace-wide, so that one broadcast's packet carries the same ack id to every recipient. */
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
@@ -52,15 +52,15 @@ public final class NamespaceImpl implements Namespace {
    * An event's handler; {@code inline} for Parley's own, which never block and run on the I/O thread,
    * skipping the worker pool.
    */
-  record Handler(EventHandler handler, boolean inline) {}
+  record Handler(EventHook handler, boolean inline) {}
 
   /** Parley's own, non-blocking view of connects and disconnects (the chat bridge). */
   public interface Listener {
     /**
-     * Decides, after the connect handler, whether a client may connect; calls {@code done} once,
+     * Decides, after the connect hooks, whether a client may connect; calls {@code done} once,
      * from any thread, with the decision and state to keep with the socket.
      */
-    void authorize(SocketIoHandshake handshake, Decided done);
+    void authorize(Handshake handshake, Decided done);
 
     /** The socket exists; {@code state} is what {@link #authorize} handed over. */
     void connected(SocketImpl socket, Object state);
@@ -131,25 +131,25 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
-  public Namespace onConnect(ConnectHandler handler) {
-    connectHandlers.add(Objects.requireNonNull(handler, "handler"));
+  public Namespace onConnect(ConnectHook hook) {
+    connectHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
   @Override
-  public Namespace onConnection(ConnectionHandler handler) {
-    connectionHandlers.add(Objects.requireNonNull(handler, "handler"));
+  public Namespace onConnection(ConnectionHook hook) {
+    connectionHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
   @Override
-  public Namespace on(String event, EventHandler handler) {
+  public Namespace on(String event, EventHook handler) {
     add(event, new Handler(Objects.requireNonNull(handler, "handler"), false));
     return this;
   }
 
   /** Registers a handler that runs on the I/O thread; it must never block. */
-  public void onInline(String event, EventHandler handler) {
+  public void onInline(String event, EventHook handler) {
     add(event, new Handler(handler, true));
   }
 
@@ -167,13 +167,13 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
-  public Namespace onSetup(ConnectionHandler handler) {
-    Objects.requireNonNull(handler, "handler");
+  public Namespace onSetup(ConnectionHook hook) {
+    Objects.requireNonNull(hook, "hook");
     connectSteps.add(socket -> {
       try {
-        handler.onConnection(socket);
+        hook.onConnection(socket);
       } catch (Exception e) {
-        log.error("Socket.IO setup handler failed; connecting the client all the same", e);
+        log.error("Socket.IO setup hook failed; connecting the client all the same", e);
       }
       return null;
     });
@@ -187,8 +187,8 @@ public final class NamespaceImpl implements Namespace {
   }
 
   @Override
-  public Namespace onDisconnect(DisconnectHandler handler) {
-    disconnectHandlers.add(Objects.requireNonNull(handler, "handler"));
+  public Namespace onDisconnect(SocketDisconnectHook hook) {
+    disconnectHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
@@ -258,77 +258,88 @@ public final class NamespaceImpl implements Namespace {
 
   /** On the session's loop: a client asks to connect. */
   void connect(SocketIoRuntime.Connection c, Map<String, Object> auth) {
-    SocketIoHandshake handshake = new SocketIoHandshake(c.session.handshake(), auth);
-    if (connectHandlers.isEmpty()) {
-      authorize(c, handshake);
+    Handshake handshake = c.session.handshake().withAuth(auth);
+    if (connectHooks.isEmpty()) {
+      authorize(c, handshake, null);
       return;
     }
     runtime.workers().execute(() -> {
-      ConnectDecision d = decide(handshake);
+      ConnectDecision d = decide(connectHooks, h -> h.onConnect(handshake), "connect hook", user -> {});
       c.session.loop().execute(() -> {
-        if (d.accepted()) {
-          authorize(c, handshake);
+        if (d instanceof ConnectDecision.Accept accepted) {
+          authorize(c, handshake, accepted.user());
         } else {
           c.connecting(name, false);
-          refuse(c, d);
+          refuse(c, (ConnectDecision.Reject) d);
         }
       });
     });
   }
 
-  /** On a worker: the connect handlers in order, until one refuses. */
-  private ConnectDecision decide(SocketIoHandshake handshake) {
-    ConnectDecision refusal = firstRefusal(connectHandlers, h -> h.onConnect(handshake), "connect handler");
-    return refusal == null ? ConnectDecision.accept() : refusal;
-  }
-
-  /** One handler's decision about a connect. */
+  /** One hook's or middleware's decision about a connect. */
   @FunctionalInterface
   private interface Decides<T> {
-    ConnectDecision decide(T handler) throws Exception;
+    ConnectDecision decide(T hook) throws Exception;
   }
 
   /**
-   * On a worker: asks each handler in order; the first refusal, or {@code null} if none refused. A
-   * handler that throws is logged and refuses with a generic message.
+   * On a worker: asks each hook in order, until one refuses. The first refusal, or an accept as the
+   * user the last {@link ConnectDecision#acceptAs} named ({@code null} for none), as each socket.io
+   * middleware may overwrite what an earlier one set; {@code named} is told each name at once, so
+   * that a later step sees it. A hook that throws is logged and refuses with
+   * a generic message, and so does an {@code acceptAs} on the chat namespace, whose chat identity is
+   * the chat server's connect hook's to give: two places deciding it could only disagree.
    */
-  private static <T> ConnectDecision firstRefusal(List<T> handlers, Decides<T> decides, String what) {
-    for (T handler : handlers) {
+  private <T> ConnectDecision decide(List<T> hooks, Decides<T> decides, String what, java.util.function.Consumer<String> named) {
+    String user = null;
+    for (T hook : hooks) {
       ConnectDecision decision;
       try {
-        decision = decides.decide(handler);
+        decision = decides.decide(hook);
       } catch (Throwable e) {
         Threads.rethrowIfFatal(e);
         log.error("Socket.IO {} failed; refusing the connection", what, e);
-        decision = SERVER_ERROR;
+        return SERVER_ERROR;
       }
-      if (decision != null && !decision.accepted()) {
+      if (decision instanceof ConnectDecision.Reject) {
         return decision;
       }
+      if (decision instanceof ConnectDecision.Accept accepted && accepted.user() != null) {
+        if (listener != null) {
+          log.error("Socket.IO {} of the chat namespace {} accepted as a user; refusing the connection: "
+              + "the chat server's connect hook (ChatServer.Builder.onConnect) gives the chat identity", what, name);
+          return SERVER_ERROR;
+        }
+        user = accepted.user();
+        named.accept(user);
+      }
     }
-    return null;
+    return user == null ? ConnectDecision.accept() : ConnectDecision.acceptAs(user);
   }
 
   private static final ConnectDecision SERVER_ERROR = ConnectDecision.reject("Server error");
 
-  /** On the loop: the connect handler agreed; Parley's own listener has the last word. */
-  private void authorize(SocketIoRuntime.Connection c, SocketIoHandshake handshake) {
+  /**
+   * On the loop: the connect hooks agreed, naming {@code user} or not; Parley's own listener has the
+   * last word.
+   */
+  private void authorize(SocketIoRuntime.Connection c, Handshake handshake, String user) {
     Listener l = listener;
     if (l == null) {
-      accept(c, handshake, null);
+      accept(c, handshake, null, user);
       return;
     }
     l.authorize(handshake, (decision, state) -> c.session.loop().execute(() -> {
-      if (!decision.accepted()) {
+      if (decision instanceof ConnectDecision.Reject refusal) {
         c.connecting(name, false);
-        refuse(c, decision);
+        refuse(c, refusal);
       } else {
-        accept(c, handshake, state);
+        accept(c, handshake, state, null);
       }
     }));
   }
 
-  private void refuse(SocketIoRuntime.Connection c, ConnectDecision d) {
+  private void refuse(SocketIoRuntime.Connection c, ConnectDecision.Reject d) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put("message", d.message());
     if (d.data() != null) {
@@ -338,11 +349,11 @@ public final class NamespaceImpl implements Namespace {
   }
 
   /**
-   * On the loop: the connect was accepted. The socket is made, the setup handler (if any) runs on
+   * On the loop: the connect was accepted. The socket is made, the setup hooks (if any) run on
    * the worker pool, and only then is the CONNECT answered; a client that went away meanwhile is
    * let go (its state handed back to the listener as abandoned).
    */
-  private void accept(SocketIoRuntime.Connection c, SocketIoHandshake handshake, Object state) {
+  private void accept(SocketIoRuntime.Connection c, Handshake handshake, Object state, String user) {
     Listener l = listener;
     if (!c.session.isOpen() || c.sockets.containsKey(name)) {
       c.connecting(name, false);
@@ -358,7 +369,8 @@ public final class NamespaceImpl implements Namespace {
     SocketImpl holder = ids == null || ids.sid() == null ? null : sockets.get(ids.sid());
     String sid = ids == null || ids.sid() == null || (holder != null && !holder.leaving()) ? RandomIds.next() : ids.sid();
     SocketImpl socket = new SocketImpl(sid, ids == null ? null : ids.pid(), this, c, handshake);
-    socket.bridge = state; // what the listener keeps with the socket, there for the setup handler too
+    socket.user = user;
+    socket.bridge = state; // what the listener keeps with the socket, there for the setup hooks too
     sockets.put(socket.id(), socket);
     List<ConnectMiddleware> steps = connectSteps;
     if (steps.isEmpty()) {
@@ -367,11 +379,14 @@ public final class NamespaceImpl implements Namespace {
     }
     // The CONNECT stays "being decided" while the steps run: a repeated CONNECT is still ignored.
     socket.run(() -> {
-      ConnectDecision refusal = null;
+      ConnectDecision.Reject refusal = null;
       try {
-        refusal = firstRefusal(steps, step -> step.check(socket), "connect middleware");
+        ConnectDecision d = decide(steps, step -> step.check(socket), "connect middleware", named -> socket.user = named);
+        if (d instanceof ConnectDecision.Reject r) {
+          refusal = r;
+        }
       } finally {
-        ConnectDecision r = refusal;
+        ConnectDecision.Reject r = refusal;
         c.session.loop().execute(() -> connected(c, socket, state, r));
       }
     });
@@ -381,7 +396,7 @@ public final class NamespaceImpl implements Namespace {
    * On the loop: answers the CONNECT (with the refusal, if a step refused), unless the client went
    * away during the steps.
    */
-  private void connected(SocketIoRuntime.Connection c, SocketImpl socket, Object state, ConnectDecision refusal) {
+  private void connected(SocketIoRuntime.Connection c, SocketImpl socket, Object state, ConnectDecision.Reject refusal) {
     c.connecting(name, false);
     Listener l = listener;
     if (refusal != null || !c.session.isOpen() || c.sockets.containsKey(name)) {
@@ -399,8 +414,8 @@ public final class NamespaceImpl implements Namespace {
     if (l != null) {
       l.connected(socket, state);
     }
-    for (ConnectionHandler handler : connectionHandlers) {
-      socket.run(() -> handler.onConnection(socket));
+    for (ConnectionHook hook : connectionHooks) {
+      socket.run(() -> hook.onConnection(socket));
     }
   }
 
@@ -411,8 +426,8 @@ public final class NamespaceImpl implements Namespace {
     if (l != null) {
       l.disconnected(socket, reason);
     }
-    for (DisconnectHandler handler : disconnectHandlers) {
-      socket.run(() -> handler.onDisconnect(socket, reason.socketIoReason()));
+    for (SocketDisconnectHook hook : disconnectHooks) {
+      socket.run(() -> hook.onDisconnect(socket, reason.socketIoReason()));
     }
   }
 }

@@ -1,8 +1,9 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.socketio.RemoteSocket;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -14,9 +15,10 @@ import java.util.concurrent.CompletionStage;
  * @param handshake what its client presented
  * @param rooms its rooms then, unmodifiable
  * @param data a copy of its data then, unmodifiable
+ * @param user its {@link dev.parley.chat.socketio.SocketIoClient#user()} then
  */
-record RemoteSocketImpl(NamespaceImpl ns, String id, SocketIoHandshake handshake, Set<String> rooms,
-    Map<String, Object> data) implements RemoteSocket {
+record RemoteSocketImpl(NamespaceImpl ns, String id, Handshake handshake, Set<String> rooms,
+    Map<String, Object> data, Optional<String> user) implements RemoteSocket {
   @Override
   public String namespace() {
     return ns.name();

@@ -6,12 +6,13 @@ import dev.parley.chat.netty.internal.engineio.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
 import dev.parley.chat.netty.internal.engineio.EngineFrame;
 import dev.parley.chat.socketio.Ack;
-import dev.parley.chat.socketio.AnyEventHandler;
+import dev.parley.chat.socketio.AnyEventHook;
 import dev.parley.chat.socketio.EventMiddleware;
 import dev.parley.chat.socketio.Broadcast;
-import dev.parley.chat.socketio.EventHandler;
+import dev.parley.chat.socketio.EventHook;
+import dev.parley.chat.socketio.SocketErrorHook;
 import dev.parley.chat.socketio.SocketIoClient;
-import dev.parley.chat.socketio.SocketIoHandshake;
+import dev.parley.chat.Handshake;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,7 +27,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +46,7 @@ public final class SocketImpl implements SocketIoClient {
   private final String pid;
   private final NamespaceImpl ns;
   private final SocketIoRuntime.Connection connection;
-  private final SocketIoHandshake handshake;
+  private final Handshake handshake;
   private final SerialExecutor serial;
   /**
    * The rooms joined besides the socket's own, in join order: replaced, never changed, under this
@@ -73,12 +73,17 @@ public final class SocketImpl implements SocketIoClient {
   private volatile boolean leaving;
   /**
    * What the namespace's listener (Parley's chat bridge) keeps with the socket: the state it handed
-   * over when it accepted the connect, set before the setup handler runs.
+   * over when it accepted the connect, set before the setup hooks run.
    */
   public volatile Object bridge;
+  /**
+   * The user a connect hook or middleware of a namespace without a chat server accepted the socket
+   * as ({@code ConnectDecision.acceptAs}); set before the client is told it is connected.
+   */
+  volatile String user;
 
   SocketImpl(
-      String id, String pid, NamespaceImpl ns, SocketIoRuntime.Connection connection, SocketIoHandshake handshake) {
+      String id, String pid, NamespaceImpl ns, SocketIoRuntime.Connection connection, Handshake handshake) {
     this.id = id;
     this.pid = pid;
     this.ns = ns;
@@ -108,7 +113,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public SocketIoHandshake handshake() {
+  public Handshake handshake() {
     return handshake;
   }
 
@@ -236,12 +241,12 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public void onAny(AnyEventHandler handler) {
+  public void onAny(AnyEventHook handler) {
     listeners().any.add(Objects.requireNonNull(handler, "handler"));
   }
 
   @Override
-  public void offAny(AnyEventHandler handler) {
+  public void offAny(AnyEventHook handler) {
     Listeners l = listeners;
     if (l != null) {
       l.any.remove(handler);
@@ -262,8 +267,8 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   @Override
-  public void onError(Consumer<Exception> handler) {
-    listeners().errors.add(Objects.requireNonNull(handler, "handler"));
+  public void onError(SocketErrorHook hook) {
+    listeners().errors.add(Objects.requireNonNull(hook, "hook"));
   }
 
   private Listeners listeners() {
@@ -281,9 +286,9 @@ public final class SocketImpl implements SocketIoClient {
 
   /** What the application added to this one socket, in the order it added them. */
   private static final class Listeners {
-    final List<AnyEventHandler> any = new CopyOnWriteArrayList<>();
+    final List<AnyEventHook> any = new CopyOnWriteArrayList<>();
     final List<EventMiddleware> middlewares = new CopyOnWriteArrayList<>();
-    final List<Consumer<Exception>> errors = new CopyOnWriteArrayList<>();
+    final List<SocketErrorHook> errors = new CopyOnWriteArrayList<>();
   }
 
   @Override
@@ -327,6 +332,14 @@ public final class SocketImpl implements SocketIoClient {
   /** Whether the socket is gone or on its way out, so that its id may be given to another. */
   boolean leaving() {
     return leaving || !connected;
+  }
+
+  @Override
+  public java.util.Optional<String> user() {
+    if (bridge instanceof ChatSocket chat) {
+      return java.util.Optional.ofNullable(chat.user);
+    }
+    return java.util.Optional.ofNullable(user);
   }
 
   @Override
@@ -405,13 +418,13 @@ public final class SocketImpl implements SocketIoClient {
       Listeners l, boolean all) {
     boolean handled = !handlers.isEmpty();
     if (l != null) {
-      for (AnyEventHandler h : l.any) {
+      for (AnyEventHook h : l.any) {
         handled = true;
         try {
           h.onEvent(this, event, args, ack);
         } catch (Throwable e) {
           Threads.rethrowIfFatal(e);
-          log.error("Socket.IO any-event handler failed on '{}'", LogText.of(event), e);
+          log.error("Socket.IO any-event hook failed on '{}'", LogText.of(event), e);
         }
       }
     }
@@ -425,7 +438,7 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
-  private void call(EventHandler handler, String event, List<Object> args, Ack ack) {
+  private void call(EventHook handler, String event, List<Object> args, Ack ack) {
     try {
       handler.onEvent(this, args, ack);
     } catch (Throwable e) {
@@ -434,7 +447,7 @@ public final class SocketImpl implements SocketIoClient {
     }
   }
 
-  /** On a worker: the socket's middlewares in order; false, once the error handlers had it, if one refused. */
+  /** On a worker: the socket's middlewares in order; false, once the error hooks had it, if one refused. */
   private boolean passes(Listeners l, String event, List<Object> args) {
     for (EventMiddleware m : l.middlewares) {
       try {
@@ -445,12 +458,12 @@ public final class SocketImpl implements SocketIoClient {
         if (l.errors.isEmpty()) {
           log.debug("event '{}' of {} refused by a middleware: {}", LogText.of(event), id, LogText.of(String.valueOf(e)));
         }
-        for (Consumer<Exception> handler : l.errors) {
+        for (SocketErrorHook hook : l.errors) {
           try {
-            handler.accept(refusal);
+            hook.onError(this, refusal);
           } catch (Throwable failed) {
             Threads.rethrowIfFatal(failed);
-            log.error("Socket.IO error handler failed", failed);
+            log.error("Socket.IO error hook failed", failed);
           }
         }
         return false;
@@ -472,7 +485,7 @@ public final class SocketImpl implements SocketIoClient {
         call.run();
       } catch (Throwable e) {
         Threads.rethrowIfFatal(e);
-        log.error("Socket.IO handler failed", e);
+        log.error("Socket.IO hook failed", e);
       }
     });
     if (!queued) {
@@ -506,7 +519,7 @@ public final class SocketImpl implements SocketIoClient {
   }
 
   /**
-   * On the loop: the client went away before the socket was connected (during the setup handler):
+   * On the loop: the client went away before the socket was connected (during the setup hooks):
    * it leaves the rooms the setup put it in, and no handler is told, as none was told it connected.
    */
   void abandon() {

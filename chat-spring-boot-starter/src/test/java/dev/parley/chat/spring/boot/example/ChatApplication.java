@@ -1,6 +1,7 @@
 package dev.parley.chat.spring.boot.example;
 
-import dev.parley.chat.HookResult;
+import dev.parley.chat.Decision;
+import dev.parley.chat.MessageDecision;
 import dev.parley.chat.JoinHook;
 import dev.parley.chat.MessageHook;
 import org.springframework.boot.SpringApplication;
@@ -19,8 +20,8 @@ public class ChatApplication {
   @Bean
   MessageHook wordFilter() {
     return msg -> msg.message().text().contains("darn")
-        ? HookResult.rewrite(msg.message().text().replace("darn", "d**n"))
-        : HookResult.accept();
+        ? MessageDecision.rewrite(msg.message().text().replace("darn", "d**n"))
+        : MessageDecision.accept();
   }
 
   /** Greets whoever joins a room. */
@@ -28,7 +29,7 @@ public class ChatApplication {
   JoinHook greeter() {
     return join -> {
       join.reply("Welcome to " + join.room() + ", " + join.user());
-      return HookResult.accept();
+      return Decision.accept();
     };
   }
 }

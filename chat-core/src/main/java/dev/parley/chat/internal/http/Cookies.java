@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal;
+package dev.parley.chat.internal.http;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +17,10 @@ public final class Cookies {
     for (String line : headerLines) {
       for (String part : line.split(";")) {
         int eq = part.indexOf('=');
-        if (eq > 0) {
-          cookies.putIfAbsent(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        // The name is trimmed before it is checked: " =x" (after the "; ") has no name either.
+        String name = eq < 0 ? "" : part.substring(0, eq).trim();
+        if (!name.isEmpty()) {
+          cookies.putIfAbsent(name, part.substring(eq + 1).trim());
         }
       }
     }

@@ -8,7 +8,7 @@ package dev.parley.chat.socketio;
  * from several threads at once.
  */
 @FunctionalInterface
-public interface ConnectionHandler {
+public interface ConnectionHook {
   /**
    * Handles a new connection, for example by joining rooms or greeting the client.
    *

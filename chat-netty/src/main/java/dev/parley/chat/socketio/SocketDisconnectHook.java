@@ -8,7 +8,7 @@ package dev.parley.chat.socketio;
  * is dropped.
  */
 @FunctionalInterface
-public interface DisconnectHandler {
+public interface SocketDisconnectHook {
   /**
    * Handles a disconnect.
    *

@@ -10,7 +10,7 @@ import java.util.List;
  * several threads at once.
  */
 @FunctionalInterface
-public interface EventHandler {
+public interface EventHook {
   /**
    * Handles an event.
    *

@@ -5,17 +5,17 @@ import java.util.List;
 /**
  * Handles every event a socket receives, whatever its name, as socket.io's {@code socket.onAny}:
  * registered with {@link SocketIoClient#onAny}. Runs on the worker pool, in the socket's order, before
- * the event's own handlers, and may block; exceptions are logged and the next handler still runs.
+ * the event's own hooks, and may block; exceptions are logged and the next hook still runs.
  */
 @FunctionalInterface
-public interface AnyEventHandler {
+public interface AnyEventHook {
   /**
    * Handles an event.
    *
    * @param client the socket that received it
    * @param event the event's name
    * @param args the event's arguments, without the name; unmodifiable
-   * @param ack the acknowledgement the client asked for, shared with the event's own handlers: the
+   * @param ack the acknowledgement the client asked for, shared with the event's own hooks: the
    *     first {@link Ack#send} of any of them is the one sent
    * @throws Exception on failure, which is logged
    */
