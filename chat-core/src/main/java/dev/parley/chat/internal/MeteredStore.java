@@ -71,6 +71,23 @@ final class MeteredStore implements HistoryStore {
     return timed(StoreOperation.REMOVE, System.nanoTime(), store.clear(stream, throughId));
   }
 
+  // Bans and markers are timed as appends and reads are; without forwarding, a server with metrics
+  // would keep neither (the interface's defaults keep none).
+  @Override
+  public CompletionStage<Void> ban(dev.parley.chat.history.Ban ban) {
+    return timed(StoreOperation.APPEND, System.nanoTime(), store.ban(ban));
+  }
+
+  @Override
+  public CompletionStage<Void> unban(String room, String user) {
+    return timed(StoreOperation.REMOVE, System.nanoTime(), store.unban(room, user));
+  }
+
+  @Override
+  public java.util.Optional<dev.parley.chat.history.Ban> ban(String room, String user) {
+    return read(() -> store.ban(room, user));
+  }
+
   @Override
   public CompletionStage<Void> markRead(String stream, String user, String throughId) {
     return timed(StoreOperation.APPEND, System.nanoTime(), store.markRead(stream, user, throughId));
