@@ -5,6 +5,8 @@
 # (simple names, default all of them). One fuzz test at a time, each in a JVM of its own. Findings
 # land in the test's Inputs directory under src/test/resources; commit them to keep them as
 # regression inputs. The generated corpus grows in chat-netty/.cifuzz-corpus (not committed).
+# Unlike verify's repeatable run (a fixed seed and run count), each campaign runs for DURATION from a
+# new random seed (libFuzzer prints it as "Seed: N"); FUZZ_SEED=N runs again from seed N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +26,7 @@ for test in "${tests[@]}"; do
   if ! mvn -B -pl chat-netty -am verify -Dinvoker.skip -DskipAutobahn -Dmaven.javadoc.skip -Djapicmp.skip \
       -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false \
       -Dit.test="$test" -Dfailsafe.failIfNoSpecifiedTests=false \
-      -Dfuzz.duration="$duration" < /dev/null; then
+      -Dfuzz.duration="$duration" -Dfuzz.runs=0 -Dfuzz.seed="${FUZZ_SEED:-0}" < /dev/null; then
     echo "== $test: finding (see chat-netty/target/fuzz-reports and the test's Inputs directory)"
     status=1
   fi

@@ -1,6 +1,10 @@
 package dev.parley.chat;
 
-/** What a moderator does to a user in a room; see {@link ModerationHook}. */
+/**
+ * What a moderator does to a user in a room; see {@link ModerationHook}.
+ *
+ * <p>A constant: immutable, and safe to share between threads.
+ */
 public enum ModerationAction {
   /** Take the user out of the room now; they may join again. */
   KICK,

@@ -5,6 +5,9 @@ import java.time.Duration;
 /**
  * What a moderation hook is told: who asks to do what to whom, where.
  *
+ * <p>Immutable; made by the server for one call of the hook, on the hook executor, and worth
+ * keeping only as long as that call (its {@code server} may be used from any thread).
+ *
  * @param server the server
  * @param connection the connection asking; its {@code user} is set
  * @param room the room

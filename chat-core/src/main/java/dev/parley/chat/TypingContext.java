@@ -3,6 +3,9 @@ package dev.parley.chat;
 /**
  * What a typing hook is told: who starts typing, and where.
  *
+ * <p>Immutable; made by the server for one call of the hook, on the hook executor, and worth
+ * keeping only as long as that call (its {@code server} may be used from any thread).
+ *
  * @param server the server, for actions
  * @param connection the typing connection; its {@code user} is set
  * @param room the room typed in, or {@code null} for a private conversation

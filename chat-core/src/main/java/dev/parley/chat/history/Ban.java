@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * A user's ban from a room, as a {@link HistoryStore} keeps it.
  *
+ * <p>An immutable value, safe to share between threads: a store makes one when it reads a ban, and
+ * it describes the ban as it was then (a later unban or a new ban does not change it).
+ *
  * @param room the room
  * @param user the banned user
  * @param until when the ban ends, or {@code null} for a permanent one

@@ -12,8 +12,12 @@ import java.util.Objects;
  * {@link #encoded(Encoding)}: the first recipient's call encodes, every later one gets the same
  * value back, so a broadcast is encoded once per format however many recipients it has.
  *
- * <p>Thread-safe: recipients may be sent the event from several threads; {@link #encoded} runs an
- * encoding at most once per instance even then (the others wait for it). The event and its
+ * <p>Thread-safe: recipients may be sent the event from several threads. {@link #encoded} encodes
+ * without holding a lock, so one recipient's encoding never makes another wait; two threads that
+ * ask for the same format at the same moment may both encode it, and then the first to finish wins:
+ * both get its value, and the other is dropped. (Recipients are normally handed the event in turn,
+ * so that race is rare; waiting for each other would cost every send a lock held through an
+ * encoding.) The event and its
  * encodings live as long as some recipient holds the instance, normally only while the server hands
  * it out.
  */
@@ -41,16 +45,27 @@ public final class SharedEvent {
 
   /**
    * The event in one format, encoded by the first call with this encoding and shared by all later
-   * ones.
+   * ones. Encodes outside any lock: calls racing for the same format may each encode, and all of
+   * them return the value of the first to finish.
    *
    * @param encoding the format, one instance per format (the instance is the key; a new lambda on
-   *     each call would encode each time); it must not ask this event for the same encoding
+   *     each call would encode each time)
    * @param <T> what the format produces, for example the bytes of a frame; recipients share it, so
    *     it must not be changed
    * @return what {@code encoding} made of the event, the same instance for every call
    */
+  public <T> T encoded(Encoding<T> encoding) {
+    Objects.requireNonNull(encoding, "encoding");
+    T known = lookup(encoding);
+    if (known != null) {
+      return known;
+    }
+    T value = Objects.requireNonNull(encoding.encode(event), "encoding");
+    return storeUnlessRaced(encoding, value);
+  }
+
   @SuppressWarnings("unchecked")
-  public synchronized <T> T encoded(Encoding<T> encoding) {
+  private synchronized <T> T lookup(Encoding<T> encoding) {
     if (key1 == encoding) {
       return (T) value1;
     }
@@ -64,7 +79,15 @@ public final class SharedEvent {
         }
       }
     }
-    T value = Objects.requireNonNull(encoding.encode(event), "encoding");
+    return null;
+  }
+
+  /** Keeps {@code value} unless another call stored this format first; returns what is kept. */
+  private synchronized <T> T storeUnlessRaced(Encoding<T> encoding, T value) {
+    T first = lookup(encoding);
+    if (first != null) {
+      return first;
+    }
     if (key1 == null) {
       key1 = encoding;
       value1 = value;

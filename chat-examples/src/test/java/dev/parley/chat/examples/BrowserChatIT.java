@@ -1,5 +1,6 @@
 package dev.parley.chat.examples;
 
+import dev.parley.chat.netty.NodeProject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;

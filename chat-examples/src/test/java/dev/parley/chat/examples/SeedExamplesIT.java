@@ -1,5 +1,6 @@
 package dev.parley.chat.examples;
 
+import dev.parley.chat.netty.NodeProject;
 import dev.parley.chat.history.InMemoryHistoryStore;
 import dev.parley.chat.history.Retention;
 

@@ -1,5 +1,6 @@
 package dev.parley.chat.examples;
 
+import dev.parley.chat.netty.NodeProject;
 import dev.parley.chat.cluster.redis.RedisProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

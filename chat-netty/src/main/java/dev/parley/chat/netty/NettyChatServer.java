@@ -5,10 +5,8 @@ import dev.parley.chat.ChatServer;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.netty.internal.EventLoops;
-import dev.parley.chat.netty.internal.HttpRoutes;
-import dev.parley.chat.netty.internal.JsonEndpoint;
 import dev.parley.chat.netty.internal.NettyServer;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
+import dev.parley.chat.netty.internal.EngineIoServer;
 import dev.parley.chat.netty.internal.socketio.ChatBridge;
 import dev.parley.chat.netty.internal.socketio.SocketIoRuntime;
 import dev.parley.chat.socketio.ChatEvents;
@@ -109,9 +107,8 @@ public final class NettyChatServer {
         b.socketIoConfig.upgradeTimeout().toMillis(),
         b.config.maxQueuedBytes(),
         b.config.allowedOrigins()), socketIo, metrics);
-    this.server = new NettyServer(b.config, b.chat == null ? null : JsonEndpoint.factory(b.chat, b.config),
-        engineIo == null ? List.of() : List.of(engineIo),
-        b.httpRoutes.isEmpty() ? null : new HttpRoutes(b.httpRoutes, workers), b.eventLoops);
+    this.server = new NettyServer(b.config, b.chat == null ? null : NettyServer.jsonEndpoint(b.chat, b.config),
+        engineIo == null ? List.of() : List.of(engineIo), b.httpRoutes, workers, b.eventLoops);
     metrics.gauge(ChatMetrics.Gauge.OUTBOUND_QUEUE_BYTES, server::queuedBytes);
   }
 

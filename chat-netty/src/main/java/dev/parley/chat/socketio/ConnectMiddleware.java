@@ -12,6 +12,10 @@ import dev.parley.chat.ConnectDecision;
  *
  * <p>Runs on the worker pool and may block; the CONNECT answer waits for it (within {@link
  * SocketIoConfig#connectTimeout()} for a client's first namespace).
+ *
+ * <p>Lifecycle: registered once, for the life of its namespace (there is no way to remove it); the
+ * same instance runs for every connect, on several worker threads at once, so it must be
+ * thread-safe.
  */
 @FunctionalInterface
 public interface ConnectMiddleware {

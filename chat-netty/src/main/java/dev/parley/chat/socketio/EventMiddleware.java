@@ -12,6 +12,11 @@ import java.util.List;
  *
  * <p>Runs on the worker pool, in the socket's order, and may block: while a socket has a middleware,
  * all of its events (on the chat namespace, its chat requests too) go through the worker pool.
+ *
+ * <p>Lifecycle: registered for the life of its socket (there is no way to remove it), and dropped
+ * with the socket when it disconnects. One socket's events reach it one at a time; an instance
+ * registered on several sockets runs on several worker threads at once, so it must then be
+ * thread-safe.
  */
 @FunctionalInterface
 public interface EventMiddleware {

@@ -13,6 +13,11 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * One client socket in one namespace, from its connect until it disconnects (then its methods do
  * nothing, and {@link #connected()} is false). Safe to use from any thread.
+ *
+ * <p>Lifecycle: the server makes one when the client connects to the namespace and hands it to the
+ * namespace's connection handlers; the application may keep it, but it serves nothing once
+ * disconnected, and a client that reconnects is a new instance (with the same {@link #id()} only
+ * when its connection state was recovered).
  */
 public interface SocketIoClient {
   /** The socket's id, random and unguessable; also the name of a room only it is in. */

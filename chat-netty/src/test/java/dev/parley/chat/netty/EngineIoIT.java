@@ -1,6 +1,6 @@
 package dev.parley.chat.netty;
 
-import dev.parley.chat.netty.internal.engineio.EngineIoTestAccess;
+import dev.parley.chat.netty.internal.EngineIoTestAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;

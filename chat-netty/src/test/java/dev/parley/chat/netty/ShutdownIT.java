@@ -51,7 +51,7 @@ class ShutdownIT {
     var poll = http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "&sid=" + sid)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!dev.parley.chat.netty.internal.engineio.EngineIoTestAccess.hasPendingPoll(netty.engineIo(), sid)) {
+    while (!dev.parley.chat.netty.internal.EngineIoTestAccess.hasPendingPoll(netty.engineIo(), sid)) {
       assertThat(System.nanoTime()).as("the poll reaches the server").isLessThan(deadline);
       Thread.yield();
     }

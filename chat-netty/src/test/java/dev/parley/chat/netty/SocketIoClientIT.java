@@ -9,16 +9,11 @@ import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.ClearHistoryDecision;
 import dev.parley.chat.Decision;
 import dev.parley.chat.socketio.SocketIoConfig;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +30,7 @@ class SocketIoClientIT {
 
   @Test
   void theOfficialClientPassesEveryScenarioOnEveryTransport() throws Exception {
-    Path js = prepareNodeProject();
+    Path js = NodeProject.install("src/test/js", "target/socketio-js", "socket.io-client");
     ChatServer chat = ChatServer.builder()
         .onConnect(h -> h.query("banned").isPresent() ? ConnectDecision.reject("You are banned")
             : h.auth().get("name") instanceof String name ? ConnectDecision.acceptAs(name)
@@ -198,7 +193,7 @@ class SocketIoClientIT {
         .build()
         .start().toCompletableFuture().join();
     try {
-      runNodeTests(js, "socketio.test.mjs", Map.of(
+      NodeProject.runTests(js, "socketio.test.mjs", Map.of(
           "PARLEY_URL", "http://127.0.0.1:" + server.port(),
           "PARLEY_RECOVERY_URL", "http://127.0.0.1:" + recovery.port()));
     } finally {
@@ -212,53 +207,5 @@ class SocketIoClientIT {
   /** A connect middleware's bug: refuses the client with a generic message. */
   private static ConnectDecision failing() {
     throw new IllegalStateException("a bug in the middleware");
-  }
-
-  /**
-   * Runs one test file of the JS project with Node's test runner, with these environment variables,
-   * and asserts that its tests ran and passed; prints their output.
-   */
-  static void runNodeTests(Path js, String testFile, Map<String, String> environment) throws Exception {
-    ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
-        .directory(js.toFile())
-        .redirectErrorStream(true);
-    run.environment().putAll(environment);
-    Process node = run.start();
-    node.getOutputStream().close();
-    String output;
-    try (var in = node.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    boolean done = node.waitFor(5, TimeUnit.MINUTES);
-    System.out.println(output);
-    assertThat(done).as("node finished").isTrue();
-    assertThat(node.exitValue()).as("node --test exit code; output above").isZero();
-    assertThat(output).as("tests ran and none failed").containsPattern("ℹ pass [1-9]\\d*").contains("ℹ fail 0");
-  }
-
-  /** Copies the JS project to target/ and installs its packages there, once. */
-  static Path prepareNodeProject() throws IOException, InterruptedException {
-    Path source = Path.of("src/test/js");
-    Path target = Path.of("target/socketio-js");
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.list(source)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
-    if (!Files.isDirectory(target.resolve("node_modules/socket.io-client"))) {
-      // Never inheritIO(): the test JVM's stdin and stdout are Surefire's channel to Maven, and a
-      // child writing to (or reading from) them corrupts it and fails the build.
-      Path log = target.resolve("npm-ci.log");
-      Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-          .directory(target.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
-          .start();
-      npm.getOutputStream().close();
-      assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm ci finished; output in %s", log.toAbsolutePath()).isTrue();
-      assertThat(npm.exitValue()).as("npm ci exit code; output:%n%s", Files.readString(log)).isZero();
-    }
-    return target;
   }
 }

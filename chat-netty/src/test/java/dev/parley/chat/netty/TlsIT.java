@@ -158,7 +158,7 @@ class TlsIT {
 
   @Test
   void theOfficialSocketIoClientChatsOverHttps() throws Exception {
-    SocketIoClientIT.runNodeTests(SocketIoClientIT.prepareNodeProject(), "tls.test.mjs", Map.of(
+    NodeProject.runTests(NodeProject.install("src/test/js", "target/socketio-js", "socket.io-client"), "tls.test.mjs", Map.of(
         "PARLEY_TLS_URL", "https://127.0.0.1:" + server.port(),
         "PARLEY_TLS_CA", certificate.toAbsolutePath().toString()));
   }

@@ -74,6 +74,9 @@ import org.junit.jupiter.api.Test;
  * <p>Threading: JUnit runs each test on one thread, with a fresh instance of the subclass; some tests
  * call the engine from several threads at once, as a server would, so {@link #newNode} must make
  * nodes that are safe to call from any thread.
+ *
+ * <p>Why one class of over 500 lines: it is the contract, one short test per rule; an implementer
+ * extends one class and gets all of them, and an engine cannot pass part of the contract.
  */
 public abstract class ClusterEngineContract {
   // Over 500 lines on purpose: one job (the ClusterEngine contract), as a list of short,

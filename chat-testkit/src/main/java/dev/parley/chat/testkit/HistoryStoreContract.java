@@ -55,6 +55,9 @@ import org.junit.jupiter.api.Test;
  * call the store from that thread, one calls it from several threads at once, and they wait on the
  * stages it returns, which may complete on any thread: {@link #newStore} must make stores that are
  * safe to call from any thread.
+ *
+ * <p>Why one class of over 500 lines: it is the contract, one short test per rule; an implementer
+ * extends one class and gets all of them, and a store cannot pass part of the contract.
  */
 public abstract class HistoryStoreContract {
   // Over 500 lines on purpose: one job (the HistoryStore contract), as a list of short, independent

@@ -18,11 +18,16 @@ import org.junit.jupiter.api.Test;
  * {@link ChatConfig.Builder#keepPresenceNotices(boolean)} says so.
  */
 class PresenceNoticesTest {
+  /** What the server keeps, to look at directly; JUnit makes one per test. */
+  private final InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+
+  private ChatTestKit withStore() {
+    return ChatTestKit.create(b -> b.historyStore(store));
+  }
 
   @Test
   void byDefault_noticesAreSentLiveAfterThePresence_butNotKept() {
-    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
-    try (ChatTestKit kit = ChatTestKit.create(b -> b.historyStore(store))) {
+    try (ChatTestKit kit = withStore()) {
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = kit.joined("lobby", "bob");
       assertThat(alice.takeEvent()).isEqualTo(new ServerEvent.Presence("lobby", "bob", true));
@@ -87,8 +92,7 @@ class PresenceNoticesTest {
    */
   @Test
   void everyoneLeavingLeavesNoDepartureNoticesInTheStore() {
-    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
-    try (ChatTestKit kit = ChatTestKit.create(b -> b.historyStore(store))) {
+    try (ChatTestKit kit = withStore()) {
       TestClient watcher = kit.joined("lobby", "watcher");
       TestClient alice = kit.joined("lobby", "alice");
       TestClient bob = kit.joined("lobby", "bob");

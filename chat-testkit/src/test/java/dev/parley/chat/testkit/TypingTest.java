@@ -22,12 +22,28 @@ class TypingTest {
     return new ClientRequest.Typing(null, room, to, typing);
   }
 
+  /** alice and bob in the lobby, bob's arrival already taken from alice's events. */
+  private record Lobby(TestClient alice, TestClient bob) {
+    /** bob starts typing in the lobby, and alice is told. */
+    void bobTypes() {
+      bob.request(typing("lobby", null, true));
+      alice.take(ServerEvent.Typing.class);
+    }
+  }
+
+  private static Lobby aliceAndBob(ChatTestKit kit) {
+    TestClient alice = kit.joined("lobby", "alice");
+    TestClient bob = kit.joined("lobby", "bob");
+    alice.take(ServerEvent.Presence.class);
+    return new Lobby(alice, bob);
+  }
+
   @Test
   void aRoomsOtherMembersSeeWhoIsTyping_theTyperDoesNot_andNothingIsKept() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = kit.joined("lobby", "alice");
-      TestClient bob = kit.joined("lobby", "bob");
-      alice.take(ServerEvent.Presence.class);
+      Lobby lobby = aliceAndBob(kit);
+      TestClient alice = lobby.alice();
+      TestClient bob = lobby.bob();
 
       bob.request(typing("lobby", null, true));
 
@@ -66,9 +82,9 @@ class TypingTest {
   void aConnectionSendsAtMostTypingPerSecond_thenIsRefusedUntilTheClockMoves() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(
         ChatConfig.builder().announcePresence(false).typingPerSecond(2).build()))) {
-      TestClient alice = kit.joined("lobby", "alice");
-      TestClient bob = kit.joined("lobby", "bob");
-      alice.take(ServerEvent.Presence.class);
+      Lobby lobby = aliceAndBob(kit);
+      TestClient alice = lobby.alice();
+      TestClient bob = lobby.bob();
 
       bob.request(typing("lobby", null, true));
       bob.request(typing("lobby", null, true));
@@ -89,18 +105,16 @@ class TypingTest {
   @Test
   void sendingTheMessageStopsTheIndicator_butNotOnceItExpiredByTheServersClock() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = kit.joined("lobby", "alice");
-      TestClient bob = kit.joined("lobby", "bob");
-      alice.take(ServerEvent.Presence.class);
+      Lobby lobby = aliceAndBob(kit);
+      TestClient alice = lobby.alice();
+      TestClient bob = lobby.bob();
 
-      bob.request(typing("lobby", null, true));
-      alice.take(ServerEvent.Typing.class);
+      lobby.bobTypes();
       bob.send("lobby", "done");
       assertThat(alice.takeMessage().text()).isEqualTo("done");
       assertThat(alice.take(ServerEvent.Typing.class)).isEqualTo(new ServerEvent.Typing("lobby", "bob", null, false, 0));
 
-      bob.request(typing("lobby", null, true));
-      alice.take(ServerEvent.Typing.class);
+      lobby.bobTypes();
       kit.clock().advance(Duration.ofMillis(TIMEOUT));
       bob.send("lobby", "later");
       assertThat(alice.takeMessage().text()).isEqualTo("later");
@@ -111,12 +125,11 @@ class TypingTest {
   @Test
   void leavingOrDisconnectingStopsTheIndicator() {
     try (ChatTestKit kit = quiet()) {
-      TestClient alice = kit.joined("lobby", "alice");
-      TestClient bob = kit.joined("lobby", "bob");
-      alice.take(ServerEvent.Presence.class);
+      Lobby lobby = aliceAndBob(kit);
+      TestClient alice = lobby.alice();
+      TestClient bob = lobby.bob();
 
-      bob.request(typing("lobby", null, true));
-      alice.take(ServerEvent.Typing.class);
+      lobby.bobTypes();
       bob.leave("lobby");
       assertThat(alice.takeEvent()).isEqualTo(new ServerEvent.Typing("lobby", "bob", null, false, 0));
       alice.take(ServerEvent.Presence.class);

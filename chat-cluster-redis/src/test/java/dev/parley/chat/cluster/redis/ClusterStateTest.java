@@ -109,16 +109,26 @@ class ClusterStateTest extends RedisTest {
     assertThat(get(b.takeSession("s2"))).isEmpty();
   }
 
-  @Test
-  void aNodeThatStops_isReaped_itsUsersLeaveOnce_andItsNamesAreFree() throws Exception {
-    RecordingNode na = new RecordingNode();
-    RecordingNode nb = new RecordingNode();
+  private record TwoNodes(RedisClusterEngine a, RedisClusterEngine b) {}
+
+  /** Nodes a and b, both following room r, with bob in r on b (connection b1). */
+  private TwoNodes bobInROnB(RecordingNode na, RecordingNode nb) throws Exception {
     RedisClusterEngine a = nodes.start(na);
     RedisClusterEngine b = nodes.start(nb);
     get(a.follow("r", 0));
     get(b.follow("r", 0));
     get(b.claim("bob", "b1", false));
     get(b.enter("r", "bob", "b1"));
+    return new TwoNodes(a, b);
+  }
+
+  @Test
+  void aNodeThatStops_isReaped_itsUsersLeaveOnce_andItsNamesAreFree() throws Exception {
+    RecordingNode na = new RecordingNode();
+    RecordingNode nb = new RecordingNode();
+    TwoNodes started = bobInROnB(na, nb);
+    RedisClusterEngine a = started.a();
+    RedisClusterEngine b = started.b();
     get(b.enter("r", "bob", "b2"));
     get(a.claim("carol", "a1", false));
     get(a.enter("r", "carol", "a1"));
@@ -157,12 +167,9 @@ class ClusterStateTest extends RedisTest {
     RecordingNode nb = new RecordingNode();
     na.liveDepartureNotices = true;
     nb.liveDepartureNotices = true;
-    RedisClusterEngine a = nodes.start(na);
-    RedisClusterEngine b = nodes.start(nb);
-    get(a.follow("r", 0));
-    get(b.follow("r", 0));
-    get(b.claim("bob", "b1", false));
-    get(b.enter("r", "bob", "b1"));
+    TwoNodes started = bobInROnB(na, nb);
+    RedisClusterEngine a = started.a();
+    RedisClusterEngine b = started.b();
 
     // b freezes in its next delivery, so it stops heartbeating and a reaps it.
     nb.freeze();

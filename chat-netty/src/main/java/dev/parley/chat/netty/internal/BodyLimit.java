@@ -1,7 +1,6 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;

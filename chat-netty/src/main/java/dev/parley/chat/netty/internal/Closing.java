@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * close is sent at most once per connection: Netty would echo the client's reply to our own close
  * with a second close frame, which browsers report as an error.
  */
-public final class Closing {
+final class Closing {
   /** The write of our close frame, once there is one; set and read on the channel's event loop only. */
   private static final AttributeKey<ChannelFuture> CLOSE_SENT = AttributeKey.valueOf("parley.closeSent");
   /** The peer's close arrived while ours was decided but not yet written; on the event loop only. */

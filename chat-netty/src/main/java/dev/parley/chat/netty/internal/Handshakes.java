@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a site's host and origin, a browser's user agent, the path) are one string each rather than a copy
  * per connection.
  */
-public final class Handshakes {
+final class Handshakes {
   private Handshakes() {}
 
   /** Headers that only carry the upgrade itself; after it they say nothing about the client. */

@@ -1,7 +1,6 @@
 package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -24,13 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The application's {@link HttpRoute}s by exact path, run on a worker executor. */
-public final class HttpRoutes {
+final class HttpRoutes {
   private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
 
   private final Map<String, HttpRoute> routes;
   private final Executor executor;
 
-  public HttpRoutes(Map<String, HttpRoute> routes, Executor executor) {
+  HttpRoutes(Map<String, HttpRoute> routes, Executor executor) {
     this.routes = Map.copyOf(routes);
     this.executor = executor;
   }

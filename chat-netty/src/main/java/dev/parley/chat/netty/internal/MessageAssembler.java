@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * hold a partial message for as long as it stays connected. One instance per connection, used on its
  * event loop only.
  */
-public final class MessageAssembler extends ChannelInboundHandlerAdapter {
+final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(MessageAssembler.class);
   private final int maxMessageBytes;
   private final long deadlineMillis;

@@ -1,8 +1,10 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.monitoring.ChatMetrics;
+import dev.parley.chat.netty.HttpRoute;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.spi.CloseCodes;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -23,8 +25,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -56,26 +60,29 @@ public final class NettyServer {
    * @param engines Engine.IO servers (Socket.IO's among them), each at its own path
    */
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines) {
-    this(config, endpoint, engines, null);
-  }
-
-  /** As above, with the application's HTTP routes ({@code null} for none). */
-  public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines,
-      HttpRoutes routes) {
-    this(config, endpoint, engines, routes, null);
+    this(config, endpoint, engines, Map.of(), null, null);
   }
 
   /**
-   * As above, on the application's event loops ({@code null} for loops of its own, made at {@link
-   * #start()} and shut down by {@link #stop()}).
+   * As above, with the application's HTTP routes by exact path, run on {@code routeExecutor}, and
+   * on the application's event loops ({@code null} for loops of its own, made at {@link #start()}
+   * and shut down by {@link #stop()}).
    */
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint, List<EngineIoServer> engines,
-      HttpRoutes routes, EventLoops given) {
+      Map<String, HttpRoute> routes, Executor routeExecutor, EventLoops given) {
     this.given = given;
-    this.routes = routes;
+    this.routes = routes.isEmpty() ? null : new HttpRoutes(routes, routeExecutor);
     this.config = config;
     this.endpoint = endpoint;
     this.engines = List.copyOf(engines);
+  }
+
+  /** The JSON protocol endpoint's handlers for {@code chat}, one per connection, sharing one codec. */
+  public static Supplier<ChannelHandler> jsonEndpoint(ChatServer chat, NettyConfig config) {
+    JsonProtocol protocol = new JsonProtocol();
+    ChatMetrics metrics = chat.metrics();
+    Runnable slowConsumer = () -> metrics.slowConsumerClosed(ChatMetrics.Protocol.JSON);
+    return () -> new ChatFrameHandler(chat, protocol, config, slowConsumer);
   }
 
   public NettyServer(NettyConfig config, Supplier<ChannelHandler> endpoint) {

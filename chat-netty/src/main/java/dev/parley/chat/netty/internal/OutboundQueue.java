@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * or grows memory without bound. A broadcast's frame is shared, never copied: it is framed once, as
  * a {@link WsFrame}, whose buffer every recipient's queue holds a duplicate of.
  */
-public final class OutboundQueue {
+final class OutboundQueue {
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
   /** Every upgraded channel carries its queue, so shutdown can close each politely. */

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * is logged at DEBUG without a stack trace, so that no client can make the server log at WARN;
  * anything else is a bug of the server's and is logged at WARN with its stack trace.
  */
-public final class PeerFailures {
+final class PeerFailures {
   private PeerFailures() {}
 
   /** Whether {@code cause} can be the peer's doing rather than a bug in the server. */

@@ -9,8 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import dev.parley.chat.netty.internal.engineio.EngineIoFrameHandler;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -33,7 +31,7 @@ import java.util.function.Supplier;
  * reassembled frames for the endpoint handler. The endpoint is pluggable so that the WebSocket
  * compliance tests run this same pipeline with an echo endpoint.
  */
-public final class ServerInitializer extends ChannelInitializer<Channel> {
+final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_TIMEOUT = "http-timeout";
   private static final String HTTP_BODY_LIMIT = "http-body-limit";
   private static final String HTTP_HANDLER = "http-handler";

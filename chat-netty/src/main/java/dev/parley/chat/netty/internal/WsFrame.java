@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * {@link dev.parley.chat.spi.SharedEvent} encoding, an Engine.IO frame sent to many sessions)
  * keeps one of these with it. Thread-safe.
  */
-public final class WsFrame {
+final class WsFrame {
   private final byte[] frame;
   /**
    * The frame in direct memory, made for a second recipient: the socket writes from it with no

@@ -17,6 +17,10 @@ import org.springframework.context.annotation.Bean;
  * parley} ({@code /actuator/health/parley}), when Spring Boot's health support is on the class
  * path (Actuator brings it): {@link NettyChatServer#health()}, or {@link ChatServer#health()} when
  * the context has no Netty server. Off with {@code management.health.parley.enabled=false}.
+ *
+ * <p>Made by Spring, once per application context, while the context starts; the indicator lives
+ * as long as the context and is called by Actuator on any thread (it only reads the server's
+ * health, which is thread-safe).
  */
 @AutoConfiguration(after = ParleyAutoConfiguration.class)
 // By name: on Spring Boot 3 the class is absent, and a class literal there would only be skipped

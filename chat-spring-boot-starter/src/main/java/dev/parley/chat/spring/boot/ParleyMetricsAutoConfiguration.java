@@ -16,6 +16,10 @@ import org.springframework.context.annotation.Bean;
  * chat-metrics-micrometer} is on the class path, the context has a {@code MeterRegistry}, and the
  * application has no {@link ChatMetrics} bean of its own. The meters are those docs/operations.md
  * lists ({@code parley.connections} and so on).
+ *
+ * <p>Made by Spring, once per application context, while the context starts (on the thread that
+ * starts it); its bean lives as long as the context. The {@link MicrometerChatMetrics} it makes is
+ * thread-safe, as every {@link ChatMetrics} must be.
  */
 @AutoConfiguration(
     before = ParleyAutoConfiguration.class,

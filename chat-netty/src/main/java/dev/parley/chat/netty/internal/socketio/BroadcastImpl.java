@@ -1,6 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.socketio.RemoteSocket;
 import java.time.Duration;

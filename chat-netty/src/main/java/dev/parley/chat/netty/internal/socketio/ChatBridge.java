@@ -1,7 +1,7 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.netty.internal.RandomIds;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.socketio.Ack;

@@ -1,6 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ChatServer;

@@ -2,7 +2,7 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.ChatMessage;
 import dev.parley.chat.MessageKind;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.SharedEvent;

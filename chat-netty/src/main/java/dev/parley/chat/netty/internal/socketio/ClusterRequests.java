@@ -1,7 +1,7 @@
 package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.Handshake;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.RemoteSocket;
 import dev.parley.chat.Handshake;
 import java.io.ByteArrayInputStream;

@@ -2,7 +2,7 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.internal.concurrent.Threads;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.Broadcast;
 import dev.parley.chat.ConnectDecision;
@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A namespace: its handlers, sockets and rooms. */
-public final class NamespaceImpl implements Namespace {
+final class NamespaceImpl implements Namespace {
   private static final Logger log = LoggerFactory.getLogger(NamespaceImpl.class);
 
   private final String name;

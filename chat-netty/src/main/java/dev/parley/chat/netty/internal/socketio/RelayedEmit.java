@@ -1,6 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

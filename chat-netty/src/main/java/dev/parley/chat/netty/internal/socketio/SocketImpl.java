@@ -2,9 +2,9 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.internal.concurrent.Threads;
 import dev.parley.chat.internal.concurrent.SerialExecutor;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
+import dev.parley.chat.netty.internal.CloseReason;
 import dev.parley.chat.internal.logging.LogText;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.socketio.AnyEventHook;
 import dev.parley.chat.socketio.EventMiddleware;
@@ -31,8 +31,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One socket: a client connected to one namespace over one Engine.IO session. */
-public final class SocketImpl implements SocketIoClient {
+/**
+ * One socket: a client connected to one namespace over one Engine.IO session. The public {@link
+ * SocketIoClient} methods may be called from any thread; the others say where they run (the
+ * session's event loop, or a worker).
+ *
+ * <p>Why over 500 lines: it implements the whole of {@link SocketIoClient} (some twenty-five
+ * methods, most a few lines that hand over to the session, the namespace or a {@link
+ * BroadcastImpl}), and what is left is the state of one socket that those methods share: its rooms,
+ * its handlers and middlewares, the serial run of handler calls, and the acknowledgements it waits
+ * for. Each of those is a few small methods over the same fields.
+ */
+final class SocketImpl implements SocketIoClient {
   private static final Logger log = LoggerFactory.getLogger(SocketImpl.class);
 
   /** Something a handler does that may throw. */

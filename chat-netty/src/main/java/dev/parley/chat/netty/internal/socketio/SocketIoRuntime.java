@@ -2,10 +2,10 @@ package dev.parley.chat.netty.internal.socketio;
 
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.internal.logging.LogText;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
-import dev.parley.chat.netty.internal.engineio.EngineListener;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
-import dev.parley.chat.netty.internal.engineio.EngineSession;
+import dev.parley.chat.netty.internal.EngineFrame;
+import dev.parley.chat.netty.internal.EngineListener;
+import dev.parley.chat.netty.internal.CloseReason;
+import dev.parley.chat.netty.internal.EngineSession;
 import dev.parley.chat.socketio.Namespace;
 import dev.parley.chat.socketio.SocketIo;
 import dev.parley.chat.socketio.SocketIoConfig;

@@ -3,7 +3,7 @@ package dev.parley.chat.netty.internal.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

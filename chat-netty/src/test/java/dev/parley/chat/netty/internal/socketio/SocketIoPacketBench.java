@@ -1,6 +1,6 @@
 package dev.parley.chat.netty.internal.socketio;
 
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
+import dev.parley.chat.netty.internal.EngineFrame;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 /**
  * Why an Engine.IO session or a Socket.IO socket ended. Each reason knows the reason Socket.IO's

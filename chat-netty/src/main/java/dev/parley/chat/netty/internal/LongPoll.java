@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;

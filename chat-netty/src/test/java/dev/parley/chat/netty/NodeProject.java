@@ -1,4 +1,4 @@
-package dev.parley.chat.examples;
+package dev.parley.chat.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -12,15 +12,20 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A JavaScript test project copied to target/ and installed there with {@code npm ci}, once per build. */
-final class NodeProject {
+/**
+ * A JavaScript test project copied to target/ and installed there with {@code npm ci}, once per build,
+ * and its Node test files run. Shared with chat-examples' tests through this module's test jar (which
+ * holds this class alone). Thread-safe: {@link #install} is synchronized; {@link #runTests} keeps no
+ * state.
+ */
+public final class NodeProject {
   private NodeProject() {}
 
   /**
    * Copies the files of {@code source} to {@code target} and runs {@code npm ci} there unless
    * {@code node_modules/<marker>} is already installed.
    */
-  static synchronized Path install(String source, String target, String marker) throws IOException, InterruptedException {
+  public static synchronized Path install(String source, String target, String marker) throws IOException, InterruptedException {
     Path from = Path.of(source);
     Path to = Path.of(target);
     Files.createDirectories(to);
@@ -54,7 +59,7 @@ final class NodeProject {
    * Runs one test file of an installed project with Node's test runner and this environment, prints
    * its output, and fails unless it finished within 5 minutes with tests passed and none failed.
    */
-  static void runTests(Path project, String testFile, Map<String, String> environment) throws Exception {
+  public static void runTests(Path project, String testFile, Map<String, String> environment) throws Exception {
     ProcessBuilder run = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
         .directory(project.toFile())
         .redirectErrorStream(true);

@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.CloseCodes;

@@ -1,6 +1,5 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.WsFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

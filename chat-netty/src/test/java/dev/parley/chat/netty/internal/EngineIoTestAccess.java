@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 /** Test access to what no client can see: whether the server holds a long-poll, or a session. */
 public final class EngineIoTestAccess {

@@ -1,9 +1,7 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.RandomIds;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.Handshake;
-import dev.parley.chat.netty.internal.Handshakes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;

@@ -1,6 +1,5 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.OutboundQueue;
 import dev.parley.chat.spi.CloseCodes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

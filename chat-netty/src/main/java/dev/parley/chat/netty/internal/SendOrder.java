@@ -1,6 +1,5 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.OutboundQueue;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 

@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.Handshake;
 import io.netty.buffer.Unpooled;

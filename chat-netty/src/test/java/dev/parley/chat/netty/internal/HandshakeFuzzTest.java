@@ -1,12 +1,10 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.HttpRoute;
-import dev.parley.chat.netty.internal.Handshakes;
-import dev.parley.chat.netty.internal.Origins;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,11 +1,5 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.Closing;
-import dev.parley.chat.netty.internal.Handshakes;
-import dev.parley.chat.netty.internal.MessageAssembler;
-import dev.parley.chat.netty.internal.OutboundQueue;
-import dev.parley.chat.netty.internal.PeerFailures;
-import dev.parley.chat.netty.internal.ServerInitializer;
 import dev.parley.chat.spi.CloseCodes;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -24,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The WebSocket transport of Engine.IO: a fresh session, or the probe of a polling session's upgrade. */
-public final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(EngineIoFrameHandler.class);
 
   private final EngineIoServer server;

@@ -1,7 +1,6 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.Handshake;
-import dev.parley.chat.netty.internal.OutboundQueue;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.List;

@@ -1,7 +1,6 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.Handshake;
-import dev.parley.chat.netty.internal.Origins;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Set;

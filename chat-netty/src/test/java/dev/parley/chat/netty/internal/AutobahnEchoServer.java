@@ -1,7 +1,6 @@
-package dev.parley.chat.netty;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.Closing;
-import dev.parley.chat.netty.internal.NettyServer;
+import dev.parley.chat.netty.NettyConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;

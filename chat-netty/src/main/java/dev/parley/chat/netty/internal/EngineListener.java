@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 /** What the layer above Engine.IO (Socket.IO) is told. Called on the session's event loop. */
 public interface EngineListener {

@@ -1,4 +1,4 @@
-package dev.parley.chat.netty.internal.engineio;
+package dev.parley.chat.netty.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,6 @@
-package dev.parley.chat.netty;
+package dev.parley.chat.netty.internal;
 
-import dev.parley.chat.netty.internal.NettyServer;
-import dev.parley.chat.netty.internal.engineio.CloseReason;
-import dev.parley.chat.netty.internal.engineio.EngineFrame;
-import dev.parley.chat.netty.internal.engineio.EngineIoServer;
-import dev.parley.chat.netty.internal.engineio.EngineListener;
-import dev.parley.chat.netty.internal.engineio.EngineSession;
+import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.socketio.SocketIoConfig;
 import java.time.Duration;
 import java.util.List;
