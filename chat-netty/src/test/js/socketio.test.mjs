@@ -240,6 +240,38 @@ for (const mode of Object.keys(MODES)) {
       assert.equal(refused.code, "BAD_REQUEST");
     });
 
+    it("lets the sender edit and delete a message: the room gets edited and deleted, acknowledged with the new version", async () => {
+      const room = name("room");
+      const amy = await connect(mode);
+      const ben = await connect(mode);
+      await amy.emitWithAck("join room", { roomname: room, username: name("amy") });
+      await ben.emitWithAck("join room", { roomname: room, username: name("ben") });
+      const sent = await amy.emitWithAck("new message", { room, message: "helo" });
+
+      const refused = await ben.emitWithAck("edit", { room, id: sent.id, message: "mine now" });
+      assert.equal(refused.code, "FORBIDDEN");
+
+      const edited = next(ben, "edited");
+      const ack = await amy.emitWithAck("edit", { room, id: sent.id, message: "hello", data: { fixed: true } });
+      const got = (await edited)[0];
+      assert.deepEqual(got, ack);
+      assert.equal(got.id, sent.id);
+      assert.equal(got.message, "hello");
+      assert.deepEqual(got.data, { fixed: true });
+      assert.ok(got.edited >= sent.time, "edited is in epoch milliseconds");
+      assert.ok(got.revision > sent.id, "the change's place comes after the message");
+
+      const deleted = next(ben, "deleted");
+      const tombstone = await amy.emitWithAck("delete", { room, id: sent.id });
+      assert.deepEqual((await deleted)[0], tombstone);
+      assert.equal(tombstone.deleted, true);
+      assert.equal(tombstone.message, "");
+      assert.equal(tombstone.data, undefined);
+      assert.equal((await amy.emitWithAck("delete", { room, id: sent.id })).code, "UNKNOWN_MESSAGE");
+      const page = await ben.emitWithAck("history", { room });
+      assert.deepEqual(page.messages.find((m) => m.id === sent.id), tombstone, "history holds the tombstone");
+    });
+
     it("reports errors the way the rooms seed does", async () => {
       const s = await connect(mode);
       const error = next(s, "new message");

@@ -48,6 +48,9 @@ public final class ChatMessage {
   private final String recipient;
   private final String text;
   private final Map<String, Object> data;
+  private final Instant edited;
+  private final boolean deleted;
+  private final String revision;
 
   private ChatMessage(Builder b) {
     this.id = Objects.requireNonNull(b.id, "id");
@@ -58,6 +61,9 @@ public final class ChatMessage {
     this.recipient = b.recipient;
     this.text = Objects.requireNonNull(b.text, "text");
     this.data = b.dataCopy != null ? b.dataCopy : b.data == null ? Map.of() : JsonValues.immutableObject(b.data);
+    this.edited = b.edited;
+    this.deleted = b.deleted;
+    this.revision = b.revision;
   }
 
   /**
@@ -90,6 +96,9 @@ public final class ChatMessage {
     b.recipient = recipient;
     b.text = text;
     b.dataCopy = data;
+    b.edited = edited;
+    b.deleted = deleted;
+    b.revision = revision;
     return b;
   }
 
@@ -168,6 +177,40 @@ public final class ChatMessage {
   }
 
   /**
+   * When the message was last changed by its sender (or a moderator): edited, or deleted.
+   *
+   * @return the time of the last edit or of the deletion; {@code null} (the default) if the message
+   *     was never changed
+   */
+  public Instant edited() {
+    return edited;
+  }
+
+  /**
+   * Whether the message was deleted: it is then a <em>tombstone</em>, which keeps its id, time, kind,
+   * room, sender and recipient, has an empty text and no data, and has {@link #edited()} set to the
+   * time of the deletion.
+   *
+   * @return {@code true} for a tombstone; {@code false} (the default) otherwise
+   */
+  public boolean deleted() {
+    return deleted;
+  }
+
+  /**
+   * The place of the message's last change in its room's order: the id the {@link
+   * dev.parley.chat.cluster.ClusterEngine} gave that edit or deletion, from the same sequence as
+   * message ids, so it sorts after the id of every message ordered before the change. A client that
+   * recovers after a reconnect gives the greatest of the ids and revisions it received as its {@code
+   * since}.
+   *
+   * @return the revision; {@code null} (the default) if the message was never changed
+   */
+  public String revision() {
+    return revision;
+  }
+
+  /**
    * Returns this message with new content; identity, time, kind and addressing stay as they are.
    *
    * @param newText the new text
@@ -197,7 +240,10 @@ public final class ChatMessage {
             && Objects.equals(sender, m.sender)
             && Objects.equals(recipient, m.recipient)
             && text.equals(m.text)
-            && data.equals(m.data));
+            && data.equals(m.data)
+            && Objects.equals(edited, m.edited)
+            && deleted == m.deleted
+            && Objects.equals(revision, m.revision));
   }
 
   /**
@@ -207,7 +253,7 @@ public final class ChatMessage {
    */
   @Override
   public int hashCode() {
-    return Objects.hash(id, time, kind, room, sender, recipient, text, data);
+    return Objects.hash(id, time, kind, room, sender, recipient, text, data, edited, deleted, revision);
   }
 
   /**
@@ -225,6 +271,9 @@ public final class ChatMessage {
         + ", recipient=" + recipient
         + ", text=" + text
         + ", data=" + data
+        + (edited == null ? "" : ", edited=" + edited)
+        + (deleted ? ", deleted" : "")
+        + (revision == null ? "" : ", revision=" + revision)
         + "]";
   }
 
@@ -244,6 +293,9 @@ public final class ChatMessage {
     private Map<String, ?> data;
     /** Or data taken from a built message: already an immutable copy, which built messages share. */
     private Map<String, Object> dataCopy;
+    private Instant edited;
+    private boolean deleted;
+    private String revision;
 
     private Builder() {}
 
@@ -339,6 +391,41 @@ public final class ChatMessage {
     public Builder data(Map<String, ?> data) {
       this.data = data;
       this.dataCopy = null;
+      return this;
+    }
+
+    /**
+     * Sets when the message was last edited or deleted. Default {@code null}: never changed.
+     *
+     * @param edited the time of the last change, or {@code null}
+     * @return this builder
+     */
+    public Builder edited(Instant edited) {
+      this.edited = edited;
+      return this;
+    }
+
+    /**
+     * Marks the message as deleted (a tombstone) or not. Default {@code false}. Only the mark: a
+     * tombstone as the server makes it also has an empty text and no data.
+     *
+     * @param deleted whether the message was deleted
+     * @return this builder
+     */
+    public Builder deleted(boolean deleted) {
+      this.deleted = deleted;
+      return this;
+    }
+
+    /**
+     * Sets the place of the message's last change in its room's order. Default {@code null}: never
+     * changed.
+     *
+     * @param revision the id of the last change, or {@code null}
+     * @return this builder
+     */
+    public Builder revision(String revision) {
+      this.revision = revision;
       return this;
     }
 

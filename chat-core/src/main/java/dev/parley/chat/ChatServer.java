@@ -92,6 +92,10 @@ import java.util.concurrent.Executor;
  * runs while the cluster engine and the history store are still open.
  */
 public interface ChatServer extends AutoCloseable {
+  // Over 500 lines on purpose: the one entry point of the public API, each action and query with the
+  // Javadoc that is its contract, and its Builder, which applications name as ChatServer.Builder;
+  // moving either out would split one type's contract over files, or change the API.
+
 
   /** Starts building a server. */
   static Builder builder() {
@@ -261,6 +265,31 @@ public interface ChatServer extends AutoCloseable {
    */
   CompletionStage<Void> unban(String room, String user);
 
+  /**
+   * Edits a message of a room, whoever sent it, without asking the {@link ChangeHook} or the {@link
+   * MessageHook}: the room's members receive its new version, which replaces it in history.
+   *
+   * @param room the room
+   * @param messageId the message's id; it must be among the room's newest messages ({@link
+   *     ErrorCodes#MESSAGE_TOO_OLD} otherwise)
+   * @param text the new text, within {@link ChatConfig#maxMessageLength()}
+   * @param data the new structured data, or {@code null} for none
+   * @return the new version once kept as {@link AckTiming} says; or a stage failed with {@link
+   *     ChatException} ({@link ErrorCodes#UNKNOWN_MESSAGE}, {@link ErrorCodes#MESSAGE_TOO_OLD}, or a
+   *     content code as for a message)
+   */
+  CompletionStage<ChatMessage> editMessage(String room, String messageId, String text, Map<String, ?> data);
+
+  /**
+   * Deletes a message of a room, whoever sent it, without asking the {@link ChangeHook}: the room's
+   * members receive its tombstone, which replaces it in history.
+   *
+   * @param room the room
+   * @param messageId the message's id, among the room's newest messages
+   * @return the tombstone once kept; or a stage failed as for {@link #editMessage}
+   */
+  CompletionStage<ChatMessage> deleteMessage(String room, String messageId);
+
   /** The names of all rooms in the cluster (with members, or with messages in the engine's log), sorted. */
   Set<String> rooms();
 
@@ -347,6 +376,7 @@ public interface ChatServer extends AutoCloseable {
     private TypingHook typingHook;
     private ModerationHook moderationHook;
     private ReadHook readHook;
+    private ChangeHook changeHook;
     private ChatConfig config = ChatConfig.defaults();
     private Clock clock = Clock.systemUTC();
     private Executor hookExecutor;
@@ -410,6 +440,15 @@ public interface ChatServer extends AutoCloseable {
      */
     public Builder onRead(ReadHook hook) {
       this.readHook = once(this.readHook, hook, "onRead");
+      return this;
+    }
+
+    /**
+     * Decides whether a client may edit or delete a message; without it, users may change only their
+     * own messages.
+     */
+    public Builder onChange(ChangeHook hook) {
+      this.changeHook = once(this.changeHook, hook, "onChange");
       return this;
     }
 
@@ -488,7 +527,7 @@ public interface ChatServer extends AutoCloseable {
       return new DefaultChatServer(
           new DefaultChatServer.Hooks(
               connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook, typingHook,
-              moderationHook, readHook),
+              moderationHook, readHook, changeHook),
           config,
           clock,
           hookExecutor,

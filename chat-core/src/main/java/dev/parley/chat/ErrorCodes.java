@@ -39,6 +39,17 @@ public final class ErrorCodes {
   public static final String TOO_MANY_ROOMS = "TOO_MANY_ROOMS";
   /** A message text longer than the configured maximum. */
   public static final String MESSAGE_TOO_LONG = "MESSAGE_TOO_LONG";
+  /**
+   * An edit or deletion of a message that the room's history does not hold (no such id in the room,
+   * or the message was deleted), or of a private message id that is no message id.
+   */
+  public static final String UNKNOWN_MESSAGE = "UNKNOWN_MESSAGE";
+  /**
+   * An edit or deletion of a room message older than the newest messages the server keeps editable
+   * (its cluster log: {@link ChatConfig#historySize()} or {@link ChatConfig#maxRecoveredMessages()}
+   * + 1 messages, whichever is more).
+   */
+  public static final String MESSAGE_TOO_OLD = "MESSAGE_TOO_OLD";
   /** A message with neither text nor data. */
   public static final String EMPTY_MESSAGE = "EMPTY_MESSAGE";
   /** The connection sends requests faster than its configured rate; the request was dropped. */

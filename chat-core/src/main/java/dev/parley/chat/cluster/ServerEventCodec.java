@@ -18,11 +18,12 @@ import java.util.Map;
  * Engines use it so that they need no JSON library and no transport's internals, and so that every
  * engine stores messages the same way.
  *
- * <p>Events it encodes: {@link ServerEvent.Message}, {@link ServerEvent.Presence} and {@link
- * ServerEvent.HistoryCleared}, the events of a room's order and of {@link ClusterEngine#toUser} and
- * {@link ClusterEngine#toConnection} (with {@link ServerEvent.Delivered}), and {@link ServerEvent.Typing},
- * {@link ServerEvent.Kicked}, {@link ServerEvent.Muted} and {@link ServerEvent.Read}, which servers
- * {@linkplain ClusterEngine#relay relay}. The others are answers to one connection's requests, which never
+ * <p>Events it encodes: {@link ServerEvent.Message}, {@link ServerEvent.Presence}, {@link
+ * ServerEvent.HistoryCleared} and {@link ServerEvent.MessageChanged}, the events of a room's order and of
+ * {@link ClusterEngine#toUser} and {@link ClusterEngine#toConnection} (with {@link ServerEvent.Delivered}),
+ * and {@link ServerEvent.Typing}, {@link ServerEvent.Kicked}, {@link ServerEvent.Muted} and {@link
+ * ServerEvent.Read}, which servers {@linkplain ClusterEngine#relay relay}. The others are answers to one
+ * connection's requests, which never
  * leave their node; encoding one throws {@link IllegalArgumentException}.
  *
  * <p>A decoded value equals the encoded one, with every field: strings exactly (any Java string,
@@ -49,11 +50,13 @@ import java.util.Map;
  *           | 4 room:nstr user:nstr to:nstr typing:bool expiresInMillis:zigzag  (Typing; from version 3)
  *           | 5 room:nstr user:nstr reason:nstr banned:bool bannedUntil:ntime    (Kicked; from version 3)
  *           | 6 room:nstr user:nstr until:ntime reason:nstr                      (Muted; from version 3)
- *           | 7 room:nstr user:nstr to:nstr throughId:nstr                       (Read; from version 3)
- *           | 8 messageId:nstr to:nstr connection:nstr                           (Delivered; from version 3)
+ *           | 7 message                                                       (MessageChanged; from version 4)
+ *           | 8 room:nstr user:nstr to:nstr throughId:nstr                       (Read; from version 4)
+ *           | 9 messageId:nstr to:nstr connection:nstr                           (Delivered; from version 4)
  * ntime     = 0 (none) | 1 epochSecond:zigzag nanos:var
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
- *             text:str data:map              kind 0 ROOM, 1 PRIVATE, 2 NOTICE
+ *             text:str data:map change       kind 0 ROOM, 1 PRIVATE, 2 NOTICE
+ * change    = edited:ntime deleted:bool revision:nstr  (from version 4; earlier messages have none)
  * map       = count:var (key:nstr value)*
  * value     = 0 null | 1 false | 2 true | 3 Integer:zigzag | 4 Long:zigzag | 5 Short:zigzag
  *           | 6 Byte:zigzag | 7 Double:f64 | 8 Float:f32 | 9 BigInteger:bytes
@@ -71,8 +74,9 @@ import java.util.Map;
  * misreads what a newer node wrote. A cluster that moves to a new version therefore first runs, on
  * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
  * 1 HistoryCleared reads with {@code throughId} {@code null}. Version 3 added the live notice to
- * Presence (an earlier Presence reads without one), the Typing, Kicked, Muted and Read events, which nodes
- * relay, and Delivered, which they route to a user.
+ * Presence (an earlier Presence reads without one) and the Typing, Kicked and Muted events, which nodes relay.
+ * Version 4 added a message's change (an earlier message reads as never changed), the MessageChanged
+ * event, the Read event, which nodes relay, and Delivered, which they route to a user.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -93,7 +97,7 @@ public final class ServerEventCodec {
   // format change over two files for no other gain.
 
   /** The version this codec writes; it reads this one and every earlier one. */
-  public static final int FORMAT_VERSION = 3;
+  public static final int FORMAT_VERSION = 4;
 
   /** The oldest version this codec reads. */
   private static final int OLDEST_VERSION = 1;
@@ -101,6 +105,8 @@ public final class ServerEventCodec {
   private static final int THROUGH_ID_VERSION = 2;
   /** The first version whose Presence may carry a notice. */
   private static final int NOTICE_VERSION = 3;
+  /** The first version whose messages carry their change (edited, deleted, revision). */
+  private static final int CHANGE_VERSION = 4;
 
   /** How deep message data may nest; the data map itself is the first level. */
   public static final int MAX_DATA_DEPTH = 64;
@@ -115,8 +121,9 @@ public final class ServerEventCodec {
   private static final int EVENT_TYPING = 4;
   private static final int EVENT_KICKED = 5;
   private static final int EVENT_MUTED = 6;
-  private static final int EVENT_READ = 7;
-  private static final int EVENT_DELIVERED = 8;
+  private static final int EVENT_MESSAGE_CHANGED = 7;
+  private static final int EVENT_READ = 8;
+  private static final int EVENT_DELIVERED = 9;
 
   private static final int NULL = 0;
   private static final int FALSE = 1;
@@ -227,6 +234,9 @@ public final class ServerEventCodec {
       out.writeNullableString(m.user());
       writeNullableTime(out, m.until());
       out.writeNullableString(m.reason());
+    } else if (event instanceof ServerEvent.MessageChanged c) {
+      out.writeByte(EVENT_MESSAGE_CHANGED);
+      writeMessage(out, c.message());
     } else if (event instanceof ServerEvent.Read r) {
       out.writeByte(EVENT_READ);
       out.writeNullableString(r.room());
@@ -241,7 +251,7 @@ public final class ServerEventCodec {
     } else {
       throw new IllegalArgumentException(
           "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence, "
-              + "HistoryCleared, Typing, Kicked, Muted, Read and Delivered are encoded");
+              + "HistoryCleared, Typing, Kicked, Muted, MessageChanged, Read and Delivered are encoded");
     }
   }
 
@@ -255,6 +265,9 @@ public final class ServerEventCodec {
     out.writeNullableString(message.recipient());
     out.writeString(message.text());
     writeMap(out, message.data(), 1);
+    writeNullableTime(out, message.edited());
+    out.writeBoolean(message.deleted());
+    out.writeNullableString(message.revision());
   }
 
   private static int kindCode(MessageKind kind) {
@@ -416,7 +429,7 @@ public final class ServerEventCodec {
    */
   public static ChatMessage decodeMessage(byte[] bytes, int offset, int length) {
     CodecReader in = begin(bytes, offset, length, WHAT_MESSAGE);
-    ChatMessage message = readMessage(in);
+    ChatMessage message = readMessage(in, bytes[offset]);
     in.expectEnd();
     return message;
   }
@@ -439,7 +452,7 @@ public final class ServerEventCodec {
     int tag = in.readByte();
     switch (tag) {
       case EVENT_MESSAGE:
-        return new ServerEvent.Message(readMessage(in));
+        return new ServerEvent.Message(readMessage(in, version));
       case EVENT_PRESENCE:
         return readPresence(in, version);
       case EVENT_HISTORY_CLEARED:
@@ -453,16 +466,19 @@ public final class ServerEventCodec {
         requireVersion(in, version, "a kick");
         return new ServerEvent.Kicked(in.readNullableString(), in.readNullableString(), in.readNullableString(),
             in.readBoolean(), readNullableTime(in));
+      case EVENT_MESSAGE_CHANGED:
+        requireChangeVersion(in, version, "a message change");
+        return new ServerEvent.MessageChanged(readMessage(in, version));
       case EVENT_MUTED:
         requireVersion(in, version, "a mute");
         return new ServerEvent.Muted(in.readNullableString(), in.readNullableString(), readNullableTime(in),
             in.readNullableString());
       case EVENT_READ:
-        requireVersion(in, version, "a read receipt");
+        requireChangeVersion(in, version, "a read receipt");
         return new ServerEvent.Read(in.readNullableString(), in.readNullableString(), in.readNullableString(),
             in.readNullableString());
       case EVENT_DELIVERED:
-        requireVersion(in, version, "a delivery receipt");
+        requireChangeVersion(in, version, "a delivery receipt");
         return new ServerEvent.Delivered(in.readNullableString(), in.readNullableString(), in.readNullableString());
       default:
         throw in.malformed("unknown event " + tag);
@@ -471,6 +487,12 @@ public final class ServerEventCodec {
 
   private static void requireVersion(CodecReader in, int version, String what) {
     if (version < NOTICE_VERSION) {
+      throw in.malformed(what + " in format version " + version);
+    }
+  }
+
+  private static void requireChangeVersion(CodecReader in, int version, String what) {
+    if (version < CHANGE_VERSION) {
       throw in.malformed(what + " in format version " + version);
     }
   }
@@ -504,7 +526,7 @@ public final class ServerEventCodec {
     if (version >= NOTICE_VERSION) {
       int flag = in.readByte();
       if (flag == 1) {
-        notice = readMessage(in);
+        notice = readMessage(in, version);
       } else if (flag != 0) {
         throw in.malformed("a notice flag of " + flag);
       }
@@ -512,7 +534,7 @@ public final class ServerEventCodec {
     return new ServerEvent.Presence(room, user, joined, notice);
   }
 
-  private static ChatMessage readMessage(CodecReader in) {
+  private static ChatMessage readMessage(CodecReader in, int version) {
     String id = in.readString();
     Instant time = readTime(in);
     MessageKind kind = readKind(in);
@@ -521,12 +543,23 @@ public final class ServerEventCodec {
     String recipient = in.readNullableString();
     String text = in.readString();
     Map<String, Object> data = readMap(in, 1);
+    Instant edited = null;
+    boolean deleted = false;
+    String revision = null;
+    if (version >= CHANGE_VERSION) {
+      edited = readNullableTime(in);
+      deleted = in.readBoolean();
+      revision = in.readNullableString();
+    }
     // The builder copies data once more; it also refuses what no message may hold (NaN).
     return ChatMessage.builder(id, time, kind, text)
         .room(room)
         .sender(sender)
         .recipient(recipient)
         .data(data)
+        .edited(edited)
+        .deleted(deleted)
+        .revision(revision)
         .build();
   }
 

@@ -88,14 +88,38 @@ public interface HistoryStore extends AutoCloseable {
   List<ChatMessage> before(String stream, String beforeId, int limit);
 
   /**
-   * The oldest messages of a stream that come after an id: what a client missed.
+   * The oldest entries of a stream that come after an id: what a client missed. An entry is a message
+   * in its current version, placed where its last change was ordered: at its {@link
+   * ChatMessage#revision() revision} if it has one, else at its id (its <em>place</em>). So the
+   * answer holds every message with a greater id, and every older message changed after {@code
+   * afterId}, each once, in the order of their places.
    *
    * @param stream a room name or an inbox
-   * @param afterId only messages with a greater id; {@code null} for the oldest kept
+   * @param afterId only messages whose place is greater; {@code null} for the oldest kept
    * @param limit the most messages to return, at least 1
-   * @return up to {@code limit} messages, oldest first
+   * @return up to {@code limit} messages, by place, oldest first
    */
   List<ChatMessage> after(String stream, String afterId, int limit);
+
+  /**
+   * Replaces a kept message by its new version: an edit, or a tombstone of a deleted message, with the
+   * same id (and so the same place in {@link #before} pages; in {@link #after} it moves to its {@link
+   * ChatMessage#revision() revision}). Never blocks; later reads return the new version. A message the
+   * stream does not keep (never appended, removed, cleared, or past the {@link Retention}) stays
+   * absent: the change is dropped and its stage completes normally. Of two changes of one message,
+   * the one with the greater revision wins, whatever the order they arrive in.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
+   * it keeps no changes (the server delivers them, then tells the client they were not kept, as
+   * for a message the store refuses). Parley's stores override it.
+   *
+   * @param stream a room name or an inbox
+   * @param version the message's new version
+   * @return completes when the change is durable
+   */
+  default CompletionStage<Void> change(String stream, ChatMessage version) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(getClass().getName() + " keeps no changes"));
+  }
 
   /**
    * Removes the messages of a stream up to and including an id. Never blocks; later reads no longer

@@ -6,6 +6,7 @@ import dev.parley.chat.internal.clock.StoreClock;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -158,15 +159,42 @@ public final class InMemoryHistoryStore implements HistoryStore {
     long now = clock.millis();
     read(stream, messages -> {
       for (ChatMessage m : messages) {
-        if (found.size() == limit) {
-          break;
-        }
-        if ((afterId == null || m.id().compareTo(afterId) > 0) && !retention.expired(m.time().toEpochMilli(), now)) {
+        if ((afterId == null || place(m).compareTo(afterId) > 0) && !retention.expired(m.time().toEpochMilli(), now)) {
           found.add(m);
         }
       }
     });
-    return List.copyOf(found);
+    found.sort(Comparator.comparing(InMemoryHistoryStore::place));
+    return List.copyOf(found.size() > limit ? found.subList(0, limit) : found);
+  }
+
+  private static String place(ChatMessage m) {
+    return m.revision() != null ? m.revision() : m.id();
+  }
+
+  @Override
+  public CompletionStage<Void> change(String stream, ChatMessage version) {
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(version, "version");
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("The history store is closed"));
+    }
+    streams.computeIfPresent(stream, (name, messages) -> {
+      List<ChatMessage> all = new ArrayList<>(messages);
+      for (int i = all.size() - 1; i >= 0; i--) {
+        ChatMessage kept = all.get(i);
+        if (kept.id().equals(version.id())) {
+          if (kept.revision() == null || version.revision() == null || kept.revision().compareTo(version.revision()) < 0) {
+            all.set(i, version);
+            messages.clear();
+            messages.addAll(all);
+          }
+          break;
+        }
+      }
+      return messages;
+    });
+    return DONE;
   }
 
   @Override

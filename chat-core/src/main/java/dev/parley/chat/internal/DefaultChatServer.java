@@ -57,6 +57,7 @@ public final class DefaultChatServer implements ChatServer {
    * @param typing typing hook
    * @param moderation moderation hook
    * @param read read hook
+   * @param change change (edit and delete) hook
    */
   public record Hooks(
       ConnectHook connect,
@@ -67,7 +68,8 @@ public final class DefaultChatServer implements ChatServer {
       ClearHistoryHook clearHistory,
       dev.parley.chat.TypingHook typing,
       dev.parley.chat.ModerationHook moderation,
-      dev.parley.chat.ReadHook read) {}
+      dev.parley.chat.ReadHook read,
+      dev.parley.chat.ChangeHook change) {}
 
   private final ChatConfig config;
   private final ExecutorService ownedExecutor;
@@ -78,6 +80,7 @@ public final class DefaultChatServer implements ChatServer {
   private final RoomRegistry registry;
   private final Connections connections;
   private final ServerActions actions;
+  private final MessageChanges changes;
   private final TransportLinks links;
   private final Moderation moderation;
   private final ChatMetrics metrics;
@@ -134,6 +137,7 @@ public final class DefaultChatServer implements ChatServer {
     Requests requests = new Requests(this, config, this.hooks, engine, this.store, identities, registry, membership,
         inbox, drafts, typing, moderation, receipts, metrics);
     connections.requests(requests);
+    this.changes = requests.changes();
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
     try {
       // The log must hold a join's history and, past the newest message a client has, as many as a
@@ -247,6 +251,19 @@ public final class DefaultChatServer implements ChatServer {
   @Override
   public CompletionStage<Void> unban(String room, String user) {
     return ifOpen(() -> Stages.forAction(moderation.unban(room, user)));
+  }
+
+  @Override
+  public CompletionStage<ChatMessage> editMessage(String room, String messageId, String text, Map<String, ?> data) {
+    if (text == null) {
+      return Stages.failed(new NullPointerException("text")); // no action throws
+    }
+    return ifOpen(() -> changes.change(room, messageId, text, data));
+  }
+
+  @Override
+  public CompletionStage<ChatMessage> deleteMessage(String room, String messageId) {
+    return ifOpen(() -> changes.change(room, messageId, null, null));
   }
 
   // ---------------------------------------------------------------- queries

@@ -33,6 +33,11 @@ final class Drafts {
         .build();
   }
 
+  /** The server's clock now. */
+  Instant now() {
+    return clock.instant();
+  }
+
   ChatMessage notice(String room, String text) {
     return draft(MessageKind.NOTICE, room, null, null, text, Map.of());
   }

@@ -74,6 +74,15 @@ final class LocalRoom {
         return 0; // already in the snapshot
       }
       mirror.append(m.message());
+    } else if (event instanceof ServerEvent.MessageChanged c) {
+      String newest = mirror.lastId();
+      if (newest != null && c.message().revision().compareTo(newest) <= 0) {
+        return 0; // ordered before the snapshot, which holds its message as changed
+      }
+      if (c.message().equals(mirror.find(c.message().id()))) {
+        return 0; // came early, and was also in the snapshot
+      }
+      mirror.change(c.message());
     } else if (event instanceof ServerEvent.HistoryCleared) {
       clears++;
       mirror.clear();
@@ -122,6 +131,11 @@ final class LocalRoom {
   /** The id of the newest message the room's order gave this node, or {@code null} if none. */
   String lastId() {
     return mirror.lastId();
+  }
+
+  /** The current version of a message the mirror holds, or {@code null}. */
+  ChatMessage find(String id) {
+    return mirror.find(id);
   }
 
   int clears() {

@@ -88,7 +88,7 @@ final class Recovery {
       }
       fetched.addAll(more.get());
       if (!fetched.isEmpty()) {
-        known = fetched.get(fetched.size() - 1).id();
+        known = MessageLog.place(fetched.get(fetched.size() - 1));
       }
     }
 
@@ -116,6 +116,8 @@ final class Recovery {
       }
       List<ChatMessage> missed = new ArrayList<>(fetched);
       missed.addAll(recent);
+      // The engine gave a message in a version the mirror has since seen changed: the later one stays.
+      missed = MessageLog.byPlace(missed);
       return missed.size() > config.maxRecoveredMessages() ? null : List.copyOf(missed);
     }
   }

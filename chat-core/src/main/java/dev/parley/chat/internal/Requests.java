@@ -49,6 +49,7 @@ final class Requests {
   private final Moderation moderation;
   private final Receipts receipts;
   private final ChatMetrics metrics;
+  private final MessageChanges changes;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
@@ -67,6 +68,12 @@ final class Requests {
     this.membership = membership;
     this.inbox = inbox;
     this.drafts = drafts;
+    this.changes = new MessageChanges(server, config, hooks, engine, store, registry, moderation, this, drafts);
+  }
+
+  /** Edits and deletions, for the server's own actions. */
+  MessageChanges changes() {
+    return changes;
   }
 
   /** Runs on the session's inbox. */
@@ -99,6 +106,8 @@ final class Requests {
         moderation.handle(session, m);
       } else if (request instanceof ClientRequest.Read read) {
         receipts.handle(session, read);
+      } else if (request instanceof ClientRequest.Edit || request instanceof ClientRequest.Delete) {
+        changes.handle(session, request);
       } else if (request instanceof ClientRequest.Invalid invalid) {
         throw new ChatException(invalid.code(), invalid.message());
       }
@@ -183,7 +192,7 @@ final class Requests {
   }
 
   /** Refuses a message to a room the connection is not in. */
-  private static void checkSendsTo(Session session, String roomName) {
+  static void checkSendsTo(Session session, String roomName) {
     if (session.rooms.isEmpty()) {
       throw new ChatException(ErrorCodes.NOT_IN_ROOM, "You're not part of a room yet");
     }
@@ -196,7 +205,7 @@ final class Requests {
    * Acknowledges now, or once the store made the message durable, as configured. A message the store
    * refused was still delivered: its sender is told it was not kept.
    */
-  private void ackWhenDurable(Session session, String requestId, Published published) {
+  void ackWhenDurable(Session session, String requestId, Published published) {
     if (published.refused()) {
       session.sendError(requestId, ErrorCodes.HISTORY_UNAVAILABLE, "The message was sent but could not be kept");
       return;
@@ -262,7 +271,7 @@ final class Requests {
   }
 
   /** Returns the message to deliver, or {@code null} when the hook handled it. */
-  private ChatMessage applyMessageHook(Session session, String requestId, ChatMessage message) {
+  ChatMessage applyMessageHook(Session session, String requestId, ChatMessage message) {
     if (hooks.hooks.message() == null) {
       return message;
     }
@@ -285,7 +294,7 @@ final class Requests {
     return message;
   }
 
-  private static void ack(Session session, String requestId, ChatMessage message) {
+  static void ack(Session session, String requestId, ChatMessage message) {
     if (requestId != null) {
       session.send(new ServerEvent.Ack(requestId, message));
     }

@@ -170,13 +170,64 @@ final class RoomRegistry {
   CompletionStage<Published> publish(String room, ChatMessage message, Exclusion except) {
     synchronized (orderLocks.of(room)) {
       return engine.publish(room, new ServerEvent.Message(message), except).thenApply(ordered -> {
-        Tally tally = TALLY.get();
-        int queued = tally.event == ordered ? tally.queued : 0;
-        tally.event = null;
         ChatMessage kept = ((ServerEvent.Message) ordered).message();
-        return new Published(kept, queued, store.append(room, kept));
+        return new Published(kept, queued(ordered), store.append(room, kept));
       });
     }
+  }
+
+  /** How many of this node's connections an in-process publish queued its entry to (else 0). */
+  private static int queued(ServerEvent ordered) {
+    Tally tally = TALLY.get();
+    int queued = tally.event == ordered ? tally.queued : 0;
+    tally.event = null;
+    return queued;
+  }
+
+  /**
+   * Publishes a change of a message (an edit or a tombstone) to the room's order; the engine gives it
+   * its revision, then the store replaces the message with it. Under the room's order lock, as a
+   * message's publish, so that the store sees this node's entries of a room in their order.
+   */
+  CompletionStage<Published> change(String room, ChatMessage version, Exclusion except) {
+    synchronized (orderLocks.of(room)) {
+      return engine.publish(room, new ServerEvent.MessageChanged(version), except).thenApply(ordered -> {
+        int queued = queued(ordered);
+        ChatMessage kept = ((ServerEvent.MessageChanged) ordered).message();
+        CompletionStage<Void> durable;
+        try {
+          durable = store.change(room, kept);
+        } catch (RuntimeException e) {
+          durable = CompletableFuture.failedFuture(e);
+        }
+        return new Published(kept, queued, durable);
+      });
+    }
+  }
+
+  /**
+   * The current version of a message of a room, as this node's mirror or else the engine's log holds
+   * it; fails with {@code MESSAGE_TOO_OLD} or {@code UNKNOWN_MESSAGE} if neither does.
+   */
+  CompletionStage<ChatMessage> find(String name, String id, int logSize) {
+    LocalRoom room = rooms.get(name);
+    if (room != null) {
+      synchronized (room) {
+        ChatMessage found = room.closed ? null : room.find(id);
+        if (found != null) {
+          return CompletableFuture.completedFuture(found);
+        }
+      }
+    }
+    return engine.recent(name, logSize).thenApply(recent -> {
+      MessageLog log = new MessageLog(logSize);
+      recent.forEach(log::append);
+      ChatMessage found = log.find(id);
+      if (found == null) {
+        throw Changes.missing(log, id);
+      }
+      return found;
+    });
   }
 
   /**

@@ -76,7 +76,9 @@ public interface ChatMetrics {
     /** {@link dev.parley.chat.ModerationHook}. */
     MODERATION,
     /** {@link dev.parley.chat.ReadHook}. */
-    READ
+    READ,
+    /** {@link dev.parley.chat.ChangeHook}. */
+    CHANGE
   }
 
   /** A history store operation, for its latency. */

@@ -150,6 +150,31 @@ public sealed interface ClientRequest {
   record Read(String requestId, String room, String from, String throughId) implements ClientRequest {}
 
   /**
+   * Edit a message: of a room ({@code room} set) or a private message this user sent ({@code to}
+   * set); exactly one of the two is set.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room of the message, which the client must have joined; or {@code null}
+   * @param to the recipient of the private message; or {@code null}
+   * @param messageId the message's id
+   * @param text the new text
+   * @param data the new structured data, or {@code null} for none
+   */
+  record Edit(String requestId, String room, String to, String messageId, String text, Map<String, Object> data)
+      implements ClientRequest {}
+
+  /**
+   * Delete a message: of a room ({@code room} set) or a private message this user sent ({@code to}
+   * set); exactly one of the two is set.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room of the message, which the client must have joined; or {@code null}
+   * @param to the recipient of the private message; or {@code null}
+   * @param messageId the message's id
+   */
+  record Delete(String requestId, String room, String to, String messageId) implements ClientRequest {}
+
+  /**
    * A frame the transport could not turn into a request. The server answers with the error, in order
    * with the connection's other requests and counted against its rate limit, so garbage cannot be
    * used to flood.

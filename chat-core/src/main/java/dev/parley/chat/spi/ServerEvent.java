@@ -83,11 +83,30 @@ public sealed interface ServerEvent {
   record Message(ChatMessage message) implements ServerEvent {}
 
   /**
-   * The acknowledgement of a message the client sent, sent when the request had an id.
+   * A message of a room this client is in, or a private message to this client, was edited or
+   * deleted: {@code message} is its new version (same id, time, kind, room, sender and recipient;
+   * {@link ChatMessage#edited()} and {@link ChatMessage#revision()} set) or its tombstone ({@link
+   * ChatMessage#deleted()}). Clients replace the message with the same id by it.
+   *
+   * <p>As a room entry, it is published to the {@link dev.parley.chat.cluster.ClusterEngine}, which
+   * gives it its place in the room's order: it sets the message's {@code revision} to a fresh id of
+   * that order and {@code edited} to that id's time, replaces the message in its log, and fails the
+   * publish with a {@link dev.parley.chat.ChatException} of code {@link
+   * dev.parley.chat.ErrorCodes#MESSAGE_TOO_OLD} if its log does not hold the message, or {@link
+   * dev.parley.chat.ErrorCodes#UNKNOWN_MESSAGE} if the message was deleted.
+   *
+   * @param message the message's new version
+   */
+  record MessageChanged(ChatMessage message) implements ServerEvent {}
+
+  /**
+   * The acknowledgement of a message the client sent, or of an edit or deletion, sent when the request
+   * had an id.
    *
    * @param requestId the request's id
-   * @param message the message as delivered, with its server id, time and sender; {@code null} when a
-   *     hook handled the message itself and nothing was delivered
+   * @param message the message as delivered, with its server id, time and sender (for an edit or a
+   *     deletion, the message's new version); {@code null} when a hook handled the request itself and
+   *     nothing was delivered
    */
   record Ack(String requestId, ChatMessage message) implements ServerEvent {}
 

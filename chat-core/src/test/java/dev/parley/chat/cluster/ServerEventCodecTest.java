@@ -274,6 +274,28 @@ class ServerEventCodecTest {
   }
 
   @Test
+  void aChangedMessageAndItsChangeComeBackEqual_andAnEarlierVersionsMessageReadsAsNeverChanged() {
+    ChatMessage edited = message("edited").edited(TIME.plusSeconds(9)).revision("0000000000009").build();
+    ChatMessage tombstone = message("").deleted(true).edited(TIME.plusSeconds(10)).revision("000000000000A").build();
+    ServerEvent.MessageChanged change = new ServerEvent.MessageChanged(edited);
+    RoomEntry entry = new RoomEntry(new ServerEvent.MessageChanged(tombstone), new Exclusion("c1", null));
+
+    assertThat(ServerEventCodec.decodeMessage(ServerEventCodec.encodeMessage(edited))).isEqualTo(edited);
+    assertThat(roundTripEvent(change)).isEqualTo(change);
+    assertThat(ServerEventCodec.decodeEntry(ServerEventCodec.encodeEntry(entry))).isEqualTo(entry);
+
+    ChatMessage plain = message("x").build();
+    byte[] current = ServerEventCodec.encodeMessage(plain);
+    byte[] version3 = java.util.Arrays.copyOf(current, current.length - 3);
+    version3[0] = 3;
+    assertThat(ServerEventCodec.decodeMessage(version3)).isEqualTo(plain);
+    byte[] older = ServerEventCodec.encodeEvent(change);
+    older[0] = 3;
+    assertThatThrownBy(() -> ServerEventCodec.decodeEvent(older)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("change");
+  }
+
+  @Test
   void aPresenceWithItsLiveNoticeComesBackEqual() {
     ChatMessage notice = ChatMessage.builder("0000000000002", TIME, MessageKind.NOTICE, "alice has joined")
         .room("lobby").build();
@@ -417,14 +439,16 @@ class ServerEventCodecTest {
   }
 
   /**
-   * The bytes of a message, version and kind included, with no data, followed by {@code tail}: the
+   * The bytes of a version 3 message, version and kind included, with no data, followed by {@code tail}: the
    * data map's count and entries, as a test makes them.
    */
   private static ByteArrayOutputStream dataOf(int... tail) {
     byte[] plain = ServerEventCodec.encodeMessage(message("x").build());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    // The empty data map is the last byte, its count 0.
-    out.write(plain, 0, plain.length - 1);
+    // As version 3 wrote it, where the empty data map is the last byte, its count 0: from version 4 the
+    // message's change follows, and the tests append what they test after the data.
+    out.write(3);
+    out.write(plain, 1, plain.length - 5);
     for (int b : tail) {
       out.write(b);
     }

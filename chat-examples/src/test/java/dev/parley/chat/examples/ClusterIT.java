@@ -220,6 +220,42 @@ class ClusterIT extends ThreeNodes {
   }
 
   @Test
+  void editsAndDeletionsReachEveryNode_andARecoveryOnAnotherNodeLearnsOfThem() throws Exception {
+    String room = "edits";
+    Member alice = member(0, room, "ealice");
+    Member bob = member(1, room, "ebob");
+    Member carol = member(2, room, "ecarol");
+    String first = string(alice.request("message", "\"room\":\"" + room + "\",\"text\":\"first\"")
+        .getAsJsonObject("message"), "id");
+    String second = string(alice.request("message", "\"room\":\"" + room + "\",\"text\":\"second\"")
+        .getAsJsonObject("message"), "id");
+    bob.await(frame("message", "text", "second"), Member.WAIT, "second");
+    bob.close();
+    alice.await(frame("message", "text", "ebob has left"), Member.WAIT, "bob leaving");
+
+    JsonObject edited = alice.request("edit", "\"room\":\"" + room + "\",\"message\":\"" + first
+        + "\",\"text\":\"first, edited\"").getAsJsonObject("message");
+    JsonObject deleted = alice.request("delete", "\"room\":\"" + room + "\",\"message\":\"" + second + "\"")
+        .getAsJsonObject("message");
+    assertThat(string(edited, "text")).isEqualTo("first, edited");
+    assertThat(deleted.get("deleted").getAsBoolean()).isTrue();
+    assertThat(carol.await(f -> "edited".equals(type(f)), Member.WAIT, "the edit on another node")
+        .getAsJsonObject("message")).isEqualTo(edited);
+    assertThat(carol.await(f -> "deleted".equals(type(f)), Member.WAIT, "the deletion on another node")
+        .getAsJsonObject("message")).isEqualTo(deleted);
+    JsonObject refused = alice.requestUnlessClosed("edit", "\"room\":\"" + room + "\",\"message\":\"" + second
+        + "\",\"text\":\"back\"");
+    assertThat(string(refused, "code")).as("%s", refused).isEqualTo("UNKNOWN_MESSAGE");
+
+    Member back = track(Member.connect(port(2), "ebob", false));
+    JsonObject joined = joinOnceTheNameIsFree(back, room, second);
+    assertThat(joined.get("recovered").getAsBoolean()).as("%s", joined).isTrue();
+    List<JsonObject> history = new ArrayList<>();
+    joined.getAsJsonArray("history").forEach(e -> history.add(e.getAsJsonObject()));
+    assertThat(history).as("both changes, in their order").containsExactly(edited, deleted);
+  }
+
+  @Test
   void aClearIsOrderedAmongMessagesFromOtherNodes() throws Exception {
     String room = "clear";
     List<Member> observers = List.of(member(0, room, "cobs0"), member(1, room, "cobs1"), member(2, room, "cobs2"));

@@ -40,6 +40,12 @@ import java.util.Objects;
  *       message up to {@code through} (a message id) in the room, or of the private conversation
  *       with the user {@code from}. The marker moves forward only; limited by {@code
  *       ChatConfig.readsPerSecond}. No acknowledgement on success; a refusal is sent as any.
+ *   <li>{@code edit} {@code {room, id, message, data}} or {@code {target, id, message, data}} ({@code
+ *       text} is also accepted for {@code message}): replaces the text and data of the message
+ *       {@code id} of that room, or of the private message {@code id} this user sent to {@code
+ *       target}. {@code delete} {@code {room, id}} or {@code {target, id}}: deletes it. Only the
+ *       sender may, unless the chat server's change hook allows it; acknowledged with the new
+ *       version (or tombstone), as {@code new message} delivers a message.
  * </ul>
  * Server to client:
  * <ul>
@@ -50,6 +56,10 @@ import java.util.Objects;
  *       presents when it reconnects.
  *   <li>{@code presence} {@code {room, username, state: "joined"|"left"}}.
  *   <li>{@code history cleared} {@code {room, by}}.
+ *   <li>{@code edited} and {@code deleted}: a message's new version or tombstone, as {@code new
+ *       message} delivers a message, with {@code edited} (epoch milliseconds), {@code deleted: true}
+ *       for a tombstone, and {@code revision}; with connection state recovery on, a room's change has
+ *       its {@code revision} as a second argument: the offset to present when reconnecting.
  *   <li>{@code kicked} {@code {room, reason, banned, until?}}: this socket was taken out of the room.
  *   <li>{@code muted} {@code {room, until, reason}}: this user's messages to the room are refused
  *       until {@code until} (epoch milliseconds); {@code until: null} lifts it.
@@ -84,6 +94,10 @@ public final class ChatEvents {
   private final String mutedEvent;
   private final String readEvent;
   private final String deliveredEvent;
+  private final String editEvent;
+  private final String deleteEvent;
+  private final String editedEvent;
+  private final String deletedEvent;
   private final String genericType;
   private final String privateType;
   private final String noticeType;
@@ -104,6 +118,10 @@ public final class ChatEvents {
     this.mutedEvent = b.mutedEvent;
     this.readEvent = b.readEvent;
     this.deliveredEvent = b.deliveredEvent;
+    this.editEvent = b.editEvent;
+    this.deleteEvent = b.deleteEvent;
+    this.editedEvent = b.editedEvent;
+    this.deletedEvent = b.deletedEvent;
     this.genericType = b.genericType;
     this.privateType = b.privateType;
     this.noticeType = b.noticeType;
@@ -189,6 +207,26 @@ public final class ChatEvents {
     return deliveredEvent;
   }
 
+  /** Event asking to edit a message. */
+  public String editEvent() {
+    return editEvent;
+  }
+
+  /** Event asking to delete a message. */
+  public String deleteEvent() {
+    return deleteEvent;
+  }
+
+  /** Event telling that a message was edited: its new version. */
+  public String editedEvent() {
+    return editedEvent;
+  }
+
+  /** Event telling that a message was deleted: its tombstone. */
+  public String deletedEvent() {
+    return deletedEvent;
+  }
+
   /** Event asking to clear a room's history. */
   public String clearEvent() {
     return clearEvent;
@@ -226,6 +264,10 @@ public final class ChatEvents {
     private String mutedEvent = "muted";
     private String readEvent = "read";
     private String deliveredEvent = "delivered";
+    private String editEvent = "edit";
+    private String deleteEvent = "delete";
+    private String editedEvent = "edited";
+    private String deletedEvent = "deleted";
     private String genericType = "generic";
     private String privateType = "private";
     private String noticeType = "notice";
@@ -319,6 +361,30 @@ public final class ChatEvents {
     /** Default {@code "delivered"}. */
     public Builder deliveredEvent(String name) {
       this.deliveredEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "edit"}. */
+    public Builder editEvent(String name) {
+      this.editEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "delete"}. */
+    public Builder deleteEvent(String name) {
+      this.deleteEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "edited"}. */
+    public Builder editedEvent(String name) {
+      this.editedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "deleted"}. */
+    public Builder deletedEvent(String name) {
+      this.deletedEvent = Objects.requireNonNull(name);
       return this;
     }
 

@@ -164,6 +164,56 @@ class ProtocolIT {
   }
 
   @Test
+  void theSenderEditsAndDeletesTheirMessage_theRoomGetsEditedAndDeleted_andRejoinersRecoverThem() {
+    int port = start();
+    try (WsClient alice = WsClient.joined(port, "lobby", "alice"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
+      alice.skipTo("presence");
+      alice.nextMessage(); // bob has joined
+      alice.send("{\"type\":\"message\",\"id\":\"m\",\"room\":\"lobby\",\"text\":\"helo\"}");
+      String id = alice.next("ack").getAsJsonObject("message").get("id").getAsString();
+      bob.nextMessage();
+
+      bob.send("{\"type\":\"edit\",\"id\":\"b\",\"room\":\"lobby\",\"message\":\"" + id + "\",\"text\":\"mine\"}");
+      assertThat(bob.nextError(ErrorCodes.FORBIDDEN).get("id").getAsString()).isEqualTo("b");
+      alice.send("{\"type\":\"edit\",\"id\":\"e\",\"room\":\"lobby\",\"message\":\"" + id
+          + "\",\"text\":\"hello\",\"data\":{\"fixed\":true}}");
+      JsonObject edited = bob.next("edited").getAsJsonObject("message");
+      JsonObject ack = alice.next("ack");
+      assertThat(ack.get("id").getAsString()).isEqualTo("e");
+      assertThat(ack.getAsJsonObject("message")).isEqualTo(edited);
+      assertThat(edited.get("id").getAsString()).isEqualTo(id);
+      assertThat(edited.get("text").getAsString()).isEqualTo("hello");
+      assertThat(edited.getAsJsonObject("data").get("fixed").getAsBoolean()).isTrue();
+      assertThat(edited.get("edited").getAsLong()).isPositive();
+      String revision = edited.get("revision").getAsString();
+      assertThat(revision).isGreaterThan(id);
+      assertThat(edited.has("deleted")).isFalse();
+
+      alice.send("{\"type\":\"delete\",\"id\":\"d\",\"room\":\"lobby\",\"message\":\"" + id + "\"}");
+      JsonObject deleted = bob.next("deleted").getAsJsonObject("message");
+      assertThat(alice.next("ack").getAsJsonObject("message")).isEqualTo(deleted);
+      assertThat(deleted.get("deleted").getAsBoolean()).isTrue();
+      assertThat(deleted.get("text").getAsString()).isEmpty();
+      assertThat(deleted.has("data")).isFalse();
+      assertThat(deleted.get("sender").getAsString()).isEqualTo("alice");
+
+      alice.send("{\"type\":\"edit\",\"room\":\"lobby\",\"message\":\"" + id + "\",\"text\":\"again\"}");
+      alice.nextError(ErrorCodes.UNKNOWN_MESSAGE);
+      alice.send("{\"type\":\"delete\",\"room\":\"lobby\",\"to\":\"bob\",\"message\":\"" + id + "\"}");
+      alice.nextError(ErrorCodes.BAD_REQUEST);
+      alice.send("{\"type\":\"edit\",\"room\":\"lobby\",\"message\":\"" + id + "\"}");
+      alice.nextError(ErrorCodes.BAD_REQUEST);
+
+      try (WsClient carol = WsClient.welcomed(port)) {
+        carol.send("{\"type\":\"join\",\"room\":\"lobby\",\"username\":\"carol\",\"since\":\"" + revision + "\"}");
+        JsonObject joined = carol.next("joined");
+        assertThat(joined.get("recovered").getAsBoolean()).isTrue();
+        assertThat(joined.getAsJsonArray("history")).containsExactly(deleted);
+      }
+    }
+  }
+
+  @Test
   void joinRepliesCarryMembersAndHistory_andClientSenderFieldsAreIgnored() {
     int port = start();
     try (WsClient alice = WsClient.joined(port, "lobby", "alice")) {

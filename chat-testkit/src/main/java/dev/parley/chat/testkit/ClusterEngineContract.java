@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.MessageKind;
 import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
@@ -286,6 +287,57 @@ public abstract class ClusterEngineContract {
         "an id of another room");
     assertEquals(Optional.of(List.of()), join(reader.after("empty", sent.get(3).id(), 100)),
         "an id of another room, in a room with no messages");
+  }
+
+  /**
+   * An edit or deletion is an entry of the room's order: the engine gives it a revision (an id of the
+   * order) and the time of the change, followers get it in order, and the log returns the message's
+   * new version, in {@code recent} where the message stands and in {@code after} where its change
+   * was ordered. A change of a message the log does not hold, or of a deleted one, is refused.
+   */
+  @Test
+  void aChangeIsAnEntryOfTheOrder_andTheLogHoldsTheNewVersion() {
+    Pair two = startPair();
+    Node writer = two.first();
+    Node follower = two.second();
+    join(follower.engine().follow("lobby", 10));
+    ChatMessage first = publish(writer, "lobby", "first");
+    ChatMessage second = publish(writer, "lobby", "second");
+
+    ServerEvent ordered = join(writer.engine().publish("lobby",
+        new ServerEvent.MessageChanged(first.toBuilder().text("first, edited").build()), none()));
+    ChatMessage edited = ((ServerEvent.MessageChanged) ordered).message();
+    ChatMessage tombstone = ((ServerEvent.MessageChanged) join(writer.engine().publish("lobby",
+        new ServerEvent.MessageChanged(second.toBuilder().text("").deleted(true).build()), none()))).message();
+
+    assertEquals(first.id(), edited.id());
+    assertEquals("first, edited", edited.text());
+    assertTrue(edited.revision().compareTo(second.id()) > 0, "placed after every message before it");
+    assertEquals(MessageIds.time(MessageIds.parse(edited.revision())), edited.edited());
+    assertTrue(tombstone.deleted());
+    List<RoomEntry> entries = follower.local().awaitEntries("lobby", 4, TIMEOUT);
+    assertEquals(new ServerEvent.MessageChanged(edited), entries.get(2).event());
+    assertEquals(new ServerEvent.MessageChanged(tombstone), entries.get(3).event());
+    ClusterEngine reader = follower.engine();
+    assertEquals(List.of(edited, tombstone), join(reader.recent("lobby", 10)));
+    assertEquals(Optional.of(List.of(edited, tombstone)), join(reader.after("lobby", second.id(), 10)));
+    assertEquals(Optional.of(List.of(tombstone)), join(reader.after("lobby", edited.revision(), 10)));
+
+    assertRefused(writer, tombstone.toBuilder().text("back").deleted(false).build(), ErrorCodes.UNKNOWN_MESSAGE);
+    ChatMessage never = draft("lobby", "never published").toBuilder()
+        .id(MessageIds.format(MessageIds.parse(first.id()) - 1)).build();
+    assertRefused(writer, never, ErrorCodes.MESSAGE_TOO_OLD);
+    assertEquals(List.of(edited, tombstone), join(reader.recent("lobby", 10)), "a refused change changes nothing");
+  }
+
+  private static void assertRefused(Node node, ChatMessage version, String code) {
+    java.util.concurrent.CompletableFuture<ServerEvent> refused = node.engine()
+        .publish("lobby", new ServerEvent.MessageChanged(version), none()).toCompletableFuture();
+    Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        () -> refused.get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+    assertTrue(cause instanceof dev.parley.chat.ChatException, "refused with a ChatException, was " + cause);
+    assertEquals(code, ((dev.parley.chat.ChatException) cause).code());
   }
 
   /**

@@ -179,6 +179,100 @@ public abstract class HistoryStoreContract {
     assertEquals(expected, store.before("lobby", null, 100));
   }
 
+  // ------------------------------------------------------------------ edits and deletions
+
+  @Test
+  void aChangeReplacesTheMessageWhereItStands_andAfterPlacesItAtItsRevision() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 4);
+    ChatMessage edited = changed(sent.get(1), "edited", false);
+    ChatMessage tombstone = changed(sent.get(2), "", true);
+    awaitDurable(store.change("lobby", edited));
+    awaitDurable(store.change("lobby", tombstone));
+
+    assertEquals(List.of(sent.get(0), edited, tombstone, sent.get(3)), store.before("lobby", null, 100));
+    assertEquals(List.of(sent.get(0), sent.get(3), edited, tombstone), store.after("lobby", null, 100));
+    assertEquals(List.of(sent.get(3), edited, tombstone), store.after("lobby", sent.get(2).id(), 100),
+        "what a client that saw the third message missed: the fourth, then the two changes");
+    assertEquals(List.of(tombstone), store.after("lobby", edited.revision(), 100), "a revision is a place to read after");
+    assertEquals(List.of(sent.get(3), edited), store.after("lobby", sent.get(2).id(), 2), "a page ends at its limit");
+  }
+
+  @Test
+  void pagingAfterAnIdByPlaceSeesEveryEntryOnce() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 12);
+    List<ChatMessage> expected = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
+      if (i % 3 != 1) {
+        expected.add(sent.get(i));
+      }
+    }
+    for (int i = 1; i < sent.size(); i += 3) {
+      ChatMessage edited = changed(sent.get(i), "edited " + i, false);
+      awaitDurable(store.change("lobby", edited));
+      expected.add(edited);
+    }
+    awaitDurable(store.append("lobby", sent.get(0))); // everything committed, in any store
+
+    List<ChatMessage> walked = new ArrayList<>();
+    String after = null;
+    for (int pages = 0; pages < 50; pages++) {
+      List<ChatMessage> page = store.after("lobby", after, 5);
+      if (page.isEmpty()) {
+        break;
+      }
+      walked.addAll(page);
+      ChatMessage last = page.get(page.size() - 1);
+      after = last.revision() != null ? last.revision() : last.id();
+    }
+    assertEquals(expected, walked);
+  }
+
+  @Test
+  void aChangeOfAMessageTheStreamDoesNotKeepIsDropped_andAnOlderRevisionNeverWins() {
+    HistoryStore store = open(ROOMY);
+    ChatMessage kept = append(store, "lobby", roomMessage("lobby", "kept"));
+    ChatMessage never = roomMessage("lobby", "never appended");
+    ChatMessage first = changed(kept, "first edit", false);
+    ChatMessage second = changed(kept, "second edit", false);
+    awaitDurable(store.change("lobby", changed(never, "edited", false)));
+    awaitDurable(store.change("lobby", second));
+    awaitDurable(store.change("lobby", first));
+
+    assertEquals(List.of(second), store.before("lobby", null, 100));
+    assertEquals(List.of(second), store.after("lobby", null, 100));
+  }
+
+  @Test
+  void aChangeIsSeenByReadsAtOnce_andOutlivesARestart() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 3);
+    ChatMessage tombstone = changed(sent.get(0), "", true);
+    CompletionStage<Void> durable = store.change("lobby", tombstone);
+
+    assertEquals(List.of(tombstone, sent.get(1), sent.get(2)), store.before("lobby", null, 100));
+    assertEquals(List.of(tombstone), store.after("lobby", sent.get(2).id(), 100));
+    awaitDurable(durable);
+    if (!persistent()) {
+      return;
+    }
+    HistoryStore again = restart(store, ROOMY);
+    assertEquals(List.of(tombstone, sent.get(1), sent.get(2)), again.before("lobby", null, 100));
+    assertEquals(List.of(tombstone), again.after("lobby", sent.get(2).id(), 100));
+  }
+
+  /** A message's new version, with a fresh revision and the clock's time as its change's. */
+  private ChatMessage changed(ChatMessage m, String text, boolean deleted) {
+    return m.toBuilder()
+        .text(text)
+        .data(deleted ? null : Map.of("v", 2L))
+        .deleted(deleted)
+        .edited(Instant.ofEpochMilli(clock.millis()))
+        .revision(String.format("%013d", sequence.incrementAndGet()))
+        .build();
+  }
+
   @Test
   void theStoreSaysWhetherItOutlivesTheProcess() {
     assertEquals(persistent(), open(ROOMY).persistent());

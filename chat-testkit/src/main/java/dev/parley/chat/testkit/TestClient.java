@@ -119,6 +119,16 @@ public final class TestClient {
     return request(new ClientRequest.Read(null, null, from, throughId));
   }
 
+  /** Edits a message of a room, with a request id of {@code "edit"}, so that it is acknowledged. */
+  public TestClient edit(String room, String messageId, String text) {
+    return request(new ClientRequest.Edit("edit", room, null, messageId, text, null));
+  }
+
+  /** Deletes a message of a room, with a request id of {@code "delete"}, so that it is acknowledged. */
+  public TestClient delete(String room, String messageId) {
+    return request(new ClientRequest.Delete("delete", room, null, messageId));
+  }
+
   /** Asks who is in a room. */
   public TestClient members(String room) {
     return request(new ClientRequest.Members(null, room));

@@ -31,6 +31,10 @@ import java.util.concurrent.Executors;
  * between processes. Not an engine to use: one lock, no bounds.
  */
 final class SharedMemoryCluster {
+  private static String place(ChatMessage m) {
+    return m.revision() != null ? m.revision() : m.id();
+  }
+
   private final Object lock = new Object();
   private final Map<String, Room> rooms = new HashMap<>();
   private final Map<String, Map<String, Boolean>> claims = new HashMap<>(); // user -> connection -> shared
@@ -99,6 +103,21 @@ final class SharedMemoryCluster {
           lastId = MessageIds.next(lastId, System.currentTimeMillis());
           ordered = new ServerEvent.Presence(p.room(), p.user(), p.joined(), p.notice().toBuilder()
               .id(MessageIds.format(lastId)).time(MessageIds.time(lastId)).build());
+        } else if (event instanceof ServerEvent.MessageChanged c) {
+          int at = -1;
+          for (int i = 0; i < r.log.size(); i++) {
+            at = r.log.get(i).id().equals(c.message().id()) ? i : at;
+          }
+          if (at < 0 || r.log.get(at).deleted()) {
+            return CompletableFuture.failedFuture(new dev.parley.chat.ChatException(
+                at < 0 ? dev.parley.chat.ErrorCodes.MESSAGE_TOO_OLD : dev.parley.chat.ErrorCodes.UNKNOWN_MESSAGE,
+                "not changeable"));
+          }
+          lastId = MessageIds.next(lastId, System.currentTimeMillis());
+          ChatMessage version = c.message().toBuilder().revision(MessageIds.format(lastId))
+              .edited(MessageIds.time(lastId)).build();
+          r.log.set(at, version);
+          ordered = new ServerEvent.MessageChanged(version);
         } else if (event instanceof ServerEvent.HistoryCleared h) {
           ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.lastId);
           r.log.clear();
@@ -149,8 +168,10 @@ final class SharedMemoryCluster {
         if (id < 0 || id > lastId || (r != null && afterId.compareTo(r.droppedThrough) < 0)) {
           return CompletableFuture.completedFuture(Optional.empty());
         }
+        // By place: a changed message comes where its change was ordered.
         List<ChatMessage> missed = r == null ? List.of()
-            : r.log.stream().filter(m -> m.id().compareTo(afterId) > 0).toList();
+            : r.log.stream().filter(m -> place(m).compareTo(afterId) > 0)
+                .sorted(java.util.Comparator.comparing(SharedMemoryCluster::place)).toList();
         return CompletableFuture.completedFuture(missed.size() > limit ? Optional.empty() : Optional.of(missed));
       }
     }

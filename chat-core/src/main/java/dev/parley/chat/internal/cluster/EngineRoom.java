@@ -1,6 +1,7 @@
 package dev.parley.chat.internal.cluster;
 
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.internal.Changes;
 import dev.parley.chat.internal.MessageLog;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,32 @@ final class EngineRoom {
   void append(ChatMessage message, long nowMillis) {
     lastActivityMillis = nowMillis;
     log.append(message);
+  }
+
+  /**
+   * Places a change of a message in the order: the message must be in the log and not deleted. The
+   * revision is taken only then, so that a refused change leaves no gap in nothing.
+   *
+   * @return the version as ordered, with its revision and the time of the change
+   * @throws ChatException {@code MESSAGE_TOO_OLD} if the log does not hold the message (it is older
+   *     than the log, or not of this room), {@code UNKNOWN_MESSAGE} if it was deleted
+   */
+  ChatMessage change(ChatMessage version, java.util.function.Supplier<String> revision, long nowMillis) {
+    ChatMessage current = log.find(version.id());
+    if (current == null) {
+      throw Changes.missing(log, version.id());
+    }
+    if (current.deleted()) {
+      throw Changes.deleted();
+    }
+    String id = revision.get();
+    ChatMessage ordered = version.toBuilder()
+        .revision(id)
+        .edited(dev.parley.chat.cluster.MessageIds.time(dev.parley.chat.cluster.MessageIds.parse(id)))
+        .build();
+    lastActivityMillis = nowMillis;
+    log.change(ordered);
+    return ordered;
   }
 
   void clear(long nowMillis) {

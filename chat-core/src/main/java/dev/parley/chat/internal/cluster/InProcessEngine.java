@@ -8,6 +8,7 @@ import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
 import dev.parley.chat.history.HistoryStore;
+import dev.parley.chat.internal.MessageLog;
 import dev.parley.chat.internal.StoreReads;
 import dev.parley.chat.spi.ServerEvent;
 import java.time.Clock;
@@ -108,6 +109,9 @@ public final class InProcessEngine implements ClusterEngine {
         ChatMessage message = m.message().toBuilder().id(MessageIds.format(id)).time(MessageIds.time(id)).build();
         ordered = new ServerEvent.Message(message);
         r.append(message, now);
+      } else if (event instanceof ServerEvent.MessageChanged c) {
+        ChatMessage version = r.change(c.message(), () -> MessageIds.format(lastId.updateAndGet(last -> MessageIds.next(last, now))), now);
+        ordered = new ServerEvent.MessageChanged(version);
       } else if (event instanceof ServerEvent.HistoryCleared h) {
         // The log's newest id was seeded from the store with the room: it covers earlier runs too.
         ordered = new ServerEvent.HistoryCleared(h.room(), h.by(), r.log.lastId());
@@ -212,6 +216,8 @@ public final class InProcessEngine implements ClusterEngine {
         if (recent != null) {
           List<ChatMessage> missed = new ArrayList<>(fetched);
           missed.addAll(recent);
+          // A message the store gave may have changed since: the log's later version replaces it.
+          missed = MessageLog.byPlace(missed);
           return missed.size() > limit ? Optional.empty() : Optional.of(List.copyOf(missed));
         }
         if (reads >= MAX_RECOVERY_READS) {
@@ -225,7 +231,7 @@ public final class InProcessEngine implements ClusterEngine {
       clearsAtRead = clears;
       fetched.addAll(more);
       if (!more.isEmpty()) {
-        known = more.get(more.size() - 1).id();
+        known = MessageLog.place(more.get(more.size() - 1));
       }
     }
   }

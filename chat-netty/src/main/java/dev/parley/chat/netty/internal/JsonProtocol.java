@@ -71,6 +71,10 @@ final class JsonProtocol {
             case "moderate" -> moderate(id, frame);
             case "read" -> new ClientRequest.Read(
                 id, optionalString(frame, "room"), optionalString(frame, "from"), requiredString(frame, "through"));
+            case "edit" -> new ClientRequest.Edit(id, optionalString(frame, "room"), optionalString(frame, "to"),
+                requiredString(frame, "message"), requiredString(frame, "text"), optionalData(frame));
+            case "delete" -> new ClientRequest.Delete(id, optionalString(frame, "room"), optionalString(frame, "to"),
+                requiredString(frame, "message"));
             case "history" -> new ClientRequest.History(
                 id, requiredString(frame, "room"), optionalString(frame, "before"), optionalLimit(frame));
             default -> null;
@@ -206,6 +210,10 @@ final class JsonProtocol {
         w.name("type").value("message");
         w.name("message");
         writeMessage(w, m.message());
+      } else if (event instanceof ServerEvent.MessageChanged e) {
+        w.name("type").value(e.message().deleted() ? "deleted" : "edited");
+        w.name("message");
+        writeMessage(w, e.message());
       } else if (event instanceof ServerEvent.Welcome e) {
         w.name("type").value("welcome");
         w.name("connectionId").value(e.connectionId());
@@ -360,6 +368,13 @@ final class JsonProtocol {
       ELEMENTS.write(w, JsonValues.toJson(m.data()));
       w.setSerializeNulls(false);
     }
+    if (m.edited() != null) {
+      w.name("edited").value(m.edited().toEpochMilli());
+    }
+    if (m.deleted()) {
+      w.name("deleted").value(true);
+    }
+    w.name("revision").value(m.revision());
     w.endObject();
   }
 }

@@ -46,6 +46,9 @@ class JsonProtocolFuzzTest {
     if (request instanceof ClientRequest.SendPrivate p) {
       return new ClientRequest.SendPrivate(p.requestId(), p.to(), p.text(), null);
     }
+    if (request instanceof ClientRequest.Edit e) {
+      return new ClientRequest.Edit(e.requestId(), e.room(), e.to(), e.messageId(), e.text(), null);
+    }
     return request;
   }
 
@@ -55,6 +58,9 @@ class JsonProtocolFuzzTest {
     }
     if (request instanceof ClientRequest.SendPrivate p) {
       return p.data();
+    }
+    if (request instanceof ClientRequest.Edit e) {
+      return e.data();
     }
     return null;
   }
@@ -111,6 +117,18 @@ class JsonProtocolFuzzTest {
         o.addProperty("duration", m.duration().toMillis() / 1000.0);
       }
       o.addProperty("reason", m.reason());
+    } else if (request instanceof ClientRequest.Edit e) {
+      o.addProperty("type", "edit");
+      o.addProperty("room", e.room());
+      o.addProperty("to", e.to());
+      o.addProperty("message", e.messageId());
+      o.addProperty("text", e.text());
+      o.add("data", JsonValues.toJson(e.data()));
+    } else if (request instanceof ClientRequest.Delete d) {
+      o.addProperty("type", "delete");
+      o.addProperty("room", d.room());
+      o.addProperty("to", d.to());
+      o.addProperty("message", d.messageId());
     } else {
       throw new AssertionError("no frame for " + request);
     }

@@ -112,6 +112,14 @@ public final class JdbcHistoryStore implements HistoryStore {
     return engine.append(stream, message);
   }
 
+  /** {@inheritDoc} Queued with the appends, and counted against the same queue capacity. */
+  @Override
+  public CompletionStage<Void> change(String stream, ChatMessage version) {
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(version, "version");
+    return engine.change(stream, version);
+  }
+
   /**
    * {@inheritDoc}
    *

@@ -1,10 +1,15 @@
 package dev.parley.chat.cluster.redis.internal;
 
+import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.spi.ServerEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * Room entries as the engine keeps them in Redis. A message's id is made by the publish script
@@ -38,6 +43,11 @@ final class Entries {
     if (event instanceof ServerEvent.Presence p && p.notice() != null) {
       return new ServerEvent.Presence(p.room(), p.user(), p.joined(), withId(p.notice(), id));
     }
+    if (event instanceof ServerEvent.MessageChanged c) {
+      // A change keeps its message's id: the id it was ordered under is its revision.
+      return new ServerEvent.MessageChanged(c.message().toBuilder()
+          .revision(MessageIds.format(id)).edited(MessageIds.time(id)).build());
+    }
     return event;
   }
 
@@ -51,7 +61,7 @@ final class Entries {
   }
 
   static RoomEntry withId(RoomEntry entry, String streamId) {
-    return entry.event() instanceof ServerEvent.Message
+    return entry.event() instanceof ServerEvent.Message || entry.event() instanceof ServerEvent.MessageChanged
         || (entry.event() instanceof ServerEvent.Presence p && p.notice() != null)
         ? new RoomEntry(withId(entry.event(), id(streamId)), entry.except())
         : entry;
@@ -65,8 +75,32 @@ final class Entries {
       return "p";
     } else if (event instanceof ServerEvent.HistoryCleared) {
       return "c";
+    } else if (event instanceof ServerEvent.MessageChanged) {
+      return "e";
     }
     throw new IllegalArgumentException("not a room entry: " + event.getClass().getSimpleName());
+  }
+
+  /**
+   * Messages as several entries of a log gave them, each once in its latest version, where its last
+   * entry stands (entries come in the log's order).
+   */
+  static List<ChatMessage> latest(List<ChatMessage> entries) {
+    LinkedHashMap<String, ChatMessage> byId = new LinkedHashMap<>();
+    for (ChatMessage m : entries) {
+      byId.remove(m.id());
+      byId.put(m.id(), m);
+    }
+    return new ArrayList<>(byId.values());
+  }
+
+  /** Why publish.lua refused a change, as the server says it whichever engine refuses. */
+  static ChatException refusal(String why) {
+    return switch (why) {
+      case "old" -> new ChatException(ErrorCodes.MESSAGE_TOO_OLD, "The message is too old to be changed");
+      case "deleted" -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The message was deleted");
+      default -> new ChatException(ErrorCodes.UNKNOWN_MESSAGE, "The room has no such message");
+    };
   }
 
   static String ascii(byte[] b, int from, int to) {

@@ -66,6 +66,11 @@ final class Keys {
     return p + "room:" + room + ":msgs";
   }
 
+  /** A room's changed messages: each one's place in the order, and back. */
+  String roomChanges(String room) {
+    return p + "room:" + room + ":changes";
+  }
+
   String roomUsers(String room) {
     return p + "room:" + room + ":users";
   }

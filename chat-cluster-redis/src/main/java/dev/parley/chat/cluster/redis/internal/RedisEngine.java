@@ -174,10 +174,20 @@ public final class RedisEngine implements ClusterEngine {
     String kind = Entries.kind(event);
     byte[] payload = ServerEventCodec.encodeEntry(new RoomEntry(event, except));
     String[] k = {keys.idHash(), keys.roomMeta(room), keys.roomLog(room), keys.roomMsgs(room), keys.rooms(),
-        keys.roomUsers(room)};
+        keys.roomUsers(room), keys.roomChanges(room)};
+    ChatMessage changed = event instanceof ServerEvent.MessageChanged c ? c.message() : null;
+    long target = changed == null ? -1 : MessageIds.parse(changed.id());
+    if (changed != null && target < 0) {
+      return CompletableFuture.failedFuture(Entries.refusal("unknown"));
+    }
     return redis.<List<Object>>eval(Script.PUBLISH, ScriptOutputType.MULTI, k, RedisOps.bytes(kind), payload,
-            RedisOps.bytes(logSize), RedisOps.bytes(keys.roomChannelPrefix() + room), RedisOps.bytes(room))
+            RedisOps.bytes(logSize), RedisOps.bytes(keys.roomChannelPrefix() + room), RedisOps.bytes(room),
+            RedisOps.bytes(changed == null ? "" : Entries.streamId(target)),
+            RedisOps.bytes(changed != null && changed.deleted() ? "1" : "0"))
         .thenApply(reply -> {
+          if ((Long) reply.get(2) < 0) {
+            throw Entries.refusal(RedisOps.string(reply.get(4)));
+          }
           ServerEvent ordered = Entries.withId(event, id(reply));
           if (ordered instanceof ServerEvent.HistoryCleared h) {
             String last = RedisOps.string(reply.get(4));
@@ -213,11 +223,18 @@ public final class RedisEngine implements ClusterEngine {
         .thenApply(all -> {
           @SuppressWarnings("unchecked")
           List<Object> reply = (List<Object>) all.get(0); // snapshot.lua reads many rooms; this is one
-          List<ChatMessage> out = new ArrayList<>();
+          List<ChatMessage> messages = new ArrayList<>();
+          java.util.Map<String, ChatMessage> changes = new java.util.HashMap<>();
           for (int i = reply.size() - 3; i >= 4; i -= 3) {
-            message(reply.get(i), reply.get(i + 2)).ifPresent(out::add);
+            RoomEntry entry = feeds.decode((byte[]) reply.get(i + 2), 0, RedisOps.string(reply.get(i)));
+            if (entry != null && entry.event() instanceof ServerEvent.Message m) {
+              messages.add(m.message());
+            } else if (entry != null && entry.event() instanceof ServerEvent.MessageChanged c) {
+              changes.put(c.message().id(), c.message()); // oldest first here: the latest wins
+            }
           }
-          return out;
+          messages.replaceAll(m -> changes.getOrDefault(m.id(), m));
+          return messages;
         });
   }
 
@@ -238,12 +255,15 @@ public final class RedisEngine implements ClusterEngine {
           for (int i = 1; i + 1 < reply.size(); i += 2) {
             message(reply.get(i), reply.get(i + 1)).ifPresent(out::add);
           }
-          return Optional.of(out);
+          return Optional.of(Entries.latest(out));
         });
   }
 
   private Optional<ChatMessage> message(Object streamId, Object payload) {
     RoomEntry entry = feeds.decode((byte[]) payload, 0, RedisOps.string(streamId));
+    if (entry != null && entry.event() instanceof ServerEvent.MessageChanged c) {
+      return Optional.of(c.message());
+    }
     return entry != null && entry.event() instanceof ServerEvent.Message m ? Optional.of(m.message()) : Optional.empty();
   }
 

@@ -87,7 +87,9 @@ final class RoomFeeds {
   /** An entry not delivered yet; {@code entry} null if it could not be decoded (skipped, logged). */
   private record Pending(long seq, String epoch, String streamId, RoomEntry entry) {}
 
-  private record Snap(long seq, String epoch, String last, String head, List<Long> seqs, List<ChatMessage> newestFirst) {}
+  /** A snapshot: its messages newest first, and the changes among them with their sequence numbers. */
+  private record Snap(long seq, String epoch, String last, String head, List<Long> seqs, List<ChatMessage> newestFirst,
+      List<Long> changeSeqs, List<ChatMessage> changesNewestFirst) {}
 
   private String channel(String room) {
     return keys.roomChannelPrefix() + room;
@@ -393,25 +395,40 @@ final class RoomFeeds {
     String last = emptyToNull(RedisOps.string(reply.get(2)));
     List<Long> seqs = new ArrayList<>();
     List<ChatMessage> messages = new ArrayList<>();
+    List<Long> changeSeqs = new ArrayList<>();
+    List<ChatMessage> changes = new ArrayList<>();
     for (int i = 4; i + 2 < reply.size(); i += 3) {
       String streamId = RedisOps.string(reply.get(i));
       RoomEntry entry = decode((byte[]) reply.get(i + 2), 0, streamId);
       if (entry != null && entry.event() instanceof ServerEvent.Message m) {
         seqs.add((Long) reply.get(i + 1));
         messages.add(m.message());
+      } else if (entry != null && entry.event() instanceof ServerEvent.MessageChanged c) {
+        changeSeqs.add((Long) reply.get(i + 1));
+        changes.add(c.message());
       }
     }
     return new Snap((Long) reply.get(0), emptyToNull(RedisOps.string(reply.get(1))),
         last == null ? null : MessageIds.format(Entries.id(last)),
-        RedisOps.string(reply.get(3)), seqs, messages);
+        RedisOps.string(reply.get(3)), seqs, messages, changeSeqs, changes);
   }
 
-  /** The snapshot's messages up to a sequence number, at most {@code limit}, oldest first. */
+  /**
+   * The snapshot's messages up to a sequence number, at most {@code limit}, oldest first, each in its
+   * version as of that sequence number: a later change comes as an entry after the snapshot.
+   */
   private static List<ChatMessage> oldestFirst(Snap s, long upTo, int limit) {
+    java.util.Map<String, ChatMessage> changed = new java.util.HashMap<>();
+    for (int i = 0; i < s.changesNewestFirst().size(); i++) {
+      if (s.changeSeqs().get(i) <= upTo) {
+        changed.putIfAbsent(s.changesNewestFirst().get(i).id(), s.changesNewestFirst().get(i));
+      }
+    }
     List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < s.newestFirst().size() && out.size() < limit; i++) {
       if (s.seqs().get(i) <= upTo) {
-        out.add(s.newestFirst().get(i));
+        ChatMessage m = s.newestFirst().get(i);
+        out.add(changed.getOrDefault(m.id(), m));
       }
     }
     Collections.reverse(out);

@@ -1,4 +1,4 @@
--- The messages of a room after an id (of any room: ids are one sequence), if the log can answer
+-- The messages and changes (e) of a room after an id (of any room: ids are one sequence), if the log can answer
 -- for all of them: {1, then (id, payload) oldest first}; {0} if it cannot: the id is newer than any
 -- the cluster made, or older than its era (Redis lost its data since), than the room's floor (the
 -- log dropped messages after it) or than the room's birth (Redis lost the room's keys, and with them
@@ -30,17 +30,21 @@ if newest and (not older(id, newest) or (meta[5] and older(newest, meta[5]))) th
 end
 local limit = tonumber(ARGV[2])
 local out = {1}
+local sawNewest = not newest
 local from = '(' .. id
 while true do
   local chunk = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 100)
   if #chunk == 0 then
-    if newest and out[#out - 1] ~= newest then
+    if not sawNewest then
       return {0}
     end
     return out
   end
   for _, e in ipairs(chunk) do
-    if e[2][4] == 'm' then
+    if e[1] == newest then
+      sawNewest = true
+    end
+    if e[2][4] == 'm' or e[2][4] == 'e' then
       if (#out - 1) / 2 >= limit then
         return {0}
       end

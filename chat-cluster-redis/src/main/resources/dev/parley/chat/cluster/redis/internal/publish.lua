@@ -3,11 +3,40 @@
 -- "seq:epoch:id:payload" on the room's channel; all in one atomic step, so that the channel's order
 -- is the log's order. Returns {ms, n, seq, epoch, last}: last is, for a clear, the stream id of the
 -- room's newest message ordered before it ('' if none), which says where the clear falls.
+-- A change (kind e: an edit or a deletion) moves its message to the end of the order: the list then
+-- names the message by the change's id (its place), and the changes hash maps the message's id to
+-- its place ('d:' in front once deleted) and the place back to the message's id. A change of a
+-- message the list does not hold (older than the log, or unknown), or of a deleted one, is refused
+-- before anything is written: {ms, n, -1, '', 'old'|'unknown'|'deleted'}.
 -- KEYS: 1 id hash, 2 room meta hash {seq, epoch, born, last, floor, cleared}, 3 log stream, 4 list of
---       the log's message ids (oldest first), 5 rooms set, 6 room users hash
--- ARGV: 1 kind (m message, p presence, c history cleared), 2 payload, 3 log size (messages kept),
---       4 channel, 5 room name
+--       the log's messages by place (oldest first), 5 rooms set, 6 room users hash, 7 changes hash
+-- ARGV: 1 kind (m message, p presence, c history cleared, e change), 2 payload, 3 log size (messages
+--       kept), 4 channel, 5 room name, 6 the changed message's stream id (e), 7 '1' for a deletion (e)
 local id = string.format('%d-%d', ms, n)
+local oldPlace
+if ARGV[1] == 'e' then
+  local current = redis.call('HGET', KEYS[7], ARGV[6])
+  if current and string.sub(current, 1, 2) == 'd:' then
+    return {ms, n, -1, '', 'deleted'}
+  end
+  oldPlace = current or ARGV[6]
+  if not redis.call('LPOS', KEYS[4], oldPlace) then
+    local oldest = redis.call('LINDEX', KEYS[4], 0)
+    if oldest and older(ARGV[6], oldest) then
+      return {ms, n, -1, '', 'old'}
+    end
+    return {ms, n, -1, '', 'unknown'}
+  end
+end
+-- Drops the oldest place from the list, and the change it names from the changes hash.
+local function popOldest()
+  local place = redis.call('LPOP', KEYS[4])
+  local changed = redis.call('HGET', KEYS[7], place)
+  if changed then
+    redis.call('HDEL', KEYS[7], place, changed)
+  end
+  return place
+end
 
 -- A new epoch whenever the room's meta is new (first use, or Redis lost it): followers holding
 -- another epoch know that what they hold is not this log's past.
@@ -48,7 +77,7 @@ if kind == 'c' then
   redis.call('HSET', KEYS[2], 'cleared', id)
   -- What went before a clear is gone, not missed: the log answers for older ids again.
   redis.call('HDEL', KEYS[2], 'floor')
-  redis.call('DEL', KEYS[3], KEYS[4])
+  redis.call('DEL', KEYS[3], KEYS[4], KEYS[7])
   if redis.call('HLEN', KEYS[6]) == 0 then
     redis.call('SREM', KEYS[5], ARGV[5])
   end
@@ -66,16 +95,24 @@ if kind == 'm' then
     forgetBefore(prevLast)
   end
   if listed > logSize then
-    redis.call('HSET', KEYS[2], 'floor', redis.call('LPOP', KEYS[4]))
+    redis.call('HSET', KEYS[2], 'floor', popOldest())
     redis.call('XTRIM', KEYS[3], 'MINID', '~', redis.call('LINDEX', KEYS[4], 0))
   end
+end
+if kind == 'e' then
+  redis.call('LREM', KEYS[4], 1, oldPlace)
+  if oldPlace ~= ARGV[6] then
+    redis.call('HDEL', KEYS[7], oldPlace)
+  end
+  redis.call('RPUSH', KEYS[4], id)
+  redis.call('HSET', KEYS[7], ARGV[6], (ARGV[7] == '1' and 'd:' or '') .. id, id, ARGV[6])
 end
 if redis.call('XLEN', KEYS[3]) >= cap then
   -- The cap may have dropped messages the list still names.
   local first = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', 1)[1][1]
   local oldest = redis.call('LINDEX', KEYS[4], 0)
   while oldest and older(oldest, first) do
-    redis.call('HSET', KEYS[2], 'floor', redis.call('LPOP', KEYS[4]))
+    redis.call('HSET', KEYS[2], 'floor', popOldest())
     oldest = redis.call('LINDEX', KEYS[4], 0)
   end
 end

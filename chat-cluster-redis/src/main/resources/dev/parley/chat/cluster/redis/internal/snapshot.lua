@@ -1,4 +1,4 @@
--- Rooms' positions and newest messages, each read atomically (and all at once, so that a burst of
+-- Rooms' positions and newest messages, with the changes (e) ordered since the oldest of them, each read atomically (and all at once, so that a burst of
 -- follows costs one call per batch, not one per room): for each room, a list {seq, epoch, last
 -- message id, id of the log's newest entry, then (id, seq, payload) of up to its ARGV messages,
 -- newest first}.
@@ -16,11 +16,13 @@ local function snapshot(metaKey, logKey, want)
     end
     for _, e in ipairs(chunk) do
       -- fields: s, seq, t, kind, p, payload
-      if e[2][4] == 'm' and found < want then
+      if (e[2][4] == 'm' or e[2][4] == 'e') and found < want then
         out[#out + 1] = e[1]
         out[#out + 1] = tonumber(e[2][2])
         out[#out + 1] = e[2][6]
-        found = found + 1
+        if e[2][4] == 'm' then
+          found = found + 1
+        end
       end
     end
     top = '(' .. chunk[#chunk][1]

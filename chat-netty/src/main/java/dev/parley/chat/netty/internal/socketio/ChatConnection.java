@@ -135,6 +135,10 @@ final class ChatConnection implements ClientConnection {
       if (!isAbandoned(m.message().kind() != MessageKind.PRIVATE ? m.message().room() : null)) {
         socket.send(emits.packets(m, shared));
       }
+    } else if (event instanceof ServerEvent.MessageChanged c) {
+      if (!isAbandoned(c.message().kind() != MessageKind.PRIVATE ? c.message().room() : null)) {
+        socket.send(emits.packets(c, shared));
+      }
     } else if (event instanceof ServerEvent.Presence p) {
       if (!isAbandoned(p.room())) {
         socket.send(emits.packets(p, shared));

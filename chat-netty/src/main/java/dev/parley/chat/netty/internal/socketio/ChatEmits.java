@@ -55,6 +55,15 @@ final class ChatEmits {
     if (!m.data().isEmpty()) {
       p.put("data", m.data());
     }
+    if (m.edited() != null) {
+      p.put("edited", m.edited().toEpochMilli());
+    }
+    if (m.deleted()) {
+      p.put("deleted", true);
+    }
+    if (m.revision() != null) {
+      p.put("revision", m.revision());
+    }
     return p;
   }
 
@@ -64,7 +73,9 @@ final class ChatEmits {
    * the user's inbox, not from rooms.
    */
   String offset(ChatMessage m) {
-    return offsets && m.room() != null && m.kind() != MessageKind.PRIVATE ? m.id() : null;
+    // A change's place in the room's order is its revision: recovery resumes after it.
+    return offsets && m.room() != null && m.kind() != MessageKind.PRIVATE
+        ? (m.revision() != null ? m.revision() : m.id()) : null;
   }
 
   /** A refusal, as the rooms seed answers one. */
@@ -94,6 +105,11 @@ final class ChatEmits {
       name = events.messageEvent();
       String offset = offset(m.message());
       Map<String, Object> payload = payload(m.message());
+      args = offset == null ? new Object[] {payload} : new Object[] {payload, offset};
+    } else if (event instanceof ServerEvent.MessageChanged c) {
+      name = c.message().deleted() ? events.deletedEvent() : events.editedEvent();
+      String offset = offset(c.message());
+      Map<String, Object> payload = payload(c.message());
       args = offset == null ? new Object[] {payload} : new Object[] {payload, offset};
     } else if (event instanceof ServerEvent.Presence p) {
       name = events.presenceEvent();

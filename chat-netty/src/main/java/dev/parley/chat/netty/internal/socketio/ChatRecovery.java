@@ -274,16 +274,24 @@ final class ChatRecovery {
 
   /**
    * A recovered room: what the client missed, as the events it would have had, less what it sent
-   * itself (never echoed to it).
+   * itself (never echoed to it). A message the client had (older than its offset, or its own) that
+   * was changed since comes as {@code edited} or {@code deleted}; a message it never had comes as
+   * {@code new message}, in its current version. Each under its place in the room's order (its
+   * revision, if changed), which becomes the offset.
    */
   void replay(SocketImpl socket, ChatSocket st, ServerEvent.Joined j, ChatEmits emits) {
     st.user = j.user();
-    String floor = st.attempt.since(j.room());
+    String since = st.attempt.since(j.room());
+    String floor = since;
     for (ChatMessage m : j.history()) {
-      if (!st.isOwn(m.id())) {
-        socket.emit(emits.events().messageEvent(), emits.payload(m), m.id());
+      String place = m.revision() != null ? m.revision() : m.id();
+      if (!st.isOwn(place)) {
+        boolean had = m.revision() != null && ((since != null && m.id().compareTo(since) <= 0) || st.isOwn(m.id()));
+        String event = !had ? emits.events().messageEvent()
+            : m.deleted() ? emits.events().deletedEvent() : emits.events().editedEvent();
+        socket.emit(event, emits.payload(m), place);
       }
-      floor = m.id();
+      floor = place;
     }
     st.floors.put(j.room(), floor);
   }

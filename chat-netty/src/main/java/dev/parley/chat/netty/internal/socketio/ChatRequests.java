@@ -32,7 +32,7 @@ final class ChatRequests {
   Set<String> names() {
     return Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
         events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent(), events.typingEvent(),
-        events.moderateEvent(), events.readEvent()));
+        events.moderateEvent(), events.readEvent(), events.editEvent(), events.deleteEvent()));
   }
 
   /** Registers a handler for each request event on the namespace. */
@@ -69,6 +69,8 @@ final class ChatRequests {
       st.session.receive(new ClientRequest.Read(st.ackId(ack), text(data, "room", "roomname"), from,
           text(data, "through", "id")));
     });
+    on(ns, events.editEvent(), (st, args, ack) -> st.session.receive(change(st, args, ack, true)));
+    on(ns, events.deleteEvent(), (st, args, ack) -> st.session.receive(change(st, args, ack, false)));
     on(ns, events.typingEvent(), (st, args, ack) -> {
       Map<?, ?> data = map(args);
       String target = text(data, "target", "to");
@@ -148,6 +150,33 @@ final class ChatRequests {
     }
     return new ClientRequest.Moderate(st.ackId(ack), orEmpty(text(data, "room", "roomname")),
         text(data, "username", "user"), action, Moderations.duration((Number) seconds), text(data, "reason", "reason"));
+  }
+
+  /**
+   * An edit, {@code {room, id, message, data}} or {@code {target, id, message, data}}, or a deletion,
+   * {@code {room, id}} or {@code {target, id}}.
+   */
+  private static ClientRequest change(ChatSocket st, List<Object> args, Ack ack, boolean edit) {
+    Map<?, ?> m = map(args);
+    String to = text(m, "target", "to");
+    if (to != null && to.startsWith("@")) {
+      to = to.substring(1);
+    }
+    String room = text(m, "room", "roomname");
+    String id = text(m, "id", "messageId");
+    if (!edit) {
+      return new ClientRequest.Delete(st.ackId(ack), room, to, id);
+    }
+    Object data = m.get("data");
+    String bad = badData(data);
+    if (bad != null) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, bad);
+    }
+    String text = text(m, "message", "text");
+    if (text == null) {
+      return new ClientRequest.Invalid(st.ackId(ack), ErrorCodes.BAD_REQUEST, "Field 'message' is required");
+    }
+    return new ClientRequest.Edit(st.ackId(ack), room, to, id, text, data(data));
   }
 
   /**

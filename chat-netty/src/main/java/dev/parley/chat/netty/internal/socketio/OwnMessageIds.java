@@ -44,11 +44,12 @@ final class OwnMessageIds {
 
   /** Remembers a message this client sent, and forgets those a recovery can no longer replay. */
   void add(ChatMessage sent) {
-    long id = MessageIds.parse(sent.id());
+    // An edit or deletion is replayed under its revision, its place in the room's order.
+    long id = MessageIds.parse(sent.revision() != null ? sent.revision() : sent.id());
     if (id < 0) {
       return; // not an id the chat server makes; no room would replay it under it
     }
-    long oldestKept = sent.time().toEpochMilli() - windowMillis;
+    long oldestKept = MessageIds.time(id).toEpochMilli() - windowMillis;
     while (size > 0 && MessageIds.time(ring[head]).toEpochMilli() < oldestKept) {
       dropOldest();
     }

@@ -24,12 +24,22 @@ public enum Dialect {
 
     @Override
     void prepare(Connection connection) {}
+
+    @Override
+    String addColumn() {
+      return "ADD COLUMN IF NOT EXISTS";
+    }
   },
   /** SQLite 3.24 or newer, through the xerial sqlite-jdbc driver. */
   SQLITE {
     @Override
     String idType() {
       return "TEXT"; // SQLite's default collation is BINARY: already Java's order for these ids
+    }
+
+    @Override
+    String addColumn() {
+      return "ADD COLUMN"; // no IF NOT EXISTS in SQLite: Schema skips a column the table has
     }
 
     @Override
@@ -91,6 +101,9 @@ public enum Dialect {
 
   /** The column type of message ids. */
   abstract String idType();
+
+  /** The words that add a column to a table in a migration step. */
+  abstract String addColumn();
 
   /** Sets up a new connection. */
   abstract void prepare(Connection connection) throws SQLException;

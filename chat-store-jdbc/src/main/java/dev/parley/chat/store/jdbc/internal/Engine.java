@@ -144,6 +144,11 @@ public final class Engine implements AutoCloseable {
     return offer(new Pending.Append(stream, message, new CompletableFuture<>()));
   }
 
+  /** Queues a message's new version; the stage fails at once if the queue is full or closed. */
+  public CompletableFuture<Void> change(String stream, ChatMessage version) {
+    return offer(new Pending.Change(stream, version, new CompletableFuture<>()));
+  }
+
   /** Queues a removal through an id, or of the whole stream for {@code null}. */
   public CompletableFuture<Void> remove(String stream, String throughId) {
     return offer(new Pending.Remove(stream, throughId, new CompletableFuture<>()));

@@ -16,13 +16,16 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Pending {
   /** One queued write. */
-  sealed interface Op permits Append, Remove, Clear {
+  sealed interface Op permits Append, Change, Remove, Clear {
     String stream();
 
     CompletableFuture<Void> done();
   }
 
   record Append(String stream, ChatMessage message, CompletableFuture<Void> done) implements Op {}
+
+  /** A message's new version, written over the kept one unless that one is newer. */
+  record Change(String stream, ChatMessage version, CompletableFuture<Void> done) implements Op {}
 
   /** {@code throughId == null} removes the whole stream. */
   record Remove(String stream, String throughId, CompletableFuture<Void> done) implements Op {}
@@ -38,8 +41,10 @@ final class Pending {
    *     queued clear's floor will drop
    * @param removedAll a queued removal empties the stream
    * @param removedThrough stored ids up to this one are removed; {@code null} for none
+   * @param changes queued new versions of messages, in queue order, without those a queued removal
+   *     took back
    */
-  record View(List<ChatMessage> appends, boolean removedAll, String removedThrough) {}
+  record View(List<ChatMessage> appends, boolean removedAll, String removedThrough, List<ChatMessage> changes) {}
 
   enum Offered { QUEUED, FULL, CLOSED }
 
@@ -61,7 +66,7 @@ final class Pending {
     if (closed) {
       return Offered.CLOSED;
     }
-    boolean append = op instanceof Append;
+    boolean append = counted(op);
     if (append && appends >= capacity) {
       return Offered.FULL;
     }
@@ -74,12 +79,18 @@ final class Pending {
     return Offered.QUEUED;
   }
 
+  /** Appends and changes, which clients make, count against the capacity. */
+  private static boolean counted(Op op) {
+    return op instanceof Append || op instanceof Change;
+  }
+
   synchronized View view(String stream) {
     ArrayDeque<Op> ops = byStream.get(stream);
     if (ops == null) {
-      return new View(List.of(), false, null);
+      return new View(List.of(), false, null, List.of());
     }
     List<ChatMessage> kept = new ArrayList<>();
+    List<ChatMessage> changes = new ArrayList<>();
     boolean all = false;
     String through = null;
     String floor = null;
@@ -87,10 +98,13 @@ final class Pending {
       String removedThrough = null;
       if (op instanceof Append a) {
         kept.add(a.message());
+      } else if (op instanceof Change ch) {
+        changes.add(ch.version());
       } else if (op instanceof Remove r) {
         if (r.throughId() == null) {
           all = true;
           kept.clear();
+          changes.clear();
         } else {
           removedThrough = r.throughId();
         }
@@ -101,6 +115,7 @@ final class Pending {
       if (removedThrough != null) {
         String id = removedThrough;
         kept.removeIf(m -> m.id().compareTo(id) <= 0);
+        changes.removeIf(m -> m.id().compareTo(id) <= 0);
         through = max(through, id);
       }
     }
@@ -108,8 +123,9 @@ final class Pending {
       // The writer drops appends below a floor even when they were queued after the clear.
       String f = floor;
       kept.removeIf(m -> m.id().compareTo(f) <= 0);
+      changes.removeIf(m -> m.id().compareTo(f) <= 0);
     }
-    return new View(kept, all, through);
+    return new View(kept, all, through, changes);
   }
 
   private static String max(String a, String b) {
@@ -164,7 +180,7 @@ final class Pending {
       if (ops.isEmpty()) {
         byStream.remove(op.stream());
       }
-      if (op instanceof Append) {
+      if (counted(op)) {
         appends--;
       }
     }

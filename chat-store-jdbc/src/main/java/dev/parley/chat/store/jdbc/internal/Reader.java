@@ -39,10 +39,74 @@ final class Reader {
     return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
   }
 
-  /** The oldest messages after an id, oldest first. */
+  /**
+   * The oldest messages whose place (revision, else id) is after an id, by place: those with a
+   * greater id, and the older ones changed after it. Each of the two reads is a page; what lies
+   * beyond a full page's end is not known, so nothing placed beyond it is returned.
+   */
   List<ChatMessage> after(String stream, String afterId, int limit) throws SQLException {
-    List<ChatMessage> all = new ArrayList<>(merge(stream, afterId, null, limit, true).values());
+    TreeMap<String, ChatMessage> newer = merge(stream, afterId, null, limit, true);
+    String end = newer.size() >= limit ? new ArrayList<>(newer.keySet()).get(limit - 1) : null;
+    List<ChatMessage> all = new ArrayList<>(newer.values());
+    if (afterId != null) {
+      List<ChatMessage> changed = changedAfter(stream, afterId, limit);
+      if (changed.size() >= limit) {
+        String last = place(changed.get(changed.size() - 1));
+        end = end == null || last.compareTo(end) < 0 ? last : end;
+      }
+      all.addAll(changed);
+    }
+    String cut = end;
+    all.removeIf(m -> cut != null && place(m).compareTo(cut) > 0);
+    all.sort(java.util.Comparator.comparing(Reader::place));
     return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+  }
+
+  private static String place(ChatMessage m) {
+    return m.revision() != null ? m.revision() : m.id();
+  }
+
+  /** A queued change replaces a message it is newer than. */
+  private static ChatMessage newer(ChatMessage kept, ChatMessage change) {
+    return kept.revision() == null || kept.revision().compareTo(change.revision()) < 0 ? change : kept;
+  }
+
+  /**
+   * The messages up to an id that were changed after it, by revision: up to {@code limit} stored,
+   * with the queued changes applied, and the queued changes of such messages.
+   */
+  private List<ChatMessage> changedAfter(String stream, String afterId, int limit) throws SQLException {
+    Pending.View view = pending.view(stream);
+    TreeMap<String, ChatMessage> found = new TreeMap<>();
+    if (!view.removedAll()) {
+      Sql sql = new Sql("SELECT " + Rows.COLUMNS + " FROM " + table + " WHERE stream = ?", stream)
+          .add(" AND id <= ?", afterId)
+          .add(" AND id > ?", orEmpty(view.removedThrough()))
+          .add(" AND revision > ?", afterId)
+          .add(" AND id > COALESCE((SELECT through_id FROM " + floors + " WHERE stream = ?), '')", stream)
+          .add(" AND time_ms >= ?", settings.cutoff())
+          .add(" ORDER BY revision ASC LIMIT ?", limit);
+      reads.read(c -> {
+        try (PreparedStatement q = sql.prepare(c)) {
+          q.setQueryTimeout(Engine.seconds(settings.readTimeout()));
+          try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+              ChatMessage m = Rows.read(rs);
+              found.put(m.id(), m);
+            }
+          }
+        }
+        return null;
+      });
+    }
+    for (ChatMessage change : view.changes()) {
+      if (change.id().compareTo(afterId) <= 0 && change.revision() != null && change.revision().compareTo(afterId) > 0) {
+        found.merge(change.id(), change, Reader::newer);
+      }
+    }
+    List<ChatMessage> changed = new ArrayList<>(found.values());
+    changed.sort(java.util.Comparator.comparing(Reader::place));
+    return changed;
   }
 
   /**
@@ -93,6 +157,9 @@ final class Reader {
           && (floor == null || m.id().compareTo(floor) >= 0)) {
         found.putIfAbsent(m.id(), m);
       }
+    }
+    for (ChatMessage change : view.changes()) {
+      found.computeIfPresent(change.id(), (id, kept) -> newer(kept, change));
     }
     return found;
   }

@@ -15,7 +15,8 @@ import java.util.Map;
 /** A message as a row of the messages table, and back. */
 final class Rows {
   /** The columns every read selects, in the order {@link #read} takes them. */
-  static final String COLUMNS = "id, time_ms, time_ns, kind, room, sender, recipient, text, data";
+  static final String COLUMNS =
+      "id, time_ms, time_ns, kind, room, sender, recipient, text, data, edited_ms, edited_ns, deleted, revision";
 
   // Numbers come back as the JSON protocol gives them to the server: integers as Long, others as
   // Double. Nulls inside data are kept: {"a": null} is not {}.
@@ -32,7 +33,7 @@ final class Rows {
    * floor is not inserted: it was ordered before a clear and came after it.
    */
   static String insert(String table, String floors) {
-    return "INSERT INTO " + table + " (stream, " + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+    return "INSERT INTO " + table + " (stream, " + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
         + " WHERE NOT EXISTS (SELECT 1 FROM " + floors + " WHERE stream = ? AND through_id >= ?)"
         + " ON CONFLICT DO NOTHING"; // an id appended twice is kept once
   }
@@ -46,14 +47,41 @@ final class Rows {
     insert.setString(6, m.room());
     insert.setString(7, m.sender());
     insert.setString(8, m.recipient());
-    insert.setString(9, m.text());
+    bindContent(insert, 9, m);
+    insert.setString(15, stream);
+    insert.setString(16, m.id());
+  }
+
+  /** The update of a message to a new version, if it has none newer; see {@link #bindChange}. */
+  static String change(String table) {
+    return "UPDATE " + table + " SET text = ?, data = ?, edited_ms = ?, edited_ns = ?, deleted = ?, revision = ?"
+        + " WHERE stream = ? AND id = ? AND (revision IS NULL OR revision < ?)";
+  }
+
+  static void bindChange(PreparedStatement update, String stream, ChatMessage m) throws SQLException {
+    bindContent(update, 1, m);
+    update.setString(7, stream);
+    update.setString(8, m.id());
+    update.setString(9, m.revision() == null ? "" : m.revision());
+  }
+
+  /** Text, data and the change, from parameter {@code at} on. */
+  private static void bindContent(PreparedStatement s, int at, ChatMessage m) throws SQLException {
+    s.setString(at, m.text());
     if (m.data().isEmpty()) {
-      insert.setNull(10, Types.VARCHAR);
+      s.setNull(at + 1, Types.VARCHAR);
     } else {
-      insert.setString(10, GSON.toJson(m.data()));
+      s.setString(at + 1, GSON.toJson(m.data()));
     }
-    insert.setString(11, stream);
-    insert.setString(12, m.id());
+    if (m.edited() == null) {
+      s.setNull(at + 2, Types.BIGINT);
+      s.setNull(at + 3, Types.INTEGER);
+    } else {
+      s.setLong(at + 2, m.edited().toEpochMilli());
+      s.setInt(at + 3, m.edited().getNano() % 1_000_000);
+    }
+    s.setInt(at + 4, m.deleted() ? 1 : 0);
+    s.setString(at + 5, m.revision());
   }
 
   static ChatMessage read(ResultSet rs) throws SQLException {
@@ -69,6 +97,9 @@ final class Rows {
         .sender(rs.getString(6))
         .recipient(rs.getString(7))
         .data(map)
+        .edited(rs.getObject(10) == null ? null : Instant.ofEpochMilli(rs.getLong(10)).plusNanos(rs.getInt(11)))
+        .deleted(rs.getInt(12) != 0)
+        .revision(rs.getString(13))
         .build();
   }
 }

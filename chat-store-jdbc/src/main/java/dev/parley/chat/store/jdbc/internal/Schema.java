@@ -73,13 +73,36 @@ record Schema(String messages, String floors, String bans, String reads, String 
             + "until_ns INT NOT NULL, "
             + "reason TEXT NOT NULL, "
             + "PRIMARY KEY (room, username))"),
-        // 5: read markers (HistoryStore.markRead), one per user and room or private conversation.
+        // 5: edits and deletions (HistoryStore.change): a message's last change, and an index for
+        // recovery, which reads the messages changed after an id by their revision.
+        List.of("ALTER TABLE " + messages + " " + dialect.addColumn() + " edited_ms BIGINT",
+            "ALTER TABLE " + messages + " " + dialect.addColumn() + " edited_ns INT",
+            "ALTER TABLE " + messages + " " + dialect.addColumn() + " deleted INT NOT NULL DEFAULT 0",
+            "ALTER TABLE " + messages + " " + dialect.addColumn() + " revision " + dialect.idType(),
+            "CREATE INDEX IF NOT EXISTS " + messages + "_revision ON " + messages + " (stream, revision)"),
+        // 6: read markers (HistoryStore.markRead), one per user and room or private conversation.
         List.of("CREATE TABLE IF NOT EXISTS " + reads + " ("
             + "stream TEXT NOT NULL, "
             + "username TEXT NOT NULL, "
             + "through_id " + dialect.idType() + " NOT NULL, "
             + "PRIMARY KEY (stream, username))"));
   }
+
+  /**
+   * Whether a step's statement adds a column that the table has: SQLite has no {@code ADD COLUMN IF
+   * NOT EXISTS}, and a step must be safe to run again (see {@link #steps()}).
+   */
+  private boolean addsAColumnThatExists(Connection connection, String sql) throws SQLException {
+    java.util.regex.Matcher add = ADD_COLUMN.matcher(sql);
+    if (dialect != Dialect.SQLITE || !add.lookingAt()) {
+      return false;
+    }
+    try (ResultSet columns = connection.getMetaData().getColumns(null, null, add.group(1), add.group(2))) {
+      return columns.next();
+    }
+  }
+
+  private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\S+) ADD COLUMN (\\S+) ");
 
   /** The version this code writes and reads. */
   public int latest() {
@@ -113,7 +136,9 @@ record Schema(String messages, String floors, String bans, String reads, String 
       }
       for (int v = found; v < steps.size(); v++) {
         for (String sql : steps.get(v)) {
-          s.execute(sql);
+          if (!addsAColumnThatExists(connection, sql)) {
+            s.execute(sql);
+          }
         }
       }
       try (PreparedStatement set = connection.prepareStatement(

@@ -194,7 +194,9 @@ final class Writer {
     }
     try (PreparedStatement insert = c.prepareStatement(insertSql);
         PreparedStatement removeThrough = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ? AND id <= ?");
-        PreparedStatement removeAll = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ?")) {
+        PreparedStatement removeAll = c.prepareStatement("DELETE FROM " + table + " WHERE stream = ?");
+        PreparedStatement change = c.prepareStatement(Rows.change(table))) {
+      change.setQueryTimeout(timeout);
       insert.setQueryTimeout(timeout);
       removeThrough.setQueryTimeout(timeout);
       removeAll.setQueryTimeout(timeout);
@@ -204,6 +206,13 @@ final class Writer {
           Rows.bindInsert(insert, a.stream(), a.message());
           insert.addBatch();
           inserts = true;
+        } else if (op instanceof Pending.Change ch) {
+          if (inserts) {
+            insert.executeBatch(); // the message may be in this batch: insert it before changing it
+            inserts = false;
+          }
+          Rows.bindChange(change, ch.stream(), ch.version());
+          change.executeUpdate();
         } else if (op instanceof Pending.Remove r) {
           if (inserts) {
             insert.executeBatch(); // keep queue order: what was appended before the removal goes with it
