@@ -238,8 +238,10 @@ public interface HistoryStore extends AutoCloseable {
   /**
    * How many messages of others a stream keeps after an id: the messages of kind {@link
    * dev.parley.chat.MessageKind#ROOM ROOM} with an id greater than {@code afterId} whose sender is not
-   * {@code user}, counted up to {@code cap}. May block, as reads do. The default pages through {@link
-   * #after}; a database counts in one query.
+   * {@code user} and that are not {@linkplain ChatMessage#deleted() deleted}, counted up to {@code cap}.
+   * A message changed after {@code afterId} but sent before it is not counted: its change is an entry
+   * of the order (a revision), not a new message. May block, as reads do. The default pages through
+   * {@link #after} (by place) and counts by id; a database may count in one query.
    *
    * @param stream a room name
    * @param user the reader, whose own messages are not counted
@@ -253,14 +255,19 @@ public interface HistoryStore extends AutoCloseable {
     for (;;) {
       List<ChatMessage> page = after(stream, from, 100);
       for (ChatMessage m : page) {
-        if (m.kind() == dev.parley.chat.MessageKind.ROOM && !user.equals(m.sender()) && ++count >= cap) {
+        // after() returns entries by place, so an older message edited since the marker comes back
+        // too: only a message whose own id is after the marker is unread.
+        boolean sentAfter = afterId == null || m.id().compareTo(afterId) > 0;
+        if (sentAfter && !m.deleted() && m.kind() == dev.parley.chat.MessageKind.ROOM && !user.equals(m.sender())
+            && ++count >= cap) {
           return cap;
         }
       }
       if (page.size() < 100) {
         return count;
       }
-      from = page.get(page.size() - 1).id();
+      ChatMessage last = page.get(page.size() - 1);
+      from = last.revision() != null ? last.revision() : last.id();
     }
   }
 
