@@ -392,6 +392,58 @@ async function editing(alice, bob) {
   check(await bob.locator('#messages li.msg-deleted .msg-edit').count() === 0, 'a deleted message has no Edit any more');
 }
 
+// Waits until the page's client told the server it read the newest message it shows.
+async function waitForReadSent(page) {
+  const newest = await page.evaluate(() => [...document.querySelectorAll('#messages li.msg[data-id]')]
+    .filter((li) => !li.classList.contains('msg-private')).map((li) => li.dataset.id).sort().pop());
+  await waitForFrame(page, `a read marker sent through ${newest}`,
+    (f) => f.sent && f.frame?.type === 'read' && f.frame.room === 'lobby' && f.frame.through >= newest);
+}
+
+// Receipts: a whisper of alice's is delivered and read; alice's unread count while scrolled up;
+// "Seen by alice" under bob's message once she has read it.
+async function receipts(alice, bob) {
+  await send(alice, '@bob did you read this?');
+  await expectOne(bob, 'did you read this?', 'private', 'alice → you (private)');
+  await waitFor(alice, 'alice\'s whisper shows read',
+    () => [...document.querySelectorAll('#messages li.msg-mine')]
+      .some((li) => li.querySelector('.text').textContent === 'did you read this?' && li.dataset.receipt === 'read'
+        && li.querySelector('.receipt').textContent === 'read'));
+  check(alice.wsFrames.some((f) => !f.sent && f.frame?.type === 'delivered' && f.frame.to === 'bob'),
+    'alice was told her whisper was delivered to bob, then that he read it');
+
+  await alice.setViewportSize({ width: VIEWPORT.width, height: 360 }); // a list that surely scrolls
+  await alice.$eval('#messages', (list) => { list.scrollTop = 0; });
+  await send(bob, 'Are you still reading the old stuff?');
+  await send(bob, 'Come back down!');
+  await expectOne(bob, 'Come back down!', 'room', 'bob');
+  await waitFor(alice, 'the header counts 2 unread',
+    () => document.getElementById('unread').textContent === '2 unread' && document.title === '(2) lobby · Parley');
+  log('ok  alice, scrolled up, sees "2 unread" in the header and the title');
+  await alice.$eval('#messages', (list) => { list.scrollTop = list.scrollHeight; });
+  await waitFor(alice, 'the unread count clears at the end of the list',
+    () => document.getElementById('unread').hidden && document.title === 'lobby · Parley');
+  await alice.setViewportSize(VIEWPORT);
+  await waitFor(bob, '"Seen by alice" under bob\'s last message',
+    () => [...document.querySelectorAll('#messages li.msg')].pop()?.querySelector('.seen-by')?.textContent === 'Seen by alice');
+  log('ok  bob sees "Seen by alice" under his last message');
+  await screenshot(bob, 'receipts.png');
+}
+
+// What bob missed while away is counted when he joins again, from the marker the server kept.
+async function unreadOnJoin(alice, bob) {
+  await join(bob, 'bob', 'lobby');
+  await waitForMembers(alice, ['alice', 'bob']);
+  const divider = await bob.evaluate(() => {
+    const d = document.querySelector('#messages li.unread-divider');
+    return d && { text: d.textContent, next: d.nextElementSibling?.querySelector('.text')?.textContent };
+  });
+  check(divider && divider.text === '2 new messages' && divider.next === 'You missed this',
+    'bob\'s join shows "2 new messages" above the first he missed', divider);
+  const joined = bob.wsFrames.filter((f) => !f.sent && f.frame?.type === 'joined').pop().frame;
+  check(joined.unread === 2 && typeof joined.lastRead === 'string', 'the join answered his marker and 2 unread', joined);
+}
+
 // alice, the one moderator, mutes and unmutes bob; bob has no moderator actions.
 async function muting(alice, bob) {
   check(await alice.locator('#members li[data-name="alice"] .badge').count() === 1
@@ -551,6 +603,9 @@ async function main() {
   // Leaving: alice is told, her online list shrinks, bob is back on the join form. The history is
   // kept across the restart, so alice may already show the "bob has left" of the shutdown (bob's
   // connection dropped with the server), brought back by her rejoin: the leave adds one more.
+  await receipts(alice, bob);
+  await waitForReadSent(bob); // so that the server's count of what he misses starts here
+
   const leftBefore = (await shown(alice, 'bob has left')).length;
   await bob.click('#leave');
   await waitFor(alice, `a new "bob has left" (${leftBefore} before)`,
@@ -571,8 +626,10 @@ async function main() {
     check(twice.length === 0, `${page.who}: no message shown twice`, twice);
   }
 
-  await join(bob, 'bob', 'lobby');
-  await waitForMembers(alice, ['alice', 'bob']);
+  await send(alice, 'You missed this');
+  await send(alice, 'And this');
+  await expectOne(alice, 'And this', 'room', 'alice');
+  await unreadOnJoin(alice, bob);
   await kickAndBan(alice, bob);
   check(problems.length === 0, 'no page errors or console errors', problems);
 }

@@ -214,6 +214,40 @@ for (const mode of Object.keys(MODES)) {
       assert.equal((await bob.emitWithAck("moderate", { room: other, action: "list" })).code, "NOT_A_MODERATOR");
     });
 
+    it("answers a join with the read marker and unread count, and tells a private sender of delivery and reading", async () => {
+      const room = name("room");
+      const alice = await connect(mode);
+      const bob = await connect(mode);
+      const aliceName = name("alice");
+      const bobName = name("bob");
+      await alice.emitWithAck("join room", { roomname: room, username: aliceName });
+      const first = await bob.emitWithAck("join room", { roomname: room, username: bobName });
+      assert.equal(first.unread, 0);
+      assert.equal(first.lastRead, undefined);
+      const said = await alice.emitWithAck("new message", { room, message: "one" });
+      await alice.emitWithAck("new message", { room, message: "two" });
+
+      bob.emit("read", { room, through: said.id });
+      const again = await bob.emitWithAck("join room", { roomname: room });
+      assert.equal(again.lastRead, said.id);
+      assert.equal(again.unread, 1);
+
+      const delivered = next(alice, "delivered");
+      const got = next(bob, "new message");
+      const sent = await alice.emitWithAck("new pm", { target: bobName, message: "psst" });
+      assert.equal((await got)[0].id, sent.id);
+      const receipt = (await delivered)[0];
+      assert.equal(receipt.messageId, sent.id);
+      assert.equal(receipt.target, bobName);
+      assert.match(receipt.connection, /^[0-9a-f]{16}$/);
+      const read = next(alice, "read");
+      bob.emit("read", { from: "@" + aliceName, through: sent.id });
+      assert.deepEqual((await read)[0], { username: bobName, target: aliceName, through: sent.id });
+
+      const refused = await bob.emitWithAck("read", { room, from: aliceName, through: sent.id });
+      assert.equal(refused.code, "BAD_REQUEST");
+    });
+
     it("lets the sender edit and delete a message: the room gets edited and deleted, acknowledged with the new version", async () => {
       const room = name("room");
       const amy = await connect(mode);

@@ -7,6 +7,9 @@ import java.util.Objects;
  * The limits and behaviour of a {@link ChatServer}. Immutable; build one with {@link #builder()} and
  * change a copy with {@link #toBuilder()}. Every option has a default, listed on its builder method and
  * in docs/configuration.md.
+ *
+ * <p>Over 500 lines because each option is a field, an accessor, a builder method with its default
+ * and its check: one place per option, which splitting would scatter.
  */
 public final class ChatConfig {
   private static final ChatConfig DEFAULTS = new Builder().build();
@@ -29,6 +32,8 @@ public final class ChatConfig {
   private final Duration hookTimeout;
   private final int typingPerSecond;
   private final Duration typingTimeout;
+  private final boolean roomReadReceipts;
+  private final int readsPerSecond;
 
   private ChatConfig(Builder b) {
     this.historySize = b.historySize;
@@ -49,6 +54,8 @@ public final class ChatConfig {
     this.hookTimeout = b.hookTimeout;
     this.typingPerSecond = b.typingPerSecond;
     this.typingTimeout = b.typingTimeout;
+    this.roomReadReceipts = b.roomReadReceipts;
+    this.readsPerSecond = b.readsPerSecond;
   }
 
   /** The configuration with every option at its default. */
@@ -82,6 +89,8 @@ public final class ChatConfig {
     b.hookTimeout = hookTimeout;
     b.typingPerSecond = typingPerSecond;
     b.typingTimeout = typingTimeout;
+    b.roomReadReceipts = roomReadReceipts;
+    b.readsPerSecond = readsPerSecond;
     return b;
   }
 
@@ -185,6 +194,16 @@ public final class ChatConfig {
     return typingTimeout;
   }
 
+  /** Whether a room's members learn how far the others read; see {@link Builder#roomReadReceipts(boolean)}. */
+  public boolean roomReadReceipts() {
+    return roomReadReceipts;
+  }
+
+  /** Read markers a connection may move per second; see {@link Builder#readsPerSecond(int)}. */
+  public int readsPerSecond() {
+    return readsPerSecond;
+  }
+
   @Override
   public String toString() {
     return "ChatConfig{historySize=" + historySize
@@ -205,6 +224,8 @@ public final class ChatConfig {
         + ", hookTimeout=" + hookTimeout
         + ", typingPerSecond=" + typingPerSecond
         + ", typingTimeout=" + typingTimeout
+        + ", roomReadReceipts=" + roomReadReceipts
+        + ", readsPerSecond=" + readsPerSecond
         + '}';
   }
 
@@ -228,6 +249,8 @@ public final class ChatConfig {
     private Duration hookTimeout = Duration.ofSeconds(5);
     private int typingPerSecond = 2;
     private Duration typingTimeout = Duration.ofSeconds(6);
+    private boolean roomReadReceipts = false;
+    private int readsPerSecond = 5;
 
     private Builder() {}
 
@@ -398,6 +421,29 @@ public final class ChatConfig {
     }
 
     /**
+     * Whether the other members of a room receive a {@code read} receipt when a user moves their read
+     * marker there. Off by default, for privacy: who read what in a room is then the user's own (their
+     * other connections still learn it, and markers and unread counts work the same). Private
+     * conversations always send read receipts to the other user, unless the {@link ReadHook} withholds
+     * them; the hook may also withhold room receipts per user and room when this is on.
+     */
+    public Builder roomReadReceipts(boolean send) {
+      this.roomReadReceipts = send;
+      return this;
+    }
+
+    /**
+     * Read markers ({@code read} requests) one connection may move per second, with a burst of twice
+     * as many: beyond it a request is dropped and answered with {@link ErrorCodes#READ_TOO_FAST}.
+     * Each one that moves a marker writes to the history store and may send a receipt, so a client
+     * sends one when the user has seen new messages, not one per message. Default 5.
+     */
+    public Builder readsPerSecond(int reads) {
+      this.readsPerSecond = reads;
+      return this;
+    }
+
+    /**
      * Builds the configuration.
      *
      * @throws IllegalArgumentException if a value is out of range
@@ -417,6 +463,7 @@ public final class ChatConfig {
         throw new IllegalArgumentException("recoveryWindow must be positive, was " + recoveryWindow);
       }
       atLeast("typingPerSecond", typingPerSecond, 1);
+      atLeast("readsPerSecond", readsPerSecond, 1);
       if (typingTimeout.compareTo(Duration.ofSeconds(1)) < 0 || typingTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("typingTimeout must be from 1 s to 1 min, was " + typingTimeout);
       }

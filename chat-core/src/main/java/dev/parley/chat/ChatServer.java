@@ -387,6 +387,7 @@ public interface ChatServer extends AutoCloseable {
     private ClearHistoryHook clearHistoryHook;
     private TypingHook typingHook;
     private ModerationHook moderationHook;
+    private ReadHook readHook;
     private ChangeHook changeHook;
     private ChatConfig config = ChatConfig.defaults();
     private Clock clock = Clock.systemUTC();
@@ -442,6 +443,15 @@ public interface ChatServer extends AutoCloseable {
     /** Decides whether a client may kick, mute or ban; without it, clients may not ({@link ErrorCodes#FORBIDDEN}). */
     public Builder onModerate(ModerationHook hook) {
       this.moderationHook = once(this.moderationHook, hook, "onModerate");
+      return this;
+    }
+
+    /**
+     * Decides whether others learn how far a user read (a read receipt); without it, every receipt
+     * {@link ChatConfig#roomReadReceipts()} allows is sent, and every private one.
+     */
+    public Builder onRead(ReadHook hook) {
+      this.readHook = once(this.readHook, hook, "onRead");
       return this;
     }
 
@@ -529,7 +539,7 @@ public interface ChatServer extends AutoCloseable {
       return new DefaultChatServer(
           new DefaultChatServer.Hooks(
               connectHook, joinHook, messageHook, leaveHook, disconnectHook, clearHistoryHook, typingHook,
-              moderationHook, changeHook),
+              moderationHook, readHook, changeHook),
           config,
           clock,
           hookExecutor,

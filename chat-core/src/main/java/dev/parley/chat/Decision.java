@@ -3,8 +3,8 @@ package dev.parley.chat;
 import java.util.Objects;
 
 /**
- * What a hook that can only allow or refuse decided: the {@link JoinHook}, {@link TypingHook} and
- * {@link ModerationHook}. Create one with the static factories; inspect one with {@code instanceof}
+ * What a hook that can only allow or refuse decided: the {@link JoinHook}, {@link TypingHook},
+ * {@link ModerationHook} and {@link ReadHook}. Create one with the static factories; inspect one with {@code instanceof}
  * ({@code if (d instanceof Decision.Reject r) ...}). {@link Accept} and {@link Reject} are also the
  * accept and refusal of {@link MessageDecision} and {@link ClearHistoryDecision}, so one check
  * serves every hook.

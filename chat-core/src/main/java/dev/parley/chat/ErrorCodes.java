@@ -59,6 +59,11 @@ public final class ErrorCodes {
    * (the request rate limit, {@link #RATE_LIMITED}, counts it too). Clients may ignore this error.
    */
   public static final String TYPING_TOO_FAST = "TYPING_TOO_FAST";
+  /**
+   * A {@code read} beyond {@link ChatConfig#readsPerSecond()} for the connection: it was dropped (the
+   * marker did not move). Clients send the newest id again later; a later read covers every earlier one.
+   */
+  public static final String READ_TOO_FAST = "READ_TOO_FAST";
   /** A message to a room in which a moderator muted the user; the error's message says until when. */
   public static final String MUTED = "MUTED";
   /** A join of a room from which the user is banned; the error's message says until when, or that it is permanent. */

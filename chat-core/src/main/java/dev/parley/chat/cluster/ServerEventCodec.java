@@ -19,9 +19,11 @@ import java.util.Map;
  * engine stores messages the same way.
  *
  * <p>Events it encodes: {@link ServerEvent.Message}, {@link ServerEvent.Presence}, {@link
- * ServerEvent.HistoryCleared} and {@link ServerEvent.MessageChanged}, the events of a room's order and of {@link ClusterEngine#toUser} and
- * {@link ClusterEngine#toConnection}, and {@link ServerEvent.Typing}, which servers {@linkplain
- * ClusterEngine#relay relay}. The others are answers to one connection's requests, which never
+ * ServerEvent.HistoryCleared} and {@link ServerEvent.MessageChanged}, the events of a room's order and of
+ * {@link ClusterEngine#toUser} and {@link ClusterEngine#toConnection} (with {@link ServerEvent.Delivered}),
+ * and {@link ServerEvent.Typing}, {@link ServerEvent.Kicked}, {@link ServerEvent.Muted} and {@link
+ * ServerEvent.Read}, which servers {@linkplain ClusterEngine#relay relay}. The others are answers to one
+ * connection's requests, which never
  * leave their node; encoding one throws {@link IllegalArgumentException}.
  *
  * <p>A decoded value equals the encoded one, with every field: strings exactly (any Java string,
@@ -49,6 +51,8 @@ import java.util.Map;
  *           | 5 room:nstr user:nstr reason:nstr banned:bool bannedUntil:ntime    (Kicked; from version 3)
  *           | 6 room:nstr user:nstr until:ntime reason:nstr                      (Muted; from version 3)
  *           | 7 message                                                       (MessageChanged; from version 4)
+ *           | 8 room:nstr user:nstr to:nstr throughId:nstr                       (Read; from version 4)
+ *           | 9 messageId:nstr to:nstr connection:nstr                           (Delivered; from version 4)
  * ntime     = 0 (none) | 1 epochSecond:zigzag nanos:var
  * message   = id:str epochSecond:zigzag nanos:var kind:u8 room:nstr sender:nstr recipient:nstr
  *             text:str data:map change       kind 0 ROOM, 1 PRIVATE, 2 NOTICE
@@ -71,8 +75,8 @@ import java.util.Map;
  * every node, a Parley that reads it. Version 2 added {@code throughId} to HistoryCleared; a version
  * 1 HistoryCleared reads with {@code throughId} {@code null}. Version 3 added the live notice to
  * Presence (an earlier Presence reads without one) and the Typing, Kicked and Muted events, which nodes relay.
- * Version 4 added a message's change (an earlier message reads as never changed) and the
- * MessageChanged event.
+ * Version 4 added a message's change (an earlier message reads as never changed), the MessageChanged
+ * event, the Read event, which nodes relay, and Delivered, which they route to a user.
  *
  * <p><b>Untrusted input.</b> Decoding checks every length and count against the bytes left before it
  * allocates, limits nesting, and rejects truncated input, bytes after the end, unknown tags, malformed
@@ -118,6 +122,8 @@ public final class ServerEventCodec {
   private static final int EVENT_KICKED = 5;
   private static final int EVENT_MUTED = 6;
   private static final int EVENT_MESSAGE_CHANGED = 7;
+  private static final int EVENT_READ = 8;
+  private static final int EVENT_DELIVERED = 9;
 
   private static final int NULL = 0;
   private static final int FALSE = 1;
@@ -231,10 +237,21 @@ public final class ServerEventCodec {
     } else if (event instanceof ServerEvent.MessageChanged c) {
       out.writeByte(EVENT_MESSAGE_CHANGED);
       writeMessage(out, c.message());
+    } else if (event instanceof ServerEvent.Read r) {
+      out.writeByte(EVENT_READ);
+      out.writeNullableString(r.room());
+      out.writeNullableString(r.user());
+      out.writeNullableString(r.to());
+      out.writeNullableString(r.throughId());
+    } else if (event instanceof ServerEvent.Delivered d) {
+      out.writeByte(EVENT_DELIVERED);
+      out.writeNullableString(d.messageId());
+      out.writeNullableString(d.to());
+      out.writeNullableString(d.connection());
     } else {
       throw new IllegalArgumentException(
           "a " + event.getClass().getSimpleName() + " never leaves its node; only Message, Presence, "
-              + "HistoryCleared, Typing, Kicked, Muted and MessageChanged are encoded");
+              + "HistoryCleared, Typing, Kicked, Muted, MessageChanged, Read and Delivered are encoded");
     }
   }
 
@@ -450,14 +467,19 @@ public final class ServerEventCodec {
         return new ServerEvent.Kicked(in.readNullableString(), in.readNullableString(), in.readNullableString(),
             in.readBoolean(), readNullableTime(in));
       case EVENT_MESSAGE_CHANGED:
-        if (version < CHANGE_VERSION) {
-          throw in.malformed("a message change in format version " + version);
-        }
+        requireChangeVersion(in, version, "a message change");
         return new ServerEvent.MessageChanged(readMessage(in, version));
       case EVENT_MUTED:
         requireVersion(in, version, "a mute");
         return new ServerEvent.Muted(in.readNullableString(), in.readNullableString(), readNullableTime(in),
             in.readNullableString());
+      case EVENT_READ:
+        requireChangeVersion(in, version, "a read receipt");
+        return new ServerEvent.Read(in.readNullableString(), in.readNullableString(), in.readNullableString(),
+            in.readNullableString());
+      case EVENT_DELIVERED:
+        requireChangeVersion(in, version, "a delivery receipt");
+        return new ServerEvent.Delivered(in.readNullableString(), in.readNullableString(), in.readNullableString());
       default:
         throw in.malformed("unknown event " + tag);
     }
@@ -465,6 +487,12 @@ public final class ServerEventCodec {
 
   private static void requireVersion(CodecReader in, int version, String what) {
     if (version < NOTICE_VERSION) {
+      throw in.malformed(what + " in format version " + version);
+    }
+  }
+
+  private static void requireChangeVersion(CodecReader in, int version, String what) {
+    if (version < CHANGE_VERSION) {
       throw in.malformed(what + " in format version " + version);
     }
   }

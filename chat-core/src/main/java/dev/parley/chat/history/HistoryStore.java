@@ -207,6 +207,76 @@ public interface HistoryStore extends AutoCloseable {
   }
 
   /**
+   * Moves a user's read marker in a stream forward: they have read every message up to and including
+   * {@code throughId}. A marker only moves forward: an id at or before the kept one changes nothing.
+   * Never blocks. The server calls it for a client's {@code read}, for a room with the room's name and
+   * for a private conversation with {@link #inbox(String) inbox}{@code (otherUser)} (the marker is the
+   * reader's, of the messages the other user sent them); it reads markers back with {@link
+   * #readMarker} at every join.
+   *
+   * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
+   * it keeps no markers, and clients that read get {@link dev.parley.chat.ErrorCodes#FORBIDDEN}.
+   * Parley's stores override it.
+   *
+   * @param stream a room name, or an inbox name for a private conversation
+   * @param user the reader
+   * @param throughId the id of the newest message read
+   * @return completes when the marker is durable
+   */
+  default CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(getClass().getName() + " keeps no read markers"));
+  }
+
+  /**
+   * A user's read marker in a stream: the id of the newest message they read. May block, as reads
+   * do; sees every {@link #markRead} that returned before it. The default keeps none.
+   *
+   * @param stream a room name, or an inbox name for a private conversation
+   * @param user the reader
+   * @return the id, or empty if the user never marked one read there
+   */
+  default java.util.Optional<String> readMarker(String stream, String user) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * How many messages of others a stream keeps after an id: the messages of kind {@link
+   * dev.parley.chat.MessageKind#ROOM ROOM} with an id greater than {@code afterId} whose sender is not
+   * {@code user} and that are not {@linkplain ChatMessage#deleted() deleted}, counted up to {@code cap}.
+   * A message changed after {@code afterId} but sent before it is not counted: its change is an entry
+   * of the order (a revision), not a new message. May block, as reads do. The default pages through
+   * {@link #after} (by place) and counts by id; a database may count in one query.
+   *
+   * @param stream a room name
+   * @param user the reader, whose own messages are not counted
+   * @param afterId the reader's marker; {@code null} counts from the oldest kept message
+   * @param cap the most to count, at least 1
+   * @return the count, at most {@code cap}
+   */
+  default int unread(String stream, String user, String afterId, int cap) {
+    int count = 0;
+    String from = afterId;
+    for (;;) {
+      List<ChatMessage> page = after(stream, from, 100);
+      for (ChatMessage m : page) {
+        // after() returns entries by place, so an older message edited since the marker comes back
+        // too: only a message whose own id is after the marker is unread.
+        boolean sentAfter = afterId == null || m.id().compareTo(afterId) > 0;
+        if (sentAfter && !m.deleted() && m.kind() == dev.parley.chat.MessageKind.ROOM && !user.equals(m.sender())
+            && ++count >= cap) {
+          return cap;
+        }
+      }
+      if (page.size() < 100) {
+        return count;
+      }
+      ChatMessage last = page.get(page.size() - 1);
+      from = last.revision() != null ? last.revision() : last.id();
+    }
+  }
+
+  /**
    * Gives the store the server's clock. {@link dev.parley.chat.ChatServer.Builder#build()} calls it
    * once, before anything else, with the server's {@link dev.parley.chat.ChatServer.Builder#clock
    * clock}. A store that ages messages ({@link Retention#maxAge()}) measures their age with that

@@ -42,6 +42,13 @@ public final class InMemoryHistoryStore implements HistoryStore {
   /** Bans and mutes by room, then kind and user: few, so unbounded but for what moderators do. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<RestrictionKey, Restriction>> restrictions =
       new ConcurrentHashMap<>();
+  /**
+   * Read markers by (stream, user): one per user and room or conversation they read, unbounded like
+   * the users themselves (a marker is a few dozen bytes).
+   */
+  private final ConcurrentHashMap<Marker, String> markers = new ConcurrentHashMap<>();
+
+  private record Marker(String stream, String user) {}
   private volatile boolean closed;
 
   /**
@@ -244,6 +251,19 @@ public final class InMemoryHistoryStore implements HistoryStore {
   public List<Restriction> restrictions(String room) {
     ConcurrentHashMap<RestrictionKey, Restriction> kept = restrictions.get(room);
     return kept == null ? List.of() : List.copyOf(kept.values());
+  }
+
+  @Override
+  public CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    Objects.requireNonNull(throughId, "throughId");
+    markers.merge(new Marker(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(user, "user")),
+        throughId, (kept, given) -> given.compareTo(kept) > 0 ? given : kept);
+    return DONE;
+  }
+
+  @Override
+  public java.util.Optional<String> readMarker(String stream, String user) {
+    return java.util.Optional.ofNullable(markers.get(new Marker(stream, user)));
   }
 
   /** UP until closed. */

@@ -56,6 +56,7 @@ public final class DefaultChatServer implements ChatServer {
    * @param clearHistory clear-history hook
    * @param typing typing hook
    * @param moderation moderation hook
+   * @param read read hook
    * @param change change (edit and delete) hook
    */
   public record Hooks(
@@ -67,6 +68,7 @@ public final class DefaultChatServer implements ChatServer {
       ClearHistoryHook clearHistory,
       dev.parley.chat.TypingHook typing,
       dev.parley.chat.ModerationHook moderation,
+      dev.parley.chat.ReadHook read,
       dev.parley.chat.ChangeHook change) {}
 
   private final ChatConfig config;
@@ -125,15 +127,16 @@ public final class DefaultChatServer implements ChatServer {
     Identities identities = new Identities(engine, names, repair);
     RoomMembership membership = new RoomMembership(
         this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
-    OfflineInbox inbox = new OfflineInbox(engine, this.store, config);
     this.links = new TransportLinks(engine);
+    Receipts receipts = new Receipts(this, config, clock, this.hooks, engine, this.store, identities, registry, links);
+    OfflineInbox inbox = new OfflineInbox(engine, this.store, config, receipts);
     TypingIndicators typing = new TypingIndicators(this, config, clock, this.hooks, engine, identities, registry, links);
     this.connections =
         new Connections(this, config, clock, executor, this.hooks, identities, membership, inbox, typing, metrics);
     this.moderation =
         new Moderation(this, clock, this.hooks, this.store, identities, membership, typing, links, executor);
     Requests requests = new Requests(this, config, this.hooks, engine, this.store, identities, registry, membership,
-        inbox, drafts, typing, moderation, metrics);
+        inbox, drafts, typing, moderation, receipts, metrics);
     connections.requests(requests);
     this.changes = requests.changes();
     this.actions = new ServerActions(config, engine, identities, registry, inbox, requests, drafts, metrics);
@@ -142,7 +145,7 @@ public final class DefaultChatServer implements ChatServer {
       // recovery may hand back (plus one to tell that none were dropped): an engine that reads only
       // its log (Redis) could otherwise never vouch for a full recovery.
       int logSize = Math.max(config.historySize(), config.maxRecoveredMessages() + 1);
-      Stages.await(engine.start(new ThisNode(registry, identities, links, metrics, repair), logSize));
+      Stages.await(engine.start(new ThisNode(registry, identities, links, metrics, repair, receipts), logSize));
     } catch (RuntimeException e) {
       close();
       throw e;

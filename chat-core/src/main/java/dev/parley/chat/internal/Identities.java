@@ -152,6 +152,23 @@ final class Identities {
     return list == null ? 0 : LocalRoom.sendAll(list, event, dev.parley.chat.cluster.Exclusion.none());
   }
 
+  /** As {@link #toUser(String, ServerEvent)}, telling {@code queued} of each connection that took it. */
+  int toUser(String user, ServerEvent event, java.util.function.Consumer<Session> queued) {
+    List<Session> list = users.get(user);
+    if (list == null) {
+      return 0;
+    }
+    dev.parley.chat.spi.SharedEvent shared = new dev.parley.chat.spi.SharedEvent(event);
+    int count = 0;
+    for (Session session : list) {
+      if (session.connection.send(shared)) {
+        count++;
+        queued.accept(session);
+      }
+    }
+    return count;
+  }
+
   boolean toConnection(String connectionId, ServerEvent event) {
     Session session = sessions.get(connectionId);
     return session != null && session.connection.send(event);

@@ -128,6 +128,11 @@ final class LocalRoom {
     return mirror.recent(Integer.MAX_VALUE);
   }
 
+  /** The id of the newest message the room's order gave this node, or {@code null} if none. */
+  String lastId() {
+    return mirror.lastId();
+  }
+
   /** The current version of a message the mirror holds, or {@code null}. */
   ChatMessage find(String id) {
     return mirror.find(id);

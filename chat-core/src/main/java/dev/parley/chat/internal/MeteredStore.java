@@ -52,11 +52,11 @@ final class MeteredStore implements HistoryStore {
     return read(() -> store.after(stream, afterId, limit));
   }
 
-  private List<ChatMessage> read(Supplier<List<ChatMessage>> read) {
+  private <T> T read(Supplier<T> read) {
     long start = System.nanoTime();
     boolean failed = true;
     try {
-      List<ChatMessage> page = read.get();
+      T page = read.get();
       failed = false;
       return page;
     } finally {
@@ -99,6 +99,22 @@ final class MeteredStore implements HistoryStore {
   @Override
   public void useServerClock(Clock clock) {
     store.useServerClock(clock);
+  }
+
+  // Read markers are timed as appends and reads are.
+  @Override
+  public CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    return timed(StoreOperation.APPEND, System.nanoTime(), store.markRead(stream, user, throughId));
+  }
+
+  @Override
+  public java.util.Optional<String> readMarker(String stream, String user) {
+    return read(() -> store.readMarker(stream, user));
+  }
+
+  @Override
+  public int unread(String stream, String user, String afterId, int cap) {
+    return read(() -> store.unread(stream, user, afterId, cap));
   }
 
   /** The same stage (callers may test it for completion), reported when it completes. */

@@ -27,9 +27,11 @@ final class OfflineInbox {
   private final ClusterEngine engine;
   private final HistoryStore store;
   private final ChatConfig config;
+  private final Receipts receipts;
   private final Stripes inboxLocks = new Stripes(64);
 
-  OfflineInbox(ClusterEngine engine, HistoryStore store, ChatConfig config) {
+  OfflineInbox(ClusterEngine engine, HistoryStore store, ChatConfig config, Receipts receipts) {
+    this.receipts = receipts;
     this.engine = engine;
     this.store = store;
     this.config = config;
@@ -84,8 +86,12 @@ final class OfflineInbox {
         String from = after;
         List<ChatMessage> page = StoreReads.read(() -> store.after(inbox, from, INBOX_PAGE));
         for (ChatMessage message : page) {
-          if (!session.connection.send(new ServerEvent.Message(message))) {
+          ServerEvent.Message event = new ServerEvent.Message(message);
+          if (!session.connection.send(event)) {
             return; // the connection is closing (its queue is full): the rest stays kept
+          }
+          if (Receipts.wantsDelivered(event)) {
+            receipts.delivered(session, message);
           }
           after = message.id();
         }

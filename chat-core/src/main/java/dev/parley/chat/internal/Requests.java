@@ -47,12 +47,14 @@ final class Requests {
   private final Drafts drafts;
   private final TypingIndicators typing;
   private final Moderation moderation;
+  private final Receipts receipts;
   private final ChatMetrics metrics;
   private final MessageChanges changes;
 
   Requests(ChatServer server, ChatConfig config, HookPolicy hooks, ClusterEngine engine, HistoryStore store,
       Identities identities, RoomRegistry registry, RoomMembership membership, OfflineInbox inbox, Drafts drafts,
-      TypingIndicators typing, Moderation moderation, ChatMetrics metrics) {
+      TypingIndicators typing, Moderation moderation, Receipts receipts, ChatMetrics metrics) {
+    this.receipts = receipts;
     this.typing = typing;
     this.moderation = moderation;
     this.metrics = metrics;
@@ -102,6 +104,8 @@ final class Requests {
         typing.handle(session, t);
       } else if (request instanceof ClientRequest.Moderate m) {
         moderation.handle(session, m);
+      } else if (request instanceof ClientRequest.Read read) {
+        receipts.handle(session, read);
       } else if (request instanceof ClientRequest.Edit || request instanceof ClientRequest.Delete) {
         changes.handle(session, request);
       } else if (request instanceof ClientRequest.Invalid invalid) {
@@ -135,7 +139,7 @@ final class Requests {
       inbox.deliverTo(session);
     }
     if (session.rooms.contains(roomName)) {
-      membership.answerAgain(session, request.requestId(), roomName);
+      membership.answerAgain(session, request.requestId(), roomName, receipts.markerOf(session, roomName));
       return;
     }
     moderation.checkJoin(roomName, session.user());
@@ -146,7 +150,7 @@ final class Requests {
         throw new ChatException(reject.code(), reject.message());
       }
     }
-    membership.join(session, request.requestId(), roomName, request.since());
+    membership.join(session, request.requestId(), roomName, request.since(), receipts.markerOf(session, roomName));
   }
 
   /** Refuses text that is no message id. */

@@ -50,11 +50,12 @@ final class RoomMembership {
   }
 
   /** Answers a join of a room the session is already in: the room as it is now. */
-  void answerAgain(Session session, String requestId, String roomName) {
+  void answerAgain(Session session, String requestId, String roomName, Receipts.Marker marker) {
     LocalRoom room = registry.get(roomName);
     List<String> members = Stages.await(engine.members(roomName));
     synchronized (room) {
-      session.send(new ServerEvent.Joined(requestId, roomName, session.user(), members, room.history(), false));
+      session.send(new ServerEvent.Joined(requestId, roomName, session.user(), members, room.history(), false,
+          marker.lastRead(), marker.unread()));
     }
   }
 
@@ -62,7 +63,7 @@ final class RoomMembership {
    * Adds a session to a room and answers its join with what it missed since {@code since} or, when
    * that cannot be given, the recent history; then tells the room if the user is new in it.
    */
-  void join(Session session, String requestId, String roomName, String since) {
+  void join(Session session, String requestId, String roomName, String since, Receipts.Marker marker) {
     String user = session.user();
     synchronized (presenceLocks.of(user)) {
       LocalRoom room = registry.acquire(roomName);
@@ -92,7 +93,7 @@ final class RoomMembership {
             room.add(session);
             session.addRoom(roomName);
             session.send(new ServerEvent.Joined(requestId, roomName, user, members == null ? read : members,
-                missed == null ? room.history() : missed, missed != null));
+                missed == null ? room.history() : missed, missed != null, marker.lastRead(), marker.unread()));
             joined = true;
           }
         }

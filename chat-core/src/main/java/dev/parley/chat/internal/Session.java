@@ -61,6 +61,35 @@ final class Session implements ClientSession {
     return typingLimiter;
   }
 
+  /** This connection's read requests' limit; made at its first use; on the inbox. */
+  private RateLimiter readLimiter;
+  /**
+   * The newest read marker this connection knows of per stream (a room, or an inbox name for a
+   * private conversation), so that a read behind it costs no store write; made at its first use; on
+   * the inbox. Only an optimisation: forgotten when it grows large.
+   */
+  private java.util.Map<String, String> readMarkers;
+
+  RateLimiter readLimiter(java.time.Clock clock, int perSecond) {
+    if (readLimiter == null) {
+      readLimiter = new RateLimiter(clock, perSecond, 2 * perSecond);
+    }
+    return readLimiter;
+  }
+
+  /** The newest marker this connection knows of in a stream, or {@code null}. On the inbox. */
+  String readMarker(String stream) {
+    return readMarkers == null ? null : readMarkers.get(stream);
+  }
+
+  /** Remembers a stream's marker as this connection last learnt or moved it. On the inbox. */
+  void readMarker(String stream, String throughId) {
+    if (readMarkers == null || readMarkers.size() >= 256) {
+      readMarkers = new java.util.HashMap<>(4);
+    }
+    readMarkers.put(stream, throughId);
+  }
+
   /** See {@link dev.parley.chat.ChatServer#connectionData}. */
   java.util.concurrent.ConcurrentMap<String, Object> data() {
     java.util.concurrent.ConcurrentMap<String, Object> d = data;

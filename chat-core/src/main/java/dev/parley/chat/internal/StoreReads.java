@@ -1,9 +1,7 @@
 package dev.parley.chat.internal;
 
 import dev.parley.chat.ChatException;
-import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ErrorCodes;
-import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,7 @@ public final class StoreReads {
    *
    * @throws ChatException {@code HISTORY_UNAVAILABLE} if it failed (logged at ERROR)
    */
-  public static List<ChatMessage> read(Supplier<List<ChatMessage>> read) {
+  public static <T> T read(Supplier<T> read) {
     try {
       return read.get();
     } catch (RuntimeException e) {

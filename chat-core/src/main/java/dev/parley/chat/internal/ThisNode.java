@@ -1,5 +1,6 @@
 package dev.parley.chat.internal;
 
+import dev.parley.chat.ChatMessage;
 import dev.parley.chat.MessageKind;
 
 import dev.parley.chat.cluster.LocalNode;
@@ -23,8 +24,11 @@ final class ThisNode implements LocalNode {
   private final TransportLinks links;
   private final ChatMetrics metrics;
   private final ClusterRepair repair;
+  private final Receipts receipts;
 
-  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ChatMetrics metrics, ClusterRepair repair) {
+  ThisNode(RoomRegistry rooms, Identities identities, TransportLinks links, ChatMetrics metrics, ClusterRepair repair,
+      Receipts receipts) {
+    this.receipts = receipts;
     this.metrics = metrics;
     this.repair = repair;
     this.rooms = rooms;
@@ -71,7 +75,13 @@ final class ThisNode implements LocalNode {
 
   @Override
   public int toUser(String user, ServerEvent event) {
-    int queued = identities.toUser(user, event);
+    int queued;
+    if (Receipts.wantsDelivered(event)) {
+      ChatMessage message = ((ServerEvent.Message) event).message();
+      queued = identities.toUser(user, event, session -> receipts.delivered(session, message));
+    } else {
+      queued = identities.toUser(user, event);
+    }
     counted(event, queued);
     return queued;
   }

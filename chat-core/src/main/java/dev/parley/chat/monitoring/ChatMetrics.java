@@ -75,6 +75,8 @@ public interface ChatMetrics {
     TYPING,
     /** {@link dev.parley.chat.ModerationHook}. */
     MODERATION,
+    /** {@link dev.parley.chat.ReadHook}. */
+    READ,
     /** {@link dev.parley.chat.ChangeHook}. */
     CHANGE
   }

@@ -137,6 +137,19 @@ public sealed interface ClientRequest {
       java.time.Duration duration, String reason) implements ClientRequest {}
 
   /**
+   * Move this user's read marker forward: they have read every message up to and including {@code
+   * throughId}, in a room they are in or in their private conversation with another user. Exactly one
+   * of {@code room} and {@code from} is set. A marker never moves back: an id at or before the current
+   * marker is accepted and does nothing. Nothing answers it but an error.
+   *
+   * @param requestId the client's request id, or {@code null}
+   * @param room the room, which the client must have joined; or {@code null}
+   * @param from the other user of a private conversation, whose messages were read; or {@code null}
+   * @param throughId the id of the newest message read
+   */
+  record Read(String requestId, String room, String from, String throughId) implements ClientRequest {}
+
+  /**
    * Edit a message: of a room ({@code room} set) or a private message this user sent ({@code to}
    * set); exactly one of the two is set.
    *

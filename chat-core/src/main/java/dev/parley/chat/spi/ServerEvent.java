@@ -31,10 +31,31 @@ public sealed interface ServerEvent {
    * @param history oldest first: every message after the join's {@code since} id when {@code
    *     recovered}, else the room's recent messages
    * @param recovered whether {@code history} is exactly what the client missed since the id it gave
+   * @param lastRead the id of the newest message of the room this user has read (their read marker),
+   *     or {@code null} if they never marked one read
+   * @param unread how many messages of others (kind {@code room}) the room kept after {@code lastRead}
+   *     when the join was handled, at most {@link #MAX_UNREAD}
    */
-  record Joined(
-      String requestId, String room, String user, List<String> members, List<ChatMessage> history, boolean recovered)
-      implements ServerEvent {}
+  record Joined(String requestId, String room, String user, List<String> members, List<ChatMessage> history,
+      boolean recovered, String lastRead, int unread) implements ServerEvent {
+    /** The most unread messages a join counts: {@code unread} at this value means this many or more. */
+    public static final int MAX_UNREAD = 1000;
+
+    /**
+     * A join answer without a read marker or unread messages.
+     *
+     * @param requestId the join's request id
+     * @param room the room joined
+     * @param user this connection's username
+     * @param members the users in the room, sorted, this one included
+     * @param history oldest first
+     * @param recovered whether {@code history} is exactly what the client missed
+     */
+    public Joined(String requestId, String room, String user, List<String> members, List<ChatMessage> history,
+        boolean recovered) {
+      this(requestId, room, user, members, history, recovered, null, 0);
+    }
+  }
 
   /**
    * The answer to a history request: one page, walking backwards.
@@ -218,6 +239,34 @@ public sealed interface ServerEvent {
       restrictions = java.util.List.copyOf(restrictions);
     }
   }
+
+  /**
+   * A user moved their read marker: they have read every message up to and including {@code
+   * throughId}, in a room this client is in, or of this client's user's private conversation with
+   * them. Sent to the room's other members when {@link dev.parley.chat.ChatConfig#roomReadReceipts()}
+   * is on, to the other user of a private conversation, and in both cases to the reader's own other
+   * connections; the {@link dev.parley.chat.ReadHook} may withhold it from all but the reader's own.
+   *
+   * @param room the room, or {@code null} for a private conversation
+   * @param user who read
+   * @param to in a private conversation, the user whose messages were read; {@code null} in a room
+   * @param throughId the id of the newest message read
+   */
+  record Read(String room, String user, String to, String throughId) implements ServerEvent {}
+
+  /**
+   * A private message this client's user sent was handed to one of its recipient's connections: the
+   * server queued it to that connection for sending (live, or from the recipient's kept offline
+   * messages). That is not proof that the recipient's device got it (a connection may drop with its
+   * queue unsent), only that the server gave it to a live connection of theirs. Sent to every
+   * connection of the sender, once per connection of the recipient that was handed the message.
+   *
+   * @param messageId the private message's id
+   * @param to the recipient
+   * @param connection an opaque name of the recipient's connection, the same for every message handed
+   *     to it, different for each connection (not its connection id)
+   */
+  record Delivered(String messageId, String to, String connection) implements ServerEvent {}
 
   /**
    * A request failed, or the connection is being refused.

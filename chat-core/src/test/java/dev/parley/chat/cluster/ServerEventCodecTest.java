@@ -335,6 +335,20 @@ class ServerEventCodecTest {
   }
 
   @Test
+  void readAndDeliveryReceiptsComeBackEqual_butNotFromBeforeVersion3() {
+    for (ServerEvent event : List.of(
+        new ServerEvent.Read("lobby", "bob", null, "006H02TQS7C00"),
+        new ServerEvent.Read(null, "bob", "alice", "006H02TQS7C00"),
+        new ServerEvent.Delivered("006H02TQS7C00", "bob", "0a1b2c3d4e5f6071"))) {
+      assertThat(roundTripEvent(event)).isEqualTo(event);
+      byte[] older = ServerEventCodec.encodeEvent(event);
+      older[0] = 2;
+      assertThatThrownBy(() -> ServerEventCodec.decodeEvent(older)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("receipt");
+    }
+  }
+
+  @Test
   void anUnknownVersionIsRefused() {
     byte[] payload = ServerEventCodec.encodeMessage(full());
     payload[0] = (byte) (ServerEventCodec.FORMAT_VERSION + 1);

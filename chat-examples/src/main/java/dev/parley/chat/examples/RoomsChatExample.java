@@ -139,7 +139,7 @@ public final class RoomsChatExample {
     ChatServer chat = builder
         // No ackTiming: the default, ON_COMMIT, acknowledges after the commit. Private messages to
         // someone offline are kept until they next join.
-        .config(ChatConfig.builder().offlineMessages(true).build())
+        .config(ChatConfig.builder().offlineMessages(true).roomReadReceipts(true).build())
         .historyStore(history)
         .onJoin(join -> {
           log.info("{} joined {}", join.user(), join.room());

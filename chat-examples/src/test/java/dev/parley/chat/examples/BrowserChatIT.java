@@ -41,7 +41,7 @@ class BrowserChatIT {
   /** More than the join's history (100) and two pages (50 each) of it. */
   static final int ARCHIVED = 180;
   private static final List<String> SCREENSHOTS =
-      List.of("chat.png", "history.png", "typing.png", "error.png", "moderation.png", "edited.png", "banned.png");
+      List.of("chat.png", "history.png", "typing.png", "error.png", "moderation.png", "edited.png", "receipts.png", "banned.png");
   private static final Object EOF = new Object();
 
   private RoomsChatExample.Running running;

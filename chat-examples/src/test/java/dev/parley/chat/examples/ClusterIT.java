@@ -127,6 +127,47 @@ class ClusterIT extends ThreeNodes {
   }
 
   @Test
+  void receiptsReachTheSenderOnAnotherNode_andAMarkerMovedOnOneNodeIsReadOnAnother() throws Exception {
+    String room = "receipts";
+    Member alice = member(0, room, "ralice");
+    Member bobOn1 = track(Member.connect(port(1), "rbob", true));
+    Member bobOn2 = track(Member.connect(port(2), "rbob", true));
+
+    JsonObject ack = alice.request("private", "\"to\":\"rbob\",\"text\":\"did you get it?\"");
+    String id = string(ack.getAsJsonObject("message"), "id");
+    JsonObject first = alice.await(frame("delivered", "messageId", id, "to", "rbob"), Member.WAIT,
+        "a delivery receipt from another node");
+    alice.await(f -> frame("delivered", "messageId", id).test(f) && !string(f, "connection").equals(string(first, "connection")),
+        Member.WAIT, "the receipt of bob's other connection, from the third node");
+    bobOn1.await(frame("message", "id", id), Member.WAIT, "the private message");
+
+    send(bobOn1, "{\"type\":\"read\",\"from\":\"ralice\",\"through\":\"" + id + "\"}");
+    JsonObject read = alice.await(frame("read", "user", "rbob", "to", "ralice", "through", id), Member.WAIT,
+        "bob's read receipt, from another node");
+    assertThat(read.has("room")).isFalse();
+    bobOn2.await(frame("read", "user", "rbob", "through", id), Member.WAIT, "bob's read, on his connection on node 2");
+
+    Member carol = track(Member.connect(port(1), "rcarol", true));
+    carol.join(room, null);
+    String said = string(alice.request("message", "\"room\":\"" + room + "\",\"text\":\"read me\"")
+        .getAsJsonObject("message"), "id");
+    carol.await(frame("message", "id", said), Member.WAIT, "alice's message");
+    send(carol, "{\"type\":\"read\",\"room\":\"" + room + "\",\"through\":\"" + said + "\"}");
+    Member carolOn2 = track(Member.connect(port(2), "rcarol", true));
+    long deadline = System.nanoTime() + Member.WAIT.toNanos();
+    JsonObject joined;
+    for (;;) { // the marker is written to the shared store as the read is handled: until then, join again
+      joined = carolOn2.join(room, null);
+      if (said.equals(string(joined, "lastRead")) || System.nanoTime() > deadline) {
+        break;
+      }
+      carolOn2.request("leave", "\"room\":\"" + room + "\"");
+    }
+    assertThat(string(joined, "lastRead")).as("%s", joined).isEqualTo(said);
+    assertThat(joined.get("unread").getAsInt()).isZero();
+  }
+
+  @Test
   void oneNameRaceWinnerAcrossNodes_andMembersAnswerForTheCluster() throws Exception {
     String room = "race";
     List<String> winners = new ArrayList<>();

@@ -10,7 +10,9 @@ import java.util.Objects;
  * <p>Client to server:
  * <ul>
  *   <li>{@code join room} {@code {roomname, username}}; acknowledged, if asked, with {@code {room,
- *       username, members, history}}.
+ *       username, members, history, lastRead, unread}}: {@code lastRead} the id of the newest
+ *       message of the room this user read (absent if none), {@code unread} how many messages of
+ *       others came after it (at most 1000).
  *   <li>{@code leave room} {@code {roomname}} or the room name; acknowledged with {@code {room}}.
  *   <li>{@code new message} with the text (to the room joined last) or {@code {room, message, data}};
  *       a text starting {@code @name } is private. Acknowledged, if asked, with the message as
@@ -36,6 +38,10 @@ import java.util.Objects;
  *       username, action}}, or for {@code list} (no {@code username}) with {@code {room,
  *       restrictions}}, the room's bans and mutes that hold now as {@code {kind, username, until,
  *       reason}}.
+ *   <li>{@code read} {@code {room, through}} or {@code {from, through}}: this user has read every
+ *       message up to {@code through} (a message id) in the room, or of the private conversation
+ *       with the user {@code from}. The marker moves forward only; limited by {@code
+ *       ChatConfig.readsPerSecond}. No acknowledgement on success; a refusal is sent as any.
  *   <li>{@code edit} {@code {room, id, message, data}} or {@code {target, id, message, data}} ({@code
  *       text} is also accepted for {@code message}): replaces the text and data of the message
  *       {@code id} of that room, or of the private message {@code id} this user sent to {@code
@@ -62,6 +68,11 @@ import java.util.Objects;
  *   <li>{@code typing} {@code {room, username, typing, expiresIn}} in a room, or {@code {username,
  *       target, typing, expiresIn}} privately: stop showing a started indicator {@code expiresIn}
  *       milliseconds after it arrived unless another arrives; {@code typing: false} stops it at once.
+ *   <li>{@code read} {@code {room, username, through}} in a room (with {@code
+ *       ChatConfig.roomReadReceipts}, or the user's own other sockets), or {@code {username, target,
+ *       through}} privately: {@code username} has read up to {@code through}.
+ *   <li>{@code delivered} {@code {messageId, target, connection}}: a private message this user sent
+ *       was handed to one of {@code target}'s connections, named by {@code connection}.
  *   <li>Errors as {@code {error: true, code, msg}}: in the acknowledgement if one was asked for,
  *       else on {@code new message}. An event the namespace has no hook for, sent with an
  *       acknowledgement, is answered with {@code UNKNOWN_TYPE}.
@@ -83,6 +94,8 @@ public final class ChatEvents {
   private final String moderateEvent;
   private final String kickedEvent;
   private final String mutedEvent;
+  private final String readEvent;
+  private final String deliveredEvent;
   private final String editEvent;
   private final String deleteEvent;
   private final String editedEvent;
@@ -105,6 +118,8 @@ public final class ChatEvents {
     this.moderateEvent = b.moderateEvent;
     this.kickedEvent = b.kickedEvent;
     this.mutedEvent = b.mutedEvent;
+    this.readEvent = b.readEvent;
+    this.deliveredEvent = b.deliveredEvent;
     this.editEvent = b.editEvent;
     this.deleteEvent = b.deleteEvent;
     this.editedEvent = b.editedEvent;
@@ -184,6 +199,16 @@ public final class ChatEvents {
     return mutedEvent;
   }
 
+  /** Event of read markers and receipts, both ways. */
+  public String readEvent() {
+    return readEvent;
+  }
+
+  /** Event telling the sender of a private message it was handed to one of the recipient's connections. */
+  public String deliveredEvent() {
+    return deliveredEvent;
+  }
+
   /** Event asking to edit a message. */
   public String editEvent() {
     return editEvent;
@@ -239,6 +264,8 @@ public final class ChatEvents {
     private String moderateEvent = "moderate";
     private String kickedEvent = "kicked";
     private String mutedEvent = "muted";
+    private String readEvent = "read";
+    private String deliveredEvent = "delivered";
     private String editEvent = "edit";
     private String deleteEvent = "delete";
     private String editedEvent = "edited";
@@ -324,6 +351,18 @@ public final class ChatEvents {
     /** Default {@code "muted"}. */
     public Builder mutedEvent(String name) {
       this.mutedEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "read"}: both the client's read and the server's receipt. */
+    public Builder readEvent(String name) {
+      this.readEvent = Objects.requireNonNull(name);
+      return this;
+    }
+
+    /** Default {@code "delivered"}. */
+    public Builder deliveredEvent(String name) {
+      this.deliveredEvent = Objects.requireNonNull(name);
       return this;
     }
 

@@ -146,6 +146,39 @@ class ProtocolIT {
   }
 
   @Test
+  void aReadMovesTheMarkerThatTheNextJoinAnswers_andAPrivateMessagesSenderGetsItsReceipts() {
+    int port = start();
+    try (WsClient alice = WsClient.joined(port, "lobby", "alice"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {
+      alice.skipTo("presence");
+      alice.nextMessage(); // bob has joined
+      alice.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"one\"}");
+      alice.send("{\"type\":\"message\",\"room\":\"lobby\",\"text\":\"two\"}");
+      String one = bob.nextMessage().get("id").getAsString();
+      bob.nextMessage();
+      bob.send("{\"type\":\"read\",\"room\":\"lobby\",\"through\":\"" + one + "\"}");
+      bob.send("{\"type\":\"join\",\"id\":\"j\",\"room\":\"lobby\"}");
+      JsonObject joined = bob.next("joined");
+      assertThat(joined.get("lastRead").getAsString()).isEqualTo(one);
+      assertThat(joined.get("unread").getAsInt()).isEqualTo(1);
+
+      alice.send("{\"type\":\"private\",\"id\":\"p\",\"to\":\"bob\",\"text\":\"psst\"}");
+      String id = bob.nextMessage().get("id").getAsString();
+      JsonObject delivered = alice.skipTo("delivered"); // before or after the ack
+      assertThat(delivered.get("messageId").getAsString()).isEqualTo(id);
+      assertThat(delivered.get("to").getAsString()).isEqualTo("bob");
+      assertThat(delivered.get("connection").getAsString()).matches("[0-9a-f]{16}");
+      bob.send("{\"type\":\"read\",\"from\":\"alice\",\"through\":\"" + id + "\"}");
+      JsonObject read = alice.skipTo("read");
+      assertThat(read.get("user").getAsString()).isEqualTo("bob");
+      assertThat(read.get("to").getAsString()).isEqualTo("alice");
+      assertThat(read.get("through").getAsString()).isEqualTo(id);
+      assertThat(read.has("room")).isFalse();
+      bob.send("{\"type\":\"read\",\"id\":\"r\",\"room\":\"lobby\",\"from\":\"alice\",\"through\":\"" + id + "\"}");
+      bob.nextError(ErrorCodes.BAD_REQUEST);
+    }
+  }
+
+  @Test
   void theSenderEditsAndDeletesTheirMessage_theRoomGetsEditedAndDeleted_andRejoinersRecoverThem() {
     int port = start();
     try (WsClient alice = WsClient.joined(port, "lobby", "alice"); WsClient bob = WsClient.joined(port, "lobby", "bob")) {

@@ -585,6 +585,82 @@ public abstract class HistoryStoreContract {
     return new Restriction(Restriction.Kind.BAN, room, user, until, reason);
   }
 
+  // ------------------------------------------------------------------ read markers
+
+  @Test
+  void aReadMarkerOnlyMovesForward_perStreamAndUser() {
+    HistoryStore store = open(ROOMY);
+
+    assertEquals(Optional.empty(), store.readMarker("lobby", "bob"), "no marker yet");
+    kept(store.markRead("lobby", "bob", "0000000000005"));
+    assertEquals(Optional.of("0000000000005"), store.readMarker("lobby", "bob"));
+    kept(store.markRead("lobby", "bob", "0000000000003"));
+    assertEquals(Optional.of("0000000000005"), store.readMarker("lobby", "bob"), "an older id does not move it back");
+    kept(store.markRead("lobby", "bob", "0000000000009"));
+    assertEquals(Optional.of("0000000000009"), store.readMarker("lobby", "bob"), "a newer id moves it");
+    assertEquals(Optional.empty(), store.readMarker("other", "bob"), "another room");
+    assertEquals(Optional.empty(), store.readMarker("lobby", "alice"), "another user");
+    kept(store.markRead(HistoryStore.inbox("alice"), "bob", "0000000000001"));
+    assertEquals(Optional.of("0000000000001"), store.readMarker(HistoryStore.inbox("alice"), "bob"),
+        "a private conversation's marker is kept apart from the rooms'");
+  }
+
+  @Test
+  void aReadMarkerIsSeenAsSoonAsItReturned() {
+    HistoryStore store = open(ROOMY);
+    for (int i = 1; i <= 50; i++) {
+      String id = String.format("%013d", i);
+      store.markRead("lobby", "bob", id);
+      assertEquals(Optional.of(id), store.readMarker("lobby", "bob"), "marker " + i);
+    }
+  }
+
+  @Test
+  void unreadCountsTheMessagesOfOthersAfterTheMarker_upToTheCap() {
+    HistoryStore store = open(ROOMY);
+    ChatMessage first = append(store, "lobby", message(MessageKind.ROOM, "lobby", "bob", null, "mine", Map.of()));
+    append(store, "lobby", message(MessageKind.ROOM, "lobby", "alice", null, "one", Map.of()));
+    append(store, "lobby", message(MessageKind.NOTICE, "lobby", null, null, "a notice", Map.of()));
+    ChatMessage own = append(store, "lobby", message(MessageKind.ROOM, "lobby", "bob", null, "mine again", Map.of()));
+    append(store, "lobby", message(MessageKind.ROOM, "lobby", "carol", null, "two", Map.of()));
+    append(store, "other", message(MessageKind.ROOM, "other", "alice", null, "elsewhere", Map.of()));
+
+    assertEquals(2, store.unread("lobby", "bob", null, 1000), "from the start: alice's and carol's, no notice");
+    assertEquals(2, store.unread("lobby", "bob", first.id(), 1000));
+    assertEquals(1, store.unread("lobby", "bob", own.id(), 1000));
+    assertEquals(1, store.unread("lobby", "alice", own.id(), 1000), "for alice: carol's after it");
+    assertEquals(1, store.unread("lobby", "bob", null, 1), "capped");
+    assertEquals(0, store.unread("lobby", "bob", "9999999999999", 1000), "nothing after the newest");
+    appendAll(store, "busy", 250);
+    assertEquals(250, store.unread("busy", "bob", null, 1000), "beyond one page");
+    assertEquals(100, store.unread("busy", "bob", null, 100));
+  }
+
+  @Test
+  void unreadCountsNeitherDeletedMessagesNorChangesOfMessagesBeforeTheMarker() {
+    HistoryStore store = open(ROOMY);
+    List<ChatMessage> sent = appendAll(store, "lobby", 4);
+    awaitDurable(store.change("lobby", changed(sent.get(0), "edited after bob read it", false)));
+    awaitDurable(store.change("lobby", changed(sent.get(2), "", true)));
+
+    assertEquals(1, store.unread("lobby", "bob", sent.get(1).id(), 1000),
+        "the fourth: not the edit of the first (a change, not a message), not the deleted third");
+    assertEquals(3, store.unread("lobby", "bob", null, 1000), "from the start: every message not deleted, once");
+  }
+
+  @Test
+  void aReadMarkerSurvivesARestart() {
+    if (!persistent()) {
+      return; // nothing to restart: the store lives as long as its process
+    }
+    HistoryStore store = open(ROOMY);
+    kept(store.markRead("lobby", "bob", "0000000000007"));
+
+    HistoryStore again = restart(store, ROOMY);
+
+    assertEquals(Optional.of("0000000000007"), again.readMarker("lobby", "bob"));
+  }
+
   private static void kept(CompletionStage<Void> stage) {
     try {
       stage.toCompletableFuture().get(DURABLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

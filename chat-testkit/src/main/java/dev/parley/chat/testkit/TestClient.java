@@ -109,6 +109,16 @@ public final class TestClient {
     return request(new ClientRequest.SendPrivate(null, to, text, null));
   }
 
+  /** Moves this user's read marker in a room to a message id (no request id). */
+  public TestClient read(String room, String throughId) {
+    return request(new ClientRequest.Read(null, room, null, throughId));
+  }
+
+  /** Moves this user's read marker of the private conversation with {@code from} to a message id. */
+  public TestClient readFrom(String from, String throughId) {
+    return request(new ClientRequest.Read(null, null, from, throughId));
+  }
+
   /** Edits a message of a room, with a request id of {@code "edit"}, so that it is acknowledged. */
   public TestClient edit(String room, String messageId, String text) {
     return request(new ClientRequest.Edit("edit", room, null, messageId, text, null));

@@ -69,6 +69,8 @@ final class JsonProtocol {
             case "typing" -> new ClientRequest.Typing(
                 id, optionalString(frame, "room"), optionalString(frame, "to"), optionalBoolean(frame, "typing", true));
             case "moderate" -> moderate(id, frame);
+            case "read" -> new ClientRequest.Read(
+                id, optionalString(frame, "room"), optionalString(frame, "from"), requiredString(frame, "through"));
             case "edit" -> new ClientRequest.Edit(id, optionalString(frame, "room"), optionalString(frame, "to"),
                 requiredString(frame, "message"), requiredString(frame, "text"), optionalData(frame));
             case "delete" -> new ClientRequest.Delete(id, optionalString(frame, "room"), optionalString(frame, "to"),
@@ -229,6 +231,8 @@ final class JsonProtocol {
         w.name("history");
         messages(w, e.history());
         w.name("recovered").value(e.recovered());
+        w.name("lastRead").value(e.lastRead());
+        w.name("unread").value(e.unread());
       } else if (event instanceof ServerEvent.History e) {
         w.name("type").value("history");
         w.name("id").value(e.requestId());
@@ -316,6 +320,17 @@ final class JsonProtocol {
           w.endObject();
         }
         w.endArray();
+      } else if (event instanceof ServerEvent.Read e) {
+        w.name("type").value("read");
+        w.name("room").value(e.room());
+        w.name("user").value(e.user());
+        w.name("to").value(e.to());
+        w.name("through").value(e.throughId());
+      } else if (event instanceof ServerEvent.Delivered e) {
+        w.name("type").value("delivered");
+        w.name("messageId").value(e.messageId());
+        w.name("to").value(e.to());
+        w.name("connection").value(e.connection());
       } else if (event instanceof ServerEvent.Error e) {
         w.name("type").value("error");
         w.name("id").value(e.requestId());

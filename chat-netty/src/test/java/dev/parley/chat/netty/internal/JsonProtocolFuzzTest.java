@@ -103,6 +103,11 @@ class JsonProtocolFuzzTest {
       o.addProperty("room", t.room());
       o.addProperty("to", t.to());
       o.addProperty("typing", t.typing());
+    } else if (request instanceof ClientRequest.Read r) {
+      o.addProperty("type", "read");
+      o.addProperty("room", r.room());
+      o.addProperty("from", r.from());
+      o.addProperty("through", r.throughId());
     } else if (request instanceof ClientRequest.Moderate m) {
       o.addProperty("type", "moderate");
       o.addProperty("room", m.room());

@@ -51,6 +51,12 @@ class JsonProtocolTest {
         .isEqualTo(new ClientRequest.History(null, "r", "01HZ", 20));
     assertThat(request("{\"type\":\"history\",\"room\":\"r\"}"))
         .isEqualTo(new ClientRequest.History(null, "r", null, JsonProtocol.DEFAULT_HISTORY_PAGE));
+    assertThat(request("{\"type\":\"read\",\"id\":\"9\",\"room\":\"r\",\"through\":\"01HZ\"}"))
+        .isEqualTo(new ClientRequest.Read("9", "r", null, "01HZ"));
+    assertThat(request("{\"type\":\"read\",\"from\":\"bob\",\"through\":\"01HZ\"}"))
+        .isEqualTo(new ClientRequest.Read(null, null, "bob", "01HZ"));
+    assertThat(error("{\"type\":\"read\",\"id\":\"9\",\"room\":\"r\"}"))
+        .isEqualTo(new ClientRequest.Invalid("9", "BAD_REQUEST", "Field 'through' is required"));
   }
 
   @Test
@@ -110,7 +116,16 @@ class JsonProtocolTest {
     assertThat(encode(new ServerEvent.Welcome("c1", null))).isEqualTo("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":null}");
     assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(notice), true))).isEqualTo(
         "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"user\":\"u\",\"members\":[\"u\"],"
-            + "\"history\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}],\"recovered\":true}");
+            + "\"history\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}],\"recovered\":true,\"unread\":0}");
+    assertThat(encode(new ServerEvent.Joined("j", "r", "u", List.of("u"), List.of(), false, "02", 7))).isEqualTo(
+        "{\"type\":\"joined\",\"id\":\"j\",\"room\":\"r\",\"user\":\"u\",\"members\":[\"u\"],"
+            + "\"history\":[],\"recovered\":false,\"lastRead\":\"02\",\"unread\":7}");
+    assertThat(encode(new ServerEvent.Read("r", "bob", null, "02")))
+        .isEqualTo("{\"type\":\"read\",\"room\":\"r\",\"user\":\"bob\",\"through\":\"02\"}");
+    assertThat(encode(new ServerEvent.Read(null, "bob", "alice", "02")))
+        .isEqualTo("{\"type\":\"read\",\"user\":\"bob\",\"to\":\"alice\",\"through\":\"02\"}");
+    assertThat(encode(new ServerEvent.Delivered("02", "bob", "5f1c0e2a9b7d4c83"))).isEqualTo(
+        "{\"type\":\"delivered\",\"messageId\":\"02\",\"to\":\"bob\",\"connection\":\"5f1c0e2a9b7d4c83\"}");
     assertThat(encode(new ServerEvent.History("h", "r", List.of(notice)))).isEqualTo(
         "{\"type\":\"history\",\"id\":\"h\",\"room\":\"r\","
             + "\"messages\":[{\"id\":\"02\",\"time\":5,\"kind\":\"notice\",\"text\":\"hello\"}]}");

@@ -51,6 +51,8 @@ public record ParleyProperties(
    * @param hookTimeout how long a deciding hook may take
    * @param typingPerSecond typing notices one connection may send per second
    * @param typingTimeout how long a typing indicator lasts without a refresh
+   * @param roomReadReceipts whether a room's members learn how far the others read
+   * @param readsPerSecond read requests one connection may send per second
    */
   public record Chat(
       Integer historySize,
@@ -70,7 +72,9 @@ public record ParleyProperties(
       AckTiming ackTiming,
       Duration hookTimeout,
       Integer typingPerSecond,
-      Duration typingTimeout) {}
+      Duration typingTimeout,
+      Boolean roomReadReceipts,
+      Integer readsPerSecond) {}
 
   /**
    * {@code parley.netty.*}: the options of {@link dev.parley.chat.netty.NettyConfig.Builder};

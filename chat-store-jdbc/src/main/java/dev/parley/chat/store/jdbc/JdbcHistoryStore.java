@@ -199,6 +199,34 @@ public final class JdbcHistoryStore implements HistoryStore {
   /**
    * {@inheritDoc}
    *
+   * <p>Kept in the {@code <prefix>reads} table, so it holds for every store on the same tables (every
+   * node of a cluster) and across restarts. Written on a thread of the store's own, not queued with
+   * the appends; while one write of a marker waits, newer ones of the same marker join it, so a
+   * client that reads fast costs one write at a time. The stage fails if the database refuses.
+   */
+  @Override
+  public CompletionStage<Void> markRead(String stream, String user, String throughId) {
+    return engine.markRead(Objects.requireNonNull(stream, "stream"), Objects.requireNonNull(user, "user"),
+        Objects.requireNonNull(throughId, "throughId"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the database could not be read
+   */
+  @Override
+  public java.util.Optional<String> readMarker(String stream, String user) {
+    try {
+      return engine.readMarker(stream, user);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read a read marker of " + stream + " from " + description, e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
    * @throws IllegalStateException if the database could not be read
    */
   @Override

@@ -69,8 +69,64 @@ class SchemaMigrationTest {
       assertThat(kept).extracting(ChatMessage::text).containsExactly("from version 1");
       assertThat(kept.get(0).data()).containsEntry("n", 1L);
     }
-    assertThat(version()).isEqualTo(6);
+    assertThat(version()).isEqualTo(7);
     assertThat(indexes()).contains(db.messagesTable() + "_time");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aVersion4DatabaseGetsChangesAndReadMarkers(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    ChatMessage before = message("0000000000001", "before");
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.append("lobby", before).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      // Version 4 as a release that knew steps 1 to 4 left it: no change columns (step 5), no mutes
+      // (step 6), no read markers (step 7).
+      s.execute("DROP TABLE " + db.prefix + "reads");
+      s.execute("DROP TABLE " + db.prefix + "mutes");
+      s.execute("DROP INDEX " + db.messagesTable() + "_revision");
+      for (String column : List.of("edited_ms", "edited_ns", "deleted", "revision")) {
+        s.execute("ALTER TABLE " + db.messagesTable() + " DROP COLUMN " + column);
+      }
+      s.executeUpdate("UPDATE " + db.prefix + "schema_version SET version = 4");
+    }
+
+    try (JdbcHistoryStore store = db.builder().build()) {
+      ChatMessage edited = before.toBuilder().text("after")
+          .edited(Instant.ofEpochMilli(1_700_000_001_000L)).revision("0000000000002").build();
+      store.change("lobby", edited).toCompletableFuture().get(20, TimeUnit.SECONDS);
+      store.markRead("lobby", "alice", "0000000000001").toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+      assertThat(store.readMarker("lobby", "alice")).contains("0000000000001");
+      assertThat(store.after("lobby", null, 10)).containsExactly(edited);
+    }
+    assertThat(version()).isEqualTo(7);
+    assertThat(indexes()).contains(db.messagesTable() + "_revision");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void aVersion5DatabaseGetsReadMarkers(String database) throws Exception {
+    db = TestDatabase.named(database, dir);
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.append("lobby", message("0000000000001", "before")).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      // Version 5 as a release that knew steps 1 to 5 (edits) left it: no mutes, no read markers.
+      s.execute("DROP TABLE " + db.prefix + "reads");
+      s.execute("DROP TABLE " + db.prefix + "mutes");
+      s.executeUpdate("UPDATE " + db.prefix + "schema_version SET version = 5");
+    }
+
+    try (JdbcHistoryStore store = db.builder().build()) {
+      store.markRead("lobby", "alice", "0000000000001").toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+      assertThat(store.readMarker("lobby", "alice")).contains("0000000000001");
+      assertThat(store.after("lobby", null, 10)).extracting(ChatMessage::text).containsExactly("before");
+    }
+    assertThat(version()).isEqualTo(7);
   }
 
   @ParameterizedTest
@@ -92,7 +148,7 @@ class SchemaMigrationTest {
 
       assertThat(store.after("lobby", null, 10)).isEmpty();
     }
-    assertThat(version()).isEqualTo(6);
+    assertThat(version()).isEqualTo(7);
     try (Connection c = db.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT through_id FROM " + db.prefix + "floors WHERE stream = 'lobby'")) {
       assertThat(rs.next()).isTrue();
@@ -145,7 +201,7 @@ class SchemaMigrationTest {
       stores.forEach(JdbcHistoryStore::close);
       pool.shutdownNow();
     }
-    assertThat(version()).isEqualTo(6);
+    assertThat(version()).isEqualTo(7);
   }
 
   /**

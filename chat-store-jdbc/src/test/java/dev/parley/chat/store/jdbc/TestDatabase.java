@@ -147,6 +147,7 @@ abstract class TestDatabase implements AutoCloseable {
           s.execute("DROP TABLE IF EXISTS " + prefix + "floors");
           s.execute("DROP TABLE IF EXISTS " + prefix + "bans");
           s.execute("DROP TABLE IF EXISTS " + prefix + "mutes");
+          s.execute("DROP TABLE IF EXISTS " + prefix + "reads");
           s.execute("DROP TABLE IF EXISTS " + prefix + "schema_version");
         }
       }

@@ -151,6 +151,12 @@ final class ChatConnection implements ClientConnection {
       if (!isAbandoned(t.room())) {
         socket.send(emits.packets(t, shared));
       }
+    } else if (event instanceof ServerEvent.Read r) {
+      if (!isAbandoned(r.room())) {
+        socket.send(emits.packets(r, shared));
+      }
+    } else if (event instanceof ServerEvent.Delivered) {
+      socket.send(emits.packets(event, shared));
     } else if (event instanceof ServerEvent.Joined j) {
       joined(socket, j, st.correlations.take(j.requestId()));
     } else if (event instanceof ServerEvent.Left l) {

@@ -137,6 +137,25 @@ final class ChatEmits {
       payload.put("typing", t.typing());
       payload.put("expiresIn", t.expiresInMillis());
       args = new Object[] {payload};
+    } else if (event instanceof ServerEvent.Read r) {
+      name = events.readEvent();
+      Map<String, Object> payload = new LinkedHashMap<>();
+      if (r.room() != null) {
+        payload.put("room", r.room());
+      }
+      payload.put("username", r.user());
+      if (r.to() != null) {
+        payload.put("target", r.to());
+      }
+      payload.put("through", r.throughId());
+      args = new Object[] {payload};
+    } else if (event instanceof ServerEvent.Delivered d) {
+      name = events.deliveredEvent();
+      Map<String, Object> payload = new LinkedHashMap<>();
+      payload.put("messageId", d.messageId());
+      payload.put("target", d.to());
+      payload.put("connection", d.connection());
+      args = new Object[] {payload};
     } else {
       throw new IllegalArgumentException("not an event for many sockets: " + event);
     }
@@ -185,6 +204,10 @@ final class ChatEmits {
     payload.put("username", j.user());
     payload.put("members", j.members());
     payload.put("history", j.history().stream().map(this::payload).toList());
+    if (j.lastRead() != null) {
+      payload.put("lastRead", j.lastRead());
+    }
+    payload.put("unread", j.unread());
     return payload;
   }
 

@@ -32,7 +32,7 @@ final class ChatRequests {
   Set<String> names() {
     return Set.copyOf(List.of(events.joinEvent(), events.leaveEvent(), events.messageEvent(),
         events.privateEvent(), events.historyEvent(), events.membersEvent(), events.clearEvent(), events.typingEvent(),
-        events.moderateEvent(), events.editEvent(), events.deleteEvent()));
+        events.moderateEvent(), events.readEvent(), events.editEvent(), events.deleteEvent()));
   }
 
   /** Registers a handler for each request event on the namespace. */
@@ -60,6 +60,15 @@ final class ChatRequests {
     });
     on(ns, events.privateEvent(), (st, args, ack) -> st.session.receive(privateMessage(st, args, ack)));
     on(ns, events.moderateEvent(), (st, args, ack) -> st.session.receive(moderate(st, args, ack)));
+    on(ns, events.readEvent(), (st, args, ack) -> {
+      Map<?, ?> data = map(args);
+      String from = text(data, "from", "target");
+      if (from != null && from.startsWith("@")) {
+        from = from.substring(1);
+      }
+      st.session.receive(new ClientRequest.Read(st.ackId(ack), text(data, "room", "roomname"), from,
+          text(data, "through", "id")));
+    });
     on(ns, events.editEvent(), (st, args, ack) -> st.session.receive(change(st, args, ack, true)));
     on(ns, events.deleteEvent(), (st, args, ack) -> st.session.receive(change(st, args, ack, false)));
     on(ns, events.typingEvent(), (st, args, ack) -> {

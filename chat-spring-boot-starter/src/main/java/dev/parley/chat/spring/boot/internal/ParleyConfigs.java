@@ -40,6 +40,8 @@ public final class ParleyConfigs {
     set(p.hookTimeout(), b::hookTimeout);
     set(p.typingPerSecond(), b::typingPerSecond);
     set(p.typingTimeout(), b::typingTimeout);
+    set(p.roomReadReceipts(), b::roomReadReceipts);
+    set(p.readsPerSecond(), b::readsPerSecond);
     return build("parley.chat", b::build);
   }
 

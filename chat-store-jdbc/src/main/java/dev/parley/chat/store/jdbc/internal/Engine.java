@@ -67,6 +67,7 @@ public final class Engine implements AutoCloseable {
   private final ReadPool reads;
   private final Reader reader;
   private final Writer writer;
+  private final ReadMarkers markers;
 
   /**
    * Connects, creates or migrates the tables, and starts the writer.
@@ -97,6 +98,7 @@ public final class Engine implements AutoCloseable {
     this.reads = new ReadPool(this::openForReads, settings.readConnections(), settings.readTimeout());
     this.reader = new Reader(settings, schema, pending, reads);
     this.writer = new Writer(settings, schema, pending, writing);
+    this.markers = new ReadMarkers(schema, reads);
   }
 
   /** The database this engine writes to. */
@@ -180,6 +182,16 @@ public final class Engine implements AutoCloseable {
     return Restrictions.of(reads, schema, room);
   }
 
+  /** Raises a user's read marker, on the markers' thread; completes once committed. */
+  public CompletableFuture<Void> markRead(String stream, String user, String throughId) {
+    return markers.mark(stream, user, throughId);
+  }
+
+  /** A user's read marker, as committed or waiting to be. */
+  public java.util.Optional<String> readMarker(String stream, String user) throws SQLException {
+    return markers.find(stream, user);
+  }
+
   /** The newest messages before an id, oldest first. */
   public List<ChatMessage> before(String stream, String beforeId, int limit) throws SQLException {
     return reader.before(stream, beforeId, limit);
@@ -220,6 +232,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
+    markers.close();
     reads.close();
   }
 }

@@ -17,10 +17,11 @@ import java.util.regex.Pattern;
  * @param floors each cleared stream's floor: the id at or below which it keeps nothing
  * @param bans the users banned from rooms
  * @param mutes the users muted in rooms
+ * @param reads each user's read marker per room or private conversation
  * @param version the one-row table holding the schema version
  * @param dialect the database
  */
-record Schema(String messages, String floors, String bans, String mutes, String version, Dialect dialect) {
+record Schema(String messages, String floors, String bans, String mutes, String reads, String version, Dialect dialect) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   /**
@@ -35,7 +36,7 @@ record Schema(String messages, String floors, String bans, String mutes, String 
       // The prefix is spliced into SQL, so it must not be able to carry any.
       throw new IllegalArgumentException("table prefix must match " + PREFIX + ", was '" + prefix + "'");
     }
-    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "mutes", prefix + "schema_version",
+    return new Schema(prefix + "messages", prefix + "floors", prefix + "bans", prefix + "mutes", prefix + "reads", prefix + "schema_version",
         dialect);
   }
 
@@ -87,7 +88,13 @@ record Schema(String messages, String floors, String bans, String mutes, String 
             + "until_ms BIGINT, "
             + "until_ns INT NOT NULL, "
             + "reason TEXT NOT NULL, "
-            + "PRIMARY KEY (room, username))"));
+            + "PRIMARY KEY (room, username))"),
+        // 7: read markers (HistoryStore.markRead), one per user and room or private conversation.
+        List.of("CREATE TABLE IF NOT EXISTS " + reads + " ("
+            + "stream TEXT NOT NULL, "
+            + "username TEXT NOT NULL, "
+            + "through_id " + dialect.idType() + " NOT NULL, "
+            + "PRIMARY KEY (stream, username))"));
   }
 
   /**
