@@ -646,6 +646,12 @@ public abstract class HistoryStoreContract {
     assertEquals(1, store.unread("lobby", "bob", sent.get(1).id(), 1000),
         "the fourth: not the edit of the first (a change, not a message), not the deleted third");
     assertEquals(3, store.unread("lobby", "bob", null, 1000), "from the start: every message not deleted, once");
+    List<ChatMessage> busy = appendAll(store, "busy", 150);
+    for (int i = 0; i < 120; i++) {
+      awaitDurable(store.change("busy", changed(busy.get(i), "edited", false)));
+    }
+    assertEquals(150, store.unread("busy", "bob", null, 1000), "over pages of changed messages, each once");
+    assertEquals(20, store.unread("busy", "bob", busy.get(129).id(), 1000), "only the messages sent after the marker");
   }
 
   @Test
