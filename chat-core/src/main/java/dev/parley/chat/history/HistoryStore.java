@@ -107,7 +107,9 @@ public interface HistoryStore extends AutoCloseable {
    * ChatMessage#revision() revision}). Never blocks; later reads return the new version. A message the
    * stream does not keep (never appended, removed, cleared, or past the {@link Retention}) stays
    * absent: the change is dropped and its stage completes normally. Of two changes of one message,
-   * the one with the greater revision wins, whatever the order they arrive in.
+   * the one with the greater revision wins, whatever the order they arrive in. A version whose
+   * {@link ChatMessage#sender() sender} differs from the kept message's is dropped the same way: a
+   * user may change only what they sent into an inbox, which the server cannot check without it.
    *
    * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
    * it keeps no changes (the server delivers them, then tells the client they were not kept, as

@@ -185,7 +185,9 @@ public final class InMemoryHistoryStore implements HistoryStore {
       for (int i = all.size() - 1; i >= 0; i--) {
         ChatMessage kept = all.get(i);
         if (kept.id().equals(version.id())) {
-          if (kept.revision() == null || version.revision() == null || kept.revision().compareTo(version.revision()) < 0) {
+          // Only the sender's own message (an inbox is keyed by id alone): see HistoryStore.change.
+          if (java.util.Objects.equals(kept.sender(), version.sender())
+              && (kept.revision() == null || version.revision() == null || kept.revision().compareTo(version.revision()) < 0)) {
             all.set(i, version);
             messages.clear();
             messages.addAll(all);

@@ -269,6 +269,17 @@ public abstract class HistoryStoreContract {
   }
 
   @Test
+  void aChangeFromAnotherSenderIsDropped_soNoUserOverwritesWhatSomeoneElseSentToAnInbox() {
+    HistoryStore store = open(ROOMY);
+    String inbox = HistoryStore.inbox("carol");
+    ChatMessage fromBob = append(store, inbox, roomMessage("lobby", "from bob").toBuilder().sender("bob").build());
+    awaitDurable(store.change(inbox, changed(fromBob, "forged", false).toBuilder().sender("mallory").build()));
+    awaitDurable(store.change(inbox, changed(fromBob, "", true).toBuilder().sender("mallory").build()));
+
+    assertEquals(List.of(fromBob), store.after(inbox, null, 100), "bob's message, as he sent it");
+  }
+
+  @Test
   void aChangeIsSeenByReadsAtOnce_andOutlivesARestart() {
     HistoryStore store = open(ROOMY);
     List<ChatMessage> sent = appendAll(store, "lobby", 3);

@@ -55,7 +55,10 @@ final class Rows {
   /** The update of a message to a new version, if it has none newer; see {@link #bindChange}. */
   static String change(String table) {
     return "UPDATE " + table + " SET text = ?, data = ?, edited_ms = ?, edited_ns = ?, deleted = ?, revision = ?"
-        + " WHERE stream = ? AND id = ? AND (revision IS NULL OR revision < ?)";
+        + " WHERE stream = ? AND id = ? AND (revision IS NULL OR revision < ?)"
+        // Only the sender's own message: an inbox is keyed by id alone, and another user's change
+        // must not overwrite a message someone else sent there.
+        + " AND (sender = ? OR (sender IS NULL AND CAST(? AS TEXT) IS NULL))";
   }
 
   static void bindChange(PreparedStatement update, String stream, ChatMessage m) throws SQLException {
@@ -63,6 +66,8 @@ final class Rows {
     update.setString(7, stream);
     update.setString(8, m.id());
     update.setString(9, m.revision() == null ? "" : m.revision());
+    update.setString(10, m.sender());
+    update.setString(11, m.sender());
   }
 
   /** Text, data and the change, from parameter {@code at} on. */

@@ -66,7 +66,7 @@ record Schema(String messages, String floors, String bans, String mutes, String 
         List.of("CREATE TABLE IF NOT EXISTS " + floors + " ("
             + "stream TEXT NOT NULL PRIMARY KEY, "
             + "through_id " + dialect.idType() + " NOT NULL)"),
-        // 4: bans from rooms (HistoryStore.ban), one per user and room; until_ms NULL for a permanent one.
+        // 4: bans from rooms (HistoryStore.restrict), one per user and room; until_ms NULL for a permanent one.
         List.of("CREATE TABLE IF NOT EXISTS " + bans + " ("
             + "room TEXT NOT NULL, "
             + "username TEXT NOT NULL, "
@@ -81,7 +81,7 @@ record Schema(String messages, String floors, String bans, String mutes, String 
             "ALTER TABLE " + messages + " " + dialect.addColumn() + " deleted INT NOT NULL DEFAULT 0",
             "ALTER TABLE " + messages + " " + dialect.addColumn() + " revision " + dialect.idType(),
             "CREATE INDEX IF NOT EXISTS " + messages + "_revision ON " + messages + " (stream, revision)"),
-        // 6: mutes in rooms (HistoryStore.restrict), as bans are kept; until_ms is never NULL here.
+        // 6: mutes in rooms (HistoryStore.restrict), as bans are kept; a mute always has an end, so until_ms is never NULL in it.
         List.of("CREATE TABLE IF NOT EXISTS " + mutes + " ("
             + "room TEXT NOT NULL, "
             + "username TEXT NOT NULL, "
