@@ -108,8 +108,9 @@ public interface HistoryStore extends AutoCloseable {
    * stream does not keep (never appended, removed, cleared, or past the {@link Retention}) stays
    * absent: the change is dropped and its stage completes normally. Of two changes of one message,
    * the one with the greater revision wins, whatever the order they arrive in. A version whose
-   * {@link ChatMessage#sender() sender} differs from the kept message's is dropped the same way: a
-   * user may change only what they sent into an inbox, which the server cannot check without it.
+   * {@link ChatMessage#sender() sender} differs from the kept message's is dropped the same way: the
+   * server keeps no other copy of a private message, so the inbox's is the only record of who sent
+   * it, and only that sender may change it.
    *
    * <p>The default fails with {@link UnsupportedOperationException}: a store that does not override
    * it keeps no changes (the server delivers them, then tells the client they were not kept, as
