@@ -31,6 +31,12 @@ final class Connections {
   private final ChatServer server;
   private final ChatConfig config;
   private final Clock clock;
+  /**
+   * Whether a request runs on the thread that received it (a transport's I/O thread) when its
+   * connection has nothing else waiting: only when nothing a request calls can block. See {@link
+   * DefaultChatServer}.
+   */
+  final boolean requestsRunHere;
   private final Executor executor;
   private final HookPolicy hooks;
   private final Identities identities;
@@ -42,9 +48,10 @@ final class Connections {
   /** Set by the server's close, before it closes its parts. */
   private volatile boolean closed;
 
-  Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, HookPolicy hooks,
-      Identities identities, RoomMembership membership, OfflineInbox inbox, TypingIndicators typing,
+  Connections(ChatServer server, ChatConfig config, Clock clock, Executor executor, boolean requestsRunHere,
+      HookPolicy hooks, Identities identities, RoomMembership membership, OfflineInbox inbox, TypingIndicators typing,
       ChatMetrics metrics) {
+    this.requestsRunHere = requestsRunHere;
     this.typing = typing;
     this.metrics = metrics;
     this.server = server;
@@ -85,7 +92,11 @@ final class Connections {
     Session session = new Session(this, connection, new SerialExecutor(executor, config.maxPendingRequests()),
         new RateLimiter(clock, config.requestsPerSecond(), config.requestBurst()));
     identities.opened(session);
-    session.inbox.force(() -> accept(session));
+    if (requestsRunHere) {
+      session.inbox.offerHere(() -> accept(session)); // nothing waits yet, so it runs now
+    } else {
+      session.inbox.force(() -> accept(session));
+    }
     return session;
   }
 

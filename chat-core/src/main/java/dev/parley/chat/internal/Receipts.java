@@ -236,7 +236,7 @@ final class Receipts {
    * wherever they are, are told. Any thread; never waits.
    */
   void delivered(Session session, ChatMessage message) {
-    ServerEvent.Delivered receipt = new ServerEvent.Delivered(message.id(), message.recipient(), nameOf(session));
+    ServerEvent.Delivered receipt = new ServerEvent.Delivered(message.id(), message.recipient(), session.receiptName());
     engine.toUser(message.sender(), receipt).whenComplete((n, failure) -> {
       if (failure != null) {
         // Receipts are best effort: the message itself was delivered.

@@ -90,6 +90,18 @@ final class Session implements ClientSession {
     readMarkers.put(stream, throughId);
   }
 
+  /** What delivery receipts call this connection; made at its first use: a digest per delivery cost more than the delivery. */
+  private volatile String receiptName;
+
+  /** See {@link Receipts#nameOf}. Any thread: threads that race compute the same name. */
+  String receiptName() {
+    String name = receiptName;
+    if (name == null) {
+      receiptName = name = Receipts.nameOf(this);
+    }
+    return name;
+  }
+
   /** See {@link dev.parley.chat.ChatServer#connectionData}. */
   java.util.concurrent.ConcurrentMap<String, Object> data() {
     java.util.concurrent.ConcurrentMap<String, Object> d = data;
@@ -178,7 +190,8 @@ final class Session implements ClientSession {
       sendError(request.requestId(), ErrorCodes.RATE_LIMITED, "Too many requests; slow down");
       return;
     }
-    if (!inbox.offer(() -> server.handle(this, request))) {
+    Runnable task = () -> server.handle(this, request);
+    if (!(server.requestsRunHere ? inbox.offerHere(task) : inbox.offer(task))) {
       sendError(request.requestId(), ErrorCodes.OVERLOADED, "Too many requests waiting; try again later");
     }
   }

@@ -3,6 +3,7 @@ package dev.parley.chat.internal;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.cluster.ClusterUnavailableException;
+import dev.parley.chat.internal.concurrent.SerialExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,11 @@ final class Stages {
    */
   static <T> T await(CompletionStage<T> stage) {
     CompletableFuture<T> future = stage.toCompletableFuture();
+    if (!future.isDone() && SerialExecutor.runningHere()) {
+      // Requests run on I/O threads only when nothing they call can make them wait (see
+      // DefaultChatServer#requestsRunHere); waiting here would stall every connection of the thread.
+      throw new IllegalStateException("a request would wait for a stage on a transport's I/O thread");
+    }
     try {
       return future.isDone() ? future.join() : future.get(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (CompletionException e) {

@@ -28,6 +28,12 @@ public final class SerialExecutor {
   /** Tasks run per turn before yielding the pool thread, so one busy connection cannot hog it. */
   private static final int TASKS_PER_TURN = 32;
 
+  /**
+   * Set while a thread runs a task {@link #offerHere here}: code that would wait for a stage can
+   * tell that it is on a transport's I/O thread, where waiting is a bug.
+   */
+  private static final ThreadLocal<Boolean> HERE = new ThreadLocal<>();
+
   private final Executor executor;
   private final int limit;
   /** Small at first: most connections have at most a request or two waiting; it grows when needed. */
@@ -43,6 +49,51 @@ public final class SerialExecutor {
   /** Queues a task unless {@code limit} tasks are already waiting. */
   public boolean offer(Runnable task) {
     return enqueue(task, false);
+  }
+
+  /**
+   * Runs the task on the calling thread when no task of this executor waits or runs, else queues it
+   * as {@link #offer} does. Tasks keep their order either way: one offered while this one runs waits
+   * for it, and is then handed to the executor. For tasks that never block, so that a transport's
+   * I/O thread may run them and save two thread hand-offs.
+   */
+  public boolean offerHere(Runnable task) {
+    synchronized (this) {
+      if (scheduled) {
+        if (queue.size() >= limit) {
+          return false;
+        }
+        queue.add(task);
+        return true;
+      }
+      scheduled = true; // nothing waits: the queue is empty whenever nothing is scheduled
+    }
+    boolean outermost = HERE.get() == null;
+    if (outermost) {
+      HERE.set(Boolean.TRUE);
+    }
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      log.error("request handling failed", e);
+    } finally {
+      if (outermost) {
+        HERE.remove();
+      }
+    }
+    synchronized (this) {
+      if (queue.isEmpty()) {
+        scheduled = false;
+        return true;
+      }
+    }
+    schedule(); // what came meanwhile runs on the executor, as it would have
+    return true;
+  }
+
+  /** Whether the calling thread runs a task {@link #offerHere here}, on behalf of its caller. */
+  public static boolean runningHere() {
+    return HERE.get() != null;
   }
 
   /** Queues a task whatever the bound, for the one task that must not be dropped: the close. */

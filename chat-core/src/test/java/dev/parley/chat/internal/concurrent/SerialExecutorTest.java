@@ -92,6 +92,47 @@ class SerialExecutorTest {
     }
   }
 
+  @Test
+  void offerHere_runsOnTheCallingThreadWhenNothingWaits_andTellsTheTaskSo() {
+    SerialExecutor serial = new SerialExecutor(pool, 8);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    assertThat(serial.offerHere(() -> ran.add(Thread.currentThread().getName() + " here=" + SerialExecutor.runningHere())))
+        .isTrue();
+
+    assertThat(ran).containsExactly(Thread.currentThread().getName() + " here=true");
+    assertThat(SerialExecutor.runningHere()).isFalse();
+  }
+
+  @Test
+  void offerHere_behindAQueuedTask_waitsItsTurnOnTheExecutor_soOrderIsKept() throws Exception {
+    pool.execute(() -> await(release)); // the executor is busy, so the first task waits
+    SerialExecutor serial = new SerialExecutor(pool, 8);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    serial.offer(() -> ran.add("first on " + Thread.currentThread().getName()));
+    serial.offerHere(() -> ran.add("second on " + Thread.currentThread().getName()));
+    assertThat(ran).isEmpty();
+
+    release.countDown();
+    awaitSize(ran, 2);
+    assertThat(ran).containsExactly("first on pool", "second on pool");
+  }
+
+  @Test
+  void aTaskOfferedWhileOneRunsHere_runsAfterIt_onTheExecutor() throws Exception {
+    SerialExecutor serial = new SerialExecutor(pool, 8);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    serial.offerHere(() -> {
+      serial.offerHere(() -> ran.add("second on " + Thread.currentThread().getName()));
+      ran.add("first on " + Thread.currentThread().getName());
+    });
+
+    awaitSize(ran, 2);
+    assertThat(ran).containsExactly("first on " + Thread.currentThread().getName(), "second on pool");
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();

@@ -1,0 +1,86 @@
+package dev.parley.chat.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.ChatServer;
+import dev.parley.chat.Decision;
+import dev.parley.chat.Handshake;
+import dev.parley.chat.spi.ClientConnection;
+import dev.parley.chat.spi.ClientRequest;
+import dev.parley.chat.spi.ClientSession;
+import dev.parley.chat.spi.ServerEvent;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a request runs, as docs/hooks-and-threading.md says: on the transport's thread that received
+ * it when no hook can block it (no hooks, the in-process engine, the in-memory store), which saves two
+ * thread hand-offs per request; on the hook executor as soon as the application has a hook.
+ */
+class RequestThreadTest {
+  private ChatServer server;
+
+  @AfterEach
+  void close() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** A transport's connection: notes each event with the thread that handed it over. */
+  private static final class Connection implements ClientConnection {
+    record Sent(ServerEvent event, String thread) {}
+
+    final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
+
+    @Override
+    public Handshake handshake() {
+      return Handshake.empty();
+    }
+
+    @Override
+    public boolean send(ServerEvent event) {
+      sent.add(new Sent(event, Thread.currentThread().getName()));
+      return true;
+    }
+
+    @Override
+    public void close(int code, String reason) {}
+
+    <T extends ServerEvent> Sent next(Class<T> type) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        Sent s = sent.poll(100, TimeUnit.MILLISECONDS);
+        if (s != null && type.isInstance(s.event())) {
+          return s;
+        }
+      }
+      throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
+    }
+  }
+
+  private static String joinedOn(ChatServer server) throws InterruptedException {
+    Connection connection = new Connection();
+    ClientSession session = server.open(connection);
+    connection.next(ServerEvent.Welcome.class);
+    session.receive(new ClientRequest.Join("1", "lobby", "ada", null));
+    return connection.next(ServerEvent.Joined.class).thread();
+  }
+
+  @Test
+  void withoutHooks_aRequestIsHandledOnTheThreadThatReceivedIt() throws Exception {
+    server = ChatServer.builder().build();
+
+    assertThat(joinedOn(server)).isEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void withAHook_aRequestIsHandledOnTheHookExecutor_soTheHookMayBlock() throws Exception {
+    server = ChatServer.builder().onJoin(room -> Decision.accept()).build();
+
+    assertThat(joinedOn(server)).isNotEqualTo(Thread.currentThread().getName()).startsWith("parley-hook-");
+  }
+}
