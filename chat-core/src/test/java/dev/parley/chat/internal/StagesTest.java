@@ -1,7 +1,6 @@
 package dev.parley.chat.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.internal.concurrent.SerialExecutor;
 import java.util.concurrent.CompletableFuture;
