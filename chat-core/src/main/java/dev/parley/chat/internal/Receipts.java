@@ -13,6 +13,7 @@ import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.internal.logging.OutageLog;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
@@ -216,7 +217,7 @@ final class Receipts {
     }
     kept.whenComplete((done, failure) -> {
       if (failure != null) {
-        log.error("history store failed to keep a read marker", failure);
+        OutageLog.STORE.error("history store failed to keep a read marker", failure);
         session.sendError(requestId, ErrorCodes.HISTORY_UNAVAILABLE, "The read marker could not be kept");
       }
     });
