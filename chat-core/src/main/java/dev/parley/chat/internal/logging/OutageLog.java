@@ -49,25 +49,27 @@ public final class OutageLog {
    * @param cause the failure, or {@code null}
    */
   public void error(String message, Throwable cause) {
-    long earlier = admit();
-    if (earlier < 0) {
-      log.debug("{}: {}", message, LogText.of(cause));
-    } else if (earlier == 0) {
-      log.error(message, cause);
-    } else {
-      log.error("{} ({} more {} failures since the last such line were logged at DEBUG)", message, earlier, service, cause);
-    }
+    log(true, message, cause);
   }
 
   /** As {@link #error}, at WARN: a failure that loses nothing a client asked for. */
   public void warn(String message, Throwable cause) {
+    log(false, message, cause);
+  }
+
+  private void log(boolean error, String message, Throwable cause) {
     long earlier = admit();
     if (earlier < 0) {
       log.debug("{}: {}", message, LogText.of(cause));
-    } else if (earlier == 0) {
-      log.warn(message, cause);
+      return;
+    }
+    // A Throwable as the last argument is the line's exception, with its stack trace.
+    String format = earlier == 0 ? "{}" : "{} ({} more {} failures since the last such line were logged at DEBUG)";
+    Object[] args = earlier == 0 ? new Object[] {message, cause} : new Object[] {message, earlier, service, cause};
+    if (error) {
+      log.error(format, args);
     } else {
-      log.warn("{} ({} more {} failures since the last such line were logged at DEBUG)", message, earlier, service, cause);
+      log.warn(format, args);
     }
   }
 

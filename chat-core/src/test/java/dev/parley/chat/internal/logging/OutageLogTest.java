@@ -34,7 +34,7 @@ class OutageLogTest {
       outage.error("history store read failed", down);
     }
     assertThat(calls).hasSize(100);
-    assertThat(calls.get(0)).startsWith("error [history store read failed, java.lang.IllegalStateException: down]");
+    assertThat(calls.get(0)).startsWith("error [{}, [history store read failed, java.lang.IllegalStateException: down]]");
     assertThat(calls.subList(1, 100)).allMatch(c -> c.startsWith("debug "));
 
     nanos.addAndGet(OutageLog.INTERVAL.toNanos() - 1);
