@@ -16,6 +16,7 @@ import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -23,8 +24,10 @@ import java.util.concurrent.CompletionStage;
  * Edits and deletions of messages already sent. A room message is changed in the room's order: the
  * change is an entry of its own, published to the engine (which gives it its revision, replaces the
  * message in its log, and refuses a message it no longer holds), delivered to the room's members and
- * written to the history store. A private message, which the server does not keep, is changed only
- * by its sender, and the change is routed to its recipient's connections. Thread-safe; one per
+ * written to the history store. A private message is changed only by its sender (or whom the change
+ * hook allows), and the change is routed to its recipient's connections: the sender is the one its
+ * recipient's offline inbox records while the inbox keeps it, else the requester (the server keeps no
+ * other copy). Thread-safe; one per
  * server.
  */
 final class MessageChanges {
@@ -86,10 +89,7 @@ final class MessageChanges {
     }
     ChatMessage current = room != null
         ? Stages.await(registry.find(room, messageId, logSize()))
-        : ChatMessage.builder(messageId, MessageIds.time(MessageIds.parse(messageId)), MessageKind.PRIVATE, "")
-            .sender(session.user())
-            .recipient(to)
-            .build();
+        : privateMessage(session.user(), to, messageId);
     if (current.deleted()) {
       throw Changes.deleted();
     }
@@ -124,6 +124,29 @@ final class MessageChanges {
         ? Stages.await(registry.change(room, version, new Exclusion(session.id(), null)))
         : Stages.await(changePrivate(version));
     requests.ackWhenDurable(session, request.requestId(), published);
+  }
+
+  /**
+   * The private message a change is about: the copy its recipient's offline inbox still keeps, if it
+   * keeps one (its sender is then known, and the change is refused to anyone else, as in a room);
+   * else the server holds no record of it, and it can only be the requester's own: the change carries
+   * the requester as sender, and a recipient's client applies it only to a message of that sender.
+   *
+   * @throws ChatException {@code HISTORY_UNAVAILABLE} if the inbox cannot be read
+   */
+  private ChatMessage privateMessage(String requester, String to, String messageId) {
+    long id = MessageIds.parse(messageId);
+    if (config.offlineMessages() && id < Long.MAX_VALUE) {
+      String next = MessageIds.format(id + 1); // before() is exclusive: the page ends at this id
+      List<ChatMessage> kept = StoreReads.read(() -> store.before(HistoryStore.inbox(to), next, 1));
+      if (!kept.isEmpty() && kept.get(0).id().equals(messageId)) {
+        return kept.get(0);
+      }
+    }
+    return ChatMessage.builder(messageId, MessageIds.time(id), MessageKind.PRIVATE, "")
+        .sender(requester)
+        .recipient(to)
+        .build();
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.parley.chat.ModerationContext;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.history.Restriction;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.internal.logging.OutageLog;
 import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
@@ -130,7 +131,7 @@ final class Moderation {
     try {
       kept = store.restrictions(room);
     } catch (RuntimeException e) {
-      log.error("history store read failed", e);
+      OutageLog.STORE.error("history store read failed", e);
       throw new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "Bans and mutes cannot be read right now; try again later");
     }
     Instant now = clock.instant();
@@ -150,7 +151,7 @@ final class Moderation {
       if (cause instanceof UnsupportedOperationException || cause instanceof ChatException) {
         return Stages.<Void>failed(cause);
       }
-      log.error("history store failed to keep a ban or mute", cause);
+      OutageLog.STORE.error("history store failed to keep a ban or mute", cause);
       return Stages.<Void>failed(new ChatException(ErrorCodes.HISTORY_UNAVAILABLE, "The ban or mute could not be kept"));
     }).thenCompose(stage -> stage);
   }

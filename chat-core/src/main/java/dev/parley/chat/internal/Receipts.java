@@ -13,6 +13,7 @@ import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.cluster.ServerEventCodec;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.internal.logging.OutageLog;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ServerEvent;
@@ -47,6 +48,39 @@ final class Receipts {
 
   /** A user's marker in a room, and how many messages of others came after it. */
   record Marker(String lastRead, int unread) {}
+
+  /**
+   * The users a connection was handed private messages from, each with the newest such message's
+   * id: the conversations it may mark read. The server keeps no private message once delivered, so
+   * this is what it knows of them. Bounded at {@link #MAX} senders, the least recently heard from
+   * forgotten first. Thread-safe: recorded on whatever thread delivers, read on the session's inbox.
+   */
+  static final class PrivateSenders {
+    /** The most senders a connection remembers. */
+    static final int MAX = 256;
+    private java.util.LinkedHashMap<String, String> newest; // made at the first private message
+
+    /** A private message from {@code sender} with id {@code id} was handed to the connection. */
+    synchronized void record(String sender, String id) {
+      if (newest == null) {
+        newest = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+            return size() > MAX;
+          }
+        };
+      }
+      String known = newest.get(sender);
+      if (known == null || id.compareTo(known) > 0) {
+        newest.put(sender, id);
+      }
+    }
+
+    /** The newest id of a private message from {@code sender} the connection was handed, or {@code null}. */
+    synchronized String newest(String sender) {
+      return newest == null ? null : newest.get(sender);
+    }
+  }
 
   private final ChatServer server;
   private final ChatConfig config;
@@ -126,6 +160,18 @@ final class Receipts {
       if (!identities.names().isValidUsername(request.from())) {
         throw new ChatException(ErrorCodes.INVALID_USERNAME, "Usernames are " + identities.names().usernameRule());
       }
+      if (!request.from().equals(session.user())) {
+        // Only a conversation that exists: a marker row and a receipt only for a user who sent this
+        // connection a private message, and no further than the newest it was handed.
+        String newest = session.privateSenders.newest(request.from());
+        if (newest == null) {
+          throw new ChatException(ErrorCodes.UNKNOWN_MESSAGE,
+              "This connection received no private message from that user");
+        }
+        if (throughId.compareTo(newest) > 0) {
+          throughId = newest;
+        }
+      }
       stream = HistoryStore.inbox(request.from());
     }
     if (!session.readLimiter(clock, config.readsPerSecond()).tryAcquire()) {
@@ -171,7 +217,7 @@ final class Receipts {
     }
     kept.whenComplete((done, failure) -> {
       if (failure != null) {
-        log.error("history store failed to keep a read marker", failure);
+        OutageLog.STORE.error("history store failed to keep a read marker", failure);
         session.sendError(requestId, ErrorCodes.HISTORY_UNAVAILABLE, "The read marker could not be kept");
       }
     });
@@ -232,10 +278,12 @@ final class Receipts {
   }
 
   /**
-   * A private message was queued to one of its recipient's connections: its sender's connections,
-   * wherever they are, are told. Any thread; never waits.
+   * A private message was queued to one of its recipient's connections: the connection remembers its
+   * sender (see {@link PrivateSenders}), and its sender's connections, wherever they are, are told.
+   * Any thread; never waits.
    */
   void delivered(Session session, ChatMessage message) {
+    session.privateSenders.record(message.sender(), message.id());
     ServerEvent.Delivered receipt = new ServerEvent.Delivered(message.id(), message.recipient(), session.receiptName());
     engine.toUser(message.sender(), receipt).whenComplete((n, failure) -> {
       if (failure != null) {

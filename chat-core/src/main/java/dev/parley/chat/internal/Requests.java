@@ -15,6 +15,7 @@ import dev.parley.chat.cluster.ClusterEngine;
 import dev.parley.chat.cluster.Exclusion;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.internal.logging.OutageLog;
 import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.PrivatePrefix;
@@ -222,7 +223,7 @@ final class Requests {
       if (failure == null) {
         ack(session, requestId, message);
       } else {
-        log.error("history store failed to keep message {}", message.id(), failure);
+        OutageLog.STORE.error("history store failed to keep message " + message.id(), failure);
         session.sendError(requestId, ErrorCodes.HISTORY_UNAVAILABLE, "The message was sent but could not be kept");
       }
     });

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.parley.chat.internal.logging.OutageLog;
 
 /**
  * This node's copy of the bans and mutes of the rooms it checks, so that a join or a message does
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * thread.
  */
 final class RestrictionCache {
-  private static final Logger log = LoggerFactory.getLogger(dev.parley.chat.ChatServer.class);
   /** The longest a node goes without reading a room's restrictions again, whatever it was told. */
   static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
   /** Past this many rooms the copy starts over: a bound on memory, not on correctness. */
@@ -69,7 +67,7 @@ final class RestrictionCache {
     try {
       kept = List.copyOf(store.restrictions(room));
     } catch (RuntimeException e) {
-      log.error("history store read failed", e);
+      OutageLog.STORE.error("history store read failed", e);
       if (entry != null) {
         return entry.kept(); // only a periodic re-read failed: what this node was told still holds
       }

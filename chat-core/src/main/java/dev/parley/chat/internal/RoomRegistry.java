@@ -10,6 +10,7 @@ import dev.parley.chat.cluster.RoomEntry;
 import dev.parley.chat.cluster.RoomSnapshot;
 import dev.parley.chat.history.HistoryStore;
 import dev.parley.chat.internal.logging.LogText;
+import dev.parley.chat.internal.logging.OutageLog;
 import dev.parley.chat.spi.CloseCodes;
 import dev.parley.chat.spi.ServerEvent;
 import java.util.List;
@@ -301,9 +302,9 @@ final class RoomRegistry {
     ChatMessage notice = drafts.notice(room, text);
     publish(room, notice, except).whenComplete((published, failure) -> {
       if (failure != null) {
-        log.warn("notice \"{}\" in {} not sent: {}", LogText.of(text), LogText.of(room), failure.toString());
+        OutageLog.CLUSTER.warn("a join or leave notice was not sent", failure);
       } else if (published.refused()) {
-        log.warn("notice \"{}\" in {} not kept: the history store refused it", LogText.of(text), LogText.of(room));
+        OutageLog.STORE.warn("a join or leave notice was not kept: the history store refused it", null);
       }
     });
   }

@@ -69,6 +69,8 @@ final class Session implements ClientSession {
    * the inbox. Only an optimisation: forgotten when it grows large.
    */
   private java.util.Map<String, String> readMarkers;
+  /** Who sent this connection private messages: the conversations it may mark read. */
+  final Receipts.PrivateSenders privateSenders = new Receipts.PrivateSenders();
 
   RateLimiter readLimiter(java.time.Clock clock, int perSecond) {
     if (readLimiter == null) {

@@ -288,6 +288,40 @@ class MessageChangeTest {
   }
 
   @Test
+  void aPrivateMessageKeptInAnInboxIsChangedOnlyByItsSender_orWhomTheHookAllows() {
+    ChatConfig keeping = ChatConfig.builder().announcePresence(false).offlineMessages(true).build();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(keeping).onChange(change ->
+        change.user().equals("mod") || change.ownMessage() ? Decision.accept()
+            : Decision.reject(ErrorCodes.FORBIDDEN, "Only moderators change others' messages")))) {
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient mallory = joinedAfter(kit, alice, "mallory");
+      TestClient mod = kit.joined("lobby", "mod");
+      alice.take(ServerEvent.Presence.class);
+      mallory.take(ServerEvent.Presence.class);
+      alice.request(new ClientRequest.SendPrivate("p", "bob", "for bob", null)); // bob is offline: kept
+      ChatMessage pm = alice.take(ServerEvent.Ack.class).message();
+      ChatMessage other = alice.request(new ClientRequest.SendPrivate("q", "bob", "also for bob", null))
+          .take(ServerEvent.Ack.class).message();
+
+      mallory.request(new ClientRequest.Edit("e", null, "bob", pm.id(), "forged", null));
+      assertThat(mallory.takeError().code()).as("alice's, as the inbox records").isEqualTo(ErrorCodes.FORBIDDEN);
+      mallory.request(new ClientRequest.Delete("d", null, "bob", pm.id()));
+      assertThat(mallory.takeError().code()).isEqualTo(ErrorCodes.FORBIDDEN);
+      mallory.assertNoMoreEvents();
+
+      mod.request(new ClientRequest.Delete("d", null, "bob", other.id()));
+      ChatMessage tombstone = mod.take(ServerEvent.Ack.class).message();
+      assertThat(tombstone.sender()).as("still alice's message").isEqualTo("alice");
+      mallory.request(new ClientRequest.Edit("e", null, "bob", other.id(), "back", null));
+      assertThat(mallory.takeError().code()).as("a tombstone stays one").isEqualTo(ErrorCodes.UNKNOWN_MESSAGE);
+
+      TestClient bob = kit.connect().join("lobby", "bob");
+      assertThat(bob.takeMessage()).as("as alice sent it").isEqualTo(pm);
+      assertThat(bob.takeMessage()).as("kept without its revision").isEqualTo(tombstone.toBuilder().revision(null).build());
+    }
+  }
+
+  @Test
   void serverCodeEditsAndDeletesAnyMessageOfARoom() {
     try (ChatTestKit kit = ChatTestKit.create(b -> b.config(QUIET))) {
       TestClient alice = kit.joined("lobby", "alice");

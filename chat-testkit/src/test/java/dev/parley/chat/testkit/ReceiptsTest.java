@@ -240,6 +240,29 @@ class ReceiptsTest {
   }
 
   @Test
+  void aPrivateReadNeedsAConversation_aMessageFromThatUserThisConnectionWasHanded() {
+    InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
+    try (ChatTestKit kit = kit(c -> c, b -> b.historyStore(store))) {
+      TestClient alice = in(kit, "alice");
+      TestClient mallory = in(kit, "mallory");
+      TestClient bob = in(kit, "bob");
+
+      bob.request(new ClientRequest.Read("r", null, "mallory", "7ZZZZZZZZZZZZ"));
+      assertThat(bob.takeError().code()).as("mallory sent bob nothing").isEqualTo(ErrorCodes.UNKNOWN_MESSAGE);
+      assertThat(reads(settled(mallory))).as("no receipt pushed to mallory").isEmpty();
+      assertThat(store.readMarker(HistoryStore.inbox("mallory"), "bob")).as("no marker row").isEmpty();
+
+      alice.request(new ClientRequest.SendPrivate("p", "bob", "psst", null));
+      String id = bob.takeUntil(ServerEvent.Message.class).message().id();
+      bob.request(new ClientRequest.Read("r", null, "alice", "7ZZZZZZZZZZZZ"));
+      assertThat(reads(settled(bob))).isEmpty();
+      assertThat(reads(sentSoFar(alice))).as("no further than the newest bob was handed")
+          .containsExactly(new ServerEvent.Read(null, "bob", "alice", id));
+      assertThat(store.readMarker(HistoryStore.inbox("alice"), "bob")).contains(id);
+    }
+  }
+
+  @Test
   void aPrivateMessageKeptWhileTheRecipientWasOfflineIsDeliveredWhenTheyComeBack_andTheSenderIsTold() {
     try (ChatTestKit kit = kit(c -> c.offlineMessages(true))) {
       TestClient alice = in(kit, "alice");
