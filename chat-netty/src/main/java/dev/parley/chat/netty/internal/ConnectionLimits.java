@@ -148,6 +148,9 @@ final class ConnectionLimits {
     }
     endHandshake(c);
     if (!c.viaProxy) {
+      // Nothing more to count at later requests: the attribute goes, and the close listener alone
+      // holds the count, so that no upgraded connection keeps an attribute for it.
+      removeCounted(channel);
       return Verdict.ADMITTED;
     }
     byte[] clientBytes = proxies.client(TrustedProxies.bytes(channel.remoteAddress()), headers);
@@ -160,6 +163,12 @@ final class ConnectionLimits {
       c.address = address;
     }
     return Verdict.ADMITTED;
+  }
+
+  /** Attribute.remove is deprecated, being unsafe when another thread may set the key again: none does. */
+  @SuppressWarnings("deprecation")
+  private static void removeCounted(Channel channel) {
+    channel.attr(COUNTED).remove();
   }
 
   /**
