@@ -17,8 +17,12 @@ import java.util.TreeMap;
 final class EngineRoom {
   final String name;
   final MessageLog log;
-  /** Users in the room and their connections in it; sorted for member lists. */
-  private final TreeMap<String, Set<String>> members = new TreeMap<>();
+  /**
+   * Users in the room and their connections in it; sorted for member lists. A user's one connection
+   * is its id ({@code String}), several are a {@code Set<String>}: nearly every member has one, and
+   * a set per member cost about 120 bytes more for each connection in a room.
+   */
+  private final TreeMap<String, Object> members = new TreeMap<>();
   /** How many times this node follows the room. */
   int followers;
   /** Set once the room is dropped from the engine's map; a caller that sees it looks again. */
@@ -74,17 +78,42 @@ final class EngineRoom {
 
   /** Puts a connection in; returns whether it is its user's first. */
   boolean enter(String user, String connectionId) {
-    Set<String> connections = members.computeIfAbsent(user, u -> new HashSet<>(2));
-    return connections.add(connectionId) && connections.size() == 1;
+    Object had = members.get(user);
+    if (had == null) {
+      members.put(user, connectionId);
+      return true;
+    }
+    if (had instanceof String one) {
+      if (!one.equals(connectionId)) {
+        Set<String> several = new HashSet<>(4);
+        several.add(one);
+        several.add(connectionId);
+        members.put(user, several);
+      }
+      return false;
+    }
+    @SuppressWarnings("unchecked")
+    Set<String> several = (Set<String>) had;
+    several.add(connectionId);
+    return false;
   }
 
   /** Takes a connection out; returns whether it was its user's last. */
   boolean exit(String user, String connectionId) {
-    Set<String> connections = members.get(user);
-    if (connections == null || !connections.remove(connectionId)) {
+    Object had = members.get(user);
+    if (had instanceof String one) {
+      if (!one.equals(connectionId)) {
+        return false;
+      }
+      members.remove(user);
+      return true;
+    }
+    @SuppressWarnings("unchecked")
+    Set<String> several = (Set<String>) had;
+    if (several == null || !several.remove(connectionId)) {
       return false;
     }
-    if (connections.isEmpty()) {
+    if (several.isEmpty()) {
       members.remove(user);
       return true;
     }

@@ -2,6 +2,8 @@ package dev.parley.chat.netty.internal;
 
 import dev.parley.chat.netty.NettyConfig;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
@@ -51,8 +53,11 @@ final class ConnectionLimits {
     }
   }
 
-  /** One connection's share of the counters; on its event loop only. */
-  private static final class Counted {
+  /**
+   * One connection's share of the counters; on its event loop only. It is its channel's close
+   * listener too, which releases it: one object per connection rather than two.
+   */
+  private final class Counted implements ChannelFutureListener {
     final boolean viaProxy;
     String address;
     /** The address whose handshakes in progress count this one, while it has not sent its request. */
@@ -63,6 +68,11 @@ final class ConnectionLimits {
 
     Counted(boolean viaProxy) {
       this.viaProxy = viaProxy;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+      release(this);
     }
   }
 
@@ -97,7 +107,7 @@ final class ConnectionLimits {
     byte[] peer = TrustedProxies.bytes(channel.remoteAddress());
     Counted c = new Counted(proxies.contains(peer));
     channel.attr(COUNTED).set(c);
-    channel.closeFuture().addListener(f -> release(c));
+    channel.closeFuture().addListener(c);
     String address = !c.viaProxy && peer != null ? countedAs(peer) : null;
     if (address != null) {
       if (!acquire(perAddress, address, maxPerAddress)) {
@@ -138,6 +148,9 @@ final class ConnectionLimits {
     }
     endHandshake(c);
     if (!c.viaProxy) {
+      // Nothing more to count at later requests: the attribute goes, and the close listener alone
+      // holds the count, so that no upgraded connection keeps an attribute for it.
+      removeCounted(channel);
       return Verdict.ADMITTED;
     }
     byte[] clientBytes = proxies.client(TrustedProxies.bytes(channel.remoteAddress()), headers);
@@ -150,6 +163,12 @@ final class ConnectionLimits {
       c.address = address;
     }
     return Verdict.ADMITTED;
+  }
+
+  /** Attribute.remove is deprecated, being unsafe when another thread may set the key again: none does. */
+  @SuppressWarnings("deprecation")
+  private static void removeCounted(Channel channel) {
+    channel.attr(COUNTED).remove();
   }
 
   /**

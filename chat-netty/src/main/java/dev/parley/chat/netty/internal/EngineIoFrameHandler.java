@@ -56,7 +56,7 @@ final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebSocketFr
     session = existing;
     OutboundQueue probe = out;
     existing.loop().execute(() -> {
-      if (!existing.upgrade.begin(channel, probe)) {
+      if (!existing.upgrade().begin(channel, probe)) {
         probe.closeNow(CloseCodes.POLICY_VIOLATION, "Bad request");
       }
     });

@@ -127,7 +127,7 @@ public final class EngineIoServer {
         if (transport.equals("websocket")) {
           // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
           // close, as the reference server does: clients see a clean close, not an HTTP error.
-          session.loop().execute(session.upgrade::announce);
+          session.loop().execute(() -> session.upgrade().announce());
           upgrade.run();
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
@@ -227,7 +227,7 @@ public final class EngineIoServer {
    */
   boolean hasPendingPoll(String sid) {
     EngineSession s = sessions.get(sid);
-    return s != null && s.poll.waiting() != null;
+    return s != null && s.pollWaiting();
   }
 
   /** Whether this session exists and is not closed. Package-private, as {@link #hasPendingPoll}. */

@@ -33,9 +33,13 @@ public final class EngineSession {
 
   final SendOrder order;
   final EngineTransport transport;
-  final LongPoll poll;
+  /**
+   * Created on first use, on the loop: a session that opened on a WebSocket, as nearly all do, never
+   * polls nor upgrades, and every connection would otherwise carry both.
+   */
+  private LongPoll poll;
   final Heartbeat heartbeat;
-  final UpgradeProbe upgrade;
+  private UpgradeProbe upgrade;
   final SessionClose closing;
 
   /** The layer above: Socket.IO's per-session state. Touched only on {@link #loop()}. */
@@ -49,10 +53,42 @@ public final class EngineSession {
     this.state = state;
     this.order = new SendOrder(this);
     this.transport = new EngineTransport(this);
-    this.poll = new LongPoll(this);
     this.heartbeat = new Heartbeat(this);
-    this.upgrade = new UpgradeProbe(this);
     this.closing = new SessionClose(this);
+  }
+
+  /** The long-poll queue, created on first use; on the loop. */
+  LongPoll poll() {
+    if (poll == null) {
+      poll = new LongPoll(this);
+    }
+    return poll;
+  }
+
+  /** Whether a long-poll waits; on the loop, or from tests, which read it racily. */
+  boolean pollWaiting() {
+    LongPoll p = poll;
+    return p != null && p.waiting() != null;
+  }
+
+  /** The upgrade probe, created on first use; on the loop. */
+  UpgradeProbe upgrade() {
+    if (upgrade == null) {
+      upgrade = new UpgradeProbe(this);
+    }
+    return upgrade;
+  }
+
+  /** Whether {@code channel} is this session's upgrade probe; on the loop. */
+  boolean isProbe(Channel channel) {
+    return upgrade != null && upgrade.isProbe(channel);
+  }
+
+  /** The session closed: an upgrade probe, if one was ever made, goes too. On the loop. */
+  void upgradeClosed(boolean wasUpgrading) {
+    if (upgrade != null) {
+      upgrade.closed(wasUpgrading);
+    }
   }
 
   public String id() {
@@ -113,7 +149,7 @@ public final class EngineSession {
   boolean takesNow() {
     return switch (state) {
       case WEBSOCKET -> ws.idle();
-      case POLLING -> poll.waiting() != null && poll.isEmpty();
+      case POLLING -> poll().waiting() != null && poll().isEmpty();
       case UPGRADING, CLOSED -> false;
     };
   }

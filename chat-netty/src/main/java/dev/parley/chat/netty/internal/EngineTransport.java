@@ -50,7 +50,7 @@ final class EngineTransport {
         }
       }
       case POLLING, UPGRADING -> {
-        if (!session.poll.add(frame)) {
+        if (!session.poll().add(frame)) {
           session.closing.close(CloseReason.TRANSPORT_ERROR, false);
         }
       }
@@ -88,26 +88,26 @@ final class EngineTransport {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, session.server.cors(), session.handshake());
       return;
     }
-    if (session.poll.waiting() != null) {
+    if (session.poll().waiting() != null) {
       // Two GETs at once: the client is confused or hostile. The reference server ends the session.
       EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, session.server.cors(), session.handshake());
       session.closing.close(CloseReason.POLL_OVERLAP, false);
       return;
     }
-    session.poll.park(ctx, keepAlive);
-    if (session.upgrade.underWay()) {
+    session.poll().park(ctx, keepAlive);
+    if (session.upgrade().underWay()) {
       // The client is moving to the WebSocket: this poll only needs ending, with a noop a moment
       // from now (the reference server checks every 100 ms). The moment lets a "5" that the client
       // sent first, but that travels on another connection, complete the upgrade; then this poll
       // came after the upgrade and is refused, as it would be had it arrived later.
       session.loop().schedule(() -> {
-        if (session.poll.waiting() == ctx && session.upgrade.underWay()) {
+        if (session.poll().waiting() == ctx && session.upgrade().underWay()) {
           enqueue(EngineFrame.NOOP);
         }
       }, UPGRADE_POLL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
-    session.poll.flush();
+    session.poll().flush();
   }
 
   void onPost(ChannelHandlerContext ctx, String body, boolean keepAlive) {
@@ -150,8 +150,8 @@ final class EngineTransport {
   // ------------------------------------------------------------------ WebSocket frames
 
   void onWsText(Channel channel, String text) {
-    if (session.upgrade.isProbe(channel)) {
-      session.upgrade.onText(text);
+    if (session.isProbe(channel)) {
+      session.upgrade().onText(text);
       return;
     }
     if (channel != session.wsChannel || session.state != EngineSession.State.WEBSOCKET) {
@@ -167,14 +167,14 @@ final class EngineTransport {
   void onWsBinary(Channel channel, byte[] data) {
     if (channel == session.wsChannel && session.state == EngineSession.State.WEBSOCKET) {
       session.server.listener().onBinary(session, data);
-    } else if (session.upgrade.isProbe(channel)) {
-      session.upgrade.abort();
+    } else if (session.isProbe(channel)) {
+      session.upgrade().abort();
     }
   }
 
   void onWsClosed(Channel channel) {
-    if (session.upgrade.isProbe(channel)) {
-      session.upgrade.abort();
+    if (session.isProbe(channel)) {
+      session.upgrade().abort();
     } else if (channel == session.wsChannel) {
       session.closing.close(CloseReason.TRANSPORT_CLOSE, false);
     }
@@ -185,16 +185,16 @@ final class EngineTransport {
     session.state = EngineSession.State.WEBSOCKET;
     session.wsChannel = websocket;
     session.ws = out;
-    if (session.poll.waiting() != null) {
+    if (session.poll().waiting() != null) {
       // A poll sent after the client's "5": refused, as if it had arrived later. Answered from the
       // WebSocket's loop after its queued frames, so the client sees "3probe" first.
-      ChannelHandlerContext ctx = session.poll.take();
+      ChannelHandlerContext ctx = session.poll().take();
       websocket.eventLoop().execute(() -> {
         out.drain();
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, session.server.cors(), session.handshake());
       });
     }
-    session.poll.takeAll().forEach(this::enqueue);
+    session.poll().takeAll().forEach(this::enqueue);
     if (!session.closing.afterUpgrade()) {
       // Published last: senders on other threads write directly only after the queued packets.
       // Not at all when a close waits: nothing sent after it may overtake it.

@@ -18,9 +18,9 @@ import io.netty.handler.codec.http.LastHttpContent;
  * answered once the session took its packets), and the client saw the connection hang up. The
  * channel allows half closure; this handler, right after the HTTP codec, counts the requests read
  * and the responses written, and closes when the input has ended and none is left to answer (at
- * once if the input ended in the middle of a request, which can never be answered now). It
- * stays after a WebSocket upgrade (the 101 answered the upgrade), where the end of input closes at
- * once, as before. One per channel, on its event loop.
+ * once if the input ended in the middle of a request, which can never be answered now). A
+ * WebSocket upgrade removes it and stops allowing half closure (the 101 answered the upgrade), so
+ * the end of input closes at once there, as before. One per channel, on its event loop.
  */
 final class HalfClose extends ChannelDuplexHandler {
   /** Requests read and not answered yet. */

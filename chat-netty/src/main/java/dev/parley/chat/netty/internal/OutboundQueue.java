@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * or grows memory without bound. A broadcast's frame is shared, never copied: it is framed once, as
  * a {@link WsFrame}, whose buffer every recipient's queue holds a duplicate of.
  */
-final class OutboundQueue {
+final class OutboundQueue implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(OutboundQueue.class);
 
   /** Every upgraded channel carries its queue, so shutdown can close each politely. */
@@ -40,7 +40,6 @@ final class OutboundQueue {
   private volatile long queuedBytes;
   private volatile int drainScheduled;
   private volatile int closing;
-  private final Runnable drain = this::drain;
   /** Told once when the peer is dropped for reading too slowly: the endpoint's metrics. Shared. */
   private final Runnable onSlowConsumer;
 
@@ -144,9 +143,15 @@ final class OutboundQueue {
     }
     queue.add(frame);
     if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
-      channel.eventLoop().execute(drain);
+      channel.eventLoop().execute(this); // itself the drain task: no Runnable per connection
     }
     return true;
+  }
+
+  /** The scheduled drain; on the event loop. */
+  @Override
+  public void run() {
+    drain();
   }
 
   /** On the event loop: writes what the socket takes now, then flushes once. Call again when writable. */

@@ -35,6 +35,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_TIMEOUT = "http-timeout";
   private static final String HTTP_BODY_LIMIT = "http-body-limit";
   private static final String HTTP_HANDLER = "http-handler";
+  private static final String HALF_CLOSE = "half-close";
 
   private final NettyConfig config;
   private final StaticFiles staticFiles;
@@ -140,7 +141,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
     // A client that half-closes after its request still gets the answer; HalfClose closes after it.
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    p.addLast("half-close", new HalfClose());
+    p.addLast(HALF_CLOSE, new HalfClose());
     // BodyLimit refuses a declared Content-Length over the path's limit (maxPayload for long-polling,
     // maxFrameBytes elsewhere) before the body is read; the aggregator bounds every body, chunked
     // ones included, by the larger of 8 KiB and maxPayload.
@@ -190,10 +191,16 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
 
   /**
    * Called by the endpoint when the upgrade is done: the HTTP-phase handlers no longer apply, and
-   * each would otherwise stay in every WebSocket connection's pipeline for its whole life.
+   * each would otherwise stay in every WebSocket connection's pipeline for its whole life. Once the
+   * 101 has answered the upgrade, no request is left to answer, so {@link HalfClose} would close at
+   * once on the end of input: the channel stops allowing half closure, which makes Netty do the same
+   * without a handler.
    */
   public static void upgraded(ChannelPipeline pipeline) {
-    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER}) {
+    if (pipeline.get(HALF_CLOSE) != null) {
+      pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    }
+    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER, HALF_CLOSE}) {
       if (pipeline.get(name) != null) {
         pipeline.remove(name);
       }

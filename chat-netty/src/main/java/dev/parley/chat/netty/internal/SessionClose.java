@@ -60,7 +60,7 @@ final class SessionClose {
     if (state == EngineSession.State.CLOSED) {
       return;
     }
-    if (state == EngineSession.State.UPGRADING && !byClient && !session.poll.isEmpty()
+    if (state == EngineSession.State.UPGRADING && !byClient && !session.poll().isEmpty()
         && reason != CloseReason.PING_TIMEOUT && reason != CloseReason.SERVER_SHUTTING_DOWN) {
       // The client stopped polling to probe the WebSocket: the queued packets (a Socket.IO
       // disconnect, say) can only reach it once the upgrade ends, which the upgrade timeout bounds.
@@ -72,18 +72,18 @@ final class SessionClose {
     session.order.withdraw();
     session.heartbeat.stop();
     String terminal = byClient ? "6" : "1";
-    String queued = session.poll.takePayload();
+    String queued = session.poll().takePayload();
     // A Socket.IO disconnect and the close packet never share a payload: socket.io-client handles a
     // payload's close at once and its other packets a tick later, so the application would be told
     // "transport close" instead of "io server disconnect". As engine.io does, the close follows in
     // the next poll.
     boolean disconnectFirst = !queued.isEmpty() && reason == CloseReason.SERVER_NAMESPACE_DISCONNECT;
-    boolean pollWaiting = session.poll.waiting() != null;
+    boolean pollWaiting = session.poll().waiting() != null;
     if (pollWaiting && !disconnectFirst) {
-      session.poll.answer(queued.isEmpty() ? terminal : queued + PollingPayload.SEPARATOR + terminal);
+      session.poll().answer(queued.isEmpty() ? terminal : queued + PollingPayload.SEPARATOR + terminal);
       session.server.remove(session);
     } else if (pollWaiting) {
-      session.poll.answer(queued);
+      session.poll().answer(queued);
       keepLastWords(List.of(terminal));
     } else if (session.ws == null && (byClient || disconnectFirst)) {
       // A poll may be on its way: it gets the last words (a Socket.IO disconnect, then the close),
@@ -97,7 +97,7 @@ final class SessionClose {
     if (session.ws != null) {
       session.ws.close(reason == CloseReason.SERVER_SHUTTING_DOWN ? CloseCodes.GOING_AWAY : CloseCodes.NORMAL, "");
     }
-    session.upgrade.closed(upgrading);
+    session.upgradeClosed(upgrading);
     log.debug("session {} closed: {}", session.id(), reason);
     session.server.metrics().connectionClosed(ChatMetrics.Protocol.SOCKET_IO);
     session.server.listener().onClose(session, reason);

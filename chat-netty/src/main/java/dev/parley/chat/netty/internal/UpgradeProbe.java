@@ -45,7 +45,7 @@ final class UpgradeProbe {
       return;
     }
     announced = true;
-    pollBefore = session.poll.waiting();
+    pollBefore = session.poll().waiting();
     session.loop().schedule(() -> {
       if (session.state == EngineSession.State.POLLING) {
         announced = false; // the handshake never completed
@@ -59,7 +59,7 @@ final class UpgradeProbe {
       return false;
     }
     if (!announced) {
-      pollBefore = session.poll.waiting();
+      pollBefore = session.poll().waiting();
     }
     announced = false;
     session.state = EngineSession.State.UPGRADING;
@@ -77,7 +77,7 @@ final class UpgradeProbe {
         out.drain(); // before anything this task answers on other connections
       }
       // Release the poll that was waiting when the upgrade began, so the client can move on.
-      ChannelHandlerContext waiting = session.poll.waiting();
+      ChannelHandlerContext waiting = session.poll().waiting();
       if (waiting != null && waiting == pollBefore) {
         session.transport.enqueue(EngineFrame.NOOP);
       }

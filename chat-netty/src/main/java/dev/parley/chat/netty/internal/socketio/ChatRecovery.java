@@ -10,10 +10,8 @@ import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.TransportLink;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -188,11 +186,7 @@ final class ChatRecovery {
   }
 
   private static SessionState snapshot(SocketImpl socket, ChatSocket st) {
-    Map<String, String> floors;
-    synchronized (st.floors) {
-      floors = new LinkedHashMap<>(st.floors);
-    }
-    return new SessionState(socket.id(), socket.pid(), st.user, st.connectionId, floors, st.lastRoom, st.ownIdArray());
+    return new SessionState(socket.id(), socket.pid(), st.user, st.connectionId, st.floors.copy(), st.lastRoom, st.ownIdArray());
   }
 
   /** Called once the chat server accepted the new connection of a recovering client. */

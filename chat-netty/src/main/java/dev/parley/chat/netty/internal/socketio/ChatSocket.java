@@ -5,10 +5,7 @@ import dev.parley.chat.ChatMessage;
 import dev.parley.chat.ConnectionInfo;
 import dev.parley.chat.socketio.Ack;
 import dev.parley.chat.spi.ClientSession;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +47,7 @@ final class ChatSocket {
   /** The chat connection's data ({@code ChatServer.connectionData}), from its welcome: the socket's data. */
   volatile java.util.concurrent.ConcurrentMap<String, Object> data;
   /** The rooms the client is in, in the order it joined them, and the newest id each join gave. */
-  final Map<String, String> floors = Collections.synchronizedMap(new LinkedHashMap<>(4)); // most join one or two
+  final Floors floors = new Floors();
   /**
    * Room messages this client sent, for as long as a recovery could replay them. Null until the
    * first. Guarded by this.

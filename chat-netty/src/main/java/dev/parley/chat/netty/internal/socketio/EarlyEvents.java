@@ -12,7 +12,8 @@ import java.util.function.BiConsumer;
  * ahead of anything later once the socket is published. Thread-safe.
  */
 final class EarlyEvents {
-  private final List<ServerEvent> held = new ArrayList<>();
+  /** Null while none is held, which is nearly always: every socket has one of these. Guarded by this. */
+  private List<ServerEvent> held;
   /** A close the chat server asked for in that window: its code, or 0 for none. Guarded by this. */
   private int closeCode;
   /** Set once, when every held event has gone out. */
@@ -36,8 +37,11 @@ final class EarlyEvents {
     if (socket != null) {
       return Held.OPEN;
     }
-    if (held.size() >= limit) {
+    if (held != null && held.size() >= limit) {
       return Held.FULL;
+    }
+    if (held == null) {
+      held = new ArrayList<>();
     }
     held.add(event);
     return Held.HELD;
@@ -53,12 +57,12 @@ final class EarlyEvents {
     for (;;) {
       List<ServerEvent> batch;
       synchronized (this) {
-        if (held.isEmpty()) {
+        if (held == null) {
           socket = s;
           return closeCode;
         }
-        batch = List.copyOf(held);
-        held.clear();
+        batch = held;
+        held = null;
       }
       for (ServerEvent event : batch) {
         deliver.accept(s, event);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: changes come from the socket's threads, completions from the engine's, refreshes
  * from the socket's event loop.
  */
-final class SessionWriter {
+final class SessionWriter implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
 
   private final TransportLink link;
@@ -51,6 +51,12 @@ final class SessionWriter {
     this.ttl = ttl;
     this.state = state;
     this.loop = loop;
+  }
+
+  /** The refresh timer: the state is written again before its time to live runs out. */
+  @Override
+  public void run() {
+    changed();
   }
 
   /**
@@ -108,7 +114,7 @@ final class SessionWriter {
         if (refresh != null) {
           refresh.cancel(false);
         }
-        refresh = loop.schedule(this::changed, Math.max(1, ttl.toMillis() / 2), TimeUnit.MILLISECONDS);
+        refresh = loop.schedule(this, Math.max(1, ttl.toMillis() / 2), TimeUnit.MILLISECONDS);
       }
     }
     if (landed != null) {

@@ -12,7 +12,6 @@ import dev.parley.chat.socketio.SocketIoConfig;
 import dev.parley.chat.spi.TransportLink;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -184,8 +183,8 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
   /** Per Engine.IO session: the packet being reassembled and the sockets by namespace. */
   static final class Connection {
     final EngineSession session;
-    // Sized for the usual one namespace: every connection keeps these for its whole life.
-    final Map<String, SocketImpl> sockets = new HashMap<>(2);
+    // Every connection keeps this for its whole life: an array, not a map.
+    final NamespaceSockets sockets = new NamespaceSockets();
     /**
      * Namespaces with a CONNECT being decided; a repeated CONNECT meanwhile is ignored. Immutable,
      * replaced on change: it is empty for nearly all of a connection's life.
@@ -325,7 +324,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       c.connectTimer = null;
     }
     dropPending(c);
-    for (SocketImpl socket : List.copyOf(c.sockets.values())) {
+    for (SocketImpl socket : c.sockets.values()) {
       socket.closed(reason);
     }
     c.sockets.clear();
@@ -389,7 +388,7 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
       c.connectTimer.cancel(false);
       c.connectTimer = null;
     }
-    c.sockets.put(socket.namespace(), socket);
+    c.sockets.put(socket);
     Map<String, Object> reply = new java.util.LinkedHashMap<>();
     reply.put("sid", socket.id());
     if (socket.pid() != null) {
