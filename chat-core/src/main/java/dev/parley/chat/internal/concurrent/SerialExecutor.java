@@ -36,8 +36,11 @@ public final class SerialExecutor {
 
   private final Executor executor;
   private final int limit;
-  /** Small at first: most connections have at most a request or two waiting; it grows when needed. */
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2);
+  /**
+   * Made at the first task that waits, small: a connection whose requests run where they arrive
+   * ({@link #offerHere}) may never need one, and most others have a request or two waiting.
+   */
+  private ArrayDeque<Runnable> queue;
   private boolean scheduled;
 
   /** Runs on {@code executor}, refusing {@link #offer offers} once {@code limit} tasks wait. */
@@ -60,10 +63,10 @@ public final class SerialExecutor {
   public boolean offerHere(Runnable task) {
     synchronized (this) {
       if (scheduled) {
-        if (queue.size() >= limit) {
+        if (waiting() >= limit) {
           return false;
         }
-        queue.add(task);
+        queue().add(task);
         return true;
       }
       scheduled = true; // nothing waits: the queue is empty whenever nothing is scheduled
@@ -82,7 +85,7 @@ public final class SerialExecutor {
       }
     }
     synchronized (this) {
-      if (queue.isEmpty()) {
+      if (waiting() == 0) {
         scheduled = false;
         return true;
       }
@@ -103,10 +106,10 @@ public final class SerialExecutor {
 
   private boolean enqueue(Runnable task, boolean force) {
     synchronized (this) {
-      if (!force && queue.size() >= limit) {
+      if (!force && waiting() >= limit) {
         return false;
       }
-      queue.add(task);
+      queue().add(task);
       if (scheduled) {
         return true;
       }
@@ -134,8 +137,21 @@ public final class SerialExecutor {
     }
   }
 
+  /** Guarded by this. */
+  private ArrayDeque<Runnable> queue() {
+    if (queue == null) {
+      queue = new ArrayDeque<>(2);
+    }
+    return queue;
+  }
+
+  /** Guarded by this. */
+  private int waiting() {
+    return queue == null ? 0 : queue.size();
+  }
+
   private synchronized int queueSize() {
-    return queue.size();
+    return waiting();
   }
 
   /** One daemon thread, made on first use, that offers refused work to a full executor again. */
@@ -149,7 +165,7 @@ public final class SerialExecutor {
     for (int i = 0; i < TASKS_PER_TURN; i++) {
       Runnable task;
       synchronized (this) {
-        task = queue.poll();
+        task = queue == null ? null : queue.poll();
         if (task == null) {
           scheduled = false;
           return;
@@ -162,7 +178,7 @@ public final class SerialExecutor {
       }
     }
     synchronized (this) {
-      if (queue.isEmpty()) {
+      if (waiting() == 0) {
         scheduled = false;
         return;
       }
