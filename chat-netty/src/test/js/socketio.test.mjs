@@ -835,6 +835,8 @@ describe("the client bundle the server serves", () => {
       socket.once("connect", resolve);
       socket.once("connect_error", reject);
     }), "connect with the served bundle");
-    assert.deepEqual(await within(socket.emitWithAck("echo-ack", { text: "hi", n: 1 }), "ack"), { text: "hi", n: 1 });
+    const acked = await within(socket.emitWithAck("echo-ack", { text: "hi", n: 1 }), "ack");
+    // Through JSON: the bundle's objects are of the page's realm, not this test's.
+    assert.equal(JSON.stringify(acked), JSON.stringify({ text: "hi", n: 1 }));
   });
 });
