@@ -12,7 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,22 +27,30 @@ class SocketIoServeClientIT {
   /** The socket.io-client version chat-netty/pom.xml pins, which the JavaScript tests use too. */
   private static final String VERSION = "4.8.1";
   private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-  private NettyChatServer server;
+  /** At the defaults, for every test that needs no other configuration. */
+  private static NettyChatServer server;
 
-  @AfterEach
-  void stop() {
-    if (server != null) {
-      server.stop().toCompletableFuture().join();
-    }
+  @BeforeAll
+  static void start() {
+    server = start(SocketIoConfig.defaults());
   }
 
-  private void start(SocketIoConfig socketIo) {
+  @AfterAll
+  static void stop() {
+    server.stop().toCompletableFuture().join();
+  }
+
+  private static NettyChatServer start(SocketIoConfig socketIo) {
     NettyConfig config = NettyConfig.builder().host("127.0.0.1").port(0).build();
-    server = NettyChatServer.builder(config).socketIo(socketIo).build().start().toCompletableFuture().join();
+    return NettyChatServer.builder(config).socketIo(socketIo).build().start().toCompletableFuture().join();
   }
 
-  private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+  private static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+    return get(server, path, headers);
+  }
+
+  private static HttpResponse<byte[]> get(NettyChatServer on, String path, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on.port() + path));
     if (headers.length > 0) {
       request.headers(headers);
     }
@@ -49,21 +58,26 @@ class SocketIoServeClientIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"socket.io.js", "socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js"})
-  void servesEachScriptWithSocketIosHeaders(String file) throws Exception {
-    start(SocketIoConfig.defaults());
-
+  @ValueSource(strings = {"socket.io.js", "socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js",
+      "socket.io.js.map", "socket.io.min.js.map", "socket.io.esm.min.js.map", "socket.io.msgpack.min.js.map"})
+  void servesEachFileWithSocketIosHeaders(String file) throws Exception {
     HttpResponse<byte[]> response = get("/socket.io/" + file);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValue("application/javascript; charset=utf-8");
+    boolean map = file.endsWith(".map");
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValue(map ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8");
     assertThat(response.headers().firstValue("etag")).hasValue("\"" + VERSION + "\"");
     assertThat(response.headers().firstValue("cache-control")).hasValue("public, max-age=0");
     assertThat(response.headers().firstValue("content-encoding")).isEmpty();
     String body = new String(response.body(), StandardCharsets.UTF_8);
+    assertThat(response.body().length).isGreaterThan(30_000);
+    if (map) {
+      assertThat(body).startsWith("{\"version\":3,");
+      return;
+    }
     // Each bundle starts with the package's banner, which names its version.
     assertThat(body).startsWith("/*!\n * Socket.IO v" + VERSION + "\n");
-    assertThat(response.body().length).isGreaterThan(30_000);
     if (file.equals("socket.io.js")) {
       // The unminified UMD bundle, which defines the global io for a script tag.
       assertThat(body).contains("global.io = factory()").contains("sourceMappingURL=socket.io.js.map");
@@ -73,23 +87,8 @@ class SocketIoServeClientIT {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"socket.io.js.map", "socket.io.min.js.map", "socket.io.esm.min.js.map",
-      "socket.io.msgpack.min.js.map"})
-  void servesEachSourceMapAsJson(String file) throws Exception {
-    start(SocketIoConfig.defaults());
-
-    HttpResponse<byte[]> response = get("/socket.io/" + file);
-
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
-    assertThat(response.headers().firstValue("etag")).hasValue("\"" + VERSION + "\"");
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("{\"version\":3,");
-  }
-
   @Test
   void answers304ToIfNoneMatchOfThisVersionStrongOrWeak() throws Exception {
-    start(SocketIoConfig.defaults());
 
     for (String tag : new String[] {"\"" + VERSION + "\"", "W/\"" + VERSION + "\"", "\"other\", \"" + VERSION + "\""}) {
       HttpResponse<byte[]> response = get("/socket.io/socket.io.js", "If-None-Match", tag);
@@ -103,7 +102,6 @@ class SocketIoServeClientIT {
 
   @Test
   void gzipsForAClientThatAcceptsIt() throws Exception {
-    start(SocketIoConfig.defaults());
     byte[] plain = get("/socket.io/socket.io.min.js").body();
 
     HttpResponse<byte[]> gzipped = get("/socket.io/socket.io.min.js", "Accept-Encoding", "gzip, deflate, br");
@@ -120,24 +118,27 @@ class SocketIoServeClientIT {
 
   @Test
   void followsTheSocketIoPathAndAQueryString() throws Exception {
-    start(SocketIoConfig.builder().path("/rt/").build());
+    NettyChatServer other = start(SocketIoConfig.builder().path("/rt/").build());
+    try {
+      HttpResponse<byte[]> response = get(other, "/rt/socket.io.js?v=1");
 
-    HttpResponse<byte[]> response = get("/rt/socket.io.js?v=1");
-
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("/*!\n * Socket.IO v" + VERSION);
-    assertThat(get("/socket.io/socket.io.js").statusCode()).isEqualTo(404);
-    // Only the bundle's files: other names under the path are not files.
-    assertThat(get("/rt/socket.io.esm.js").statusCode()).isEqualTo(404);
-    assertThat(get("/rt/LICENSE").statusCode()).isEqualTo(404);
-    assertThat(get("/rt/version").statusCode()).isEqualTo(404);
-    // The Engine.IO endpoint itself is unchanged.
-    assertThat(new String(get("/rt/?EIO=4&transport=polling").body(), StandardCharsets.UTF_8)).startsWith("0{\"sid\":");
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(new String(response.body(), StandardCharsets.UTF_8)).startsWith("/*!\n * Socket.IO v" + VERSION);
+      assertThat(get(other, "/socket.io/socket.io.js").statusCode()).isEqualTo(404);
+      // Only the bundle's files: other names under the path are not files.
+      assertThat(get(other, "/rt/socket.io.esm.js").statusCode()).isEqualTo(404);
+      assertThat(get(other, "/rt/LICENSE").statusCode()).isEqualTo(404);
+      assertThat(get(other, "/rt/version").statusCode()).isEqualTo(404);
+      // The Engine.IO endpoint itself is unchanged.
+      assertThat(new String(get(other, "/rt/?EIO=4&transport=polling").body(), StandardCharsets.UTF_8))
+          .startsWith("0{\"sid\":");
+    } finally {
+      other.stop().toCompletableFuture().join();
+    }
   }
 
   @Test
   void headGivesTheHeadersAndOtherMethodsAreRefused() throws Exception {
-    start(SocketIoConfig.defaults());
     URI uri = URI.create("http://127.0.0.1:" + server.port() + "/socket.io/socket.io.js");
 
     HttpResponse<byte[]> head = HTTP.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
@@ -153,13 +154,17 @@ class SocketIoServeClientIT {
 
   @Test
   void serveClientFalseAnswers404() throws Exception {
-    start(SocketIoConfig.builder().serveClient(false).build());
-
-    for (String file : new String[] {"socket.io.js", "socket.io.min.js", "socket.io.esm.min.js",
-        "socket.io.msgpack.min.js", "socket.io.js.map"}) {
-      assertThat(get("/socket.io/" + file).statusCode()).as(file).isEqualTo(404);
+    NettyChatServer off = start(SocketIoConfig.builder().serveClient(false).build());
+    try {
+      for (String file : new String[] {"socket.io.js", "socket.io.min.js", "socket.io.esm.min.js",
+          "socket.io.msgpack.min.js", "socket.io.js.map"}) {
+        assertThat(get(off, "/socket.io/" + file).statusCode()).as(file).isEqualTo(404);
+      }
+      assertThat(new String(get(off, "/socket.io/?EIO=4&transport=polling").body(), StandardCharsets.UTF_8))
+          .startsWith("0{\"sid\":");
+    } finally {
+      off.stop().toCompletableFuture().join();
     }
-    assertThat(new String(get("/socket.io/?EIO=4&transport=polling").body(), StandardCharsets.UTF_8)).startsWith("0{\"sid\":");
   }
 
   private static byte[] gunzip(byte[] gzipped) throws IOException {
