@@ -96,6 +96,8 @@ class SocketIoServeClientIT {
       assertThat(response.body()).as(tag).isEmpty();
       assertThat(response.headers().firstValue("etag")).as(tag).hasValue("\"" + VERSION + "\"");
     }
+    // The connection stays usable after a 304, which has no body (and no Content-Length to say so).
+    assertThat(get("/socket.io/socket.io.js").statusCode()).isEqualTo(200);
     // Another version's tag (a client cached under an older server): the file again.
     assertThat(get("/socket.io/socket.io.js", "If-None-Match", "\"4.0.0\"").statusCode()).isEqualTo(200);
   }

@@ -1,6 +1,8 @@
 package dev.parley.chat.netty.internal;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -41,12 +43,11 @@ final class ClientBundle {
   /** One file: its type and its bytes, plain and gzipped. */
   private record File(String contentType, byte[] plain, byte[] gzipped) {}
 
-  private final String version;
+  /** The socket.io-client version, quoted: socket.io's ETag. */
   private final String etag;
   private final Map<String, File> files;
 
   private ClientBundle(String version, Map<String, File> files) {
-    this.version = version;
     this.etag = "\"" + version + "\"";
     this.files = Map.copyOf(files);
   }
@@ -69,7 +70,7 @@ final class ClientBundle {
     Optional<byte[]> version = read("version");
     if (version.isEmpty()) {
       log.warn("The socket.io client bundle is not on the class path (chat-netty built without Maven's "
-          + "generate-resources phase?): {}socket.io.js and the other client files will answer 404", "<path>/");
+          + "generate-resources phase?): socket.io.js and the other client files under the Socket.IO path answer 404");
       return Optional.empty();
     }
     Map<String, File> files = new LinkedHashMap<>();
@@ -99,11 +100,6 @@ final class ClientBundle {
     }
   }
 
-  /** The socket.io-client version, also the ETag (quoted). */
-  String version() {
-    return version;
-  }
-
   /** Whether {@code name}, the request path after the Socket.IO path, is one of the client files. */
   boolean has(String name) {
     return files.containsKey(name);
@@ -130,9 +126,13 @@ final class ClientBundle {
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
       notModified.headers().set(HttpHeaderNames.ETAG, etag);
       notModified.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=0");
-      // A 304 has no body, whatever its Content-Length would be; send() would otherwise add 0.
-      notModified.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-      HttpRequestHandler.send(ctx, request, notModified, keepAlive);
+      // Not through HttpRequestHandler.send, which would add "Content-Length: 0": a 304's
+      // Content-Length, if any, is the file's, and a 304 never has a body, so none is needed.
+      HttpUtil.setKeepAlive(notModified, keepAlive);
+      ChannelFuture written = ctx.writeAndFlush(notModified);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
       return;
     }
     boolean gzip = acceptsGzip(request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING));
