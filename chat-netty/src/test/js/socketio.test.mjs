@@ -4,6 +4,9 @@ import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import vm from "node:vm";
 import { within } from "./within.mjs";
 
 const URL = process.env.PARLEY_URL;
@@ -807,5 +810,33 @@ describe("heartbeat", () => {
     await closed;
     assert.ok(frames[0].startsWith("0{"), "handshake first");
     assert.ok(frames.includes("2"), "the server pinged before giving up");
+  });
+});
+
+describe("the client bundle the server serves", () => {
+  it("is the package's socket.io.js, and its global io connects and acks as a page's would", async () => {
+    const response = await within(fetch(URL + "/socket.io/socket.io.js"), "GET /socket.io/socket.io.js");
+    assert.equal(response.status, 200);
+    const served = await response.text();
+    // Byte for byte the file of the socket.io-client package these tests install (package.json).
+    const installed = readFileSync(createRequire(import.meta.url).resolve("socket.io-client/dist/socket.io.js"), "utf8");
+    assert.equal(served, installed);
+
+    // Run as a <script> would, without Node's module system: the bundle defines the global io. The
+    // page's WebSocket is the ws package's (Node 20 has none of its own).
+    const page = { WebSocket, setTimeout, clearTimeout, setInterval, clearInterval, TextEncoder, TextDecoder };
+    vm.runInNewContext(served, page, { filename: "socket.io.js" });
+    assert.equal(typeof page.io, "function");
+    const socket = page.io(URL + "/echo", {
+      transports: ["websocket"], forceNew: true, reconnection: false, auth: { token: "secret" },
+    });
+    open.push(socket);
+    await within(new Promise((resolve, reject) => {
+      socket.once("connect", resolve);
+      socket.once("connect_error", reject);
+    }), "connect with the served bundle");
+    const acked = await within(socket.emitWithAck("echo-ack", { text: "hi", n: 1 }), "ack");
+    // Through JSON: the bundle's objects are of the page's realm, not this test's.
+    assert.equal(JSON.stringify(acked), JSON.stringify({ text: "hi", n: 1 }));
   });
 });

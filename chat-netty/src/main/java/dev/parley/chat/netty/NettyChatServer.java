@@ -106,7 +106,7 @@ public final class NettyChatServer {
         b.socketIoConfig.maxPayload(),
         b.socketIoConfig.upgradeTimeout().toMillis(),
         b.config.maxQueuedBytes(),
-        b.config.allowedOrigins()), socketIo, metrics);
+        b.config.allowedOrigins()), socketIo, metrics, b.socketIoConfig.serveClient());
     this.server = new NettyServer(b.config, b.chat == null ? null : NettyServer.jsonEndpoint(b.chat, b.config),
         engineIo == null ? List.of() : List.of(engineIo), b.httpRoutes, workers, b.eventLoops);
     metrics.gauge(ChatMetrics.Gauge.OUTBOUND_QUEUE_BYTES, server::queuedBytes);

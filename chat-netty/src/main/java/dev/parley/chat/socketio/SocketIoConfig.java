@@ -21,6 +21,7 @@ public final class SocketIoConfig {
   private final int maxBinaryEventBytes;
   private final Duration binaryEventTimeout;
   private final Duration fetchSocketsTimeout;
+  private final boolean serveClient;
 
   private SocketIoConfig(Builder b) {
     this.enabled = b.enabled;
@@ -33,6 +34,7 @@ public final class SocketIoConfig {
     this.maxBinaryEventBytes = b.maxBinaryEventBytes;
     this.binaryEventTimeout = b.binaryEventTimeout;
     this.fetchSocketsTimeout = b.fetchSocketsTimeout;
+    this.serveClient = b.serveClient;
   }
 
   /** Every option at its default. */
@@ -112,6 +114,11 @@ public final class SocketIoConfig {
     return fetchSocketsTimeout;
   }
 
+  /** Whether the socket.io client bundle is served under the path, as {@code <path>socket.io.js}. */
+  public boolean serveClient() {
+    return serveClient;
+  }
+
   /** Builds a {@link SocketIoConfig}. */
   public static final class Builder {
     private boolean enabled = true;
@@ -124,6 +131,7 @@ public final class SocketIoConfig {
     private int maxBinaryEventBytes = 1_000_000;
     private Duration binaryEventTimeout = Duration.ofSeconds(30);
     private Duration fetchSocketsTimeout = Duration.ofSeconds(5);
+    private boolean serveClient = true;
 
     private Builder() {}
 
@@ -235,6 +243,20 @@ public final class SocketIoConfig {
      */
     public Builder fetchSocketsTimeout(Duration timeout) {
       this.fetchSocketsTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Serve the official socket.io client bundle under the path, as socket.io's {@code serveClient}:
+     * {@code socket.io.js}, {@code socket.io.min.js}, {@code socket.io.esm.min.js}, {@code
+     * socket.io.msgpack.min.js} and their {@code .map} files, so that a page can load the client with
+     * {@code <script src="/socket.io/socket.io.js">}. The files are those of the socket.io-client
+     * package Parley was built with, its version the ETag; they are read into memory once, when the
+     * first server that serves them is built. With {@code false}, those paths answer 404 (or the
+     * application's static files). Default {@code true}.
+     */
+    public Builder serveClient(boolean serveClient) {
+      this.serveClient = serveClient;
       return this;
     }
 

@@ -52,6 +52,8 @@ public final class EngineIoServer {
   private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
   private final ChatMetrics metrics;
   private final Runnable slowConsumer;
+  /** The socket.io client files served under the path, or null when not served. */
+  private final ClientBundle client;
 
   public EngineIoServer(Settings settings, EngineListener listener) {
     this(settings, listener, ChatMetrics.NONE);
@@ -59,6 +61,16 @@ public final class EngineIoServer {
 
   /** As above, reporting its sessions as {@link ChatMetrics.Protocol#SOCKET_IO} connections. */
   public EngineIoServer(Settings settings, EngineListener listener, ChatMetrics metrics) {
+    this(settings, listener, metrics, false);
+  }
+
+  /**
+   * As above, also serving the socket.io client bundle ({@code socket.io.js} and the others) under
+   * the path if {@code serveClient}; the bundle is read here, on the caller's thread, not on an event
+   * loop.
+   */
+  public EngineIoServer(Settings settings, EngineListener listener, ChatMetrics metrics, boolean serveClient) {
+    this.client = serveClient ? ClientBundle.get().orElse(null) : null;
     this.settings = settings;
     this.listener = listener;
     this.cors = new Cors(settings.allowedOrigins());
@@ -85,6 +97,24 @@ public final class EngineIoServer {
 
   Cors cors() {
     return cors;
+  }
+
+  /**
+   * Answers a request for one of the socket.io client files under this server's path, if {@code
+   * path} names one and the server serves them.
+   *
+   * @return whether it did
+   */
+  boolean serveClient(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+    if (client == null || !path.startsWith(settings.path())) {
+      return false;
+    }
+    String name = path.substring(settings.path().length());
+    if (!client.has(name)) {
+      return false;
+    }
+    client.serve(ctx, request, name);
+    return true;
   }
 
   /** Whether a request path is this server's. */

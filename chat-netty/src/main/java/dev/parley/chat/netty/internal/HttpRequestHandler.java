@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain HTTP before any upgrade: lets WebSocket handshakes for the endpoint through (when their
- * origin is allowed), serves static files, answers everything else with an error status.
+ * origin is allowed), serves the socket.io client bundle and static files, answers everything else
+ * with an error status.
  */
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpRequestHandler.class);
@@ -95,6 +96,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     String path = new QueryStringDecoder(request.uri()).path();
     for (EngineIoServer engine : engines) {
+      if (engine.serveClient(ctx, request, path)) {
+        return;
+      }
       if (engine.matches(path)) {
         engine.handle(ctx, request,
             () -> initializer.upgradeToEngineIo(ctx, request, engine),

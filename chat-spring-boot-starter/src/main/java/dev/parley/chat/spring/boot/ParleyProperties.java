@@ -149,6 +149,8 @@ public record ParleyProperties(
    * @param maxBinaryEventBytes largest unfinished binary packet a client may have the server hold
    * @param binaryEventTimeout how long a binary packet may take to arrive whole
    * @param fetchSocketsTimeout how long {@code fetchSockets()} waits for the other nodes
+   * @param serveClient whether the socket.io client bundle is served under the path ({@code
+   *     socket.io.js} and the others)
    */
   public record SocketIo(
       Boolean enabled,
@@ -160,5 +162,6 @@ public record ParleyProperties(
       Duration connectionStateRecovery,
       Integer maxBinaryEventBytes,
       Duration binaryEventTimeout,
-      Duration fetchSocketsTimeout) {}
+      Duration fetchSocketsTimeout,
+      Boolean serveClient) {}
 }

@@ -102,6 +102,7 @@ public final class ParleyConfigs {
     set(p.fetchSocketsTimeout(), b::fetchSocketsTimeout);
     set(p.maxBinaryEventBytes(), b::maxBinaryEventBytes);
     set(p.binaryEventTimeout(), b::binaryEventTimeout);
+    set(p.serveClient(), b::serveClient);
     return build("parley.socket-io", b::build);
   }
 
