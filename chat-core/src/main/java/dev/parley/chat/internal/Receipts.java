@@ -57,7 +57,7 @@ final class Receipts {
    */
   static final class PrivateSenders {
     /** The most senders a connection remembers. */
-    static final int MAX = 256;
+    static final int MAX = 64; // each entry costs about 100 bytes, and anonymous users choose their names
     private java.util.LinkedHashMap<String, String> newest; // made at the first private message
 
     /** A private message from {@code sender} with id {@code id} was handed to the connection. */

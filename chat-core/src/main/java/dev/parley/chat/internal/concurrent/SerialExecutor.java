@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * tasks again every 20 ms (the caller may be an event loop, which must never run them); a shut-down
  * one has them run on the calling thread, so that clean-up after a close still happens.
  *
- * <p>Threading: {@link #offer} and {@link #force} from any thread. Lifecycle: none of its own; it
+ * <p>Threading: {@link #offer}, {@link #offerHere} and {@link #force} from any thread; {@link
+ * #offerHere} may run the task on the calling thread. Lifecycle: none of its own; it
  * lives as long as its connection.
  */
 public final class SerialExecutor {
