@@ -92,11 +92,7 @@ final class Connections {
     Session session = new Session(this, connection, new SerialExecutor(executor, config.maxPendingRequests()),
         new RateLimiter(clock, config.requestsPerSecond(), config.requestBurst()));
     identities.opened(session);
-    if (requestsRunHere) {
-      session.inbox.offerHere(() -> accept(session)); // nothing waits yet, so it runs now
-    } else {
-      session.inbox.force(() -> accept(session));
-    }
+    session.inbox.force(() -> accept(session));
     return session;
   }
 

@@ -147,7 +147,16 @@ final class ChatRecovery {
   void refused(ChatSocket st) {
     Attempt a = st.attempt;
     if (a != null && a.keptAgain.compareAndSet(false, true)) {
-      sessions.keepSession(a.saved.pid(), a.saved.encode(), window);
+      SessionState kept = a.saved;
+      String attempt = st.connectionId;
+      if (attempt != null) {
+        // This attempt's chat connection may hold the user's name by now (its recovery joins ran
+        // while the middleware decided), and lets go of it only when its clean-up has run: a retry
+        // continues this connection, so that it takes the name over rather than finding it in use.
+        kept = new SessionState(kept.sid(), kept.pid(), kept.user(), attempt, kept.floors(), kept.lastRoom(),
+            kept.ownIds());
+      }
+      sessions.keepSession(kept.pid(), kept.encode(), window);
     }
   }
 
