@@ -77,21 +77,13 @@ public final class SerialExecutor {
       HERE.set(Boolean.TRUE);
     }
     try {
-      task.run();
-    } catch (RuntimeException | Error e) {
-      log.error("request handling failed", e);
+      run(task);
     } finally {
       if (outermost) {
         HERE.remove();
       }
     }
-    synchronized (this) {
-      if (waiting() == 0) {
-        scheduled = false;
-        return true;
-      }
-    }
-    schedule(); // what came meanwhile runs on the executor, as it would have
+    endTurn(); // what came meanwhile runs on the executor, as it would have
     return true;
   }
 
@@ -172,12 +164,21 @@ public final class SerialExecutor {
           return;
         }
       }
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        log.error("request handling failed", e);
-      }
+      run(task);
     }
+    endTurn();
+  }
+
+  private static void run(Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      log.error("request handling failed", e);
+    }
+  }
+
+  /** After a turn: nothing is scheduled if nothing waits, else what waits goes to the executor. */
+  private void endTurn() {
     synchronized (this) {
       if (waiting() == 0) {
         scheduled = false;
