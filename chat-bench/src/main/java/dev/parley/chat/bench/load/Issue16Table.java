@@ -15,7 +15,9 @@ import java.util.function.ToDoubleFunction;
  * The table of issue 16 from an {@code issue16.sh} run's JSON lines: per metric, Parley's median over
  * the rounds, the better peer's (node or netty-socketio, the lower median) or, for the light load,
  * the floor server's, Parley's advantage as the issue states it (peer / Parley, so above 1 is
- * better; for the floor, Parley / floor, so at most the target is better) and the target. Results
+ * better; for the floor, Parley / floor, so at most the target is better), the target and, in the
+ * last column, the floor server's median for every metric: no peer, but the least any server pays
+ * on the same machine for the same bytes, which says how far a target can be reached. Results
  * are told apart by their {@code label} ({@code pm}, {@code connect}, {@code fanout-1000}, {@code
  * light}). Flag: {@code --results FILE.jsonl}.
  */
@@ -81,10 +83,11 @@ public final class Issue16Table {
   }
 
   String table() {
-    StringBuilder b = new StringBuilder("| Metric | Parley | Better peer | Parley's advantage | Target |\n")
-        .append("|---|---|---|---|---|\n");
+    StringBuilder b = new StringBuilder("| Metric | Parley | Better peer | Parley's advantage | Target | Floor |\n")
+        .append("|---|---|---|---|---|---|\n");
     for (Row row : ROWS) {
       OptionalDouble parley = median(row, "parley");
+      OptionalDouble floor = median(row, "floor");
       String other = null;
       OptionalDouble best = OptionalDouble.empty();
       for (String peer : row.againstFloor() ? List.of("floor") : PEERS) {
@@ -102,7 +105,8 @@ public final class Issue16Table {
       b.append("| ").append(row.title()).append(" | ")
           .append(parley.isPresent() ? number(parley.getAsDouble()) + " " + row.unit() : "–").append(" | ")
           .append(best.isPresent() ? other + ", " + number(best.getAsDouble()) + " " + row.unit() : "–").append(" | ")
-          .append(ratio).append(" | ").append(row.target()).append(" |\n");
+          .append(ratio).append(" | ").append(row.target()).append(" | ")
+          .append(floor.isPresent() ? number(floor.getAsDouble()) + " " + row.unit() : "–").append(" |\n");
     }
     return b.toString();
   }

@@ -30,7 +30,7 @@ class Issue16TableTest {
 
     // Parley's median 20 µs; the better peer netty-socketio at 30 µs; advantage 30 / 20.
     assertThat(row(table, "Server CPU per private message")).isEqualTo(
-        "| Server CPU per private message at saturation | 20.0 µs | netty-socketio, 30.0 µs | 1.50× | 4× |");
+        "| Server CPU per private message at saturation | 20.0 µs | netty-socketio, 30.0 µs | 1.50× | 4× | – |");
   }
 
   @Test
@@ -38,6 +38,13 @@ class Issue16TableTest {
     String table = new Issue16Table(List.of(light("parley", 12_000), light("floor", 10_000), light("node", 1_000))).table();
 
     assertThat(row(table, "Server CPU per delivery at a light")).contains("| floor, 10.0 µs | 1.20× |");
+  }
+
+  @Test
+  void showsTheFloorsFigureBesideEveryMetricButNeverAsThePeer() {
+    String table = new Issue16Table(List.of(pm("parley", "1", 20_000), pm("node", "1", 40_000), pm("floor", "1", 8_000))).table();
+
+    assertThat(row(table, "Server CPU per private message")).endsWith("| node, 40.0 µs | 2.00× | 4× | 8.00 µs |");
   }
 
   @Test
