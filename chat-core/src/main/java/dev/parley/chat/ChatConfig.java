@@ -34,6 +34,7 @@ public final class ChatConfig {
   private final Duration typingTimeout;
   private final boolean roomReadReceipts;
   private final int readsPerSecond;
+  private final boolean deliveryReceipts;
 
   private ChatConfig(Builder b) {
     this.historySize = b.historySize;
@@ -56,6 +57,7 @@ public final class ChatConfig {
     this.typingTimeout = b.typingTimeout;
     this.roomReadReceipts = b.roomReadReceipts;
     this.readsPerSecond = b.readsPerSecond;
+    this.deliveryReceipts = b.deliveryReceipts;
   }
 
   /** The configuration with every option at its default. */
@@ -91,6 +93,7 @@ public final class ChatConfig {
     b.typingTimeout = typingTimeout;
     b.roomReadReceipts = roomReadReceipts;
     b.readsPerSecond = readsPerSecond;
+    b.deliveryReceipts = deliveryReceipts;
     return b;
   }
 
@@ -204,6 +207,11 @@ public final class ChatConfig {
     return readsPerSecond;
   }
 
+  /** Whether a private message's sender learns where it was delivered; see {@link Builder#deliveryReceipts(boolean)}. */
+  public boolean deliveryReceipts() {
+    return deliveryReceipts;
+  }
+
   @Override
   public String toString() {
     return "ChatConfig{historySize=" + historySize
@@ -226,6 +234,7 @@ public final class ChatConfig {
         + ", typingTimeout=" + typingTimeout
         + ", roomReadReceipts=" + roomReadReceipts
         + ", readsPerSecond=" + readsPerSecond
+        + ", deliveryReceipts=" + deliveryReceipts
         + '}';
   }
 
@@ -251,6 +260,7 @@ public final class ChatConfig {
     private Duration typingTimeout = Duration.ofSeconds(6);
     private boolean roomReadReceipts = false;
     private int readsPerSecond = 5;
+    private boolean deliveryReceipts = true;
 
     private Builder() {}
 
@@ -429,6 +439,18 @@ public final class ChatConfig {
      */
     public Builder roomReadReceipts(boolean send) {
       this.roomReadReceipts = send;
+      return this;
+    }
+
+    /**
+     * Whether the sender of a private message receives a {@code delivered} receipt, on each of their
+     * connections, for each connection of the recipient the message is handed to. On by default. Off
+     * saves a frame to the sender for every delivery, a write as costly as the delivery itself, for
+     * applications that show no delivery ticks; {@code read} receipts are not affected, and the
+     * recipient can still mark the message read.
+     */
+    public Builder deliveryReceipts(boolean send) {
+      this.deliveryReceipts = send;
       return this;
     }
 

@@ -279,11 +279,14 @@ final class Receipts {
 
   /**
    * A private message was queued to one of its recipient's connections: the connection remembers its
-   * sender (see {@link PrivateSenders}), and its sender's connections, wherever they are, are told.
-   * Any thread; never waits.
+   * sender (see {@link PrivateSenders}), and its sender's connections, wherever they are, are told
+   * (unless {@link ChatConfig#deliveryReceipts()} is off). Any thread; never waits.
    */
   void delivered(Session session, ChatMessage message) {
     session.privateSenders.record(message.sender(), message.id());
+    if (!config.deliveryReceipts()) {
+      return;
+    }
     ServerEvent.Delivered receipt = new ServerEvent.Delivered(message.id(), message.recipient(), session.receiptName());
     engine.toUser(message.sender(), receipt).whenComplete((n, failure) -> {
       if (failure != null) {

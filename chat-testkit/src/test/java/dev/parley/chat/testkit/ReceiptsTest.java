@@ -240,6 +240,26 @@ class ReceiptsTest {
   }
 
   @Test
+  void withDeliveryReceiptsOff_theSenderGetsOnlyTheAck_andTheRecipientStillMarksTheMessageRead() {
+    try (ChatTestKit kit = kit(c -> c.deliveryReceipts(false))) {
+      TestClient alice = in(kit, "alice");
+      TestClient bob = in(kit, "bob");
+
+      alice.request(new ClientRequest.SendPrivate("p1", "bob", "psst", null));
+      String id = bob.takeUntil(ServerEvent.Message.class).message().id();
+      assertThat(alice.takeUntil(ServerEvent.Ack.class).message().id()).isEqualTo(id);
+      List<ServerEvent> beforeTheAck = alice.skipped();
+      // bob's read is handled after his delivery was queued, so a receipt would come before the read's
+      bob.readFrom("alice", id);
+
+      List<ServerEvent> sent = sentSoFar(alice);
+      assertThat(beforeTheAck).noneMatch(ServerEvent.Delivered.class::isInstance);
+      assertThat(sent).noneMatch(ServerEvent.Delivered.class::isInstance);
+      assertThat(reads(sent)).containsExactly(new ServerEvent.Read(null, "bob", "alice", id));
+    }
+  }
+
+  @Test
   void aPrivateReadNeedsAConversation_aMessageFromThatUserThisConnectionWasHanded() {
     InMemoryHistoryStore store = new InMemoryHistoryStore(Retention.messages(1000));
     try (ChatTestKit kit = kit(c -> c, b -> b.historyStore(store))) {

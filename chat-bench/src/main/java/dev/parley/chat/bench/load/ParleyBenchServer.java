@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * expose. Flags: {@code --port} (default 8080), {@code --stats-port} (default 8081), {@code
  * --presence true|false} (join/leave notices, default true), {@code --history N} (default 100),
  * {@code --host} (default 127.0.0.1), {@code --redis-url redis://HOST:PORT} (the cluster engine on
- * that Redis instead of the in-process one: servers started with the same Redis are one chat).
+ * that Redis instead of the in-process one: servers started with the same Redis are one chat),
+ * {@code --delivery-receipts true|false} ({@code ChatConfig.deliveryReceipts}, default true: the
+ * sender of each private message is sent a {@code delivered} receipt, which the peers do not send).
  * {@code --jfr FILE} records a JDK Flight Recording with the {@code profile} settings from start to
  * exit (written at shutdown, when the server is stopped with SIGTERM or SIGINT; see
  * docs/benchmarks.md#profiling). Prints {@code READY <port>} once both ports listen.
@@ -34,17 +36,19 @@ public final class ParleyBenchServer implements AutoCloseable {
   /** Starts a server; port 0 picks free ports. */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history)
       throws IOException {
-    return start(host, port, statsPort, presence, history, 0, null);
+    return start(host, port, statsPort, presence, history, 0, null, true);
   }
 
   /**
    * As above, with {@code ioThreads} event loops (0: the {@link NettyConfig} default), and as a node
-   * of the cluster on the Redis at {@code redisUrl} ({@code null}: the in-process engine, alone).
+   * of the cluster on the Redis at {@code redisUrl} ({@code null}: the in-process engine, alone),
+   * sending private messages' senders {@code delivered} receipts or not.
    */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history,
-      int ioThreads, String redisUrl) throws IOException {
+      int ioThreads, String redisUrl, boolean deliveryReceipts) throws IOException {
     ChatConfig config = ChatConfig.builder()
         .announcePresence(presence)
+        .deliveryReceipts(deliveryReceipts)
         .historySize(history)
         // The load generator sends from few connections far above a person's rate; the default
         // limits (20/s, bursts of 40) would refuse most of it and the test would measure refusals.
@@ -112,13 +116,15 @@ public final class ParleyBenchServer implements AutoCloseable {
     int ioThreads = flags.integer("io-threads", 0);
     String redisUrl = flags.string("redis-url", null);
     String jfr = flags.string("jfr", null);
+    boolean deliveryReceipts = flags.bool("delivery-receipts", true);
     flags.rejectUnknown();
     if (jfr != null) {
       startRecording(java.nio.file.Path.of(jfr));
     }
-    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl);
+    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl, deliveryReceipts);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history
+        + ", delivery receipts " + deliveryReceipts
         + ", rate limits raised to Integer.MAX_VALUE requests/s (the defaults would throttle the load)"
         + ", stats at http://" + host + ":" + s.statsPort() + "/stats"
         + (redisUrl == null ? ", in-process engine" : ", cluster node on " + redisUrl));

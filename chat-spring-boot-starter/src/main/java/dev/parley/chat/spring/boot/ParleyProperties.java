@@ -53,6 +53,7 @@ public record ParleyProperties(
    * @param typingTimeout how long a typing indicator lasts without a refresh
    * @param roomReadReceipts whether a room's members learn how far the others read
    * @param readsPerSecond read requests one connection may send per second
+   * @param deliveryReceipts whether a private message's sender learns where it was delivered
    */
   public record Chat(
       Integer historySize,
@@ -74,7 +75,8 @@ public record ParleyProperties(
       Integer typingPerSecond,
       Duration typingTimeout,
       Boolean roomReadReceipts,
-      Integer readsPerSecond) {}
+      Integer readsPerSecond,
+      Boolean deliveryReceipts) {}
 
   /**
    * {@code parley.netty.*}: the options of {@link dev.parley.chat.netty.NettyConfig.Builder};

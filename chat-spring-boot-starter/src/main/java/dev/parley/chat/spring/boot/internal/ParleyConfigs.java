@@ -42,6 +42,7 @@ public final class ParleyConfigs {
     set(p.typingTimeout(), b::typingTimeout);
     set(p.roomReadReceipts(), b::roomReadReceipts);
     set(p.readsPerSecond(), b::readsPerSecond);
+    set(p.deliveryReceipts(), b::deliveryReceipts);
     return build("parley.chat", b::build);
   }
 
