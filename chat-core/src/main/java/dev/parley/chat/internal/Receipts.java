@@ -49,39 +49,6 @@ final class Receipts {
   /** A user's marker in a room, and how many messages of others came after it. */
   record Marker(String lastRead, int unread) {}
 
-  /**
-   * The users a connection was handed private messages from, each with the newest such message's
-   * id: the conversations it may mark read. The server keeps no private message once delivered, so
-   * this is what it knows of them. Bounded at {@link #MAX} senders, the least recently heard from
-   * forgotten first. Thread-safe: recorded on whatever thread delivers, read on the session's inbox.
-   */
-  static final class PrivateSenders {
-    /** The most senders a connection remembers. */
-    static final int MAX = 64; // each entry costs about 100 bytes, and anonymous users choose their names
-    private java.util.LinkedHashMap<String, String> newest; // made at the first private message
-
-    /** A private message from {@code sender} with id {@code id} was handed to the connection. */
-    synchronized void record(String sender, String id) {
-      if (newest == null) {
-        newest = new java.util.LinkedHashMap<>(4, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
-            return size() > MAX;
-          }
-        };
-      }
-      String known = newest.get(sender);
-      if (known == null || id.compareTo(known) > 0) {
-        newest.put(sender, id);
-      }
-    }
-
-    /** The newest id of a private message from {@code sender} the connection was handed, or {@code null}. */
-    synchronized String newest(String sender) {
-      return newest == null ? null : newest.get(sender);
-    }
-  }
-
   private final ChatServer server;
   private final ChatConfig config;
   private final Clock clock;

@@ -70,7 +70,7 @@ final class Session implements ClientSession {
    */
   private java.util.Map<String, String> readMarkers;
   /** Who sent this connection private messages: the conversations it may mark read. */
-  final Receipts.PrivateSenders privateSenders = new Receipts.PrivateSenders();
+  final PrivateSenders privateSenders = new PrivateSenders();
 
   RateLimiter readLimiter(java.time.Clock clock, int perSecond) {
     if (readLimiter == null) {

@@ -214,7 +214,9 @@ final class PacketCodec {
     if (!binaries.isEmpty()) {
       wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
     }
-    StringBuilder sb = new StringBuilder();
+    // Sized for a chat event, so that it seldom grows: each event sent to one socket alone (a private
+    // message, a receipt, an acknowledgement) is encoded here.
+    StringBuilder sb = new StringBuilder(256);
     sb.append(wireType);
     if (!binaries.isEmpty()) {
       sb.append(binaries.size()).append('-');
@@ -226,7 +228,7 @@ final class PacketCodec {
       sb.append(ackId);
     }
     if (json != null) {
-      sb.append(JsonValues.write(json));
+      JsonValues.write(json, sb);
     }
     if (binaries.isEmpty()) {
       return List.of(EngineFrame.message(sb.toString()));
