@@ -261,9 +261,4 @@ public final class JsonValues {
   public static String write(JsonElement json) {
     return GSON.toJson(json);
   }
-
-  /** Serialises a tree onto the end of {@code to}, keeping nulls: no string of its own in between. */
-  public static void write(JsonElement json, StringBuilder to) {
-    GSON.toJson(json, to);
-  }
 }

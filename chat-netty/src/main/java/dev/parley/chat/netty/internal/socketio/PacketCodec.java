@@ -214,9 +214,7 @@ final class PacketCodec {
     if (!binaries.isEmpty()) {
       wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
     }
-    // Sized for a chat event, so that it seldom grows: each event sent to one socket alone (a private
-    // message, a receipt, an acknowledgement) is encoded here.
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = new StringBuilder();
     sb.append(wireType);
     if (!binaries.isEmpty()) {
       sb.append(binaries.size()).append('-');
@@ -228,7 +226,7 @@ final class PacketCodec {
       sb.append(ackId);
     }
     if (json != null) {
-      JsonValues.write(json, sb);
+      sb.append(JsonValues.write(json));
     }
     if (binaries.isEmpty()) {
       return List.of(EngineFrame.message(sb.toString()));
