@@ -3,6 +3,7 @@
 #
 #   chat-bench/issue16.sh [--rounds N] [--servers "parley node netty-socketio floor"] [--processes N]
 #                         [--no-build] [--peers DIR] [--jfr DIR] [--port P] [--loadgen-cores LIST] [--tiny]
+#                         [--parley-flags "FLAGS"]
 #
 # Every scenario gets a fresh server, pinned to core 1 (taskset), and the load generator pinned to
 # core 0; the servers alternate within each round (parley, node, netty-socketio, floor, parley, ...).
@@ -12,6 +13,8 @@
 # minutes at sizes whose numbers mean nothing. --port P moves the servers to P and P+1 (default
 # 18080). --loadgen-cores LIST pins the generator (all its processes) to those cores (default 0;
 # several processes add generator CPU only with several cores). LOADGEN_JAR=FILE uses that jar instead of chat-bench/target/loadgen.jar.
+# --parley-flags "FLAGS" passes more flags to ParleyBenchServer, such as "--delivery-receipts false"
+# (the peers send no delivery receipts, so that compares the same frames).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -27,6 +30,7 @@ JFR=
 TINY=false
 PORT_ARG=18080
 LOADGEN_CORES_ARG=0
+PARLEY_FLAGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --port) PORT_ARG=$2; shift ;;
     --loadgen-cores) LOADGEN_CORES_ARG=$2; shift ;;
     --tiny) TINY=true ;;
+    --parley-flags) read -r -a PARLEY_FLAGS <<< "$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -114,9 +119,12 @@ done
 run() {
   local name=$1 round=$2 label=$3 processes=$4
   shift 4
-  local jfr=()
-  if [ -n "$JFR" ] && [ "$name" = parley ]; then jfr=(--jfr "$JFR/parley-$label-$round.jfr"); fi
-  start_server "$name" "$LOGS/$name-$label-$round.log" "${jfr[@]}"
+  local more=()
+  if [ "$name" = parley ]; then
+    more=("${PARLEY_FLAGS[@]}")
+    if [ -n "$JFR" ]; then more+=(--jfr "$JFR/parley-$label-$round.jfr"); fi
+  fi
+  start_server "$name" "$LOGS/$name-$label-$round.log" "${more[@]}"
   local common=(--server "$name" --round "$round" --label "$label" --driver socketio --port $PORT
     --stats-port $STATS_PORT --server-pid "$SERVER_PID")
   if [ "$processes" -gt 1 ]; then
