@@ -6,6 +6,7 @@ import dev.parley.chat.monitoring.ChatMetrics;
 import dev.parley.chat.monitoring.Health;
 import dev.parley.chat.netty.internal.EventLoops;
 import dev.parley.chat.netty.internal.NettyServer;
+import dev.parley.chat.netty.internal.WarmUp;
 import dev.parley.chat.netty.internal.EngineIoServer;
 import dev.parley.chat.netty.internal.socketio.ChatBridge;
 import dev.parley.chat.netty.internal.socketio.SocketIoRuntime;
@@ -18,12 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -67,10 +70,19 @@ public final class NettyChatServer {
   /** The worker pool this server made, which it shuts down; null when it has none or was given one. */
   private final ExecutorService ownWorkers;
   private final ChatServer chat;
+  private final NettyConfig config;
+  private final SocketIoConfig socketIoConfig;
+  private final ChatEvents chatEvents;
   private volatile InetSocketAddress address;
+  /** Written under this: a stop during the warm-up ends it, and keeps the server from listening after it. */
+  private volatile boolean stopped;
+  private final AtomicBoolean started = new AtomicBoolean();
 
   private NettyChatServer(Builder b) {
     this.chat = b.chat;
+    this.config = b.config;
+    this.socketIoConfig = b.socketIoConfig;
+    this.chatEvents = b.chatEvents;
     ChatMetrics metrics = b.chat == null ? ChatMetrics.NONE : b.chat.metrics();
     if (b.chat != null && b.socketIoConfig.enabled() && (b.config.path() + "/").startsWith(b.socketIoConfig.path())) {
       throw new IllegalArgumentException("The JSON endpoint's path " + b.config.path()
@@ -131,13 +143,43 @@ public final class NettyChatServer {
 
   /**
    * Reads the {@linkplain NettyConfig#tls() TLS} files, if any, then binds the port and starts
-   * accepting connections.
+   * accepting connections. With {@link NettyConfig#warmUpConnections()}, the warm-up runs first, on a
+   * thread of its own ({@code parley-warm-up}), and the port is bound after it.
    *
    * @return a stage completed with this server once it listens, or failed if the port could not be
-   *     bound, or failed with an {@link IllegalArgumentException} if the TLS files could not be read
+   *     bound, or failed with an {@link IllegalArgumentException} if the TLS files could not be read,
+   *     or failed with an {@link IllegalStateException} if {@link #stop()} was called during the
+   *     warm-up
    * @throws IllegalStateException if called twice
    */
   public CompletionStage<NettyChatServer> start() {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    if (config.warmUpConnections() == 0 || chat == null) {
+      return listen();
+    }
+    CompletableFuture<NettyChatServer> listening = new CompletableFuture<>();
+    Threads.daemon(() -> {
+      WarmUp.run(config.warmUpConnections(), config, socketIoConfig, chatEvents, chat.config(), () -> stopped);
+      CompletionStage<NettyChatServer> bound;
+      synchronized (this) {
+        bound = stopped
+            ? CompletableFuture.failedFuture(new IllegalStateException("stopped during the warm-up"))
+            : listen();
+      }
+      bound.whenComplete((s, failure) -> {
+        if (failure != null) {
+          listening.completeExceptionally(failure);
+        } else {
+          listening.complete(s);
+        }
+      });
+    }, "parley-warm-up").start();
+    return listening;
+  }
+
+  private CompletionStage<NettyChatServer> listen() {
     return server.start().thenApply(bound -> {
       this.address = bound;
       return this;
@@ -197,6 +239,9 @@ public final class NettyChatServer {
    * @return a stage completed when everything is closed
    */
   public CompletionStage<Void> stop() {
+    synchronized (this) {
+      stopped = true;
+    }
     return server.stop().whenComplete((v, e) -> {
       if (socketIo != null) {
         socketIo.unlink();

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code --host} (default 127.0.0.1), {@code --redis-url redis://HOST:PORT} (the cluster engine on
  * that Redis instead of the in-process one: servers started with the same Redis are one chat),
  * {@code --delivery-receipts true|false} ({@code ChatConfig.deliveryReceipts}, default true: the
- * sender of each private message is sent a {@code delivered} receipt, which the peers do not send).
+ * sender of each private message is sent a {@code delivered} receipt, which the peers do not send),
+ * {@code --warm-up N} ({@code NettyConfig.warmUpConnections}, default 0: none).
  * {@code --jfr FILE} records a JDK Flight Recording with the {@code profile} settings from start to
  * exit (written at shutdown, when the server is stopped with SIGTERM or SIGINT; see
  * docs/benchmarks.md#profiling). Prints {@code READY <port>} once both ports listen.
@@ -36,16 +37,17 @@ public final class ParleyBenchServer implements AutoCloseable {
   /** Starts a server; port 0 picks free ports. */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history)
       throws IOException {
-    return start(host, port, statsPort, presence, history, 0, null, true);
+    return start(host, port, statsPort, presence, history, 0, null, true, 0);
   }
 
   /**
    * As above, with {@code ioThreads} event loops (0: the {@link NettyConfig} default), and as a node
    * of the cluster on the Redis at {@code redisUrl} ({@code null}: the in-process engine, alone),
-   * sending private messages' senders {@code delivered} receipts or not.
+   * sending private messages' senders {@code delivered} receipts or not, after {@code warmUp}
+   * connections of its own.
    */
   public static ParleyBenchServer start(String host, int port, int statsPort, boolean presence, int history,
-      int ioThreads, String redisUrl, boolean deliveryReceipts) throws IOException {
+      int ioThreads, String redisUrl, boolean deliveryReceipts, int warmUp) throws IOException {
     ChatConfig config = ChatConfig.builder()
         .announcePresence(presence)
         .deliveryReceipts(deliveryReceipts)
@@ -70,6 +72,7 @@ public final class ParleyBenchServer implements AutoCloseable {
         .maxPendingHandshakesPerAddress(19_850)
         .acceptsPerSecond(100_000)
         .acceptBurst(100_000)
+        .warmUpConnections(warmUp)
         .build();
     NettyChatServer server = NettyChatServer.create(chat, netty);
     server.start().toCompletableFuture().join();
@@ -117,14 +120,15 @@ public final class ParleyBenchServer implements AutoCloseable {
     String redisUrl = flags.string("redis-url", null);
     String jfr = flags.string("jfr", null);
     boolean deliveryReceipts = flags.bool("delivery-receipts", true);
+    int warmUp = flags.integer("warm-up", 0);
     flags.rejectUnknown();
     if (jfr != null) {
       startRecording(java.nio.file.Path.of(jfr));
     }
-    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl, deliveryReceipts);
+    ParleyBenchServer s = start(host, port, statsPort, presence, history, ioThreads, redisUrl, deliveryReceipts, warmUp);
     Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     System.out.println("parley bench server: rooms chat, presence " + presence + ", history " + history
-        + ", delivery receipts " + deliveryReceipts
+        + ", delivery receipts " + deliveryReceipts + ", warm-up " + warmUp + " connections"
         + ", rate limits raised to Integer.MAX_VALUE requests/s (the defaults would throttle the load)"
         + ", stats at http://" + host + ":" + s.statsPort() + "/stats"
         + (redisUrl == null ? ", in-process engine" : ", cluster node on " + redisUrl));

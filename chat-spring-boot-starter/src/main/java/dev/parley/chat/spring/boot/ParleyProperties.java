@@ -104,6 +104,7 @@ public record ParleyProperties(
    * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
    * @param tls HTTPS and {@code wss://} from PEM files; unset serves plain HTTP
    * @param perMessageDeflate whether WebSocket clients may negotiate per-message compression
+   * @param warmUpConnections connections of its own the server serves before it listens, to warm the JIT
    */
   public record Netty(
       String host,
@@ -127,7 +128,8 @@ public record ParleyProperties(
       Integer acceptBurst,
       Set<String> trustedProxies,
       Tls tls,
-      Boolean perMessageDeflate) {}
+      Boolean perMessageDeflate,
+      Integer warmUpConnections) {}
 
   /**
    * {@code parley.netty.tls.*}: {@link dev.parley.chat.netty.Tls#pem}; set both or neither.

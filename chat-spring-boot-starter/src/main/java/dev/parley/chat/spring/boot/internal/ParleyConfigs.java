@@ -74,6 +74,7 @@ public final class ParleyConfigs {
     set(p.acceptBurst(), b::acceptBurst);
     set(p.trustedProxies(), b::trustedProxies);
     set(p.perMessageDeflate(), b::perMessageDeflate);
+    set(p.warmUpConnections(), b::warmUpConnections);
     if (p.tls() != null) {
       ParleyProperties.Tls tls = p.tls();
       build("parley.netty.tls", () -> {
