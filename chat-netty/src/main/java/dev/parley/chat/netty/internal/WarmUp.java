@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Set;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Socket.IO, the chat bridge, the core's connect and join) on them rather than on the first clients'.
  * They go over loopback to a private copy of the server, on a free port, with a chat server of its
  * own that has no hooks, store or cluster, so the real server's chat, hooks and metrics never see
- * them. Runs on the thread that calls {@link #run}; blocks it for at most {@link #DEADLINE_MILLIS}.
+ * them. Then it waits for the JIT to finish compiling what they made hot. Runs on the thread that
+ * calls {@link #run}; blocks it for at most {@link #DEADLINE_MILLIS}.
  */
 public final class WarmUp {
   private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
@@ -49,6 +52,7 @@ public final class WarmUp {
   /** Members of each warm-up room, as in a small chat room, so that joins and messages fan out. */
   private static final int ROOM_SIZE = 10;
   private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
+  private static final long SETTLE_MILLIS = 100;
 
   /** What a warm-up did: connections that went through every step, those that did not, and its time. */
   public record Result(int completed, int failed, long millis) {}
@@ -126,10 +130,42 @@ public final class WarmUp {
       server.stop().toCompletableFuture().join();
       chat.close();
     }
+    settle(start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS));
     Result result = new Result(completed.get(), failed.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     log.info("warmed up with {} connections in {} ms ({} did not finish)", result.completed(), result.millis(),
         result.failed());
     return result;
+  }
+
+  /**
+   * Waits, until {@code deadline} at most, for the JIT to finish what the warm-up queued: the methods
+   * it made hot are compiled in the background, and would otherwise be compiled while the first
+   * clients connect. Settled is a tenth of a second in which the compilers' total time did not grow.
+   */
+  private static void settle(long deadline) {
+    CompilationMXBean jit;
+    try {
+      jit = ManagementFactory.getCompilationMXBean();
+    } catch (LinkageError e) {
+      return; // java.management left out of a custom runtime image
+    }
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long before = jit.getTotalCompilationTime();
+    while (System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(SETTLE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = jit.getTotalCompilationTime();
+      if (now == before) {
+        return;
+      }
+      before = now;
+    }
   }
 
   /**
