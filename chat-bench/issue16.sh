@@ -3,7 +3,6 @@
 #
 #   chat-bench/issue16.sh [--rounds N] [--servers "parley node netty-socketio floor"] [--processes N]
 #                         [--no-build] [--peers DIR] [--jfr DIR] [--port P] [--loadgen-cores LIST] [--tiny]
-#                         [--parley-flags "FLAGS"]
 #
 # Every scenario gets a fresh server, pinned to core 1 (taskset), and the load generator pinned to
 # core 0; the servers alternate within each round (parley, node, netty-socketio, floor, parley, ...).
@@ -13,8 +12,9 @@
 # minutes at sizes whose numbers mean nothing. --port P moves the servers to P and P+1 (default
 # 18080). --loadgen-cores LIST pins the generator (all its processes) to those cores (default 0;
 # several processes add generator CPU only with several cores). LOADGEN_JAR=FILE uses that jar instead of chat-bench/target/loadgen.jar.
-# --parley-flags "FLAGS" passes more flags to ParleyBenchServer, such as "--delivery-receipts false"
-# (the peers send no delivery receipts, so that compares the same frames).
+# The server parley-tuned (add it to --servers) is Parley with two options an application may choose:
+# no delivery receipts (the peers send none, so the private messages then carry the same frames) and
+# a warm-up of 3,000 connections before it listens; the script then prints a second table for it.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,7 +30,7 @@ JFR=
 TINY=false
 PORT_ARG=18080
 LOADGEN_CORES_ARG=0
-PARLEY_FLAGS=()
+TUNED_FLAGS=(--delivery-receipts false --warm-up 3000)
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift ;;
@@ -42,7 +42,6 @@ while [ $# -gt 0 ]; do
     --port) PORT_ARG=$2; shift ;;
     --loadgen-cores) LOADGEN_CORES_ARG=$2; shift ;;
     --tiny) TINY=true ;;
-    --parley-flags) read -r -a PARLEY_FLAGS <<< "$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -92,7 +91,7 @@ LOADGEN_JAR=${LOADGEN_JAR:-$BENCH/target/loadgen.jar}
 AVAILABLE=()
 for s in $SERVERS; do
   case "$s" in
-    parley|floor) AVAILABLE+=("$s") ;;
+    parley|parley-tuned|floor) AVAILABLE+=("$s") ;;
     node)
       if [ -f "$PEERS/node/package.json" ]; then
         if $BUILD || [ ! -d "$PEERS/node/node_modules" ]; then
@@ -119,12 +118,10 @@ done
 run() {
   local name=$1 round=$2 label=$3 processes=$4
   shift 4
-  local more=()
-  if [ "$name" = parley ]; then
-    more=("${PARLEY_FLAGS[@]}")
-    if [ -n "$JFR" ]; then more+=(--jfr "$JFR/parley-$label-$round.jfr"); fi
-  fi
-  start_server "$name" "$LOGS/$name-$label-$round.log" "${more[@]}"
+  local server=$name more=()
+  if [ "$name" = parley-tuned ]; then server=parley; more=("${TUNED_FLAGS[@]}"); fi
+  if [ -n "$JFR" ] && [ "$server" = parley ]; then more+=(--jfr "$JFR/$name-$label-$round.jfr"); fi
+  start_server "$server" "$LOGS/$name-$label-$round.log" "${more[@]}"
   local common=(--server "$name" --round "$round" --label "$label" --driver socketio --port $PORT
     --stats-port $STATS_PORT --server-pid "$SERVER_PID")
   if [ "$processes" -gt 1 ]; then
@@ -155,4 +152,10 @@ printf '{"scenario":"machine","phase":"end","time":"%s","cores":%s,"loadavg":"%s
 
 echo
 java -cp "$LOADGEN_JAR" dev.parley.chat.bench.load.Issue16Table --results "$RESULTS" | tee "$RESULTS_DIR/$STAMP-issue16.md"
+if [[ " ${AVAILABLE[*]} " == *" parley-tuned "* ]]; then
+  echo
+  echo "parley-tuned (${TUNED_FLAGS[*]}):"
+  java -cp "$LOADGEN_JAR" dev.parley.chat.bench.load.Issue16Table --results "$RESULTS" --parley parley-tuned \
+    | tee -a "$RESULTS_DIR/$STAMP-issue16.md"
+fi
 echo "results: $RESULTS"

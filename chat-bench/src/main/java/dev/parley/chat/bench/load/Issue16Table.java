@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * last column, the floor server's median for every metric: no peer, but the least any server pays
  * on the same machine for the same bytes, which says how far a target can be reached. Results
  * are told apart by their {@code label} ({@code pm}, {@code connect}, {@code fanout-1000}, {@code
- * light}). Flag: {@code --results FILE.jsonl}.
+ * light}). Flags: {@code --results FILE.jsonl}, {@code --parley NAME} (whose results are Parley's:
+ * {@code parley} by default, or a variant run beside it such as {@code parley-tuned}).
  */
 public final class Issue16Table {
   private static final List<String> PEERS = List.of("node", "netty-socketio");
@@ -44,14 +45,22 @@ public final class Issue16Table {
           o -> o.get("serverCpuNsPerDelivery").getAsDouble() / 1000, "µs", "≤ 1.2× the floor", true));
 
   private final List<JsonObject> results;
+  /** Whose results stand for Parley: {@code parley}, or a variant such as {@code parley-tuned}. */
+  private final String parleyName;
 
   Issue16Table(List<JsonObject> results) {
+    this(results, "parley");
+  }
+
+  Issue16Table(List<JsonObject> results, String parleyName) {
     this.results = results;
+    this.parleyName = parleyName;
   }
 
   public static void main(String[] args) throws IOException {
     Flags flags = Flags.parse(args);
     Path file = Path.of(flags.string("results", "results.jsonl"));
+    String parley = flags.string("parley", "parley");
     flags.rejectUnknown();
     List<JsonObject> results = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
@@ -59,7 +68,7 @@ public final class Issue16Table {
         results.add(JsonParser.parseString(line).getAsJsonObject());
       }
     }
-    System.out.print(new Issue16Table(results).table());
+    System.out.print(new Issue16Table(results, parley).table());
   }
 
   /** The median over the rounds of {@code server}'s results labelled {@code row.label}. */
@@ -86,7 +95,7 @@ public final class Issue16Table {
     StringBuilder b = new StringBuilder("| Metric | Parley | Better peer | Parley's advantage | Target | Floor |\n")
         .append("|---|---|---|---|---|---|\n");
     for (Row row : ROWS) {
-      OptionalDouble parley = median(row, "parley");
+      OptionalDouble parley = median(row, parleyName);
       OptionalDouble floor = median(row, "floor");
       String other = null;
       OptionalDouble best = OptionalDouble.empty();

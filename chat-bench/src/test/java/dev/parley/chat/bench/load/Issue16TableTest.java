@@ -48,6 +48,14 @@ class Issue16TableTest {
   }
 
   @Test
+  void aVariantOfParleyRunBesideItCanStandForParley() {
+    List<JsonObject> results = List.of(pm("parley", "1", 40_000), pm("parley-tuned", "1", 20_000), pm("node", "1", 40_000));
+
+    assertThat(row(new Issue16Table(results, "parley-tuned").table(), "Server CPU per private message"))
+        .contains("| 20.0 µs | node, 40.0 µs | 2.00× |");
+  }
+
+  @Test
   void aMetricWithoutResultsShowsDashes() {
     String table = new Issue16Table(List.of(pm("parley", "1", 20_000))).table();
 
