@@ -128,9 +128,12 @@ final class MessageChanges {
 
   /**
    * The private message a change is about: the copy its recipient's offline inbox still keeps, if it
-   * keeps one (its sender is then known, and the change is refused to anyone else, as in a room);
-   * else the server holds no record of it, and it can only be the requester's own: the change carries
-   * the requester as sender, and a recipient's client applies it only to a message of that sender.
+   * keeps one of the requester's, or of anyone's when a change hook decides (its sender is then
+   * known); else the server holds no record of it, and it can only be the requester's own: the change
+   * carries the requester as sender, and a recipient's client applies it only to a message of that
+   * sender. Another user's copy, with no hook to decide on it, is answered as one not kept (the store
+   * leaves it as it is, since the sender differs), so that a change tells nobody which ids wait in
+   * someone's inbox, from whom, or deleted.
    *
    * @throws ChatException {@code HISTORY_UNAVAILABLE} if the inbox cannot be read
    */
@@ -139,7 +142,8 @@ final class MessageChanges {
     if (config.offlineMessages() && id < Long.MAX_VALUE) {
       String next = MessageIds.format(id + 1); // before() is exclusive: the page ends at this id
       List<ChatMessage> kept = StoreReads.read(() -> store.before(HistoryStore.inbox(to), next, 1));
-      if (!kept.isEmpty() && kept.get(0).id().equals(messageId)) {
+      if (!kept.isEmpty() && kept.get(0).id().equals(messageId)
+          && (hooks.hooks.change() != null || requester.equals(kept.get(0).sender()))) {
         return kept.get(0);
       }
     }

@@ -7,6 +7,7 @@ import dev.parley.chat.ChangeAction;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatException;
 import dev.parley.chat.ChatMessage;
+import dev.parley.chat.cluster.MessageIds;
 import dev.parley.chat.ErrorCodes;
 import dev.parley.chat.Decision;
 import dev.parley.chat.MessageDecision;
@@ -318,6 +319,36 @@ class MessageChangeTest {
       TestClient bob = kit.connect().join("lobby", "bob");
       assertThat(bob.takeMessage()).as("as alice sent it").isEqualTo(pm);
       assertThat(bob.takeMessage()).as("kept without its revision").isEqualTo(tombstone.toBuilder().revision(null).build());
+    }
+  }
+
+  @Test
+  void withoutAChangeHook_anotherUsersKeptPrivateMessageIsAnsweredAsOneNotKept_andStaysAsSent() {
+    ChatConfig keeping = ChatConfig.builder().announcePresence(false).offlineMessages(true).build();
+    try (ChatTestKit kit = ChatTestKit.create(b -> b.config(keeping))) {
+      TestClient alice = kit.joined("lobby", "alice");
+      TestClient mallory = joinedAfter(kit, alice, "mallory");
+      ChatMessage pm = alice.request(new ClientRequest.SendPrivate("p", "bob", "for bob", null)) // bob is offline: kept
+          .take(ServerEvent.Ack.class).message();
+      ChatMessage gone = alice.request(new ClientRequest.SendPrivate("q", "bob", "second thoughts", null))
+          .take(ServerEvent.Ack.class).message();
+      alice.request(new ClientRequest.Delete("d", null, "bob", gone.id())).take(ServerEvent.Ack.class);
+      String neverSent = MessageIds.format(MessageIds.parse(pm.id()) + 7);
+
+      // The same answer whether the id waits in bob's inbox from alice, was deleted, or was never sent:
+      // mallory learns nothing of bob's inbox.
+      for (String id : List.of(pm.id(), gone.id(), neverSent)) {
+        ChatMessage edited = mallory.request(new ClientRequest.Edit("e", null, "bob", id, "forged", null))
+            .take(ServerEvent.Ack.class).message();
+        assertThat(edited.sender()).as("taken as mallory's own").isEqualTo("mallory");
+        assertThat(mallory.request(new ClientRequest.Delete("d", null, "bob", id))
+            .take(ServerEvent.Ack.class).message().sender()).isEqualTo("mallory");
+      }
+      alice.request(new ClientRequest.Edit("e", null, "bob", gone.id(), "back", null));
+      assertThat(alice.takeError().code()).as("her own deleted message").isEqualTo(ErrorCodes.UNKNOWN_MESSAGE);
+
+      TestClient bob = kit.connect().join("lobby", "bob");
+      assertThat(bob.takeMessage()).as("as alice sent it").isEqualTo(pm);
     }
   }
 
