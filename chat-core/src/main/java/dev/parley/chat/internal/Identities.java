@@ -27,11 +27,13 @@ final class Identities {
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   /** Username to this node's connections of that user; the lists are replaced, never mutated. */
   private final ConcurrentHashMap<String, List<Session>> users = new ConcurrentHashMap<>();
+  private final SenderHandover handover;
 
-  Identities(ClusterEngine engine, Names names, ClusterRepair repair) {
+  Identities(ClusterEngine engine, Names names, ClusterRepair repair, SenderHandover handover) {
     this.repair = repair;
     this.engine = engine;
     this.names = names;
+    this.handover = handover;
   }
 
   /** How many users have a connection on this node now. */
@@ -79,6 +81,16 @@ final class Identities {
     if (!claimed) {
       return false;
     }
+    String earlier = session.connection.continues();
+    if (earlier != null) {
+      // The conversations the earlier connection may mark read are this one's too: its client showed
+      // their messages. Taken from the earlier session if it is still open here, else as it closed.
+      Session open = sessions.get(earlier);
+      PrivateSenders senders = open != null ? open.privateSenders : handover.take(earlier);
+      if (senders != null) {
+        session.privateSenders.takeFrom(senders);
+      }
+    }
     users.compute(user, (u, list) -> {
       List<Session> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
       next.add(session);
@@ -122,6 +134,7 @@ final class Identities {
   /** Forgets a closed session: first as a route, then its claim, so the name is free only once unroutable. */
   void closed(Session session) {
     sessions.remove(session.id());
+    handover.closed(session.id(), session.privateSenders);
     String user = session.user();
     if (user == null) {
       return;

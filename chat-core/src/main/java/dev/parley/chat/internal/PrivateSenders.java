@@ -42,6 +42,36 @@ final class PrivateSenders {
     return i < 0 ? null : newest[i];
   }
 
+  /**
+   * Takes on what {@code earlier}, the senders of a connection this one continues, remembers: the
+   * least recently heard from first, so that the order of forgetting carries over too.
+   */
+  void takeFrom(PrivateSenders earlier) {
+    String[][] pairs = earlier.snapshot();
+    for (String[] pair : pairs) {
+      record(pair[0], pair[1]);
+    }
+  }
+
+  /** Whether it remembers nobody. */
+  synchronized boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Sender and newest id, the least recently heard from first. */
+  private synchronized String[][] snapshot() {
+    Integer[] order = new Integer[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Integer.compare(heard[a] - clock, heard[b] - clock));
+    String[][] pairs = new String[size][];
+    for (int i = 0; i < size; i++) {
+      pairs[i] = new String[] {senders[order[i]], newest[order[i]]};
+    }
+    return pairs;
+  }
+
   private int indexOf(String sender) {
     int hash = sender.hashCode();
     for (int i = 0; i < size; i++) {

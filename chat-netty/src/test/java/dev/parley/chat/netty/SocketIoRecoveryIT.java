@@ -92,6 +92,38 @@ class SocketIoRecoveryIT {
   }
 
   /**
+   * A private `read` needs a conversation the connection was handed; the connection that continues a
+   * dropped one takes on its conversations, so its client can mark read what it showed before.
+   */
+  @Test
+  void aRecoveredClientMarksReadThePrivateMessagesItWasHandedBeforeTheDrop() throws Exception {
+    try (RawWebSocket other = open()) {
+      RawWebSocket wire = open();
+      JsonObject first = bothInTheRoom(other, wire);
+      String offset = heard(other, wire, "hello");
+      other.sendText("422[\"new pm\",{\"target\":\"wire\",\"message\":\"psst\"}]");
+      String pm = event(skipTo(wire, f -> f.contains("psst"))).get(1).getAsJsonObject().get("id").getAsString();
+      drop(other, wire);
+
+      try (RawWebSocket back = open()) {
+        JsonObject again = connect(back,
+            "40{\"pid\":\"" + first.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"}");
+        assertThat(again.get("sid").getAsString()).as("recovered").isEqualTo(first.get("sid").getAsString());
+        back.sendText("423[\"read\",{\"from\":\"other\",\"through\":\"" + pm + "\"}]");
+        back.sendText("424[\"new message\",\"after reading\"]");
+        List<String> frames = new ArrayList<>();
+        skipTo(back, f -> {
+          frames.add(f);
+          return f.startsWith("434");
+        });
+        assertThat(frames).as("no refusal of the read").noneMatch(f -> f.startsWith("433"));
+        assertThat(skipTo(other, f -> f.contains("\"read\"") && f.contains(pm)))
+            .as("the sender's read receipt").contains("\"username\":\"wire\"");
+      }
+    }
+  }
+
+  /**
    * Its own messages are never echoed to a client, so a recovery leaves them out, even those older
    * than messages the server sent it before the drop: what was sent is not what was received, and
    * the offset tells only the latter.

@@ -1,0 +1,62 @@
+package dev.parley.chat.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@link PrivateSenders} of this node's connections that closed lately, by connection id, for a
+ * connection that continues one ({@link dev.parley.chat.spi.ClientConnection#continues()}, Socket.IO's
+ * connection state recovery): a recovered client can then still mark read the private messages it
+ * was handed before the drop. Kept for the recovery window, and at most {@link #MAX} of them, the
+ * oldest forgotten first; a connection whose earlier one closed on another node starts with none.
+ * Thread-safe.
+ */
+final class SenderHandover {
+  /** The most closed connections' senders kept at once (each is at most about a kilobyte). */
+  static final int MAX = 10_000;
+
+  private record Closed(PrivateSenders senders, long at) {}
+
+  private final Clock clock;
+  private final long keepMillis;
+  private final LinkedHashMap<String, Closed> closed = new LinkedHashMap<>(); // oldest first
+
+  SenderHandover(Clock clock, Duration keep) {
+    this.clock = clock;
+    this.keepMillis = keep.toMillis();
+  }
+
+  /** A connection closed; its senders are kept if it has any. */
+  synchronized void closed(String connectionId, PrivateSenders senders) {
+    if (senders.isEmpty()) {
+      return;
+    }
+    forgetOld();
+    closed.put(connectionId, new Closed(senders, clock.millis()));
+    if (closed.size() > MAX) {
+      Iterator<String> oldest = closed.keySet().iterator();
+      oldest.next();
+      oldest.remove();
+    }
+  }
+
+  /** The senders of the closed connection {@code connectionId}, given once, or {@code null}. */
+  synchronized PrivateSenders take(String connectionId) {
+    forgetOld();
+    Closed c = closed.remove(connectionId);
+    return c == null ? null : c.senders();
+  }
+
+  private void forgetOld() {
+    long now = clock.millis();
+    for (Iterator<Map.Entry<String, Closed>> it = closed.entrySet().iterator(); it.hasNext(); ) {
+      if (now - it.next().getValue().at() <= keepMillis) {
+        return; // the rest are younger
+      }
+      it.remove();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.parley.chat.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class SenderHandoverTest {
+  private static final class ManualClock extends Clock {
+    long millis;
+
+    @Override
+    public long millis() {
+      return millis;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  private static PrivateSenders from(String sender, String id) {
+    PrivateSenders senders = new PrivateSenders();
+    senders.record(sender, id);
+    return senders;
+  }
+
+  @Test
+  void givesAClosedConnectionsSendersOnce_withinTheRecoveryWindow() {
+    ManualClock clock = new ManualClock();
+    SenderHandover handover = new SenderHandover(clock, Duration.ofMinutes(2));
+    handover.closed("c1", from("alice", "0001"));
+    handover.closed("c2", new PrivateSenders()); // nobody to hand over
+
+    assertThat(handover.take("c2")).isNull();
+    assertThat(handover.take("c1").newest("alice")).isEqualTo("0001");
+    assertThat(handover.take("c1")).as("once").isNull();
+
+    handover.closed("c3", from("bob", "0002"));
+    clock.millis += Duration.ofMinutes(2).toMillis() + 1;
+    assertThat(handover.take("c3")).as("past the window").isNull();
+  }
+
+  @Test
+  void keepsAtMostMax_forgettingTheOldestFirst() {
+    SenderHandover handover = new SenderHandover(new ManualClock(), Duration.ofMinutes(2));
+    for (int i = 0; i <= SenderHandover.MAX; i++) {
+      handover.closed("c" + i, from("alice", "0001"));
+    }
+
+    assertThat(handover.take("c0")).isNull();
+    assertThat(handover.take("c1")).isNotNull();
+    assertThat(handover.take("c" + SenderHandover.MAX)).isNotNull();
+  }
+
+  @Test
+  void aContinuingConnectionTakesOnTheSenders_leastRecentlyHeardFromStillForgottenFirst() {
+    PrivateSenders earlier = new PrivateSenders();
+    for (int i = 0; i < PrivateSenders.MAX; i++) {
+      earlier.record("user" + i, "1" + i);
+    }
+    earlier.record("user0", "2");
+    PrivateSenders next = new PrivateSenders();
+
+    next.takeFrom(earlier);
+    next.record("newcomer", "3");
+
+    assertThat(next.newest("user0")).isEqualTo("2");
+    assertThat(next.newest("user1")).as("the least recently heard from").isNull();
+    assertThat(next.newest("user2")).isEqualTo("12");
+    assertThat(next.newest("newcomer")).isEqualTo("3");
+  }
+}
