@@ -209,7 +209,11 @@ final class PacketCodec {
   /** Encodes a packet as the Engine.IO frames to send: the text packet, then any binary attachments. */
   public static List<EngineFrame> encode(int type, String namespace, long ackId, Object data) {
     List<byte[]> binaries = new ArrayList<>();
-    JsonElement json = data == null ? null : JsonValues.toJson(data, binaries);
+    StringBuilder json = null;
+    if (data != null) {
+      json = new StringBuilder();
+      JsonValues.append(json, data, binaries);
+    }
     int wireType = type;
     if (!binaries.isEmpty()) {
       wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
@@ -226,7 +230,7 @@ final class PacketCodec {
       sb.append(ackId);
     }
     if (json != null) {
-      sb.append(JsonValues.write(json));
+      sb.append(json);
     }
     if (binaries.isEmpty()) {
       return List.of(EngineFrame.message(sb.toString()));
