@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The Engine.IO v4 server: validates requests as the reference server does, runs the long-polling
@@ -124,9 +125,12 @@ public final class EngineIoServer {
 
   /**
    * Handles an HTTP request for this server's path on the channel's event loop. A valid WebSocket
-   * upgrade is passed to {@code upgrade}, which hands it to the WebSocket handshake.
+   * upgrade is passed to {@code upgrade}, with the request's handshake, which hands it to the
+   * WebSocket handshake: the session the upgrade opens keeps that handshake rather than reading the
+   * request again.
    */
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Runnable upgrade, Runnable pollingStarted) {
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Consumer<Handshake> upgrade,
+      Runnable pollingStarted) {
     Handshake handshake = Handshakes.of(ctx.channel(), request.uri(), request.headers());
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (request.method().equals(HttpMethod.OPTIONS)) {
@@ -158,7 +162,7 @@ public final class EngineIoServer {
           // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
           // close, as the reference server does: clients see a clean close, not an HTTP error.
           session.loop().execute(() -> session.upgrade().announce());
-          upgrade.run();
+          upgrade.accept(handshake);
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
         }
@@ -181,7 +185,7 @@ public final class EngineIoServer {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_HANDSHAKE_METHOD, cors, handshake);
     } else if (transport.equals("websocket")) {
       if (isUpgrade) {
-        upgrade.run();
+        upgrade.accept(handshake);
       } else {
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
       }
