@@ -135,6 +135,8 @@ final class Handshakes {
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
     query.parameters().forEach((k, values) -> queryMap.put(common(k),
         values.size() == 1 && COMMON.contains(values.get(0)) ? seen(values.get(0)) : List.copyOf(values)));
-    return new Handshake(address, seen(query.path()).get(0), queryMap, headerMap);
+    // Immutable already, with immutable value lists and lower-case names, the maps are what
+    // Handshake keeps: it takes them as they are instead of copying each twice.
+    return new Handshake(address, seen(query.path()).get(0), Map.copyOf(queryMap), Map.copyOf(headerMap));
   }
 }
