@@ -104,6 +104,11 @@ final class Handshakes {
    * percent-escape. BodyLimit refuses such a request first, so {@link #of} never sees one.
    */
   public static boolean uriDecodes(String uri) {
+    if (uri.indexOf('%') < 0) {
+      // Nothing to unescape, nothing to throw on: most handshakes' URIs, which would otherwise have
+      // their query decoded here only to be decoded again by of.
+      return true;
+    }
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       decoder.path();
