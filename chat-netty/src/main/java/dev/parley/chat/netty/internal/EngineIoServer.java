@@ -55,6 +55,9 @@ public final class EngineIoServer {
   private final Runnable slowConsumer;
   /** The socket.io client files served under the path, or null when not served. */
   private final ClientBundle client;
+  /** What follows the session id in the open packet of a session on long-polling, and on WebSocket. */
+  private final String openPollingTail;
+  private final String openWebSocketTail;
 
   public EngineIoServer(Settings settings, EngineListener listener) {
     this(settings, listener, ChatMetrics.NONE);
@@ -77,6 +80,16 @@ public final class EngineIoServer {
     this.cors = new Cors(settings.allowedOrigins());
     this.metrics = metrics;
     this.slowConsumer = () -> metrics.slowConsumerClosed(ChatMetrics.Protocol.SOCKET_IO);
+    this.openPollingTail = openTail(settings, "[\"websocket\"]");
+    this.openWebSocketTail = openTail(settings, "[]");
+  }
+
+  /** The open packet but its session id is the same for every session: written once, not per handshake. */
+  private static String openTail(Settings settings, String upgrades) {
+    return "\",\"upgrades\":" + upgrades
+        + ",\"pingInterval\":" + settings.pingIntervalMillis()
+        + ",\"pingTimeout\":" + settings.pingTimeoutMillis()
+        + ",\"maxPayload\":" + settings.maxPayload() + "}";
   }
 
   ChatMetrics metrics() {
@@ -231,10 +244,7 @@ public final class EngineIoServer {
   }
 
   String openPacket(EngineSession session, boolean polling) {
-    return "0{\"sid\":\"" + session.id() + "\",\"upgrades\":" + (polling ? "[\"websocket\"]" : "[]")
-        + ",\"pingInterval\":" + settings.pingIntervalMillis()
-        + ",\"pingTimeout\":" + settings.pingTimeoutMillis()
-        + ",\"maxPayload\":" + settings.maxPayload() + "}";
+    return "0{\"sid\":\"" + session.id() + (polling ? openPollingTail : openWebSocketTail);
   }
 
   /**
