@@ -2,14 +2,23 @@ package dev.parley.chat.internal;
 
 import java.security.SecureRandom;
 import java.util.Random;
-import java.util.regex.Pattern;
 
 /** Validation of user and room names, and readable random usernames. */
 final class Names {
-  /** Letters and digits of any script, and {@code _ . -}. No spaces, so "@name text" parses. */
-  private static final Pattern USERNAME = Pattern.compile("[\\p{L}\\p{N}_.\\-]+");
+  /**
+   * Besides letters and digits of any script, a username's characters: no spaces, so "@name text"
+   * parses.
+   */
+  private static final String USERNAME_MARKS = "_.-";
   /** As for usernames, plus {@code # :} which room naming schemes often use. */
-  private static final Pattern ROOM = Pattern.compile("[\\p{L}\\p{N}_.:#\\-]+");
+  private static final String ROOM_MARKS = "_.:#-";
+  /**
+   * The general categories of letters (L) and numbers (N), as the regular expression {@code
+   * [\p{L}\p{N}]} matches them, one bit each.
+   */
+  private static final int LETTERS_AND_NUMBERS = 1 << Character.UPPERCASE_LETTER | 1 << Character.LOWERCASE_LETTER
+      | 1 << Character.TITLECASE_LETTER | 1 << Character.MODIFIER_LETTER | 1 << Character.OTHER_LETTER
+      | 1 << Character.DECIMAL_DIGIT_NUMBER | 1 << Character.LETTER_NUMBER | 1 << Character.OTHER_NUMBER;
 
   private static final String[] ADJECTIVES = {
     "Amber", "Bold", "Brave", "Breezy", "Bright", "Calm", "Clever", "Cosmic", "Curious", "Dapper",
@@ -34,11 +43,27 @@ final class Names {
   }
 
   boolean isValidUsername(String name) {
-    return name != null && !name.isEmpty() && name.length() <= maxUsernameLength && USERNAME.matcher(name).matches();
+    return name != null && !name.isEmpty() && name.length() <= maxUsernameLength && only(name, USERNAME_MARKS);
   }
 
   boolean isValidRoom(String name) {
-    return name != null && !name.isEmpty() && name.length() <= maxRoomNameLength && ROOM.matcher(name).matches();
+    return name != null && !name.isEmpty() && name.length() <= maxRoomNameLength && only(name, ROOM_MARKS);
+  }
+
+  /**
+   * Whether every code point of {@code name} is a letter or a number of any script, or one of {@code
+   * marks}: what a regular expression such as {@code [\p{L}\p{N}_.\-]+} matches, without the
+   * regular expression engine on every join (an unpaired surrogate is neither, as there).
+   */
+  static boolean only(String name, String marks) {
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      if ((LETTERS_AND_NUMBERS >> Character.getType(c) & 1) == 0 && marks.indexOf(c) < 0) {
+        return false;
+      }
+      i += Character.charCount(c);
+    }
+    return true;
   }
 
   String usernameRule() {

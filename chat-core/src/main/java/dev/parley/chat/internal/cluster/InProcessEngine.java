@@ -269,7 +269,10 @@ public final class InProcessEngine implements ClusterEngine {
         return current; // the earlier connection keeps its claim too: nothing passed
       }
       claimed[0] = true;
-      Map<String, Boolean> next = holders == null ? new java.util.HashMap<>() : new java.util.HashMap<>(holders);
+      if (holders == null) {
+        return Map.of(connectionId, shared); // a user's first connection, as most are
+      }
+      Map<String, Boolean> next = new java.util.HashMap<>(holders);
       next.put(connectionId, shared);
       return Map.copyOf(next);
     });

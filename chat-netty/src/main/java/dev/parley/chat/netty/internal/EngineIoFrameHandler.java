@@ -1,12 +1,12 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.Handshake;
 import dev.parley.chat.spi.CloseCodes;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -22,27 +22,28 @@ final class EngineIoFrameHandler extends SimpleChannelInboundHandler<WebSocketFr
   private static final Logger log = LoggerFactory.getLogger(EngineIoFrameHandler.class);
 
   private final EngineIoServer server;
+  /** The upgrade request's, as the engine read it: a fresh session keeps it. */
+  private final Handshake handshake;
   private EngineSession session;
   private OutboundQueue out;
 
-  public EngineIoFrameHandler(EngineIoServer server) {
+  public EngineIoFrameHandler(EngineIoServer server, Handshake handshake) {
     this.server = server;
+    this.handshake = handshake;
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (!(evt instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake)) {
+    if (!(evt instanceof WebSocketServerProtocolHandler.HandshakeComplete)) {
       super.userEventTriggered(ctx, evt);
       return;
     }
     ServerInitializer.upgraded(ctx.pipeline());
     Channel channel = ctx.channel();
     out = new OutboundQueue(channel, server.settings().maxQueuedBytes(), server.slowConsumer());
-    List<String> sid = new QueryStringDecoder(handshake.requestUri()).parameters().get("sid");
+    List<String> sid = handshake.query().get("sid");
     if (sid == null) {
-      EngineSession fresh = server.newSession(channel.eventLoop(),
-          Handshakes.of(channel, handshake.requestUri(), handshake.requestHeaders()),
-          EngineSession.State.WEBSOCKET);
+      EngineSession fresh = server.newSession(channel.eventLoop(), handshake, EngineSession.State.WEBSOCKET);
       session = fresh;
       out.text(server.openPacket(fresh, false).getBytes(StandardCharsets.UTF_8));
       fresh.transport.opened(channel, out);

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The Engine.IO v4 server: validates requests as the reference server does, runs the long-polling
@@ -54,6 +55,9 @@ public final class EngineIoServer {
   private final Runnable slowConsumer;
   /** The socket.io client files served under the path, or null when not served. */
   private final ClientBundle client;
+  /** What follows the session id in the open packet of a session on long-polling, and on WebSocket. */
+  private final String openPollingTail;
+  private final String openWebSocketTail;
 
   public EngineIoServer(Settings settings, EngineListener listener) {
     this(settings, listener, ChatMetrics.NONE);
@@ -76,6 +80,16 @@ public final class EngineIoServer {
     this.cors = new Cors(settings.allowedOrigins());
     this.metrics = metrics;
     this.slowConsumer = () -> metrics.slowConsumerClosed(ChatMetrics.Protocol.SOCKET_IO);
+    this.openPollingTail = openTail(settings, "[\"websocket\"]");
+    this.openWebSocketTail = openTail(settings, "[]");
+  }
+
+  /** The open packet but its session id is the same for every session: written once, not per handshake. */
+  private static String openTail(Settings settings, String upgrades) {
+    return "\",\"upgrades\":" + upgrades
+        + ",\"pingInterval\":" + settings.pingIntervalMillis()
+        + ",\"pingTimeout\":" + settings.pingTimeoutMillis()
+        + ",\"maxPayload\":" + settings.maxPayload() + "}";
   }
 
   ChatMetrics metrics() {
@@ -124,9 +138,12 @@ public final class EngineIoServer {
 
   /**
    * Handles an HTTP request for this server's path on the channel's event loop. A valid WebSocket
-   * upgrade is passed to {@code upgrade}, which hands it to the WebSocket handshake.
+   * upgrade is passed to {@code upgrade}, with the request's handshake, which hands it to the
+   * WebSocket handshake: the session the upgrade opens keeps that handshake rather than reading the
+   * request again.
    */
-  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Runnable upgrade, Runnable pollingStarted) {
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest request, Consumer<Handshake> upgrade,
+      Runnable pollingStarted) {
     Handshake handshake = Handshakes.of(ctx.channel(), request.uri(), request.headers());
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (request.method().equals(HttpMethod.OPTIONS)) {
@@ -158,7 +175,7 @@ public final class EngineIoServer {
           // A session that cannot upgrade (already on WebSocket) gets the upgrade and an immediate
           // close, as the reference server does: clients see a clean close, not an HTTP error.
           session.loop().execute(() -> session.upgrade().announce());
-          upgrade.run();
+          upgrade.accept(handshake);
         } else {
           EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
         }
@@ -181,7 +198,7 @@ public final class EngineIoServer {
       EngineHttp.error(ctx, EngineHttp.Error.BAD_HANDSHAKE_METHOD, cors, handshake);
     } else if (transport.equals("websocket")) {
       if (isUpgrade) {
-        upgrade.run();
+        upgrade.accept(handshake);
       } else {
         EngineHttp.error(ctx, EngineHttp.Error.BAD_REQUEST, cors, handshake);
       }
@@ -227,10 +244,7 @@ public final class EngineIoServer {
   }
 
   String openPacket(EngineSession session, boolean polling) {
-    return "0{\"sid\":\"" + session.id() + "\",\"upgrades\":" + (polling ? "[\"websocket\"]" : "[]")
-        + ",\"pingInterval\":" + settings.pingIntervalMillis()
-        + ",\"pingTimeout\":" + settings.pingTimeoutMillis()
-        + ",\"maxPayload\":" + settings.maxPayload() + "}";
+    return "0{\"sid\":\"" + session.id() + (polling ? openPollingTail : openWebSocketTail);
   }
 
   /**

@@ -104,6 +104,11 @@ final class Handshakes {
    * percent-escape. BodyLimit refuses such a request first, so {@link #of} never sees one.
    */
   public static boolean uriDecodes(String uri) {
+    if (uri.indexOf('%') < 0) {
+      // Nothing to unescape, nothing to throw on: most handshakes' URIs, which would otherwise have
+      // their query decoded here only to be decoded again by of.
+      return true;
+    }
     try {
       QueryStringDecoder decoder = new QueryStringDecoder(uri);
       decoder.path();
@@ -135,6 +140,8 @@ final class Handshakes {
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
     query.parameters().forEach((k, values) -> queryMap.put(common(k),
         values.size() == 1 && COMMON.contains(values.get(0)) ? seen(values.get(0)) : List.copyOf(values)));
-    return new Handshake(address, seen(query.path()).get(0), queryMap, headerMap);
+    // Immutable already, with immutable value lists and lower-case names, the maps are what
+    // Handshake keeps: it takes them as they are instead of copying each twice.
+    return new Handshake(address, seen(query.path()).get(0), Map.copyOf(queryMap), Map.copyOf(headerMap));
   }
 }

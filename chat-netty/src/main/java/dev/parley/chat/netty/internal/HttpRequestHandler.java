@@ -101,7 +101,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       }
       if (engine.matches(path)) {
         engine.handle(ctx, request,
-            () -> initializer.upgradeToEngineIo(ctx, request, engine),
+            handshake -> initializer.upgradeToEngineIo(ctx, request, engine, handshake),
             () -> initializer.longPolling(ctx.pipeline(), engine));
         return;
       }

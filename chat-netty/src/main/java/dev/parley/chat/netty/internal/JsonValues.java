@@ -261,4 +261,123 @@ public final class JsonValues {
   public static String write(JsonElement json) {
     return GSON.toJson(json);
   }
+
+  /**
+   * Appends what {@code write(toJson(value, binaries))} would give, character for character, with the
+   * same placeholders added to {@code binaries} in the same order, without building the tree: every
+   * Socket.IO packet the server sends is encoded here, the connect reply and the join's
+   * acknowledgement first of all, and on a fresh server the tree's classes (and Gson's writer of
+   * them) are code the JIT compiles for the first connections. Strings, whole numbers, booleans,
+   * nulls, and maps with string keys, lists and arrays of them are written here; any other value
+   * (a double, a {@link JsonElement}, a record) goes through the tree, so its text is Gson's own.
+   */
+  public static void append(StringBuilder out, Object value, List<byte[]> binaries) {
+    if (value == null) {
+      out.append("null");
+    } else if (value instanceof String s) {
+      string(out, s);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      out.append(((Number) value).longValue()); // as Gson: their toString, always a valid JSON number
+    } else if (value instanceof Boolean b) {
+      out.append(b.booleanValue());
+    } else if (value instanceof Map<?, ?> map && stringKeys(map)) {
+      out.append('{');
+      boolean first = true;
+      for (Entry<?, ?> e : map.entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        string(out, (String) e.getKey());
+        out.append(':');
+        append(out, e.getValue(), binaries);
+      }
+      out.append('}');
+    } else if (value instanceof Collection<?> c) {
+      out.append('[');
+      boolean first = true;
+      for (Object v : c) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        append(out, v, binaries);
+      }
+      out.append(']');
+    } else if (value instanceof Object[] array) {
+      out.append('[');
+      for (int i = 0; i < array.length; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        append(out, array[i], binaries);
+      }
+      out.append(']');
+    } else if (value instanceof byte[] bytes && binaries != null) {
+      out.append("{\"_placeholder\":true,\"num\":").append(binaries.size()).append('}');
+      binaries.add(bytes);
+    } else {
+      out.append(write(toJson(value, binaries)));
+    }
+  }
+
+  /**
+   * Whether every key is a string: keys of other types become {@code String.valueOf(key)}, and two
+   * keys with one text would be one member of the tree, so such a map goes through the tree.
+   */
+  private static boolean stringKeys(Map<?, ?> map) {
+    for (Object key : map.keySet()) {
+      if (!(key instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Gson's escapes for its HTML-safe writer, the one {@link #GSON} writes with: null where none. */
+  private static final String[] ESCAPES = new String[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      String hex = Integer.toHexString(c);
+      ESCAPES[c] = "\\u" + "0000".substring(hex.length()) + hex;
+    }
+    ESCAPES['"'] = "\\\"";
+    ESCAPES['\\'] = "\\\\";
+    ESCAPES['\t'] = "\\t";
+    ESCAPES['\b'] = "\\b";
+    ESCAPES['\n'] = "\\n";
+    ESCAPES['\r'] = "\\r";
+    ESCAPES['\f'] = "\\f";
+    ESCAPES['<'] = "\\u003c";
+    ESCAPES['>'] = "\\u003e";
+    ESCAPES['&'] = "\\u0026";
+    ESCAPES['='] = "\\u003d";
+    ESCAPES['\''] = "\\u0027";
+  }
+
+  /** A string literal as Gson writes it. */
+  private static void string(StringBuilder out, String s) {
+    out.append('"');
+    int last = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String escape;
+      if (c < 128) {
+        escape = ESCAPES[c];
+        if (escape == null) {
+          continue;
+        }
+      } else if (c == '\u2028') {
+        escape = "\\u2028";
+      } else if (c == '\u2029') {
+        escape = "\\u2029";
+      } else {
+        continue;
+      }
+      out.append(s, last, i).append(escape);
+      last = i + 1;
+    }
+    out.append(s, last, s.length()).append('"');
+  }
 }

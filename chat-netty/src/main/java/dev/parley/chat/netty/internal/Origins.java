@@ -13,6 +13,16 @@ import java.util.Set;
 public final class Origins {
   private Origins() {}
 
+  /** The last answer of {@link #sameOrigin}, a pure function of its two strings. */
+  private record SameOrigin(String origin, String host, boolean same) {}
+
+  /**
+   * A site's browsers all send one origin and one host, and parsing the origin as a URI was most
+   * of what checking it cost: the last answer is kept and given again to the next handshake that
+   * asks the same. Read and written by any thread; a race only computes the answer again.
+   */
+  private static volatile SameOrigin lastSameOrigin;
+
   /**
    * @param origin the request's {@code Origin} header, or {@code null} (not a browser)
    * @param host the request's {@code Host} header, or {@code null}
@@ -25,6 +35,16 @@ public final class Origins {
     if (!allowed.isEmpty() || host == null) {
       return false;
     }
+    SameOrigin last = lastSameOrigin;
+    if (last != null && last.origin.equals(origin) && last.host.equals(host)) {
+      return last.same;
+    }
+    boolean same = sameOrigin(origin, host);
+    lastSameOrigin = new SameOrigin(origin, host, same);
+    return same;
+  }
+
+  private static boolean sameOrigin(String origin, String host) {
     try {
       URI uri = new URI(origin);
       if (uri.getHost() == null) {

@@ -6,6 +6,8 @@ import java.util.Base64;
 /** Unguessable ids: Engine.IO session ids, Socket.IO socket ids and private session ids. Thread-safe. */
 public final class RandomIds {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Thread-safe, so one for all ids rather than one made for each. */
+  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private RandomIds() {}
 
@@ -13,6 +15,6 @@ public final class RandomIds {
   public static String next() {
     byte[] bytes = new byte[15];
     RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return ENCODER.encodeToString(bytes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat.netty.internal;
 
+import dev.parley.chat.Handshake;
 import dev.parley.chat.netty.NettyConfig;
 import dev.parley.chat.netty.Tls;
 import io.netty.channel.Channel;
@@ -155,10 +156,13 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     upgrade(ctx, request, protocolConfig, endpoint.get(), config.maxFrameBytes());
   }
 
-  /** Adds the WebSocket handlers for Engine.IO, then hands the upgrade request on to them. */
-  void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request, EngineIoServer engine) {
+  /**
+   * Adds the WebSocket handlers for Engine.IO, then hands the upgrade request on to them; {@code
+   * handshake} is the request's, as the engine read it.
+   */
+  void upgradeToEngineIo(ChannelHandlerContext ctx, FullHttpRequest request, EngineIoServer engine, Handshake handshake) {
     WebSocketServerProtocolConfig protocol = engineProtocolConfigs.get(engine);
-    upgrade(ctx, request, protocol, new EngineIoFrameHandler(engine),
+    upgrade(ctx, request, protocol, new EngineIoFrameHandler(engine, handshake),
         protocol.decoderConfig().maxFramePayloadLength());
   }
 

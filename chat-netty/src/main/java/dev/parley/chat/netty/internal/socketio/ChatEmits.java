@@ -6,6 +6,8 @@ import dev.parley.chat.netty.internal.EngineFrame;
 import dev.parley.chat.socketio.ChatEvents;
 import dev.parley.chat.spi.ServerEvent;
 import dev.parley.chat.spi.SharedEvent;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +185,7 @@ final class ChatEmits {
 
   /** The acknowledgement of a moderator's list: {@code {room, restrictions: [{kind, username, until, reason}]}}. */
   static Map<String, Object> restrictions(ServerEvent.Restrictions r) {
-    List<Map<String, Object>> kept = new java.util.ArrayList<>();
+    List<Map<String, Object>> kept = new ArrayList<>();
     for (dev.parley.chat.history.Restriction restriction : r.restrictions()) {
       Map<String, Object> one = new LinkedHashMap<>();
       one.put("kind", dev.parley.chat.netty.internal.Moderations.kind(restriction.kind()));
@@ -203,7 +205,7 @@ final class ChatEmits {
     payload.put("room", j.room());
     payload.put("username", j.user());
     payload.put("members", j.members());
-    payload.put("history", j.history().stream().map(this::payload).toList());
+    payload.put("history", payloads(j.history()));
     if (j.lastRead() != null) {
       payload.put("lastRead", j.lastRead());
     }
@@ -214,7 +216,20 @@ final class ChatEmits {
   Map<String, Object> history(ServerEvent.History h) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("room", h.room());
-    payload.put("messages", h.messages().stream().map(this::payload).toList());
+    payload.put("messages", payloads(h.messages()));
     return payload;
+  }
+
+  /**
+   * Messages as {@code new message} carries them. A loop, not a stream: every join's
+   * acknowledgement has a history, most often empty, and a stream pipeline was code the JIT compiled
+   * for the first connections.
+   */
+  private List<Map<String, Object>> payloads(List<ChatMessage> messages) {
+    List<Map<String, Object>> payloads = new ArrayList<>(messages.size());
+    for (ChatMessage m : messages) {
+      payloads.add(payload(m));
+    }
+    return Collections.unmodifiableList(payloads);
   }
 }

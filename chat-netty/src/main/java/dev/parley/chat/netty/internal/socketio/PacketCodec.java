@@ -208,29 +208,25 @@ final class PacketCodec {
 
   /** Encodes a packet as the Engine.IO frames to send: the text packet, then any binary attachments. */
   public static List<EngineFrame> encode(int type, String namespace, long ackId, Object data) {
-    List<byte[]> binaries = new ArrayList<>();
-    JsonElement json = data == null ? null : JsonValues.toJson(data, binaries);
-    int wireType = type;
-    if (!binaries.isEmpty()) {
-      wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append(wireType);
-    if (!binaries.isEmpty()) {
-      sb.append(binaries.size()).append('-');
-    }
+    // One builder, sized for the common small packet (a connect reply, an acknowledgement), written
+    // in order; only a binary packet goes back to put its type and attachment count in front.
+    StringBuilder sb = new StringBuilder(128);
+    sb.append(type);
     if (!"/".equals(namespace)) {
       sb.append(namespace).append(',');
     }
     if (ackId >= 0) {
       sb.append(ackId);
     }
-    if (json != null) {
-      sb.append(JsonValues.write(json));
+    List<byte[]> binaries = new ArrayList<>();
+    if (data != null) {
+      JsonValues.append(sb, data, binaries);
     }
     if (binaries.isEmpty()) {
       return List.of(EngineFrame.message(sb.toString()));
     }
+    int wireType = type == Packet.EVENT ? Packet.BINARY_EVENT : type == Packet.ACK ? Packet.BINARY_ACK : type;
+    sb.replace(0, 1, String.valueOf(wireType) + binaries.size() + '-'); // types are one digit
     List<EngineFrame> frames = new ArrayList<>(1 + binaries.size());
     frames.add(EngineFrame.message(sb.toString()));
     binaries.forEach(b -> frames.add(EngineFrame.binary(b)));

@@ -206,7 +206,18 @@ public final class SocketIoRuntime implements SocketIo, EngineListener {
 
     /** On the loop. */
     void connecting(String namespace, boolean underway) {
-      java.util.Set<String> now = new java.util.HashSet<>(connecting);
+      java.util.Set<String> before = connecting;
+      // A client connects to one namespace at a time, nearly always: every connection's CONNECT
+      // starts from none and ends at none again, without a set copied for each step.
+      if (underway && before.isEmpty()) {
+        connecting = java.util.Set.of(namespace);
+        return;
+      }
+      if (!underway && before.size() == 1 && before.contains(namespace)) {
+        connecting = java.util.Set.of();
+        return;
+      }
+      java.util.Set<String> now = new java.util.HashSet<>(before);
       if (underway ? now.add(namespace) : now.remove(namespace)) {
         connecting = java.util.Set.copyOf(now);
       }
