@@ -164,9 +164,13 @@ public final class NettyChatServer {
       WarmUp.run(config.warmUpConnections(), config, socketIoConfig, chatEvents, chat.config(), () -> stopped);
       CompletionStage<NettyChatServer> bound;
       synchronized (this) {
-        bound = stopped
-            ? CompletableFuture.failedFuture(new IllegalStateException("stopped during the warm-up"))
-            : listen();
+        try {
+          bound = stopped
+              ? CompletableFuture.failedFuture(new IllegalStateException("stopped during the warm-up"))
+              : listen();
+        } catch (RuntimeException e) {
+          bound = CompletableFuture.failedFuture(e); // the caller waits on the stage, not on this thread
+        }
       }
       bound.whenComplete((s, failure) -> {
         if (failure != null) {
