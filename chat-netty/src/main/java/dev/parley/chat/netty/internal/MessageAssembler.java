@@ -8,6 +8,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -26,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * arrived (64 bytes at least) and never more than the limit.
  *
  * <p>Unfragmented messages and control frames pass through untouched, control frames also in the
- * middle of a message. A message that grows past the limit is dropped with its remaining fragments,
+ * middle of a message, except pings: each is answered here with a pong of the same payload, unless a
+ * close frame has been sent (nothing may follow it), and goes no further. Netty's protocol handler
+ * did that until the upgrade was done; it then leaves the pipeline, since it would otherwise cost
+ * every connection a handler and its context for the rest of its life ({@link ServerInitializer#upgraded}). A message that grows past the limit is dropped with its remaining fragments,
  * and a {@link TooLongFrameException} goes down the pipeline, where the endpoint closes with 1009.
  * A message whose last fragment has not arrived within the deadline is dropped the same way, with an
  * {@link Incomplete} (the endpoint closes with 1008): otherwise a client that answers pings could
@@ -63,7 +68,13 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof ContinuationWebSocketFrame fragment) {
+    if (msg instanceof PingWebSocketFrame ping) {
+      if (Closing.sent(ctx.channel())) {
+        ping.release();
+      } else {
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+      }
+    } else if (msg instanceof ContinuationWebSocketFrame fragment) {
       continuation(ctx, fragment);
     } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
       WebSocketFrame frame = (WebSocketFrame) msg;

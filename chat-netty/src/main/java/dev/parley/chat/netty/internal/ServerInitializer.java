@@ -14,12 +14,14 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,10 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_BODY_LIMIT = "http-body-limit";
   private static final String HTTP_HANDLER = "http-handler";
   private static final String HALF_CLOSE = "half-close";
+  private static final String WS_PROTOCOL = "ws-protocol";
+  /** Where Netty's protocol handler keeps the handshaker, which only its close handling reads. */
+  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   private final NettyConfig config;
   private final StaticFiles staticFiles;
@@ -173,7 +179,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     if (config.perMessageDeflate()) {
       PerMessageDeflate.install(p, maxMessageBytes, "ws-aggregator");
     }
-    p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
+    p.addLast(WS_PROTOCOL, new WebSocketServerProtocolHandler(protocol));
     p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes, config.pingTimeout()));
     p.addLast("endpoint", end);
     ctx.fireChannelRead(request.retain());
@@ -195,15 +201,31 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
    * 101 has answered the upgrade, no request is left to answer, so {@link HalfClose} would close at
    * once on the end of input: the channel stops allowing half closure, which makes Netty do the same
    * without a handler.
+   *
+   * <p>Netty's protocol handler goes too, with the handshaker it keeps in the channel's attributes:
+   * with the configuration above, all it does after the handshake is answer pings (which
+   * {@link MessageAssembler} does instead), pass pongs and close frames on (the endpoint handles
+   * both), close the channel after an exception reached the endpoint (every endpoint closes on its
+   * own), and refuse writes after a close frame (Parley's {@link OutboundQueue} stops before its
+   * close frame, and the assembler sends no pong after one).
    */
   public static void upgraded(ChannelPipeline pipeline) {
+    Channel channel = pipeline.channel();
     if (pipeline.get(HALF_CLOSE) != null) {
-      pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+      channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
-    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER, HALF_CLOSE}) {
+    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER, HALF_CLOSE, WS_PROTOCOL}) {
       if (pipeline.get(name) != null) {
         pipeline.remove(name);
       }
     }
+    if (channel.hasAttr(HANDSHAKER)) {
+      removeAttribute(channel);
+    }
+  }
+
+  @SuppressWarnings("deprecation") // the one way to drop an attribute's entry, not only its value
+  private static void removeAttribute(Channel channel) {
+    channel.attr(HANDSHAKER).remove();
   }
 }

@@ -10,8 +10,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -98,9 +100,9 @@ class MessageAssemblerTest {
   void controlFramesAndWholeMessagesPassThrough() {
     EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
-    PingWebSocketFrame ping = new PingWebSocketFrame();
-    ch.writeInbound(ping);
-    assertThat((Object) ch.readInbound()).as("a ping in the middle of a message").isSameAs(ping);
+    PongWebSocketFrame pong = new PongWebSocketFrame();
+    ch.writeInbound(pong);
+    assertThat((Object) ch.readInbound()).as("a pong in the middle of a message").isSameAs(pong);
     ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
     TextWebSocketFrame ab = ch.readInbound();
     assertThat(ab.text()).isEqualTo("ab");
@@ -109,7 +111,43 @@ class MessageAssemblerTest {
     ch.writeInbound(whole);
     assertThat((Object) ch.readInbound()).isSameAs(whole);
     whole.release();
-    ping.release();
+    pong.release();
+    ch.finishAndReleaseAll();
+  }
+
+  /** Netty's protocol handler, which answered pings, leaves the pipeline at the upgrade. */
+  @Test
+  void aPingIsAnsweredWithAPongOfItsPayload_alsoInTheMiddleOfAMessage_andGoesNoFurther() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
+    ByteBuf payload = Unpooled.copiedBuffer("are you there", StandardCharsets.UTF_8);
+    ch.writeInbound(new PingWebSocketFrame(payload));
+    assertThat((Object) ch.readInbound()).as("the ping is not passed on").isNull();
+    PongWebSocketFrame pong = ch.readOutbound();
+    assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("are you there");
+    pong.release();
+    assertThat(payload.refCnt()).as("the ping's payload is released with the pong").isZero();
+
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
+    TextWebSocketFrame ab = ch.readInbound();
+    assertThat(ab.text()).as("the message around the ping").isEqualTo("ab");
+    ab.release();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void noPongFollowsOurCloseFrame() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    Closing.send(ch, 1001, "going away", false);
+    CloseWebSocketFrame close = ch.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1001);
+    close.release();
+
+    ByteBuf payload = Unpooled.copiedBuffer("late", StandardCharsets.UTF_8);
+    ch.writeInbound(new PingWebSocketFrame(payload));
+    assertThat((Object) ch.readOutbound()).as("nothing after the close frame").isNull();
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(payload.refCnt()).isZero();
     ch.finishAndReleaseAll();
   }
 
