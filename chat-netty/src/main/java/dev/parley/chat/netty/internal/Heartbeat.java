@@ -5,9 +5,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's pings: one every ping interval, and a close ("ping timeout") if the pong has not
- * come within the ping timeout. On the session's loop only.
+ * come within the ping timeout. On the session's loop only. It is its own ping task, rather than a
+ * lambda, since every idle session holds the task for its whole life.
  */
-final class Heartbeat {
+final class Heartbeat implements Runnable {
   private final EngineSession session;
   private ScheduledFuture<?> pingTimer;
   private ScheduledFuture<?> pongTimer;
@@ -17,18 +18,22 @@ final class Heartbeat {
   }
 
   void start() {
-    EngineIoServer.Settings settings = session.server.settings();
-    long interval = settings.pingIntervalMillis();
-    // The deadline counts from when the ping was due, so a late timer does not stretch it.
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval + settings.pingTimeoutMillis());
-    pingTimer = session.loop().schedule(() -> {
-      if (!session.isOpen()) {
-        return;
-      }
-      session.transport.enqueue(EngineFrame.PING);
-      pongTimer = session.loop().schedule(() -> session.closing.close(CloseReason.PING_TIMEOUT, false),
-          Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }, interval, TimeUnit.MILLISECONDS);
+    pingTimer = session.loop().schedule(this, session.server.settings().pingIntervalMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The ping is due. */
+  @Override
+  public void run() {
+    if (!session.isOpen()) {
+      return;
+    }
+    session.transport.enqueue(EngineFrame.PING);
+    // The deadline counts from when the ping was due, so a late timer does not stretch it; the
+    // timer's delay is negative by how late it ran.
+    long late = -pingTimer.getDelay(TimeUnit.NANOSECONDS);
+    long timeout = TimeUnit.MILLISECONDS.toNanos(session.server.settings().pingTimeoutMillis());
+    pongTimer = session.loop().schedule(() -> session.closing.close(CloseReason.PING_TIMEOUT, false),
+        Math.max(0, timeout - Math.max(0, late)), TimeUnit.NANOSECONDS);
   }
 
   /** A pong: the next ping is due an interval from now. A pong nobody asked for changes nothing. */
