@@ -117,7 +117,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             // client negotiated it (PerMessageDeflate).
             .allowExtensions(config.perMessageDeflate())
             .allowMaskMismatch(false)
-            .withUTF8Validator(true)
+            // MessageAssembler checks text instead: Netty's validator would be one more handler,
+            // with its context, in every connection's pipeline.
+            .withUTF8Validator(false)
             .closeOnProtocolViolation(true)
             .build())
         .build();

@@ -12,6 +12,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -148,6 +149,75 @@ class MessageAssemblerTest {
     assertThat((Object) ch.readOutbound()).as("nothing after the close frame").isNull();
     assertThat((Object) ch.readInbound()).isNull();
     assertThat(payload.refCnt()).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  private static ByteBuf bytes(int... values) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = (byte) values[i];
+    }
+    return Unpooled.wrappedBuffer(b);
+  }
+
+  private static void assertClosedWith1007(EmbeddedChannel ch) {
+    assertThatThrownBy(ch::checkException).isInstanceOf(CorruptedWebSocketFrameException.class)
+        .hasMessage("bytes are not UTF-8");
+    CloseWebSocketFrame close = ch.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    close.release();
+  }
+
+  /** Netty's UTF-8 validator, a handler of its own, is not in the pipeline: the assembler checks text. */
+  @Test
+  void aTextFrameThatIsNotUtf8ClosesWith1007() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ByteBuf surrogate = bytes('a', 0xED, 0xA0, 0x80);
+    ch.pipeline().fireChannelRead(new TextWebSocketFrame(true, 0, surrogate));
+    assertClosedWith1007(ch);
+    assertThat(surrogate.refCnt()).isZero();
+    assertThat((Object) ch.readInbound()).isNull();
+
+    EmbeddedChannel binary = channel(new MessageAssembler(LIMIT, DEADLINE));
+    binary.writeInbound(new BinaryWebSocketFrame(true, 0, bytes(0xED, 0xA0, 0x80)));
+    BinaryWebSocketFrame passed = binary.readInbound();
+    assertThat(passed).as("binary frames are not text").isNotNull();
+    passed.release();
+    binary.finishAndReleaseAll();
+    ch.finishAndReleaseAll();
+  }
+
+  /** As Netty's validator, before the rest of the message: 0xF4 0x90 can begin no character. */
+  @Test
+  void aFragmentedTextMessageFailsAsSoonAsItsBytesCanNoLongerBeUtf8() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(
+        "κόσμε".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xF4})));
+    ch.checkException();
+    assertThat((Object) ch.readOutbound()).as("0xF4 may yet begin a character").isNull();
+    ch.pipeline().fireChannelRead(new ContinuationWebSocketFrame(false, 0, bytes(0x90)));
+    assertClosedWith1007(ch);
+    assertThat(alloc.metric().usedHeapMemory()).as("the partial message is released").isZero();
+    assertThat(ch.isOpen()).as("dropped once the close frame is written").isFalse();
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aCharacterSplitBetweenFragmentsIsText_butNotOneLeftUnfinished() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, bytes('a', 0xF0, 0x9F)));
+    ch.writeInbound(new ContinuationWebSocketFrame(false, 0, bytes(0x98)));
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, bytes(0x80, 'b')));
+    TextWebSocketFrame message = ch.readInbound();
+    assertThat(message.text()).isEqualTo("a\uD83D\uDE00b");
+    message.release();
+
+    ch.writeInbound(new TextWebSocketFrame(false, 0, bytes('a')));
+    ch.pipeline().fireChannelRead(new ContinuationWebSocketFrame(true, 0, bytes(0xCE)));
+    assertClosedWith1007(ch);
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(alloc.metric().usedHeapMemory()).isZero();
     ch.finishAndReleaseAll();
   }
 
