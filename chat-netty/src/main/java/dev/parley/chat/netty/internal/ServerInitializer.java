@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -39,6 +40,8 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_HANDLER = "http-handler";
   private static final String HALF_CLOSE = "half-close";
   private static final String WS_PROTOCOL = "ws-protocol";
+  /** The name Netty's handshaker gives the frame encoder it adds. */
+  private static final String WS_ENCODER = "wsencoder";
   /** Where Netty's protocol handler keeps the handshaker, which only its close handling reads. */
   private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
@@ -210,6 +213,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
    * both), close the channel after an exception reached the endpoint (every endpoint closes on its
    * own), and refuse writes after a close frame (Parley's {@link OutboundQueue} stops before its
    * close frame, and the assembler sends no pong after one).
+   *
+   * <p>The frame encoder the handshaker made for the connection gives way to one that every
+   * connection shares: a server's encoder keeps no state (it masks nothing).
    */
   public static void upgraded(ChannelPipeline pipeline) {
     Channel channel = pipeline.channel();
@@ -223,6 +229,20 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     }
     if (channel.hasAttr(HANDSHAKER)) {
       removeAttribute(channel);
+    }
+    ChannelHandler encoder = pipeline.get(WS_ENCODER);
+    if (encoder instanceof WebSocket13FrameEncoder && encoder != SharedEncoder.INSTANCE) {
+      pipeline.replace(WS_ENCODER, WS_ENCODER, SharedEncoder.INSTANCE);
+    }
+  }
+
+  /** Netty's server frame encoder, one for every connection. */
+  @ChannelHandler.Sharable
+  static final class SharedEncoder extends WebSocket13FrameEncoder {
+    static final SharedEncoder INSTANCE = new SharedEncoder();
+
+    private SharedEncoder() {
+      super(false); // servers do not mask
     }
   }
 
