@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -258,6 +259,43 @@ class EngineIoIT {
       }
       ws.sendText("1");
       assertThat(ws.readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
+    }
+  }
+
+  /**
+   * The sessions of a loop wait for their pings in one queue with one timer: a session that
+   * closed while waiting, and one that answers late, leave the others' pings on time.
+   */
+  @Test
+  void sessionsWaitingForPingsInOneQueueAreEachPingedOnTime() throws Exception {
+    List<RawWebSocket> sockets = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        RawWebSocket ws = RawWebSocket.connect(fastPings.port(), "/socket.io/?EIO=4&transport=websocket", null, 0);
+        sockets.add(ws);
+        assertThat(ws.read().text()).startsWith("0{");
+      }
+      sockets.get(1).sendText("1"); // closes while its ping waits
+      assertThat(sockets.get(1).readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
+      List<RawWebSocket> open = List.of(sockets.get(0), sockets.get(2), sockets.get(3));
+      for (int round = 0; round < 3; round++) {
+        for (RawWebSocket ws : open) {
+          assertThat(ws.read().text()).as("round %d", round).isEqualTo("2");
+          // The first stops answering in the last round: its own deadline closes it, no other.
+          if (round < 2 || ws != open.get(0)) {
+            ws.sendText("3");
+          }
+        }
+      }
+      assertThat(open.get(0).readUntilClose().opcode()).isEqualTo(RawWebSocket.CLOSE);
+      for (RawWebSocket ws : open.subList(1, 3)) {
+        assertThat(ws.read().text()).as("after the other's timeout").isEqualTo("2");
+        ws.sendText("3");
+      }
+    } finally {
+      for (RawWebSocket ws : sockets) {
+        ws.close();
+      }
     }
   }
 

@@ -92,7 +92,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
       session.receive(new ClientRequest.Invalid(
           null, ErrorCodes.BINARY_NOT_SUPPORTED, "This endpoint takes JSON text frames only"));
     }
-    // Pong frames only count as a sign of life; Netty answers pings.
+    // Pong frames only count as a sign of life; MessageAssembler answers pings.
   }
 
   @Override

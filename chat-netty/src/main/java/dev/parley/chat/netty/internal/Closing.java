@@ -57,6 +57,12 @@ final class Closing {
     closeByDeadline(channel);
   }
 
+  /** Whether a close frame has been sent on {@code channel} (ours or the echo of the peer's); on its event loop. */
+  static boolean sent(Channel channel) {
+    // hasAttr first: attr() would add the attribute to a channel that never closes.
+    return channel.hasAttr(CLOSE_SENT) && channel.attr(CLOSE_SENT).get() != null;
+  }
+
   /** Whatever the peer does, the connection is gone after the close timeout. */
   private static void closeByDeadline(Channel channel) {
     var deadline = channel.eventLoop().schedule(() -> {

@@ -51,6 +51,8 @@ public final class EngineIoServer {
   private final EngineListener listener;
   private final Cors cors;
   private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  /** By event loop, its sessions that wait for their next ping. */
+  private final ConcurrentHashMap<EventLoop, Heartbeat.Pings> pings = new ConcurrentHashMap<>();
   private final ChatMetrics metrics;
   private final Runnable slowConsumer;
   /** The socket.io client files served under the path, or null when not served. */
@@ -99,6 +101,12 @@ public final class EngineIoServer {
   /** Runs when a session is dropped for reading too slowly. */
   Runnable slowConsumer() {
     return slowConsumer;
+  }
+
+  /** The sessions of {@code loop} that wait for their next ping; used on that loop only. */
+  Heartbeat.Pings pings(EventLoop loop) {
+    Heartbeat.Pings p = pings.get(loop);
+    return p != null ? p : pings.computeIfAbsent(loop, Heartbeat.Pings::new);
   }
 
   public Settings settings() {

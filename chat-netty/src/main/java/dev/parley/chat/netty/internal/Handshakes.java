@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * handshake for its whole life, so it keeps no more than a hook can use: the WebSocket upgrade's
  * own headers are left out, and the names and values that most connections share (header names,
  * a site's host and origin, a browser's user agent, the path) are one string each rather than a copy
- * per connection.
+ * per connection. A query or header map made only of such shared values (a Socket.IO client's
+ * {@code EIO=4&transport=websocket}, say) is itself shared by every handshake equal to it.
  */
 final class Handshakes {
   private Handshakes() {}
@@ -37,7 +38,9 @@ final class Handshakes {
       "pragma", "referer", "authorization", "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto",
       "x-real-ip", "content-type", "content-length", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest",
       "EIO", "4", "transport", "websocket", "polling", "sid", "t",
-      "no-cache", "gzip, deflate, br", "gzip, deflate", "*/*");
+      "no-cache", "gzip, deflate, br", "gzip, deflate", "*/*",
+      // The content-length the HTTP aggregator gives a WebSocket upgrade, which has no body.
+      "0");
 
   /**
    * Header values that many clients send alike (a site's host and origin, a browser's user agent
@@ -61,6 +64,37 @@ final class Handshakes {
 
   static {
     COMMON.forEach(s -> SEEN.put(s, List.of(s)));
+  }
+
+  /**
+   * Query and header maps whose every value is a kept one (so none of them is a secret), each kept
+   * once; bounded as {@link #SEEN} is.
+   */
+  private static final ConcurrentHashMap<Map<String, List<String>>, Map<String, List<String>>> SEEN_MAPS =
+      new ConcurrentHashMap<>();
+  private static final int MAX_SEEN_MAPS = 1024;
+
+  /**
+   * The map as an immutable one: the one kept before if equal; kept now if each of its values is a
+   * kept list.
+   */
+  private static Map<String, List<String>> seenMap(Map<String, List<String>> map) {
+    Map<String, List<String>> copy = Map.copyOf(map);
+    Map<String, List<String>> seen = SEEN_MAPS.get(copy);
+    if (seen != null) {
+      return seen;
+    }
+    // The values of the map given, not of the copy: that would keep its values view for good.
+    for (List<String> values : map.values()) {
+      if (values.isEmpty() || SEEN.get(values.get(0)) != values) {
+        return copy;
+      }
+    }
+    if (SEEN_MAPS.size() >= MAX_SEEN_MAPS) {
+      SEEN_MAPS.clear();
+    }
+    seen = SEEN_MAPS.putIfAbsent(copy, copy);
+    return seen != null ? seen : copy;
   }
 
   /** {@code value} as a one-element list: the one kept before, if any; else a new one, now kept. */
@@ -140,8 +174,8 @@ final class Handshakes {
     Map<String, List<String>> queryMap = new LinkedHashMap<>();
     query.parameters().forEach((k, values) -> queryMap.put(common(k),
         values.size() == 1 && COMMON.contains(values.get(0)) ? seen(values.get(0)) : List.copyOf(values)));
-    // Immutable already, with immutable value lists and lower-case names, the maps are what
-    // Handshake keeps: it takes them as they are instead of copying each twice.
-    return new Handshake(address, seen(query.path()).get(0), Map.copyOf(queryMap), Map.copyOf(headerMap));
+    // Immutable, with immutable value lists and lower-case names, the maps are what Handshake keeps:
+    // it takes them as they are, and equal ones of common values are one map for every handshake.
+    return new Handshake(address, seen(query.path()).get(0), seenMap(queryMap), seenMap(headerMap));
   }
 }

@@ -1,6 +1,7 @@
 package dev.parley.chat.netty.internal;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -8,9 +9,16 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +34,24 @@ import org.slf4j.LoggerFactory;
  * arrived (64 bytes at least) and never more than the limit.
  *
  * <p>Unfragmented messages and control frames pass through untouched, control frames also in the
- * middle of a message. A message that grows past the limit is dropped with its remaining fragments,
- * and a {@link TooLongFrameException} goes down the pipeline, where the endpoint closes with 1009.
+ * middle of a message, except pings: each is answered here with a pong of the same payload, unless a
+ * close frame has been sent (nothing may follow it), and goes no further. Netty's protocol handler
+ * did that until the upgrade was done; it then leaves the pipeline, since it would otherwise cost
+ * every connection a handler and its context for the rest of its life ({@link
+ * ServerInitializer#upgraded}). A message that grows past the limit is dropped with its remaining
+ * fragments, and a {@link TooLongFrameException} goes down the pipeline, where the endpoint closes
+ * with 1009.
  * A message whose last fragment has not arrived within the deadline is dropped the same way, with an
  * {@link Incomplete} (the endpoint closes with 1008): otherwise a client that answers pings could
- * hold a partial message for as long as it stays connected. One instance per connection, used on its
- * event loop only.
+ * hold a partial message for as long as it stays connected.
+ *
+ * <p>It also checks that text is UTF-8, which Netty's {@code Utf8FrameValidator} did as a handler
+ * of its own, kept by every connection: a whole text frame with Netty's own check
+ * ({@link ByteBufUtil#isText}), a fragmented text message with the JDK's decoder as each fragment
+ * arrives, so that it fails as soon as a sequence can no longer become valid. Text that is not
+ * UTF-8 is answered with close 1007 and the connection dropped once it is written, as Netty's
+ * validator did, and a {@link CorruptedWebSocketFrameException} goes down the pipeline. One instance
+ * per connection, used on its event loop only.
  */
 final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(MessageAssembler.class);
@@ -39,9 +59,14 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private final long deadlineMillis;
   /** Ends the message being assembled if it is not complete by the deadline; null between messages. */
   private ScheduledFuture<?> deadline;
-  /** The message being assembled; null between messages. */
+  /**
+   * The message being assembled; null between messages. For a text message, its reader index
+   * marks how far its bytes were found to be UTF-8 (a character split between fragments waits for
+   * its rest); it is set back to 0 when the message is complete.
+   */
   private ByteBuf assembling;
-  private boolean text;
+  /** Checks the text message being assembled; null for a binary one, and between messages. */
+  private CharsetDecoder utf8;
   /** The rest of a message that was too long is being dropped. */
   private boolean discarding;
 
@@ -63,7 +88,13 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof ContinuationWebSocketFrame fragment) {
+    if (msg instanceof PingWebSocketFrame ping) {
+      if (Closing.sent(ctx.channel())) {
+        ping.release();
+      } else {
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+      }
+    } else if (msg instanceof ContinuationWebSocketFrame fragment) {
       continuation(ctx, fragment);
     } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
       WebSocketFrame frame = (WebSocketFrame) msg;
@@ -75,9 +106,14 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
         ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(
             WebSocketCloseStatus.PROTOCOL_ERROR, "data frame inside a fragmented message"));
       } else if (frame.isFinalFragment()) {
-        ctx.fireChannelRead(frame);
+        if (frame instanceof TextWebSocketFrame && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+          frame.release();
+          notUtf8(ctx);
+        } else {
+          ctx.fireChannelRead(frame);
+        }
       } else {
-        text = frame instanceof TextWebSocketFrame;
+        utf8 = frame instanceof TextWebSocketFrame ? StandardCharsets.UTF_8.newDecoder() : null;
         ByteBuf first = frame.content();
         assembling = ctx.alloc().buffer(Math.min(Math.max(64, first.readableBytes()), maxMessageBytes), maxMessageBytes);
         ByteBuf started = assembling;
@@ -112,7 +148,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   private void append(ChannelHandlerContext ctx, WebSocketFrame fragment) {
     ByteBuf content = fragment.content();
     boolean last = fragment.isFinalFragment();
-    if (content.readableBytes() > maxMessageBytes - assembling.readableBytes()) {
+    if (content.readableBytes() > maxMessageBytes - assembling.writerIndex()) {
       fragment.release();
       reset();
       discarding = !last;
@@ -121,12 +157,48 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
     }
     assembling.writeBytes(content);
     fragment.release();
+    if (utf8 != null && !utf8SoFar(last)) {
+      reset();
+      discarding = !last;
+      notUtf8(ctx);
+      return;
+    }
     if (last) {
-      ByteBuf message = assembling;
+      ByteBuf message = assembling.readerIndex(0);
+      boolean text = utf8 != null;
       assembling = null;
+      utf8 = null;
       cancelDeadline();
       ctx.fireChannelRead(text ? new TextWebSocketFrame(true, 0, message) : new BinaryWebSocketFrame(true, 0, message));
     }
+  }
+
+  /**
+   * Whether the text assembled so far is UTF-8, checking the bytes after the reader index; with
+   * {@code last}, no character may be left unfinished.
+   */
+  private boolean utf8SoFar(boolean last) {
+    int from = assembling.readerIndex();
+    ByteBuffer in = assembling.nioBuffer(from, assembling.writerIndex() - from);
+    // Surrogate pairs take two chars; the chars themselves are not wanted.
+    CharBuffer out = CharBuffer.allocate(Math.max(2, Math.min(in.remaining(), 1024)));
+    CoderResult result;
+    do {
+      out.clear();
+      result = utf8.decode(in, out, last);
+    } while (result.isOverflow());
+    if (result.isError()) {
+      return false;
+    }
+    assembling.readerIndex(from + in.position());
+    return true;
+  }
+
+  /** Closes with 1007 as Netty's validator did, and tells the endpoint. */
+  private static void notUtf8(ChannelHandlerContext ctx) {
+    Closing.send(ctx.channel(), WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(), "bytes are not UTF-8", true);
+    ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(
+        WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8"));
   }
 
   private void reset() {
@@ -134,6 +206,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
       assembling.release();
       assembling = null;
     }
+    utf8 = null;
     cancelDeadline();
   }
 
@@ -148,7 +221,7 @@ final class MessageAssembler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (assembling != null && log.isDebugEnabled()) {
       log.debug("{} closed in the middle of a fragmented message ({} bytes received)",
-          ctx.channel().remoteAddress(), assembling.readableBytes());
+          ctx.channel().remoteAddress(), assembling.writerIndex());
     }
     reset();
     super.channelInactive(ctx);

@@ -23,8 +23,8 @@ import io.netty.util.ReferenceCountUtil;
  * once one frame's inflated bytes would pass the endpoint's message limit, so a small compressed
  * frame cannot make the server allocate more than that; a fragmented message is bounded as a whole
  * by {@link MessageAssembler} after it. The guard turns that failure into the endpoint's own
- * "message too big" (close 1009), since the protocol handler would otherwise close the connection
- * with no close frame.
+ * "message too big" (close 1009), since the failure would otherwise close the connection with no
+ * close frame.
  */
 final class PerMessageDeflate {
   /** socket.io's {@code perMessageDeflate.threshold}: smaller outgoing messages are not worth it. */
@@ -59,7 +59,7 @@ final class PerMessageDeflate {
   }
 
   /**
-   * Between the inflating decoder and the protocol handler: a frame that still has a reserved bit
+   * Between the inflating decoder and the UTF-8 validator: a frame that still has a reserved bit
    * set was not inflated (the client set RSV1 without negotiating compression, or set RSV2/RSV3) and
    * closes the connection with 1002; a frame that inflated past the limit is reported to the
    * endpoint, which closes with 1009. Frames after either are dropped. One per connection, on its

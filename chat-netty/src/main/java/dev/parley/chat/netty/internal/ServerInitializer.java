@@ -14,13 +14,16 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
   private static final String HTTP_BODY_LIMIT = "http-body-limit";
   private static final String HTTP_HANDLER = "http-handler";
   private static final String HALF_CLOSE = "half-close";
+  private static final String WS_PROTOCOL = "ws-protocol";
+  /** The name Netty's handshaker gives the frame encoder it adds. */
+  private static final String WS_ENCODER = "wsencoder";
+  /** Where Netty's protocol handler keeps the handshaker, which only its close handling reads. */
+  private static final AttributeKey<WebSocketServerHandshaker> HANDSHAKER =
+      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
   private final NettyConfig config;
   private final StaticFiles staticFiles;
@@ -112,7 +121,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             // client negotiated it (PerMessageDeflate).
             .allowExtensions(config.perMessageDeflate())
             .allowMaskMismatch(false)
-            .withUTF8Validator(true)
+            // MessageAssembler checks text instead: Netty's validator would be one more handler,
+            // with its context, in every connection's pipeline.
+            .withUTF8Validator(false)
             .closeOnProtocolViolation(true)
             .build())
         .build();
@@ -177,7 +188,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     if (config.perMessageDeflate()) {
       PerMessageDeflate.install(p, maxMessageBytes, "ws-aggregator");
     }
-    p.addLast("ws-protocol", new WebSocketServerProtocolHandler(protocol));
+    p.addLast(WS_PROTOCOL, new WebSocketServerProtocolHandler(protocol));
     p.addLast("ws-aggregator", new MessageAssembler(maxMessageBytes, config.pingTimeout()));
     p.addLast("endpoint", end);
     ctx.fireChannelRead(request.retain());
@@ -199,15 +210,48 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
    * 101 has answered the upgrade, no request is left to answer, so {@link HalfClose} would close at
    * once on the end of input: the channel stops allowing half closure, which makes Netty do the same
    * without a handler.
+   *
+   * <p>Netty's protocol handler goes too, with the handshaker it keeps in the channel's attributes:
+   * with the configuration above, all it does after the handshake is answer pings (which
+   * {@link MessageAssembler} does instead), pass pongs and close frames on (the endpoint handles
+   * both), close the channel after an exception reached the endpoint (every endpoint closes on its
+   * own), and refuse writes after a close frame (Parley's {@link OutboundQueue} stops before its
+   * close frame, and the assembler sends no pong after one).
+   *
+   * <p>The frame encoder the handshaker made for the connection gives way to one that every
+   * connection shares: a server's encoder keeps no state (it masks nothing).
    */
   public static void upgraded(ChannelPipeline pipeline) {
+    Channel channel = pipeline.channel();
     if (pipeline.get(HALF_CLOSE) != null) {
-      pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+      channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     }
-    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER, HALF_CLOSE}) {
+    for (String name : new String[] {HTTP_TIMEOUT, HTTP_BODY_LIMIT, HTTP_HANDLER, HALF_CLOSE, WS_PROTOCOL}) {
       if (pipeline.get(name) != null) {
         pipeline.remove(name);
       }
     }
+    if (channel.hasAttr(HANDSHAKER)) {
+      removeAttribute(channel);
+    }
+    ChannelHandler encoder = pipeline.get(WS_ENCODER);
+    if (encoder instanceof WebSocket13FrameEncoder && encoder != SharedEncoder.INSTANCE) {
+      pipeline.replace(WS_ENCODER, WS_ENCODER, SharedEncoder.INSTANCE);
+    }
+  }
+
+  /** Netty's server frame encoder, one for every connection. */
+  @ChannelHandler.Sharable
+  static final class SharedEncoder extends WebSocket13FrameEncoder {
+    static final SharedEncoder INSTANCE = new SharedEncoder();
+
+    private SharedEncoder() {
+      super(false); // servers do not mask
+    }
+  }
+
+  @SuppressWarnings("deprecation") // the one way to drop an attribute's entry, not only its value
+  private static void removeAttribute(Channel channel) {
+    channel.attr(HANDSHAKER).remove();
   }
 }

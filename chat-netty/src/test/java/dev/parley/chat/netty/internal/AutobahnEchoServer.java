@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.Set;
 
 /**
@@ -28,6 +29,15 @@ public final class AutobahnEchoServer {
   }
 
   private static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
+    /** As every endpoint does, so that the suite runs the pipeline connections have after the upgrade. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+        ServerInitializer.upgraded(ctx.pipeline());
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
       if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {

@@ -10,8 +10,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -98,9 +101,9 @@ class MessageAssemblerTest {
   void controlFramesAndWholeMessagesPassThrough() {
     EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
     ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
-    PingWebSocketFrame ping = new PingWebSocketFrame();
-    ch.writeInbound(ping);
-    assertThat((Object) ch.readInbound()).as("a ping in the middle of a message").isSameAs(ping);
+    PongWebSocketFrame pong = new PongWebSocketFrame();
+    ch.writeInbound(pong);
+    assertThat((Object) ch.readInbound()).as("a pong in the middle of a message").isSameAs(pong);
     ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
     TextWebSocketFrame ab = ch.readInbound();
     assertThat(ab.text()).isEqualTo("ab");
@@ -109,7 +112,112 @@ class MessageAssemblerTest {
     ch.writeInbound(whole);
     assertThat((Object) ch.readInbound()).isSameAs(whole);
     whole.release();
-    ping.release();
+    pong.release();
+    ch.finishAndReleaseAll();
+  }
+
+  /** Netty's protocol handler, which answered pings, leaves the pipeline at the upgrade. */
+  @Test
+  void aPingIsAnsweredWithAPongOfItsPayload_alsoInTheMiddleOfAMessage_andGoesNoFurther() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.copiedBuffer("a", StandardCharsets.UTF_8)));
+    ByteBuf payload = Unpooled.copiedBuffer("are you there", StandardCharsets.UTF_8);
+    ch.writeInbound(new PingWebSocketFrame(payload));
+    assertThat((Object) ch.readInbound()).as("the ping is not passed on").isNull();
+    PongWebSocketFrame pong = ch.readOutbound();
+    assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("are you there");
+    pong.release();
+    assertThat(payload.refCnt()).as("the ping's payload is released with the pong").isZero();
+
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, Unpooled.copiedBuffer("b", StandardCharsets.UTF_8)));
+    TextWebSocketFrame ab = ch.readInbound();
+    assertThat(ab.text()).as("the message around the ping").isEqualTo("ab");
+    ab.release();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void noPongFollowsOurCloseFrame() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    Closing.send(ch, 1001, "going away", false);
+    CloseWebSocketFrame close = ch.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1001);
+    close.release();
+
+    ByteBuf payload = Unpooled.copiedBuffer("late", StandardCharsets.UTF_8);
+    ch.writeInbound(new PingWebSocketFrame(payload));
+    assertThat((Object) ch.readOutbound()).as("nothing after the close frame").isNull();
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(payload.refCnt()).isZero();
+    ch.finishAndReleaseAll();
+  }
+
+  private static ByteBuf bytes(int... values) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = (byte) values[i];
+    }
+    return Unpooled.wrappedBuffer(b);
+  }
+
+  private static void assertClosedWith1007(EmbeddedChannel ch) {
+    assertThatThrownBy(ch::checkException).isInstanceOf(CorruptedWebSocketFrameException.class)
+        .hasMessage("bytes are not UTF-8");
+    CloseWebSocketFrame close = ch.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    close.release();
+  }
+
+  /** Netty's UTF-8 validator, a handler of its own, is not in the pipeline: the assembler checks text. */
+  @Test
+  void aTextFrameThatIsNotUtf8ClosesWith1007() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ByteBuf surrogate = bytes('a', 0xED, 0xA0, 0x80);
+    ch.pipeline().fireChannelRead(new TextWebSocketFrame(true, 0, surrogate));
+    assertClosedWith1007(ch);
+    assertThat(surrogate.refCnt()).isZero();
+    assertThat((Object) ch.readInbound()).isNull();
+
+    EmbeddedChannel binary = channel(new MessageAssembler(LIMIT, DEADLINE));
+    binary.writeInbound(new BinaryWebSocketFrame(true, 0, bytes(0xED, 0xA0, 0x80)));
+    BinaryWebSocketFrame passed = binary.readInbound();
+    assertThat(passed).as("binary frames are not text").isNotNull();
+    passed.release();
+    binary.finishAndReleaseAll();
+    ch.finishAndReleaseAll();
+  }
+
+  /** As Netty's validator, before the rest of the message: 0xF4 0x90 can begin no character. */
+  @Test
+  void aFragmentedTextMessageFailsAsSoonAsItsBytesCanNoLongerBeUtf8() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(
+        "κόσμε".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xF4})));
+    ch.checkException();
+    assertThat((Object) ch.readOutbound()).as("0xF4 may yet begin a character").isNull();
+    ch.pipeline().fireChannelRead(new ContinuationWebSocketFrame(false, 0, bytes(0x90)));
+    assertClosedWith1007(ch);
+    assertThat(alloc.metric().usedHeapMemory()).as("the partial message is released").isZero();
+    assertThat(ch.isOpen()).as("dropped once the close frame is written").isFalse();
+    assertThat((Object) ch.readInbound()).isNull();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void aCharacterSplitBetweenFragmentsIsText_butNotOneLeftUnfinished() {
+    EmbeddedChannel ch = channel(new MessageAssembler(LIMIT, DEADLINE));
+    ch.writeInbound(new TextWebSocketFrame(false, 0, bytes('a', 0xF0, 0x9F)));
+    ch.writeInbound(new ContinuationWebSocketFrame(false, 0, bytes(0x98)));
+    ch.writeInbound(new ContinuationWebSocketFrame(true, 0, bytes(0x80, 'b')));
+    TextWebSocketFrame message = ch.readInbound();
+    assertThat(message.text()).isEqualTo("a\uD83D\uDE00b");
+    message.release();
+
+    ch.writeInbound(new TextWebSocketFrame(false, 0, bytes('a')));
+    ch.pipeline().fireChannelRead(new ContinuationWebSocketFrame(true, 0, bytes(0xCE)));
+    assertClosedWith1007(ch);
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(alloc.metric().usedHeapMemory()).isZero();
     ch.finishAndReleaseAll();
   }
 

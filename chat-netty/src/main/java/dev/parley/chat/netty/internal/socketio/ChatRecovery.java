@@ -172,7 +172,7 @@ final class ChatRecovery {
 
   /** The socket exists and has a private id: its state is kept from now on. */
   void keep(SocketImpl socket, ChatSocket st) {
-    st.writer = new SessionWriter(sessions, socket.pid(), window, () -> snapshot(socket, st), socket.loop());
+    st.writer = new SessionWriter(sessions, socket.pid(), window, st, socket.loop());
     live.put(socket.pid(), st);
     st.writer.changed();
   }
@@ -192,10 +192,6 @@ final class ChatRecovery {
       writer.stop();
       sessions.takeSession(socket.pid()); // a deliberate disconnect: nothing to recover
     }
-  }
-
-  private static SessionState snapshot(SocketImpl socket, ChatSocket st) {
-    return new SessionState(socket.id(), socket.pid(), st.user, st.connectionId, st.floors.copy(), st.lastRoom, st.ownIdArray());
   }
 
   /** Called once the chat server accepted the new connection of a recovering client. */

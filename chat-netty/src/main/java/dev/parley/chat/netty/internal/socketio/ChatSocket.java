@@ -10,13 +10,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * One chat socket's state, from the Socket.IO CONNECT (before the socket exists) to its disconnect:
  * its chat session, its requests waiting for answers, the events held until the socket exists, and
  * what connection state recovery keeps of it. Thread-safe: fields are volatile or guarded by this.
  */
-final class ChatSocket {
+final class ChatSocket implements Supplier<SessionState> {
   volatile ClientSession session;
   /** The chat server closed the connection before {@link #session} was known. */
   volatile boolean closeRequested;
@@ -96,6 +97,17 @@ final class ChatSocket {
   /** For the kept state: the ids, oldest first. */
   synchronized long[] ownIdArray() {
     return ownIds == null ? new long[0] : ownIds.ids();
+  }
+
+  /**
+   * The state connection state recovery keeps, as it is now: what its {@link SessionWriter} writes,
+   * once the socket is published. The writer's source is this object itself rather than a lambda,
+   * which every live socket would hold.
+   */
+  @Override
+  public SessionState get() {
+    SocketImpl socket = early.socket();
+    return new SessionState(socket.id(), socket.pid(), user, connectionId, floors.copy(), lastRoom, ownIdArray());
   }
 
   /** The state changed: it is written again; the stage completes once that write landed. */
