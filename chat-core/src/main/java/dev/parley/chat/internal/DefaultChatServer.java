@@ -124,7 +124,7 @@ public final class DefaultChatServer implements ChatServer {
     this.registry = new RoomRegistry(engine, this.store, config, drafts);
     Stripes presenceLocks = new Stripes(256);
     this.repair = new ClusterRepair(engine, registry, presenceLocks);
-    Identities identities = new Identities(engine, names, repair, new SenderHandover(clock, config.recoveryWindow()));
+    Identities identities = new Identities(engine, names, repair, new SenderHandover(clock::millis, config.recoveryWindow()));
     RoomMembership membership = new RoomMembership(
         this, engine, registry, new Recovery(engine, config, clock), config, this.hooks, presenceLocks, repair);
     this.links = new TransportLinks(engine);

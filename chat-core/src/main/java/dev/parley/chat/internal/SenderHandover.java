@@ -1,10 +1,10 @@
 package dev.parley.chat.internal;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link PrivateSenders} of this node's connections that closed lately, by connection id, for a
@@ -20,12 +20,13 @@ final class SenderHandover {
 
   private record Closed(PrivateSenders senders, long at) {}
 
-  private final Clock clock;
+  private final LongSupplier millis;
   private final long keepMillis;
   private final LinkedHashMap<String, Closed> closed = new LinkedHashMap<>(); // oldest first
 
-  SenderHandover(Clock clock, Duration keep) {
-    this.clock = clock;
+  /** @param millis the server's clock, as {@link java.time.Clock#millis()} */
+  SenderHandover(LongSupplier millis, Duration keep) {
+    this.millis = millis;
     this.keepMillis = keep.toMillis();
   }
 
@@ -35,7 +36,7 @@ final class SenderHandover {
       return;
     }
     forgetOld();
-    closed.put(connectionId, new Closed(senders, clock.millis()));
+    closed.put(connectionId, new Closed(senders, millis.getAsLong()));
     if (closed.size() > MAX) {
       Iterator<String> oldest = closed.keySet().iterator();
       oldest.next();
@@ -51,7 +52,7 @@ final class SenderHandover {
   }
 
   private void forgetOld() {
-    long now = clock.millis();
+    long now = millis.getAsLong();
     for (Iterator<Map.Entry<String, Closed>> it = closed.entrySet().iterator(); it.hasNext(); ) {
       if (now - it.next().getValue().at() <= keepMillis) {
         return; // the rest are younger

@@ -2,37 +2,11 @@ package dev.parley.chat.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class SenderHandoverTest {
-  private static final class ManualClock extends Clock {
-    long millis;
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   private static PrivateSenders from(String sender, String id) {
     PrivateSenders senders = new PrivateSenders();
     senders.record(sender, id);
@@ -41,8 +15,8 @@ class SenderHandoverTest {
 
   @Test
   void givesAClosedConnectionsSendersOnce_withinTheRecoveryWindow() {
-    ManualClock clock = new ManualClock();
-    SenderHandover handover = new SenderHandover(clock, Duration.ofMinutes(2));
+    AtomicLong clock = new AtomicLong();
+    SenderHandover handover = new SenderHandover(clock::get, Duration.ofMinutes(2));
     handover.closed("c1", from("alice", "0001"));
     handover.closed("c2", new PrivateSenders()); // nobody to hand over
 
@@ -51,13 +25,13 @@ class SenderHandoverTest {
     assertThat(handover.take("c1")).as("once").isNull();
 
     handover.closed("c3", from("bob", "0002"));
-    clock.millis += Duration.ofMinutes(2).toMillis() + 1;
+    clock.addAndGet(Duration.ofMinutes(2).toMillis() + 1);
     assertThat(handover.take("c3")).as("past the window").isNull();
   }
 
   @Test
   void keepsAtMostMax_forgettingTheOldestFirst() {
-    SenderHandover handover = new SenderHandover(new ManualClock(), Duration.ofMinutes(2));
+    SenderHandover handover = new SenderHandover(() -> 0, Duration.ofMinutes(2));
     for (int i = 0; i <= SenderHandover.MAX; i++) {
       handover.closed("c" + i, from("alice", "0001"));
     }
