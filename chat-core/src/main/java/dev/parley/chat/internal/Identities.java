@@ -84,9 +84,11 @@ final class Identities {
     String earlier = session.connection.continues();
     if (earlier != null) {
       // The conversations the earlier connection may mark read are this one's too: its client showed
-      // their messages. Taken from the earlier session if it is still open here, else as it closed.
+      // their messages. Taken from the earlier session if it is still open here, else as it closed;
+      // only by a connection of the same user.
       Session open = sessions.get(earlier);
-      PrivateSenders senders = open != null ? open.privateSenders : handover.take(earlier);
+      PrivateSenders senders = open == null ? handover.take(earlier, user)
+          : user.equals(open.user()) ? open.privateSenders : null;
       if (senders != null) {
         session.privateSenders.takeFrom(senders);
       }
@@ -134,7 +136,7 @@ final class Identities {
   /** Forgets a closed session: first as a route, then its claim, so the name is free only once unroutable. */
   void closed(Session session) {
     sessions.remove(session.id());
-    handover.closed(session.id(), session.privateSenders);
+    handover.closed(session.id(), session.user(), session.privateSenders);
     String user = session.user();
     if (user == null) {
       return;

@@ -18,7 +18,7 @@ final class SenderHandover {
   /** The most closed connections' senders kept at once (each is at most about a kilobyte). */
   static final int MAX = 10_000;
 
-  private record Closed(PrivateSenders senders, long at) {}
+  private record Closed(String user, PrivateSenders senders, long at) {}
 
   private final LongSupplier millis;
   private final long keepMillis;
@@ -30,13 +30,13 @@ final class SenderHandover {
     this.keepMillis = keep.toMillis();
   }
 
-  /** A connection closed; its senders are kept if it has any. */
-  synchronized void closed(String connectionId, PrivateSenders senders) {
-    if (senders.isEmpty()) {
+  /** A connection of {@code user} closed; its senders are kept if it has any. */
+  synchronized void closed(String connectionId, String user, PrivateSenders senders) {
+    if (user == null || senders.isEmpty()) {
       return;
     }
     forgetOld();
-    closed.put(connectionId, new Closed(senders, millis.getAsLong()));
+    closed.put(connectionId, new Closed(user, senders, millis.getAsLong()));
     if (closed.size() > MAX) {
       Iterator<String> oldest = closed.keySet().iterator();
       oldest.next();
@@ -44,11 +44,20 @@ final class SenderHandover {
     }
   }
 
-  /** The senders of the closed connection {@code connectionId}, given once, or {@code null}. */
-  synchronized PrivateSenders take(String connectionId) {
+  /**
+   * The senders of the closed connection {@code connectionId}, given once, to a connection of the
+   * same user only; else {@code null}. A connection that continues another may end up with another
+   * name (its recovery failed, or the connect hook named it afresh): it must learn nothing of the
+   * earlier user's conversations.
+   */
+  synchronized PrivateSenders take(String connectionId, String user) {
     forgetOld();
-    Closed c = closed.remove(connectionId);
-    return c == null ? null : c.senders();
+    Closed c = closed.get(connectionId);
+    if (c == null || !c.user().equals(user)) {
+      return null;
+    }
+    closed.remove(connectionId);
+    return c.senders();
   }
 
   private void forgetOld() {

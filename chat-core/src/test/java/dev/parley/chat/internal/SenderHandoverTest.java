@@ -17,28 +17,29 @@ class SenderHandoverTest {
   void givesAClosedConnectionsSendersOnce_withinTheRecoveryWindow() {
     AtomicLong clock = new AtomicLong();
     SenderHandover handover = new SenderHandover(clock::get, Duration.ofMinutes(2));
-    handover.closed("c1", from("alice", "0001"));
-    handover.closed("c2", new PrivateSenders()); // nobody to hand over
+    handover.closed("c1", "wire", from("alice", "0001"));
+    handover.closed("c2", "wire", new PrivateSenders()); // nobody to hand over
 
-    assertThat(handover.take("c2")).isNull();
-    assertThat(handover.take("c1").newest("alice")).isEqualTo("0001");
-    assertThat(handover.take("c1")).as("once").isNull();
+    assertThat(handover.take("c2", "wire")).isNull();
+    assertThat(handover.take("c1", "mallory")).as("to the same user only").isNull();
+    assertThat(handover.take("c1", "wire").newest("alice")).isEqualTo("0001");
+    assertThat(handover.take("c1", "wire")).as("once").isNull();
 
-    handover.closed("c3", from("bob", "0002"));
+    handover.closed("c3", "wire", from("bob", "0002"));
     clock.addAndGet(Duration.ofMinutes(2).toMillis() + 1);
-    assertThat(handover.take("c3")).as("past the window").isNull();
+    assertThat(handover.take("c3", "wire")).as("past the window").isNull();
   }
 
   @Test
   void keepsAtMostMax_forgettingTheOldestFirst() {
     SenderHandover handover = new SenderHandover(() -> 0, Duration.ofMinutes(2));
     for (int i = 0; i <= SenderHandover.MAX; i++) {
-      handover.closed("c" + i, from("alice", "0001"));
+      handover.closed("c" + i, "wire", from("alice", "0001"));
     }
 
-    assertThat(handover.take("c0")).isNull();
-    assertThat(handover.take("c1")).isNotNull();
-    assertThat(handover.take("c" + SenderHandover.MAX)).isNotNull();
+    assertThat(handover.take("c0", "wire")).isNull();
+    assertThat(handover.take("c1", "wire")).isNotNull();
+    assertThat(handover.take("c" + SenderHandover.MAX, "wire")).isNotNull();
   }
 
   @Test
