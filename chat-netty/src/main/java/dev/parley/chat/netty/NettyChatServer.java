@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves chat over the network with Netty, on one port: Parley's JSON protocol over WebSocket at
@@ -58,6 +60,7 @@ import java.util.function.Consumer;
  * <p>Threading: every method is safe from any thread.
  */
 public final class NettyChatServer {
+  private static final Logger log = LoggerFactory.getLogger(NettyChatServer.class);
   private final NettyServer server;
   private final EngineIoServer engineIo;
   private final SocketIoRuntime socketIo;
@@ -77,6 +80,8 @@ public final class NettyChatServer {
   /** Written under this: a stop during the warm-up ends it, and keeps the server from listening after it. */
   private volatile boolean stopped;
   private final AtomicBoolean started = new AtomicBoolean();
+  /** Completed when the warm-up, if any, is over and has let go of its port and threads. */
+  private final CompletableFuture<Void> warmedUp = new CompletableFuture<>();
 
   private NettyChatServer(Builder b) {
     this.chat = b.chat;
@@ -157,11 +162,19 @@ public final class NettyChatServer {
       throw new IllegalStateException("already started");
     }
     if (config.warmUpConnections() == 0 || chat == null) {
+      warmedUp.complete(null);
       return listen();
     }
     CompletableFuture<NettyChatServer> listening = new CompletableFuture<>();
     Threads.daemon(() -> {
-      WarmUp.run(config.warmUpConnections(), config, socketIoConfig, chatEvents, chat.config(), () -> stopped);
+      try {
+        WarmUp.run(config.warmUpConnections(), config, socketIoConfig, chatEvents, chat.config(), () -> stopped);
+      } catch (Throwable e) {
+        // The warm-up is an optimisation: whatever ends it, the server still starts.
+        log.error("warm-up failed; starting without it", e);
+      } finally {
+        warmedUp.complete(null);
+      }
       CompletionStage<NettyChatServer> bound;
       synchronized (this) {
         try {
@@ -238,15 +251,21 @@ public final class NettyChatServer {
    * Stops accepting connections, sends every client close 1001 ("server shutting down") and every
    * Socket.IO client a close, waits up to {@link NettyConfig#shutdownTimeout()} for them to close,
    * closes the rest, and stops the I/O threads. Safe to call more than once. Logs at INFO what it
-   * closed, how many bytes of pending writes it flushed first, and how long it took.
+   * closed, how many bytes of pending writes it flushed first, and how long it took. During a
+   * {@linkplain NettyConfig#warmUpConnections() warm-up} it ends the warm-up, whose connections close
+   * at once, and its stage completes after the warm-up's private server has stopped too.
    *
    * @return a stage completed when everything is closed
    */
   public CompletionStage<Void> stop() {
     synchronized (this) {
       stopped = true;
+      if (!started.get()) {
+        warmedUp.complete(null); // never started: no warm-up to wait for
+      }
     }
-    return server.stop().whenComplete((v, e) -> {
+    // A warm-up under way sees the stop, closes its connections and stops its private server.
+    return warmedUp.thenCompose(v -> server.stop()).whenComplete((v, e) -> {
       if (socketIo != null) {
         socketIo.unlink();
       }

@@ -324,9 +324,11 @@ public final class NettyConfig {
      * one connects over loopback to a private copy of the server, on a free port, with a chat server
      * of its own that has no hooks, no store and no cluster, and, taking turns, opens a WebSocket for
      * Socket.IO (when enabled) or the JSON protocol, joins a room, sends a message and closes. So
-     * nothing of it reaches this server's chat, hooks, metrics or clients. {@link
-     * NettyChatServer#start()} completes once they are done and the JIT has compiled what they made
-     * hot (a tenth of a second without compiling), or after 60 seconds at most; a warm-up
+     * nothing of it reaches this server's chat, hooks, metrics or clients (the private copy logs its
+     * own "listening on" and "stopped" lines, on 127.0.0.1). {@link NettyChatServer#start()}
+     * completes once they are done and the JIT has compiled what they made hot (a tenth of a second
+     * without compiling); connections are opened for 60 seconds at most. The TLS files are read
+     * after the warm-up. A server without a chat server (HTTP routes only) warms nothing. A warm-up
      * that fails is logged and skipped, and the server starts all the same. Default 0 (none); a few
      * thousand compile most of the path, at a few seconds of start-up on one core. At most 100,000.
      */

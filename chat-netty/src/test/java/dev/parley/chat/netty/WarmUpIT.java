@@ -14,6 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /** {@link NettyConfig.Builder#warmUpConnections}: served before the server listens, never seen by its chat. */
 class WarmUpIT {
+  private static boolean warmUpThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("parley-warm-up"));
+  }
+
   @Test
   void theWarmUpsConnectionsNeverReachTheApplicationsChat_andTheServerListensOnceTheyAreDone() {
     AtomicInteger connects = new AtomicInteger();
@@ -48,6 +52,12 @@ class WarmUpIT {
       assertThatThrownBy(() -> started.toCompletableFuture().get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalStateException.class);
       assertThat(server.port()).isEqualTo(-1);
+      // stop() completed after the warm-up let go of its connections and its private server
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (warmUpThreadAlive() && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(warmUpThreadAlive()).isFalse();
     } finally {
       chat.close();
     }

@@ -53,6 +53,7 @@ public final class WarmUp {
   private static final int ROOM_SIZE = 10;
   private static final long CONNECTION_TIMEOUT_MILLIS = 10_000;
   private static final long SETTLE_MILLIS = 100;
+  private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
 
   /** What a warm-up did: connections that went through every step, those that did not, and its time. */
   public record Result(int completed, int failed, long millis) {}
@@ -69,18 +70,23 @@ public final class WarmUp {
     long start = System.nanoTime();
     AtomicInteger completed = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    ChatServer chat = ChatServer.builder().config(chatConfig.toBuilder()
-        // one join and one message per connection, but many connections from one address at once
-        .requestsPerSecond(Integer.MAX_VALUE).requestBurst(Integer.MAX_VALUE).build()).build();
-    NettyChatServer server = NettyChatServer.builder(config.toBuilder()
-            .host("127.0.0.1").port(0).tls(null).staticResources(null).allowedOrigins(Set.of("*"))
-            .maxConnectionsPerAddress(config.maxConnections())
-            .maxPendingHandshakesPerAddress(config.maxPendingHandshakes())
-            .acceptsPerSecond(1_000_000_000).acceptBurst(Integer.MAX_VALUE)
-            .warmUpConnections(0).build())
-        .chat(chat).chatEvents(events).socketIo(socketIo).build();
-    MultiThreadIoEventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    ChatServer chat = null;
+    NettyChatServer server = null;
+    MultiThreadIoEventLoopGroup clients = null;
     try {
+      chat = ChatServer.builder().config(chatConfig.toBuilder()
+          // one join and one message per connection, but many connections from one address at once
+          .requestsPerSecond(Integer.MAX_VALUE).requestBurst(Integer.MAX_VALUE).build()).build();
+      server = NettyChatServer.builder(config.toBuilder()
+              .host("127.0.0.1").port(0).tls(null).staticResources(null).allowedOrigins(Set.of("*"))
+              .maxConnectionsPerAddress(config.maxConnections())
+              .maxPendingHandshakesPerAddress(config.maxPendingHandshakes())
+              .acceptsPerSecond(1_000_000_000).acceptBurst(Integer.MAX_VALUE)
+              // its clients are gone by the time it stops: nothing to wait for
+              .shutdownTimeout(java.time.Duration.ZERO)
+              .warmUpConnections(0).build())
+          .chat(chat).chatEvents(events).socketIo(socketIo).build();
+      clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       server.start().toCompletableFuture().get(DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
       InetSocketAddress address = server.address();
       long deadline = start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
@@ -117,20 +123,30 @@ public final class WarmUp {
           slots.release();
         });
       }
+      // The last connections finish, unless the warm-up was cancelled: its clients close at once then.
       long left = deadline - System.nanoTime();
-      if (left > 0) {
-        slots.tryAcquire(IN_FLIGHT, left, TimeUnit.NANOSECONDS);
+      while (left > 0 && !cancelled.getAsBoolean()
+          && !slots.tryAcquire(IN_FLIGHT, Math.min(left, SETTLE_NANOS), TimeUnit.NANOSECONDS)) {
+        left = deadline - System.nanoTime();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (Exception e) {
+    } catch (Exception | LinkageError e) {
       log.info("warm-up ended early: {}", e.toString());
     } finally {
-      clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-      server.stop().toCompletableFuture().join();
-      chat.close();
+      if (clients != null) {
+        clients.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly(); // closes their channels
+      }
+      if (server != null) {
+        server.stop().toCompletableFuture().join();
+      }
+      if (chat != null) {
+        chat.close();
+      }
     }
-    settle(start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS));
+    if (!cancelled.getAsBoolean()) {
+      settle(start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS), cancelled);
+    }
     Result result = new Result(completed.get(), failed.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     log.info("warmed up with {} connections in {} ms ({} did not finish)", result.completed(), result.millis(),
         result.failed());
@@ -142,7 +158,7 @@ public final class WarmUp {
    * it made hot are compiled in the background, and would otherwise be compiled while the first
    * clients connect. Settled is a tenth of a second in which the compilers' total time did not grow.
    */
-  private static void settle(long deadline) {
+  private static void settle(long deadline, BooleanSupplier cancelled) {
     CompilationMXBean jit;
     try {
       jit = ManagementFactory.getCompilationMXBean();
@@ -153,7 +169,7 @@ public final class WarmUp {
       return;
     }
     long before = jit.getTotalCompilationTime();
-    while (System.nanoTime() - deadline < 0) {
+    while (System.nanoTime() - deadline < 0 && !cancelled.getAsBoolean()) {
       try {
         Thread.sleep(SETTLE_MILLIS);
       } catch (InterruptedException e) {
