@@ -69,8 +69,8 @@ final class Identities {
    */
   boolean claim(String user, Session session) {
     boolean claimed;
+    String earlier = session.connection.continues();
     try {
-      String earlier = session.connection.continues();
       claimed = Stages.await(earlier == null
           ? engine.claim(user, session.id(), session.identityFixed)
           : engine.takeOver(user, session.id(), session.identityFixed, earlier));
@@ -81,7 +81,6 @@ final class Identities {
     if (!claimed) {
       return false;
     }
-    String earlier = session.connection.continues();
     if (earlier != null) {
       // The conversations the earlier connection may mark read are this one's too: its client showed
       // their messages. Taken from the earlier session if it is still open here, else as it closed;

@@ -68,6 +68,7 @@ public final class WarmUp {
   public static Result run(int connections, NettyConfig config, SocketIoConfig socketIo, ChatEvents events,
       ChatConfig chatConfig, BooleanSupplier cancelled) {
     long start = System.nanoTime();
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
     AtomicInteger completed = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     ChatServer chat = null;
@@ -89,7 +90,6 @@ public final class WarmUp {
       clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
       server.start().toCompletableFuture().get(DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
       InetSocketAddress address = server.address();
-      long deadline = start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS);
       Semaphore slots = new Semaphore(IN_FLIGHT);
       for (int i = 0; i < connections; i++) {
         long left = deadline - System.nanoTime();
@@ -145,7 +145,7 @@ public final class WarmUp {
       }
     }
     if (!cancelled.getAsBoolean()) {
-      settle(start + TimeUnit.MILLISECONDS.toNanos(DEADLINE_MILLIS), cancelled);
+      settle(deadline, cancelled);
     }
     Result result = new Result(completed.get(), failed.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     log.info("warmed up with {} connections in {} ms ({} did not finish)", result.completed(), result.millis(),
