@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.ErrorCodes;
-import dev.parley.chat.Handshake;
-import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection that continues another ({@link ClientConnection#continues()}, Socket.IO's connection
+ * A connection that continues another ({@link dev.parley.chat.spi.ClientConnection#continues()}, Socket.IO's connection
  * state recovery) takes on the conversations the earlier one may mark read: for the same user only.
  */
 class ContinuedConversationsTest {
@@ -28,51 +24,17 @@ class ContinuedConversationsTest {
     server.close();
   }
 
-  /** A transport's connection, which may say it continues an earlier one. */
-  private static final class Connection implements ClientConnection {
-    final BlockingQueue<ServerEvent> events = new LinkedBlockingQueue<>();
-    private final String continues;
-    ClientSession session;
-
-    Connection(String continues) {
-      this.continues = continues;
-    }
-
-    @Override
-    public Handshake handshake() {
-      return Handshake.empty();
-    }
-
-    @Override
-    public String continues() {
-      return continues;
-    }
-
-    @Override
-    public boolean send(ServerEvent event) {
-      events.add(event);
-      return true;
-    }
-
-    @Override
-    public void close(int code, String reason) {}
-
+  /** A connection, and the session the server opened for it. */
+  private record Connection(SpiConnection spi, ClientSession session) {
     <T extends ServerEvent> T next(Class<T> type) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        ServerEvent e = events.poll(100, TimeUnit.MILLISECONDS);
-        if (type.isInstance(e)) {
-          return type.cast(e);
-        }
-      }
-      throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
+      return spi.nextEvent(type);
     }
   }
 
   /** Opens a connection and joins the lobby as {@code user}; returns it with its welcome's connection id. */
   private Connection joined(String user, String continues) throws InterruptedException {
-    Connection c = new Connection(continues);
-    c.session = server.open(c);
+    SpiConnection spi = new SpiConnection(continues);
+    Connection c = new Connection(spi, server.open(spi));
     c.next(ServerEvent.Welcome.class);
     c.session.receive(new ClientRequest.Join("j", "lobby", user, null));
     c.next(ServerEvent.Joined.class);

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ChatServer;
 import dev.parley.chat.Decision;
-import dev.parley.chat.Handshake;
-import dev.parley.chat.spi.ClientConnection;
 import dev.parley.chat.spi.ClientRequest;
 import dev.parley.chat.spi.ClientSession;
 import dev.parley.chat.spi.ServerEvent;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,40 +26,8 @@ class RequestThreadTest {
     }
   }
 
-  /** A transport's connection: notes each event with the thread that handed it over. */
-  private static final class Connection implements ClientConnection {
-    record Sent(ServerEvent event, String thread) {}
-
-    final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-
-    @Override
-    public Handshake handshake() {
-      return Handshake.empty();
-    }
-
-    @Override
-    public boolean send(ServerEvent event) {
-      sent.add(new Sent(event, Thread.currentThread().getName()));
-      return true;
-    }
-
-    @Override
-    public void close(int code, String reason) {}
-
-    <T extends ServerEvent> Sent next(Class<T> type) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        Sent s = sent.poll(100, TimeUnit.MILLISECONDS);
-        if (s != null && type.isInstance(s.event())) {
-          return s;
-        }
-      }
-      throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
-    }
-  }
-
   private static String joinedOn(ChatServer server) throws InterruptedException {
-    Connection connection = new Connection();
+    SpiConnection connection = new SpiConnection();
     ClientSession session = server.open(connection);
     connection.next(ServerEvent.Welcome.class);
     session.receive(new ClientRequest.Join("1", "lobby", "ada", null));
@@ -73,7 +37,7 @@ class RequestThreadTest {
   @Test
   void withoutHooks_aRequestIsHandledOnTheThreadThatReceivedIt() throws Exception {
     server = ChatServer.builder().build();
-    Connection connection = new Connection();
+    SpiConnection connection = new SpiConnection();
     ClientSession session = server.open(connection);
     connection.next(ServerEvent.Welcome.class);
 
