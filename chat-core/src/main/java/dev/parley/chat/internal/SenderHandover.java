@@ -31,16 +31,18 @@ final class SenderHandover {
   }
 
   /** A connection of {@code user} closed; its senders are kept if it has any. */
-  synchronized void closed(String connectionId, String user, PrivateSenders senders) {
+  void closed(String connectionId, String user, PrivateSenders senders) {
     if (user == null || senders.isEmpty()) {
-      return;
+      return; // most closes: no lock shared by every connection taken for them
     }
-    forgetOld();
-    closed.put(connectionId, new Closed(user, senders, millis.getAsLong()));
-    if (closed.size() > MAX) {
-      Iterator<String> oldest = closed.keySet().iterator();
-      oldest.next();
-      oldest.remove();
+    synchronized (this) {
+      forgetOld();
+      closed.put(connectionId, new Closed(user, senders, millis.getAsLong()));
+      if (closed.size() > MAX) {
+        Iterator<String> oldest = closed.keySet().iterator();
+        oldest.next();
+        oldest.remove();
+      }
     }
   }
 
